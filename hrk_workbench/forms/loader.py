@@ -1,0 +1,263 @@
+"""Read and check the questionnaire files in ``forms/``.
+
+A broken form must stop the program with the file, the place in it and what was expected,
+because an organisation edits these files by hand and a silently ignored typo would change
+every score computed from them.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from hrk_workbench.problems import InputError, Problem, json_path, problems_from_pydantic
+
+from .schema import (
+    LANGUAGES,
+    FileFormat,
+    FormatCatalogue,
+    HrkForm,
+    Licence,
+    LicenceCatalogue,
+    Option,
+    Question,
+    QuestionForm,
+    QualityForm,
+    Text,
+    Vocabularies,
+)
+
+FORMS_ENV = "HRK_FORMS_DIR"
+
+
+def default_forms_dir() -> Path:
+    """Where the forms live: ``$HRK_FORMS_DIR``, the installed copy, or the source tree's."""
+    if env := os.environ.get(FORMS_ENV):
+        return Path(env)
+    here = Path(__file__).resolve().parent.parent
+    bundled = here / "_data" / "forms"
+    return bundled if bundled.is_dir() else here.parent / "forms"
+
+
+class FormError(InputError):
+    """A form file is missing, unreadable or does not have the expected shape."""
+
+
+@dataclass(frozen=True)
+class Messages:
+    """One language's message catalogue: reason templates and labels, referred to by key."""
+
+    lang: str
+    reasons: dict[str, str]
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Forms:
+    """Every form file, checked, plus look-ups the rules and renderers share."""
+
+    directory: Path
+    hrk: HrkForm
+    anonymisation: QuestionForm
+    channel: QuestionForm
+    quality: QualityForm
+    licences: LicenceCatalogue
+    formats: FormatCatalogue
+    vocab: Vocabularies
+    messages: dict[str, Messages]
+    _texts: dict[str, Text] = field(default_factory=dict, repr=False)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.messages)
+
+    def licence(self, licence_id: str | None) -> Licence | None:
+        return next((lic for lic in self.licences.licences if lic.id == licence_id), None)
+
+    def file_format(self, format_id: str) -> FileFormat | None:
+        return next((f for f in self.formats.formats if f.id == format_id), None)
+
+    def options(self, question: Question) -> list[Option]:
+        """The options a choice question offers, resolving option-set and catalogue names."""
+        if isinstance(question.options, list):
+            return question.options
+        if question.options == "catalogue:formats":
+            return [Option(value=f.id, text=f.text) for f in self.formats.formats]
+        return self.vocab.option_sets.get(question.options or "", [])
+
+    def question_text(self, question_id: str, lang: str) -> str:
+        """The text of any question, criterion or item by its id, in ``lang``."""
+        text = self._texts.get(question_id)
+        return text.get(lang) or text["en"] if text else question_id
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FormError(str(path), [Problem("$", "form file is missing", "the file")]) from None
+    except UnicodeDecodeError as exc:
+        raise FormError(
+            str(path), [Problem(f"byte {exc.start}", "not valid UTF-8", "UTF-8 text")]
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "$"
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise FormError(str(path), [Problem(where, f"YAML syntax error: {reason}")]) from None
+
+
+def _parse(path: Path, model: type[BaseModel]) -> Any:
+    data = _read_yaml(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise FormError(str(path), problems_from_pydantic(exc)) from None
+
+
+_PLACEHOLDER = string.Formatter()
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in _PLACEHOLDER.parse(template) if name}
+
+
+def _load_messages(directory: Path) -> dict[str, Messages]:
+    catalogues: dict[str, Messages] = {}
+    for lang in LANGUAGES:
+        path = directory / "messages" / f"{lang}.yaml"
+        data = _read_yaml(path)
+        problems = []
+        if not isinstance(data, dict) or not isinstance(data.get("reasons"), dict) \
+                or not isinstance(data.get("labels"), dict):
+            problems.append(Problem("$", "wrong shape", "mappings 'reasons' and 'labels'"))
+        else:
+            for section in ("reasons", "labels"):
+                for key, value in data[section].items():
+                    if not isinstance(value, str) or not value.strip():
+                        problems.append(Problem(json_path([section, str(key)]),
+                                                "empty or not text", "a text"))
+        if problems:
+            raise FormError(str(path), problems)
+        catalogues[lang] = Messages(lang, dict(data["reasons"]), dict(data["labels"]))
+    _check_messages_agree(directory, catalogues)
+    return catalogues
+
+
+def _check_messages_agree(directory: Path, catalogues: dict[str, Messages]) -> None:
+    """Every language must have every key, with the same placeholders as English."""
+    reference = catalogues["en"]
+    for lang, cat in catalogues.items():
+        problems = []
+        for section in ("reasons", "labels"):
+            ref, own = getattr(reference, section), getattr(cat, section)
+            for key in sorted(set(ref) - set(own)):
+                problems.append(Problem(json_path([section, key]), "missing", "a translation"))
+            for key in sorted(set(own) - set(ref)):
+                problems.append(Problem(json_path([section, key]), "not in en.yaml",
+                                        "only keys that en.yaml has"))
+            for key in sorted(set(ref) & set(own)):
+                if _placeholders(ref[key]) != _placeholders(own[key]):
+                    problems.append(Problem(
+                        json_path([section, key]),
+                        f"placeholders {sorted(_placeholders(own[key]))} differ from English",
+                        str(sorted(_placeholders(ref[key]))),
+                    ))
+        if problems:
+            raise FormError(str(directory / "messages" / f"{lang}.yaml"), problems)
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
+
+
+def _cross_check(forms: Forms) -> None:
+    """Checks that span sections or files: unique ids, references that must resolve."""
+    problems: list[Problem] = []
+    d = forms.directory
+
+    def dup(file: str, where: str, ids: list[str]) -> None:
+        for i in _duplicates(ids):
+            problems.append(Problem(f"{file}: {where}", f"id {i!r} is used twice", "unique ids"))
+
+    hrk = forms.hrk
+    dup("hrk.yaml", "$.gates.questions", [q.id for q in hrk.gates.questions])
+    dup("hrk.yaml", "$.benefits.questions", [q.id for q in hrk.benefits.questions])
+    dup("hrk.yaml", "$.risks.questions", [q.id for q in hrk.risks.questions])
+    dup("hrk.yaml", "$.costs.items", [q.id for q in hrk.costs.items])
+    gate_values = {o.value for o in hrk.gates.scale}
+    if gate_values != {"yes", "no", "unknown"}:
+        problems.append(Problem("hrk.yaml: $.gates.scale", f"values {sorted(gate_values)}",
+                                "exactly yes, no, unknown"))
+    for name, form in (("anonymisation.yaml", forms.anonymisation),
+                       ("channel.yaml", forms.channel)):
+        dup(name, "$.questions", [q.id for q in form.questions])
+        for i, q in enumerate(form.questions):
+            if isinstance(q.options, str) and q.options != "catalogue:formats" \
+                    and q.options not in forms.vocab.option_sets:
+                problems.append(Problem(
+                    f"{name}: $.questions[{i}].options", f"unknown option set {q.options!r}",
+                    f"one of {sorted(forms.vocab.option_sets)} or 'catalogue:formats'"))
+    dup("quality.yaml", "$.criteria", [c.id for c in forms.quality.criteria])
+    lic_ids = [lic.id for lic in forms.licences.licences]
+    dup("licences.yaml", "$.licences", lic_ids)
+    for key in ("default_data", "default_metadata"):
+        if getattr(forms.licences, key) not in lic_ids:
+            problems.append(Problem(f"licences.yaml: $.{key}", "names no licence in the list",
+                                    f"one of {lic_ids}"))
+    dup("formats.yaml", "$.formats", [f.id for f in forms.formats.formats])
+    if problems:
+        raise FormError(str(d), problems)
+
+
+def _collect_texts(forms: Forms) -> dict[str, Text]:
+    texts: dict[str, Text] = {}
+    hrk = forms.hrk
+    for group in (hrk.gates.questions, hrk.benefits.questions, hrk.risks.questions,
+                  hrk.costs.items, forms.anonymisation.questions, forms.channel.questions,
+                  forms.quality.criteria):
+        for q in group:
+            texts[q.id] = q.text
+    return texts
+
+
+@cache
+def _load(directory: str, _stamp: tuple[float, ...]) -> Forms:
+    d = Path(directory)
+    if not d.is_dir():
+        raise FormError(directory, [Problem("$", "forms folder not found",
+                                            f"a folder with hrk.yaml (or set {FORMS_ENV})")])
+    forms = Forms(
+        directory=d,
+        hrk=_parse(d / "hrk.yaml", HrkForm),
+        anonymisation=_parse(d / "anonymisation.yaml", QuestionForm),
+        channel=_parse(d / "channel.yaml", QuestionForm),
+        quality=_parse(d / "quality.yaml", QualityForm),
+        licences=_parse(d / "licences.yaml", LicenceCatalogue),
+        formats=_parse(d / "formats.yaml", FormatCatalogue),
+        vocab=_parse(d / "vocabularies.yaml", Vocabularies),
+        messages=_load_messages(d),
+    )
+    _cross_check(forms)
+    forms._texts.update(_collect_texts(forms))
+    return forms
+
+
+def load_forms(directory: str | os.PathLike[str] | None = None) -> Forms:
+    """Load and check every form file; cached until a file in the folder changes."""
+    d = Path(directory) if directory is not None else default_forms_dir()
+    d = d.resolve()
+    stamp = tuple(
+        p.stat().st_mtime_ns for p in sorted(d.rglob("*.yaml"))
+    ) if d.is_dir() else ()
+    return _load(str(d), stamp)
+
+

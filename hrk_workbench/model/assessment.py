@@ -1,0 +1,188 @@
+"""The assessment document: everything a steward answers about one dataset.
+
+The model only fixes the *shape* of the answers (which fields exist, their types). Which
+question ids exist and which values a scale allows come from ``forms/`` and are checked by
+:func:`hrk_workbench.model.check.check_against_forms`, so adding a question to a form needs no
+change here: answers are keyed by question id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+SCHEMA_VERSION = 1
+
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+QuestionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")]
+LocalText = dict[LangCode, str]
+"""Text in several languages, keyed by ISO 639-1 code (``en``, ``fi``, ``sv``)."""
+
+AnswerValue = str | int | float | list[str] | None
+GateValue = Literal["yes", "no", "unknown"]
+
+
+class Part(BaseModel):
+    """Base of every part of the document: unknown fields are errors, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+
+class Contact(Part):
+    name: str = ""
+    email: str = ""
+
+
+class TemporalCoverage(Part):
+    start: date | None = None
+    end: date | None = None
+
+
+class DatasetDescription(Part):
+    title: LocalText = Field(default_factory=dict)
+    description: LocalText = Field(default_factory=dict)
+    publisher: str = ""
+    publisher_uri: str = ""
+    information_manager: str = ""
+    contact: Contact = Field(default_factory=Contact)
+    source_system: str = ""
+    keywords: dict[LangCode, list[str]] = Field(default_factory=dict)
+    themes: list[str] = Field(default_factory=list, description="EU data-theme codes, e.g. TRAN")
+    spatial_coverage: str = ""
+    spatial_uri: str = ""
+    temporal_coverage: TemporalCoverage = Field(default_factory=TemporalCoverage)
+    update_frequency: str | None = Field(default=None, description="EU frequency code")
+    size_mb: float | None = Field(default=None, ge=0)
+    record_count: int | None = Field(default=None, ge=0)
+    personal_data: bool | None = None
+    granularity: Literal["unit", "aggregated"] | None = None
+    longitudinal: bool | None = None
+    hvd_category: str | None = Field(default=None, description="HVD category id, None if not HVD")
+    use_cases: LocalText = Field(default_factory=dict)
+    ownership: str = Field(default="", description="ownership and copyright status")
+    precision: str = ""
+    end_of_life: str = ""
+    landing_page: str = ""
+    comment: str = ""
+
+
+class Participant(Part):
+    name: str
+    organisation: str = ""
+    email: str = ""
+    roles: list[str] = Field(default_factory=list)
+    comment: str = ""
+
+
+class GateAnswer(Part):
+    value: GateValue | None = None
+    comment: str = ""
+
+
+class BenefitAnswer(Part):
+    value: int | None = None
+    comment: str = ""
+
+
+class RiskAnswer(Part):
+    likelihood: int | None = None
+    impact: int | None = None
+    mitigation: str = ""
+    residual_likelihood: int | None = None
+    residual_impact: int | None = None
+    owner: str = ""
+    comment: str = ""
+
+
+class CostLine(Part):
+    one_off_days: float = Field(default=0, ge=0)
+    one_off_eur: float = Field(default=0, ge=0)
+    yearly_days: float = Field(default=0, ge=0)
+    yearly_eur: float = Field(default=0, ge=0)
+    comment: str = ""
+
+
+class Costs(Part):
+    day_rate_eur: float | None = Field(
+        default=None, gt=0, description="price of a person-day; None uses the form's default"
+    )
+    lines: dict[QuestionId, CostLine] = Field(default_factory=dict)
+
+
+class Answer(Part):
+    """A generic answer: an option value, a number, text or a list of option values."""
+
+    value: AnswerValue = None
+    comment: str = ""
+
+
+class QualityAnswer(Part):
+    rating: int | None = None
+    weaknesses: LocalText = Field(default_factory=dict)
+    comment: str = ""
+
+
+class LicenceChoice(Part):
+    licence_id: str | None = None
+    attribution_name: str = Field(default="", description="who users should name as source")
+    disclaimer: LocalText = Field(default_factory=dict)
+    comment: str = ""
+
+
+class Decision(Part):
+    outcome: str | None = None
+    decided_by: str = ""
+    date: date | None = None
+    residual_risks_accepted: list[QuestionId] = Field(default_factory=list)
+    residual_risk_note: str = ""
+    conditions: str = ""
+    comment: str = ""
+
+
+class Change(Part):
+    path: str
+    old: bool | AnswerValue = None
+    new: bool | AnswerValue = None
+
+
+class ChangeLogEntry(Part):
+    at: datetime
+    by: str
+    changes: list[Change] = Field(default_factory=list)
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Assessment(Part):
+    """One dataset's assessment; saved as ``*.hrk.json``."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: str = Field(default_factory=_new_id)
+    created: datetime = Field(default_factory=_now)
+    language: LangCode = "en"
+    dataset: DatasetDescription = Field(default_factory=DatasetDescription)
+    participants: list[Participant] = Field(default_factory=list)
+    gates: dict[QuestionId, GateAnswer] = Field(default_factory=dict)
+    benefits: dict[QuestionId, BenefitAnswer] = Field(default_factory=dict)
+    risks: dict[QuestionId, RiskAnswer] = Field(default_factory=dict)
+    costs: Costs = Field(default_factory=Costs)
+    anonymisation: dict[QuestionId, Answer] = Field(default_factory=dict)
+    channel: dict[QuestionId, Answer] = Field(default_factory=dict)
+    quality: dict[QuestionId, QualityAnswer] = Field(default_factory=dict)
+    licence: LicenceChoice = Field(default_factory=LicenceChoice)
+    decision: Decision = Field(default_factory=Decision)
+    change_log: list[ChangeLogEntry] = Field(default_factory=list)
+
+    def title(self, lang: str = "en") -> str:
+        """The dataset title in ``lang``, falling back to any language given."""
+        titles = self.dataset.title
+        return titles.get(lang) or next((t for t in titles.values() if t), "")

@@ -1,0 +1,40 @@
+"""Bring assessment files written by older versions up to the current schema.
+
+Older files are migrated on load, never rejected; a file from a newer version is refused with a
+message saying so, because guessing at fields we do not know would lose the steward's answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hrk_workbench.problems import Problem
+
+from .assessment import SCHEMA_VERSION
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+# MIGRATIONS[n] turns a version-n document into a version-(n+1) document.
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def migrate(data: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Return the document at the current schema version, or the problems that prevent it."""
+    version = data.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        return data, [Problem("$.schema_version", "missing or not a whole number",
+                              f"a schema version, currently {SCHEMA_VERSION}")]
+    if version > SCHEMA_VERSION:
+        return data, [Problem(
+            "$.schema_version",
+            f"written by a newer HRK Workbench (schema {version}); this version reads up to "
+            f"{SCHEMA_VERSION}", "update HRK Workbench to open this file")]
+    if version < 1:
+        return data, [Problem("$.schema_version", f"unknown schema version {version}",
+                              f"1 to {SCHEMA_VERSION}")]
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](dict(data))
+        version += 1
+        data["schema_version"] = version
+    return data, []
