@@ -14,8 +14,25 @@ from hrk_workbench.forms import Forms
 from hrk_workbench.reasons import Reason
 
 QUESTION_PARAMS = ("gate", "benefit", "risk", "item", "criterion", "question")
-LABEL_PARAMS = ("level", "profile", "outcome", "answer", "channel", "kind", "benefit_level",
-                "cost_level", "risk_level", "residual_level", "field", "step")
+LABEL_PARAMS = ("level", "profile", "outcome", "answer", "channel", "benefit_level",
+                "cost_level", "field")
+
+
+VOCAB_PARAMS = ("frequency", "category", "kind")
+
+
+def _vocab_text(key: str, value: str, lang: str, forms: Forms) -> str | None:
+    """Text of a code-list entry named by a parameter (frequency, HVD category, data kind)."""
+    vocab = forms.vocab
+    entries = {"frequency": vocab.frequencies, "category": vocab.hvd_categories}.get(key)
+    if entries is not None:
+        entry = next((e for e in entries if e.id == value), None)
+        return entry.text.get(lang, entry.text["en"]) if entry else None
+    if key == "kind":
+        option = next((o for o in vocab.option_sets.get("data_kind", []) if o.value == value),
+                      None)
+        return option.text.get(lang, option.text["en"]) if option else None
+    return None
 
 
 def format_number(value: float | int, lang: str) -> str:
@@ -41,6 +58,8 @@ def _param_text(value: Any, lang: str, forms: Forms) -> str:
         return format_number(value, lang)
     if isinstance(value, (list, tuple)):
         return ", ".join(_param_text(v, lang, forms) for v in value)
+    if isinstance(value, dict):  # a text in several languages
+        return value.get(lang) or next((v for v in value.values() if v), "")
     return "" if value is None else str(value)
 
 
@@ -61,6 +80,8 @@ def render(reason: Reason, lang: str, forms: Forms) -> str:
                 f"{v} {forms.question_text(v, lang)}" for v in value)
         if key in LABEL_PARAMS and isinstance(value, str):
             values[f"{key}_label"] = label(value, lang, forms)
+        elif key in VOCAB_PARAMS and isinstance(value, str):
+            values[f"{key}_label"] = _vocab_text(key, value, lang, forms) or value
     try:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):

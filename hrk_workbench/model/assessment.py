@@ -132,10 +132,13 @@ class LicenceChoice(Part):
     comment: str = ""
 
 
+Day = date  # the Decision field named ``date`` would shadow the type inside its class
+
+
 class Decision(Part):
     outcome: str | None = None
     decided_by: str = ""
-    date: date | None = None
+    date: Day | None = None
     residual_risks_accepted: list[QuestionId] = Field(default_factory=list)
     residual_risk_note: str = ""
     conditions: str = ""

@@ -1,0 +1,322 @@
+"""Command line: everything the desktop app computes, scriptable and testable headless.
+
+Exit codes: 0 success, 2 bad input (one line per problem on stderr, never a traceback),
+1 an unexpected internal error (reported in one line, with the traceback only under
+``HRK_DEBUG=1``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from hrk_workbench import __version__
+from hrk_workbench.advice import advise
+from hrk_workbench.forms import LANGUAGES, Forms, load_forms
+from hrk_workbench.i18n import format_number, label, render, render_all
+from hrk_workbench.model import (
+    FILE_SUFFIX,
+    Assessment,
+    DatasetDescription,
+    check_against_forms,
+    load_assessment,
+    save_assessment,
+)
+from hrk_workbench.problems import InputError, Problem
+from hrk_workbench.scoring import rank_assessments, summarise
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n"
+                                  f"(run '{self.prog} --help' for usage)\n")
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _load_checked(path: str, forms: Forms) -> tuple[Assessment, list[Problem]]:
+    """Load and check; errors raise, warnings are returned for the caller to show."""
+    assessment = load_assessment(path)
+    problems = check_against_forms(assessment, forms)
+    if any(p.severity == "error" for p in problems):
+        raise InputError(path, problems)
+    return assessment, problems
+
+
+def _warn(source: str, problems: list[Problem]) -> None:
+    for p in problems:
+        print(f"{source}: {p}", file=sys.stderr)
+
+
+# --- commands -------------------------------------------------------------------------------
+
+def cmd_new(args: argparse.Namespace, forms: Forms) -> int:
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise InputError(str(out), [Problem("$", "file already exists",
+                                            "a new file name, or --force to overwrite")])
+    if not out.name.endswith(FILE_SUFFIX):
+        raise InputError(str(out), [Problem("$", "wrong file name", f"a name ending {FILE_SUFFIX}")])
+    if not args.title.strip():
+        raise InputError("--title", [Problem("$", "the title is empty", "the dataset's name")])
+    dataset = DatasetDescription(title={args.title_lang: args.title.strip()},
+                                 publisher=args.publisher or "")
+    assessment = Assessment(language=args.lang, dataset=dataset)
+    if args.day_rate is not None:
+        assessment.costs.day_rate_eur = args.day_rate
+    save_assessment(assessment, out, author=args.author)
+    print(f"created {out}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace, forms: Forms) -> int:
+    results, status = [], EXIT_OK
+    for path in args.files:
+        try:
+            assessment = load_assessment(path)
+            problems = check_against_forms(assessment, forms)
+        except InputError as exc:
+            problems = exc.problems
+        valid = not any(p.severity == "error" for p in problems)
+        status = status if valid else EXIT_BAD_INPUT
+        results.append({"file": path, "valid": valid,
+                        "problems": [p.to_dict() for p in problems]})
+        if not args.json:
+            stream = sys.stdout if valid else sys.stderr
+            for p in problems:
+                print(f"{path}: {p}", file=stream)
+            if valid:
+                print(f"{path}: valid")
+    if args.json:
+        _print_json(results if len(results) > 1 else results[0])
+    return status
+
+
+def cmd_score(args: argparse.Namespace, forms: Forms) -> int:
+    assessment, warnings = _load_checked(args.file, forms)
+    summary = summarise(assessment, forms)
+    if args.json:
+        _print_json({"file": args.file, "title": assessment.title(args.lang),
+                     **summary.to_json(forms, args.lang)})
+    else:
+        _warn(args.file, warnings)
+        print(_score_text(assessment, forms, args.lang))
+    return EXIT_OK
+
+
+def cmd_advise(args: argparse.Namespace, forms: Forms) -> int:
+    assessment, warnings = _load_checked(args.file, forms)
+    result = advise(assessment, forms)
+    if args.json:
+        _print_json({"file": args.file, "title": assessment.title(args.lang),
+                     **result.to_json(forms, args.lang)})
+    else:
+        _warn(args.file, warnings)
+        print(_advice_text(assessment, forms, args.lang))
+    return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace, forms: Forms) -> int:
+    assessment, warnings = _load_checked(args.file, forms)
+    _warn(args.file, warnings)
+    print(_score_text(assessment, forms, args.lang))
+    print()
+    print(_advice_text(assessment, forms, args.lang))
+    return EXIT_OK
+
+
+def _collect(paths: Sequence[str]) -> tuple[list[str], list[InputError]]:
+    files: list[str] = []
+    errors: list[InputError] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(str(f) for f in p.rglob(f"*{FILE_SUFFIX}"))
+            if not found:
+                errors.append(InputError(raw, [Problem("$", "no assessment files in folder",
+                                                       f"files ending {FILE_SUFFIX}")]))
+            files += found
+        else:
+            files.append(raw)
+    return files, errors
+
+
+def cmd_portfolio(args: argparse.Namespace, forms: Forms) -> int:
+    files, errors = _collect(args.paths)
+    items = []
+    for f in files:
+        try:
+            assessment, _ = _load_checked(f, forms)
+            items.append((f, assessment))
+        except InputError as exc:
+            errors.append(exc)
+    ranked = rank_assessments(items, forms, args.lang)
+    lang = args.lang
+    if args.json:
+        _print_json({
+            "ranking": [{
+                "rank": e.rank, "file": e.source, "title": e.title,
+                "recommendation": e.summary.recommendation.outcome,
+                "benefit_score": e.summary.benefit.score,
+                "benefit_level": e.summary.benefit.level,
+                "risk_profile": e.summary.risks.profile,
+                "cost_3y_eur": e.summary.costs.total_eur,
+                "cost_level": e.summary.costs.level,
+                "hvd_category": e.summary.hvd.category if e.summary.hvd else None,
+            } for e in ranked],
+            "errors": [line for exc in errors for line in exc.lines()],
+        })
+    else:
+        rows = [[str(e.rank), e.title, label(e.summary.recommendation.outcome, lang, forms),
+                 f"{e.summary.benefit.score} ({label(e.summary.benefit.level, lang, forms)})",
+                 label(e.summary.risks.profile, lang, forms),
+                 format_number(e.summary.costs.total_eur, lang), e.source] for e in ranked]
+        head = [label(k, lang, forms) for k in ("col_rank", "col_title", "col_recommendation",
+                                                "col_benefit", "col_risk", "col_cost",
+                                                "col_file")]
+        print(label("heading_portfolio", lang, forms))
+        print(_table(head, rows))
+    for exc in errors:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+    return EXIT_BAD_INPUT if errors else EXIT_OK
+
+
+# --- text output ----------------------------------------------------------------------------
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
+    return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _score_text(assessment: Assessment, forms: Forms, lang: str) -> str:
+    s = summarise(assessment, forms)
+    lb = lambda key: label(key, lang, forms)  # noqa: E731
+    lines = [
+        f"{lb('heading_summary')}: {assessment.title(lang) or '—'}",
+        f"  {lb('heading_benefit')}: {s.benefit.score}/100 ({lb(s.benefit.level)})",
+        f"  {lb('heading_risk')}: {lb(s.risks.profile)}"
+        + (f" ({', '.join(f'{r.id} {r.residual_score}' for r in s.risks.scores)})"
+           if s.risks.scores else ""),
+        f"  {lb('heading_cost')}: {format_number(s.costs.total_eur, lang)} € "
+        f"({lb(s.costs.level)})",
+        f"  {lb('heading_recommendation')}: {lb(s.recommendation.outcome)}",
+        f"{lb('heading_reasons')}:",
+        *(f"  - {t}" for t in render_all(s.recommendation.reasons, lang, forms)),
+    ]
+    if s.recommendation.notes:
+        lines.append(f"{lb('heading_notes')}:")
+        lines += [f"  - {t}" for t in render_all(s.recommendation.notes, lang, forms)]
+    details = [*s.benefit.reasons, *s.risks.reasons, *s.costs.reasons]
+    lines += [f"  · {t}" for t in render_all(details, lang, forms)]
+    return "\n".join(lines)
+
+
+def _advice_text(assessment: Assessment, forms: Forms, lang: str) -> str:
+    a = advise(assessment, forms)
+    lb = lambda key: label(key, lang, forms)  # noqa: E731
+    needed = {True: "anonymisation_needed", False: "anonymisation_not_needed",
+              None: "anonymisation_undetermined"}[a.anonymisation.needed]
+    sections = [
+        (f"{lb('heading_anonymisation')}: {lb(needed)}", a.anonymisation.reasons),
+        (f"{lb('heading_channel')}: {lb(a.channel.channel)}", a.channel.reasons),
+        (f"{lb('heading_formats')}: {', '.join(a.formats.planned) or '—'}", a.formats.reasons),
+        (f"{lb('heading_five_star')}: {'★' * a.five_star.stars}{'☆' * (5 - a.five_star.stars)}",
+         a.five_star.reasons),
+        (f"{lb('heading_licence')}: {a.licence.recommended}",
+         [r for r in a.licence.reasons if r.code != "attribution_line"]),
+        (lb("heading_quality"), a.quality.reasons),
+        (lb("heading_metadata"), a.metadata.reasons),
+    ]
+    lines = []
+    for heading, reasons in sections:
+        lines.append(heading)
+        lines += [f"  - {t}" for t in render_all(reasons, lang, forms)]
+    if a.licence.attribution:
+        lines.append(f"{lb('heading_attribution')}:")
+        lines.append(f"  {render(a.licence.attribution, lang, forms)}")
+    return "\n".join(lines)
+
+
+# --- parser and entry point -----------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=LANGUAGES, default=os.environ.get("HRK_LANG", "en"),
+                        help="language of texts and reasons (default en, or $HRK_LANG)")
+    common.add_argument("--forms", metavar="DIR", help="forms folder (default: the bundled one)")
+    parser = _Parser(prog="hrk-workbench",
+                     description="Assess whether a dataset can be opened as open data.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("new", parents=[common], help="create a new assessment file")
+    p.add_argument("--title", required=True, help="the dataset's title")
+    p.add_argument("--title-lang", choices=LANGUAGES, default="en",
+                   help="language of the title (default en)")
+    p.add_argument("--publisher", help="publishing organisation")
+    p.add_argument("--day-rate", type=float, help="price of a person-day in euros")
+    p.add_argument("--author", help="name for the change log (default $HRK_AUTHOR or OS user)")
+    p.add_argument("-o", "--output", required=True, help=f"file to create (*{FILE_SUFFIX})")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("validate", parents=[common], help="check assessment files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_validate)
+
+    for name, func, text in (("score", cmd_score, "HRK scores and the recommendation"),
+                             ("advise", cmd_advise, "anonymisation, channel, format, "
+                                                    "licence, quality and metadata advice"),
+                             ("summary", cmd_summary, "scores and advice as text")):
+        p = sub.add_parser(name, parents=[common], help=text)
+        p.add_argument("file", metavar="FILE")
+        if name != "summary":
+            p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("portfolio", parents=[common], help="rank many assessments")
+    p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_portfolio)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace, Forms], int] = args.func
+    try:
+        forms = load_forms(args.forms)
+        return func(args, forms)
+    except InputError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        where = exc.filename or "file"
+        print(f"{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: say so in one line, keep the traceback for debugging
+        if os.environ.get("HRK_DEBUG"):
+            traceback.print_exc()
+        print(f"internal error: {type(exc).__name__}: {exc} (set HRK_DEBUG=1 for details)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())
