@@ -39,7 +39,7 @@ def format_number(value: float | int, lang: str) -> str:
     """Thousands grouped and decimals as the language writes them (27 500 / 27,500)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
     if lang in ("fi", "sv"):
         text = text.replace(",", "\u00a0").replace(".", ",")
     return text

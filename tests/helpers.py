@@ -1,0 +1,46 @@
+"""Builders shared by the tests (imported as ``helpers``; tests/ is on the path)."""
+
+from __future__ import annotations
+
+from hrk_workbench.model import (
+    Answer,
+    Assessment,
+    BenefitAnswer,
+    CostLine,
+    DatasetDescription,
+    GateAnswer,
+    RiskAnswer,
+)
+
+
+def make(
+    *,
+    gates: dict[str, str] | None = None,
+    benefits: dict[str, int] | None = None,
+    risks: dict[str, tuple] | None = None,
+    costs: dict[str, dict] | None = None,
+    anonymisation: dict[str, object] | None = None,
+    channel: dict[str, object] | None = None,
+    **dataset: object,
+) -> Assessment:
+    """A compact way to write an assessment in a test.
+
+    risks: id -> (L, I) or (L, I, L', I'); costs: id -> CostLine fields.
+    """
+    risk_answers = {}
+    for rid, vals in (risks or {}).items():
+        lk, im, *rest = (*vals, None, None)[:4]
+        risk_answers[rid] = RiskAnswer(likelihood=lk, impact=im, residual_likelihood=rest[0],
+                                       residual_impact=rest[1])
+    return Assessment(
+        dataset=DatasetDescription(**dataset),  # type: ignore[arg-type]
+        gates={k: GateAnswer(value=v) for k, v in (gates or {}).items()},  # type: ignore[arg-type]
+        benefits={k: BenefitAnswer(value=v) for k, v in (benefits or {}).items()},
+        risks=risk_answers,
+        costs={"lines": {k: CostLine(**v) for k, v in (costs or {}).items()}},  # type: ignore[arg-type]
+        anonymisation={k: Answer(value=v) for k, v in (anonymisation or {}).items()},  # type: ignore[arg-type]
+        channel={k: Answer(value=v) for k, v in (channel or {}).items()},  # type: ignore[arg-type]
+    )
+
+
+ALL_NO = {"G1": "no", "G2": "no", "G3": "no", "G4": "no"}
