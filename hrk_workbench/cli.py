@@ -66,7 +66,8 @@ def cmd_new(args: argparse.Namespace, forms: Forms) -> int:
         raise InputError(str(out), [Problem("$", "file already exists",
                                             "a new file name, or --force to overwrite")])
     if not out.name.endswith(FILE_SUFFIX):
-        raise InputError(str(out), [Problem("$", "wrong file name", f"a name ending {FILE_SUFFIX}")])
+        raise InputError(str(out), [Problem("$", "wrong file name",
+                                            f"a name ending {FILE_SUFFIX}")])
     if not args.title.strip():
         raise InputError("--title", [Problem("$", "the title is empty", "the dataset's name")])
     dataset = DatasetDescription(title={args.title_lang: args.title.strip()},

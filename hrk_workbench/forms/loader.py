@@ -27,9 +27,9 @@ from .schema import (
     Licence,
     LicenceCatalogue,
     Option,
+    QualityForm,
     Question,
     QuestionForm,
-    QualityForm,
     Text,
     Vocabularies,
 )

@@ -7,6 +7,7 @@ read from here rather than written into code.
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -115,7 +116,7 @@ def _ascending(bands: list[Band], required: set[str], what: str) -> list[Band]:
     ids = [b.id for b in bands]
     if missing := required - set(ids):
         raise ValueError(f"{what} levels must include {sorted(missing)}")
-    if any(a.min >= b.min for a, b in zip(bands, bands[1:], strict=False)):
+    if any(a.min >= b.min for a, b in itertools.pairwise(bands)):
         raise ValueError(f"{what} levels must be in ascending order of min")
     return bands
 
