@@ -70,24 +70,48 @@ def json_path(loc: Iterable[str | int]) -> str:
 
 
 def problems_from_pydantic(exc, prefix: Iterable[str | int] = ()) -> list[Problem]:
-    """Turn a pydantic ``ValidationError`` into problems with JSON paths and expectations."""
-    problems: list[Problem] = []
+    """Turn a pydantic ``ValidationError`` into problems with JSON paths and expectations.
+
+    A value that fails every member of a union gives one problem, not one per member.
+    """
+    merged: dict[str, Problem] = {}
     for err in exc.errors(include_url=False):
-        loc = [p for p in (*prefix, *err.get("loc", ())) if not _is_union_tag(p)]
+        loc = _strip_union_tags([*prefix, *err.get("loc", ())])
+        path = json_path(loc)
+        expected = _expected(err)
+        if path in merged:
+            seen = merged[path]
+            if expected and expected not in seen.expected:
+                both = f"{seen.expected} or {expected}" if seen.expected else expected
+                merged[path] = Problem(path, seen.message, both)
+            continue
         message = err.get("msg", "invalid value")
         given = err.get("input")
         if err.get("type") != "missing" and _short(given):
             message += f"; got {_short(given)}"
-        problems.append(Problem(json_path(loc), message, _expected(err)))
-    return problems
+        merged[path] = Problem(path, message, expected)
+    return list(merged.values())
 
 
-def _is_union_tag(part: str | int) -> bool:
-    # pydantic inserts the member type name (e.g. "int", "list[str]") into union error paths
-    return isinstance(part, str) and (
-        part in {"str", "int", "float", "bool", "none", "date", "datetime"}
-        or part.startswith(("list[", "dict[", "function-", "constrained-", "literal["))
-    )
+_UNION_TAGS = {"str", "int", "float", "bool", "none", "list[str]"}
+
+
+def _strip_union_tags(loc: list[str | int]) -> list[str | int]:
+    # pydantic inserts the member type ("str", "list[str]") after a union-typed field
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, str) and part in _UNION_TAGS and out and out[-1] in (
+                "value", "old", "new"):
+            continue
+        out.append(part)
+    return out
+
+
+def plain_number(value: object) -> object:
+    """3.0 -> 3, so expectations read "a number >= 0" rather than ">= 0.0"."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _short(value: object) -> str:
@@ -103,7 +127,7 @@ def _expected(err: dict) -> str:
         return str(ctx["expected"])
     kind = err.get("type", "")
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        bound = next(iter(ctx.values()), "")
+        bound = plain_number(next(iter(ctx.values()), ""))
         sign = {"greater_than_equal": ">=", "less_than_equal": "<=",
                 "greater_than": ">", "less_than": "<"}[kind]
         return f"a number {sign} {bound}"

@@ -12,7 +12,7 @@ from typing import Any
 
 from hrk_workbench.forms import Forms
 from hrk_workbench.forms.schema import Question, Scale
-from hrk_workbench.problems import Problem
+from hrk_workbench.problems import Problem, plain_number
 
 from .assessment import Assessment
 
@@ -56,7 +56,8 @@ def check_generic(path: str, question: Question, value: Any, forms: Forms) -> li
                             "a whole number" if kind == "integer" else "a number")]
         lo, hi = question.min, question.max
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            return [Problem(path, f"{value} is out of range", f"a number from {lo} to {hi}")]
+            return [Problem(path, f"{value} is out of range",
+                            f"a number from {plain_number(lo)} to {plain_number(hi)}")]
     elif kind == "text":
         if not isinstance(value, str):
             return [Problem(path, "not text", "text")]
