@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from hrk_workbench.answers import choice, choices
+from hrk_workbench.answers import choice, choices, gate
 from hrk_workbench.forms import Forms
 from hrk_workbench.hvd import hvd_status
 from hrk_workbench.model import Assessment
@@ -160,8 +160,9 @@ def five_star(assessment: Assessment, forms: Forms) -> FiveStar:
     licence = forms.licence(assessment.licence.licence_id)
     planned = [f for f in (forms.file_format(i) for i in choices(assessment.channel, PLANNED))
                if f is not None]
+    may_publish = gate(assessment, "G4") != "yes"
     checks = [
-        licence is not None and licence.open,
+        licence is not None and licence.open and may_publish,
         any(f.structured for f in planned),
         any(f.structured and f.open for f in planned),
         any(f.rdf for f in planned) or choice(assessment.channel, URIS) == "yes",

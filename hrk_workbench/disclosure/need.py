@@ -97,8 +97,9 @@ def advise_anonymisation(assessment: Assessment, forms: Forms) -> AnonymisationA
                           _int(p, "min_frequency_fine_regional", 10)))
         if regional == "grid":
             bases.append(("anon_threshold_grid", _int(p, "min_frequency_grid", 50)))
-        code, min_frequency = max(bases, key=lambda b: b[1])
-        actions.append(Reason(code, {"n": min_frequency}))
+        min_frequency = max(n for _, n in bases)
+        # every rule that demands the decisive threshold is a reason for it
+        actions += [Reason(code, {"n": n}) for code, n in bases if n == min_frequency]
         if tables in ("magnitude", "both"):
             dominance = {"n": _int(p, "dominance_n", 1), "k": _int(p, "dominance_k", 80),
                          "p": _int(p, "p_percent", 10)}
