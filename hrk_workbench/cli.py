@@ -75,8 +75,11 @@ def cmd_new(args: argparse.Namespace, forms: Forms) -> int:
     assessment = Assessment(language=args.lang, dataset=dataset)
     if args.day_rate is not None:
         assessment.costs.day_rate_eur = args.day_rate
-    save_assessment(assessment, out, author=args.author)
-    print(f"created {out}")
+    saved = save_assessment(assessment, out, author=args.author)
+    if args.json:
+        _print_json({"file": str(out), "id": saved.id, "title": saved.dataset.title})
+    else:
+        print(f"created {out}")
     return EXIT_OK
 
 
@@ -271,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--author", help="name for the change log (default $HRK_AUTHOR or OS user)")
     p.add_argument("-o", "--output", required=True, help=f"file to create (*{FILE_SUFFIX})")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("validate", parents=[common], help="check assessment files")

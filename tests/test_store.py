@@ -314,3 +314,29 @@ def test_author_defaults_to_the_os_user(tmp_path, monkeypatch):
     monkeypatch.setattr(getpass, "getuser", lambda: "os-user")
     a = save_assessment(make(title={"en": "x"}), tmp_path / "a.hrk.json")
     assert a.change_log[-1].by == "os-user"
+
+
+def test_older_files_are_migrated_on_load(monkeypatch):
+    """A version-n file passes through MIGRATIONS[n] on its way to the current schema."""
+    from hrk_workbench.model import migrations
+
+    def rename_title(doc):
+        doc["dataset"] = {"title": {"en": doc.pop("name")}}
+        return doc
+
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(migrations.MIGRATIONS, 1, rename_title)
+    data, problems = migrations.migrate({"schema_version": 1, "name": "Old trees"})
+    assert problems == []
+    assert data == {"schema_version": 2, "dataset": {"title": {"en": "Old trees"}}}
+
+
+@pytest.mark.parametrize("version", [None, "1", 0, True])
+def test_missing_or_odd_schema_version_is_refused(version):
+    doc = _doc()
+    if version is None:
+        del doc["schema_version"]
+    else:
+        doc["schema_version"] = version
+    [(location, _)] = _problems(doc)
+    assert location == "$.schema_version"
