@@ -194,3 +194,12 @@ def test_a_new_generic_question_is_validated_from_its_definition(forms_copy):
     problems = check_against_forms(make(anonymisation={"A11": 140}), extended)
     assert [(p.location, p.expected) for p in problems] == [
         ("$.anonymisation.A11.value", "a number from 0 to 100")]
+
+
+def test_a_rule_parameter_that_is_not_a_number_is_refused(forms_copy):
+    def bad(data):
+        data["parameters"]["min_frequency"] = "three"
+
+    with pytest.raises(FormError) as exc:
+        load_forms(forms_copy("anonymisation.yaml", bad))
+    assert "anonymisation.yaml: $.parameters.min_frequency" in _error_lines(exc)

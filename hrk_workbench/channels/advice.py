@@ -33,27 +33,22 @@ class ChannelAdvice:
         return {"channel": self.channel}
 
 
-def _num(params: dict[str, Any], key: str, default: float) -> float:
-    v = params.get(key, default)
-    return float(v) if isinstance(v, (int, float)) else default
-
-
 def advise_channel(assessment: Assessment, forms: Forms) -> ChannelAdvice:
     ds = assessment.dataset
     ans = assessment.channel
-    p = forms.channel.parameters
-    frequent = p.get("frequent_updates", [])
+    form = forms.channel
+    frequent = form.parameters.get("frequent_updates", [])
     api_reasons: list[Reason] = []
     real_time = choice(ans, REAL_TIME) == "yes"
     if real_time:
         api_reasons.append(Reason("channel_api_real_time", {}))
     if ds.update_frequency and isinstance(frequent, list) and ds.update_frequency in frequent:
         api_reasons.append(Reason("channel_api_frequent", {"frequency": ds.update_frequency}))
-    size_limit = _num(p, "api_size_mb", 100)
+    size_limit = form.number("api_size_mb", 100)
     if ds.size_mb is not None and ds.size_mb > size_limit:
         api_reasons.append(Reason("channel_api_size", {"size_mb": ds.size_mb,
                                                        "limit": size_limit}))
-    rows_limit = _num(p, "api_record_count", 1_000_000)
+    rows_limit = form.number("api_record_count", 1_000_000)
     if ds.record_count is not None and ds.record_count > rows_limit:
         api_reasons.append(Reason("channel_api_records", {"count": ds.record_count,
                                                           "limit": rows_limit}))

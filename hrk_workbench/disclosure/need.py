@@ -40,15 +40,10 @@ class AnonymisationAdvice:
                 "actions": [r.code for r in self.actions]}
 
 
-def _int(params: dict[str, Any], key: str, default: int) -> int:
-    v = params.get(key, default)
-    return int(v) if isinstance(v, (int, float)) else default
-
-
 def advise_anonymisation(assessment: Assessment, forms: Forms) -> AnonymisationAdvice:
     ds = assessment.dataset
     ans = assessment.anonymisation
-    p = forms.anonymisation.parameters
+    form = forms.anonymisation
     actions: list[Reason] = []
     personal = ds.personal_data
     units = choice(ans, UNITS)
@@ -76,7 +71,7 @@ def advise_anonymisation(assessment: Assessment, forms: Forms) -> AnonymisationA
         if ds.granularity == "unit":
             if choice(ans, INDIRECT) in POSSIBLY or choice(ans, INDIRECT) is None:
                 actions.append(Reason("anon_aggregate", {
-                    "min_group": _int(p, "min_group_persons", 5)}))
+                    "min_group": int(form.number("min_group_persons", 5))}))
                 if choice(ans, MEASURED) != "yes":
                     actions.append(Reason("anon_measure_risk", {}))
             if ds.longitudinal:
@@ -89,20 +84,21 @@ def advise_anonymisation(assessment: Assessment, forms: Forms) -> AnonymisationA
     min_frequency = None
     dominance = None
     if publishes_tables and about_units:
-        bases = [("anon_threshold_base", _int(p, "min_frequency", 3))]
+        bases = [("anon_threshold_base", int(form.number("min_frequency", 3)))]
         if choice(ans, SPECIAL) == "yes":
-            bases.append(("anon_threshold_special", _int(p, "min_frequency_special", 10)))
+            bases.append(("anon_threshold_special", int(form.number("min_frequency_special", 10))))
         if regional == "finer":
             bases.append(("anon_threshold_fine_regional",
-                          _int(p, "min_frequency_fine_regional", 10)))
+                          int(form.number("min_frequency_fine_regional", 10))))
         if regional == "grid":
-            bases.append(("anon_threshold_grid", _int(p, "min_frequency_grid", 50)))
+            bases.append(("anon_threshold_grid", int(form.number("min_frequency_grid", 50))))
         min_frequency = max(n for _, n in bases)
         # every rule that demands the decisive threshold is a reason for it
         actions += [Reason(code, {"n": n}) for code, n in bases if n == min_frequency]
         if tables in ("magnitude", "both"):
-            dominance = {"n": _int(p, "dominance_n", 1), "k": _int(p, "dominance_k", 80),
-                         "p": _int(p, "p_percent", 10)}
+            dominance = {"n": int(form.number("dominance_n", 1)),
+                         "k": int(form.number("dominance_k", 80)),
+                         "p": int(form.number("p_percent", 10))}
             actions.append(Reason("anon_dominance", dominance))
         actions.append(Reason("anon_secondary", {}))
 

@@ -188,7 +188,12 @@ class QuestionForm(FormModel):
     """A generic questionnaire (anonymisation need, channel and format) with rule parameters."""
 
     questions: list[Question]
-    parameters: dict[str, float | int | str | list[str]] = {}
+    parameters: dict[str, int | float | list[str]] = {}
+
+    def number(self, key: str, default: float) -> float:
+        """A numeric rule parameter; the default applies only when the form omits it."""
+        value = self.parameters.get(key, default)
+        return default if isinstance(value, list) else value
 
 
 class QualityCriterion(FormModel):
