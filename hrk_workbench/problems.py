@@ -93,18 +93,15 @@ def problems_from_pydantic(exc, prefix: Iterable[str | int] = ()) -> list[Proble
     return list(merged.values())
 
 
-_UNION_TAGS = {"str", "int", "float", "bool", "none", "list[str]"}
+_UNION_TAGS = {"str", "int", "float", "bool", "none", "list[str]", "list[int]"}
 
 
 def _strip_union_tags(loc: list[str | int]) -> list[str | int]:
-    # pydantic inserts the member type ("str", "list[str]") after a union-typed field
-    out: list[str | int] = []
-    for part in loc:
-        if isinstance(part, str) and part in _UNION_TAGS and out and out[-1] in (
-                "value", "old", "new"):
-            continue
-        out.append(part)
-    return out
+    # pydantic inserts the member type ("int", "list[str]") into the path of a union-typed
+    # value; no field of ours bears such a name, so these parts are never real keys
+    return [part for part in loc
+            if not (isinstance(part, str) and (part in _UNION_TAGS or part.startswith(
+                ("function-", "constrained-", "literal[", "dict["))))]
 
 
 def plain_number(value: object) -> object:

@@ -202,4 +202,6 @@ def test_a_rule_parameter_that_is_not_a_number_is_refused(forms_copy):
 
     with pytest.raises(FormError) as exc:
         load_forms(forms_copy("anonymisation.yaml", bad))
-    assert "anonymisation.yaml: $.parameters.min_frequency" in _error_lines(exc)
+    [problem] = exc.value.problems
+    assert problem.location == "$.parameters.min_frequency"
+    assert problem.expected == "a whole number or a number or a list"
