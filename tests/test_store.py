@@ -340,3 +340,9 @@ def test_missing_or_odd_schema_version_is_refused(version):
         doc["schema_version"] = version
     [(location, _)] = _problems(doc)
     assert location == "$.schema_version"
+
+
+def test_a_value_of_no_allowed_type_is_one_problem():
+    problems = _problems(_doc(anonymisation={"A1": {"value": {"x": 1}}}))
+    assert problems == [("$.anonymisation.A1.value",
+                         "text or a whole number or a number or a list")]
