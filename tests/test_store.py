@@ -346,3 +346,15 @@ def test_a_value_of_no_allowed_type_is_one_problem():
     problems = _problems(_doc(anonymisation={"A1": {"value": {"x": 1}}}))
     assert problems == [("$.anonymisation.A1.value",
                          "text or a whole number or a number or a list")]
+
+
+@pytest.mark.parametrize(("part", "location"), [
+    ({"benefits": {"B1": {"value": True}}}, "$.benefits.B1.value"),
+    ({"risks": {"R1": {"likelihood": "3"}}}, "$.risks.R1.likelihood"),
+    ({"costs": {"lines": {"C1": {"one_off_eur": "1 000"}}}}, "$.costs.lines.C1.one_off_eur"),
+    ({"dataset": {"personal_data": "yes"}}, "$.dataset.personal_data"),
+    ({"anonymisation": {"A1": {"value": True}}}, "$.anonymisation.A1.value"),
+])
+def test_wrongly_typed_answers_are_errors_not_guesses(part, location):
+    """JSON true is not the rating 1 and "3" is not 3: a hand edit must be corrected."""
+    assert location in dict(_problems(_doc(**part)))

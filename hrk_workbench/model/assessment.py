@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 SCHEMA_VERSION = 1
 
@@ -21,7 +21,13 @@ QuestionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*
 LocalText = dict[LangCode, str]
 """Text in several languages, keyed by ISO 639-1 code (``en``, ``fi``, ``sv``)."""
 
-AnswerValue = str | int | float | list[str] | None
+# Numbers and yes/no are strict: JSON true is not the number 1 and "3" is not 3, so a
+# hand-edited file with a wrong type gets an error instead of a silently different answer.
+Int = Annotated[int, Strict()]
+Number = Annotated[float, Strict()]
+Bool = Annotated[bool, Strict()]
+
+AnswerValue = str | Int | Number | list[str] | None
 GateValue = Literal["yes", "no", "unknown"]
 
 
@@ -55,11 +61,11 @@ class DatasetDescription(Part):
     spatial_uri: str = ""
     temporal_coverage: TemporalCoverage = Field(default_factory=TemporalCoverage)
     update_frequency: str | None = Field(default=None, description="EU frequency code")
-    size_mb: float | None = Field(default=None, ge=0)
-    record_count: int | None = Field(default=None, ge=0)
-    personal_data: bool | None = None
+    size_mb: Number | None = Field(default=None, ge=0)
+    record_count: Int | None = Field(default=None, ge=0)
+    personal_data: Bool | None = None
     granularity: Literal["unit", "aggregated"] | None = None
-    longitudinal: bool | None = None
+    longitudinal: Bool | None = None
     hvd_category: str | None = Field(default=None, description="HVD category id, None if not HVD")
     use_cases: LocalText = Field(default_factory=dict)
     ownership: str = Field(default="", description="ownership and copyright status")
@@ -83,30 +89,30 @@ class GateAnswer(Part):
 
 
 class BenefitAnswer(Part):
-    value: int | None = None
+    value: Int | None = None
     comment: str = ""
 
 
 class RiskAnswer(Part):
-    likelihood: int | None = None
-    impact: int | None = None
+    likelihood: Int | None = None
+    impact: Int | None = None
     mitigation: str = ""
-    residual_likelihood: int | None = None
-    residual_impact: int | None = None
+    residual_likelihood: Int | None = None
+    residual_impact: Int | None = None
     owner: str = ""
     comment: str = ""
 
 
 class CostLine(Part):
-    one_off_days: float = Field(default=0, ge=0)
-    one_off_eur: float = Field(default=0, ge=0)
-    yearly_days: float = Field(default=0, ge=0)
-    yearly_eur: float = Field(default=0, ge=0)
+    one_off_days: Number = Field(default=0, ge=0)
+    one_off_eur: Number = Field(default=0, ge=0)
+    yearly_days: Number = Field(default=0, ge=0)
+    yearly_eur: Number = Field(default=0, ge=0)
     comment: str = ""
 
 
 class Costs(Part):
-    day_rate_eur: float | None = Field(
+    day_rate_eur: Number | None = Field(
         default=None, gt=0, description="price of a person-day; None uses the form's default"
     )
     lines: dict[QuestionId, CostLine] = Field(default_factory=dict)
@@ -120,7 +126,7 @@ class Answer(Part):
 
 
 class QualityAnswer(Part):
-    rating: int | None = None
+    rating: Int | None = None
     weaknesses: LocalText = Field(default_factory=dict)
     comment: str = ""
 
