@@ -106,28 +106,28 @@ def cmd_validate(args: argparse.Namespace, forms: Forms) -> int:
     return status
 
 
-def cmd_score(args: argparse.Namespace, forms: Forms) -> int:
+def _report(args: argparse.Namespace, forms: Forms,
+            as_json: Callable[[Assessment], dict[str, Any]],
+            as_text: Callable[[Assessment, Forms, str], str]) -> int:
+    """Load and check one file, then print its JSON or its text (warnings to stderr)."""
     assessment, warnings = _load_checked(args.file, forms)
-    summary = summarise(assessment, forms)
     if args.json:
         _print_json({"file": args.file, "title": assessment.title(args.lang),
-                     **summary.to_json(forms, args.lang)})
+                     **as_json(assessment)})
     else:
         _warn(args.file, warnings)
-        print(_score_text(assessment, forms, args.lang))
+        print(as_text(assessment, forms, args.lang))
     return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace, forms: Forms) -> int:
+    return _report(args, forms, lambda a: summarise(a, forms).to_json(forms, args.lang),
+                   _score_text)
 
 
 def cmd_advise(args: argparse.Namespace, forms: Forms) -> int:
-    assessment, warnings = _load_checked(args.file, forms)
-    result = advise(assessment, forms)
-    if args.json:
-        _print_json({"file": args.file, "title": assessment.title(args.lang),
-                     **result.to_json(forms, args.lang)})
-    else:
-        _warn(args.file, warnings)
-        print(_advice_text(assessment, forms, args.lang))
-    return EXIT_OK
+    return _report(args, forms, lambda a: advise(a, forms).to_json(forms, args.lang),
+                   _advice_text)
 
 
 def cmd_summary(args: argparse.Namespace, forms: Forms) -> int:

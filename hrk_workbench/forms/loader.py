@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import string
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -175,8 +176,7 @@ def _check_messages_agree(directory: Path, catalogues: dict[str, Messages]) -> N
 
 
 def _duplicates(ids: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
+    return sorted(i for i, n in Counter(ids).items() if n > 1)
 
 
 def _cross_check(forms: Forms) -> None:
