@@ -28,7 +28,7 @@ from hrk_workbench.model import (
     load_assessment,
     save_assessment,
 )
-from hrk_workbench.problems import InputError, Problem
+from hrk_workbench.problems import InputError, Problem, has_errors
 from hrk_workbench.scoring import rank_assessments, summarise
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
@@ -48,7 +48,7 @@ def _load_checked(path: str, forms: Forms) -> tuple[Assessment, list[Problem]]:
     """Load and check; errors raise, warnings are returned for the caller to show."""
     assessment = load_assessment(path)
     problems = check_against_forms(assessment, forms)
-    if any(p.severity == "error" for p in problems):
+    if has_errors(problems):
         raise InputError(path, problems)
     return assessment, problems
 
@@ -91,7 +91,7 @@ def cmd_validate(args: argparse.Namespace, forms: Forms) -> int:
             problems = check_against_forms(assessment, forms)
         except InputError as exc:
             problems = exc.problems
-        valid = not any(p.severity == "error" for p in problems)
+        valid = not has_errors(problems)
         status = status if valid else EXIT_BAD_INPUT
         results.append({"file": path, "valid": valid,
                         "problems": [p.to_dict() for p in problems]})

@@ -39,6 +39,11 @@ class Problem:
         }
 
 
+def has_errors(problems: Iterable[Problem]) -> bool:
+    """True when any problem is an error (warnings alone leave the input usable)."""
+    return any(p.severity == "error" for p in problems)
+
+
 class InputError(Exception):
     """Input that cannot be used; carries every :class:`Problem` found, never just the first."""
 
@@ -46,10 +51,6 @@ class InputError(Exception):
         self.source = source
         self.problems = list(problems)
         super().__init__(self.lines()[0] if self.problems else source)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
 
     def lines(self) -> list[str]:
         """One line per problem, prefixed with the file or source name."""

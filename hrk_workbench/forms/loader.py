@@ -75,10 +75,6 @@ class Forms:
     messages: dict[str, Messages]
     _texts: dict[str, Text] = field(default_factory=dict, repr=False)
 
-    @property
-    def languages(self) -> tuple[str, ...]:
-        return tuple(self.messages)
-
     def licence(self, licence_id: str | None) -> Licence | None:
         return next((lic for lic in self.licences.licences if lic.id == licence_id), None)
 
