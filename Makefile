@@ -4,9 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := examples/city-bike-trips.hrk.json
 STAMP := $(VENV)/.installed-dev
-export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint venv install install-dev clean
+.PHONY: run test lint venv install install-dev system-deps clean
+
+SYSDEPS := $(VENV)/.system-deps
+$(SYSDEPS): .ci/system-deps.sh | $(BIN)/python
+	bash .ci/system-deps.sh
+	touch $@
+system-deps: $(SYSDEPS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,16 +29,17 @@ venv: $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(STAMP)
 
-run: $(VENV)/.installed
-	$(BIN)/hrk-workbench summary $(EXAMPLE)
+# The desktop app on the bundled example (a real window: unset QT_QPA_PLATFORM's default).
+run: $(VENV)/.installed $(SYSDEPS)
+	env -u QT_QPA_PLATFORM $(BIN)/hrk-workbench gui $(EXAMPLE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 # pytest exit code 5 (no tests collected) is a failure here, like any other non-zero code.
-test: $(STAMP)
+test: $(STAMP) $(SYSDEPS)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

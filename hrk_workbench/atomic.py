@@ -14,7 +14,19 @@ from pathlib import Path
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step; a failure names ``path``, never the temp file.
+
+    The steward only knows the file they chose: "disk full" about ``.x.hrk.json.k3j.tmp``
+    would not tell them which save failed.
+    """
     target = Path(path)
+    try:
+        _write(target, data)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from None
+
+
+def _write(target: Path, data: bytes) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

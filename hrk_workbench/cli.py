@@ -196,6 +196,13 @@ def cmd_portfolio(args: argparse.Namespace, forms: Forms) -> int:
     return EXIT_BAD_INPUT if errors else EXIT_OK
 
 
+def cmd_gui(args: argparse.Namespace, forms: Forms) -> int:
+    from hrk_workbench.gui.app import run  # Qt only for this command
+
+    return run(file=args.file, lang=args.lang, forms_dir=args.forms,
+               screenshots=args.screenshots)
+
+
 # --- text output ----------------------------------------------------------------------------
 
 def _table(head: list[str], rows: list[list[str]]) -> str:
@@ -292,6 +299,16 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="machine-readable output")
         p.set_defaults(func=func)
 
+    p = sub.add_parser("gui", help="open the desktop app (the default with no command)")
+    p.add_argument("file", metavar="FILE", nargs="?", help="assessment to open")
+    p.add_argument("--lang", choices=LANGUAGES, default=None,
+                   help="language of the app (default: the saved setting, $HRK_LANG or "
+                        "the system's)")
+    p.add_argument("--forms", metavar="DIR", help="forms folder (default: the bundled one)")
+    p.add_argument("--screenshots", metavar="DIR",
+                   help="render every page to PNG files in DIR and exit")
+    p.set_defaults(func=cmd_gui)
+
     p = sub.add_parser("portfolio", parents=[common], help="rank many assessments")
     p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -300,7 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv or ["gui"])
     func: Callable[[argparse.Namespace, Forms], int] = args.func
     try:
         forms = load_forms(args.forms)

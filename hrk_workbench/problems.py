@@ -6,21 +6,31 @@ A steward fixing a hand-edited file wants every mistake in one go, each pointing
 
 from __future__ import annotations
 
+import json
+import re
+
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input, at ``location`` (e.g. ``$.risks.R1.likelihood``)."""
+    """One thing wrong with an input, at ``location`` (an answer path such as
+    ``risks.R1.likelihood``, ``$`` for the whole document, or a line and column).
+
+    ``message`` and ``expected`` are the English text; ``code`` and ``params`` let
+    :func:`hrk_workbench.i18n.render_problem` say the same in the steward's language.
+    """
 
     location: str
     message: str
     expected: str = ""
     severity: Severity = "error"
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"
@@ -30,11 +40,15 @@ class Problem:
             text = f"warning: {text}"
         return text
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, Any]:
         return {
-            "location": self.location,
+            "level": self.severity,
+            "path": self.location,
+            "code": self.code or "invalid",
             "message": self.message,
             "expected": self.expected,
+            "params": dict(self.params),
+            "location": self.location,
             "severity": self.severity,
         }
 
@@ -57,21 +71,28 @@ class InputError(Exception):
         return [f"{self.source}: {p}" for p in self.problems]
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
 def json_path(loc: Iterable[str | int]) -> str:
-    """Render a pydantic ``loc`` tuple as a JSONPath such as ``$.risks.R1.likelihood``."""
-    path = "$"
+    """Render a pydantic ``loc`` as an answer path such as ``risks.R1.likelihood``.
+
+    This is the one path form that problems, the change log and edits share; ``$`` is the
+    document itself.
+    """
+    path = ""
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif part.isidentifier():
-            path += f".{part}"
+        elif _PLAIN_KEY.match(part):
+            path += f".{part}" if path else part
         else:
-            path += f"[{part!r}]"
-    return path
+            path += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return path or "$"
 
 
 def problems_from_pydantic(exc, prefix: Iterable[str | int] = ()) -> list[Problem]:
-    """Turn a pydantic ``ValidationError`` into problems with JSON paths and expectations.
+    """Turn a pydantic ``ValidationError`` into problems with answer paths and expectations.
 
     A value that fails every member of a union gives one problem, not one per member.
     """
@@ -80,18 +101,56 @@ def problems_from_pydantic(exc, prefix: Iterable[str | int] = ()) -> list[Proble
         loc = _strip_union_tags([*prefix, *err.get("loc", ())])
         path = json_path(loc)
         expected = _expected(err)
+        code, params = _code(err)
         if path in merged:
             seen = merged[path]
             if expected and expected not in seen.expected:
                 both = f"{seen.expected} or {expected}" if seen.expected else expected
-                merged[path] = Problem(path, seen.message, both)
+                kinds = [*seen.params.get("kinds", []), *params.get("kinds", [])]
+                merged[path] = Problem(path, seen.message, both, code=seen.code,
+                                       params={**seen.params, "kinds": kinds})
             continue
         message = err.get("msg", "invalid value")
         given = err.get("input")
         if err.get("type") != "missing" and _short(given):
             message += f"; got {_short(given)}"
-        merged[path] = Problem(path, message, expected)
+        merged[path] = Problem(path, message, expected, code=code,
+                               params={**params, "got": _short(given)})
     return list(merged.values())
+
+
+_TYPE_KINDS = {
+    "int_parsing": "integer", "int_type": "integer", "int_from_float": "integer",
+    "float_parsing": "number", "float_type": "number", "string_type": "text",
+    "bool_type": "yes_no", "bool_parsing": "yes_no", "dict_type": "object",
+    "model_type": "object", "list_type": "list", "date_from_datetime_parsing": "date",
+    "date_parsing": "date", "date_type": "date", "datetime_parsing": "datetime",
+    "datetime_from_date_parsing": "datetime", "datetime_type": "datetime",
+}
+_SIGNS = {"greater_than_equal": ">=", "less_than_equal": "<=", "greater_than": ">",
+          "less_than": "<"}
+
+
+def _code(err: dict) -> tuple[str, dict[str, Any]]:
+    """The problem code and values behind a pydantic error, for the message catalogues."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "missing_value", {}
+    if kind == "extra_forbidden":
+        return "unknown_field", {}
+    if kind in _TYPE_KINDS:
+        return "wrong_type", {"kinds": [_TYPE_KINDS[kind]]}
+    if kind in _SIGNS:
+        return "out_of_bounds", {"sign": _SIGNS[kind],
+                                 "bound": plain_number(next(iter(ctx.values()), ""))}
+    if kind == "finite_number":
+        return "not_finite", {}
+    if kind == "literal_error":
+        return "not_allowed", {"allowed": str(ctx.get("expected", ""))}
+    if kind == "string_pattern_mismatch":
+        return "bad_pattern", {"pattern": str(ctx.get("pattern", ""))}
+    return "invalid", {"detail": err.get("msg", "")}
 
 
 _UNION_TAGS = {"str", "int", "float", "bool", "none", "list[str]", "list[int]"}
@@ -146,5 +205,6 @@ def _expected(err: dict) -> str:
         "datetime_parsing": "a date-time in ISO 8601",
         "datetime_from_date_parsing": "a date-time in ISO 8601",
         "string_pattern_mismatch": f"text matching {ctx.get('pattern', '')}",
+        "finite_number": "a finite number",
         "value_error": "",
     }.get(kind, "")

@@ -125,11 +125,11 @@ def test_portfolio_reports_bad_files_but_ranks_the_rest(tmp_path, capsys):
     ("content", "expected"),
     [
         ('{"schema_version": 1, "benefits": {"B1": {"value": 9}}}',
-         "$.benefits.B1.value: rating 9 is off the scale (expected a whole number from 0 to 3)"),
+         "benefits.B1.value: rating 9 is off the scale (expected a whole number from 0 to 3)"),
         ('{"schema_version": 1, "risks": {"R1": {"likelihood": "high"}}}',
-         "$.risks.R1.likelihood: Input should be a valid integer"),
+         "risks.R1.likelihood: Input should be a valid integer"),
         ('{"schema_version": 1, "licence": {"licence_id": "MY-OWN"}}',
-         "$.licence.licence_id: unknown licence 'MY-OWN'"),
+         "licence.licence_id: unknown licence 'MY-OWN'"),
         ('{"schema_version": 1, "dataset": {"title": {"en": "x"}',
          "line 1, column"),
         ("", "$: the file is empty"),
@@ -157,8 +157,8 @@ def test_validate_lists_every_problem(tmp_path, capsys):
     code, out, _err = run(capsys, "validate", str(path), "--json")
     assert code == 2
     locations = [p["location"] for p in json.loads(out)["problems"]]
-    assert locations == ["$.dataset.themes[0]", "$.risks.R1.likelihood", "$.risks.R1.impact",
-                         "$.quality.Q1.rating"]
+    assert locations == ["dataset.themes[0]", "risks.R1.likelihood", "risks.R1.impact",
+                         "quality.Q1.rating"]
 
 
 def test_unknown_question_is_a_warning_not_an_error(tmp_path, capsys):
@@ -166,7 +166,7 @@ def test_unknown_question_is_a_warning_not_an_error(tmp_path, capsys):
     path.write_text(json.dumps({"schema_version": 1, "benefits": {"B99": {"value": 1}}}))
     code, out, _ = run(capsys, "validate", str(path))
     assert code == 0
-    assert "warning: $.benefits.B99: no question 'B99'" in out
+    assert "warning: benefits.B99: no question 'B99'" in out
 
 
 def test_missing_file_and_usage_errors_exit_2(tmp_path, capsys):

@@ -193,7 +193,7 @@ def test_a_new_generic_question_is_validated_from_its_definition(forms_copy):
     assert not check_against_forms(make(anonymisation={"A11": 40}), extended)
     problems = check_against_forms(make(anonymisation={"A11": 140}), extended)
     assert [(p.location, p.expected) for p in problems] == [
-        ("$.anonymisation.A11.value", "a number from 0 to 100")]
+        ("anonymisation.A11.value", "a number from 0 to 100")]
 
 
 def test_a_rule_parameter_that_is_not_a_number_is_refused(forms_copy):

@@ -81,7 +81,7 @@ def test_off_scale_benefit_is_an_error_and_never_scored(forms):
     a = make(benefits={"B1": 7})
     assert score_benefits(a, forms).score == 0
     [problem] = check_against_forms(a, forms)
-    assert (problem.location, problem.expected) == ("$.benefits.B1.value",
+    assert (problem.location, problem.expected) == ("benefits.B1.value",
                                                     "a whole number from 0 to 3")
 
 

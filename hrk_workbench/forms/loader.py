@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import string
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -116,7 +116,16 @@ def _parse(path: Path, model: type[BaseModel]) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise FormError(str(path), problems_from_pydantic(exc)) from None
+        raise FormError(str(path), [_in_yaml(p) for p in problems_from_pydantic(exc)]) from None
+
+
+def _in_yaml(problem: Problem) -> Problem:
+    """Paths inside a form file read as YAML paths (``$.benefits.questions[0]``), unlike the
+    answer paths of an assessment."""
+    loc = problem.location
+    if loc.startswith("$") or loc.startswith("line"):
+        return problem
+    return replace(problem, location=f"$.{loc}")
 
 
 _PLACEHOLDER = string.Formatter()
@@ -139,13 +148,39 @@ def _load_messages(directory: Path) -> dict[str, Messages]:
             for section in ("reasons", "labels"):
                 for key, value in data[section].items():
                     if not isinstance(value, str) or not value.strip():
-                        problems.append(Problem(json_path([section, str(key)]),
+                        problems.append(Problem('$.' + json_path([section, str(key)]),
                                                 "empty or not text", "a text"))
         if problems:
             raise FormError(str(path), problems)
-        catalogues[lang] = Messages(lang, dict(data["reasons"]), dict(data["labels"]))
+        labels = dict(data["labels"])
+        labels.update(_gui_labels(directory, lang, labels))
+        catalogues[lang] = Messages(lang, dict(data["reasons"]), labels)
     _check_messages_agree(directory, catalogues)
     return catalogues
+
+
+def _gui_labels(directory: Path, lang: str, core: dict[str, str]) -> dict[str, str]:
+    """The desktop app's texts (``messages/gui/<lang>.yaml``), kept apart from the rules' texts.
+
+    They join the same label namespace, so a key may be defined only once.
+    """
+    path = directory / "messages" / "gui" / f"{lang}.yaml"
+    if not path.is_file():
+        return {}
+    data = _read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("labels"), dict):
+        raise FormError(str(path), [Problem("$", "wrong shape", "a mapping 'labels'")])
+    problems = []
+    for key, value in data["labels"].items():
+        if not isinstance(value, str) or not value.strip():
+            problems.append(Problem('$.' + json_path(["labels", str(key)]), "empty or not text",
+                                    "a text"))
+        elif key in core:
+            problems.append(Problem('$.' + json_path(["labels", str(key)]),
+                                    f"already defined in messages/{lang}.yaml", "a new key"))
+    if problems:
+        raise FormError(str(path), problems)
+    return {str(k): v for k, v in data["labels"].items()}
 
 
 def _check_messages_agree(directory: Path, catalogues: dict[str, Messages]) -> None:
@@ -156,14 +191,14 @@ def _check_messages_agree(directory: Path, catalogues: dict[str, Messages]) -> N
         for section in ("reasons", "labels"):
             ref, own = getattr(reference, section), getattr(cat, section)
             for key in sorted(set(ref) - set(own)):
-                problems.append(Problem(json_path([section, key]), "missing", "a translation"))
+                problems.append(Problem('$.' + json_path([section, key]), "missing", "a translation"))
             for key in sorted(set(own) - set(ref)):
-                problems.append(Problem(json_path([section, key]), "not in en.yaml",
+                problems.append(Problem('$.' + json_path([section, key]), "not in en.yaml",
                                         "only keys that en.yaml has"))
             for key in sorted(set(ref) & set(own)):
                 if _placeholders(ref[key]) != _placeholders(own[key]):
                     problems.append(Problem(
-                        json_path([section, key]),
+                        '$.' + json_path([section, key]),
                         f"placeholders {sorted(_placeholders(own[key]))} differ from English",
                         str(sorted(_placeholders(ref[key]))),
                     ))

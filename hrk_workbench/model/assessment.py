@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, Strict, StringConstraints
 
 SCHEMA_VERSION = 1
 
@@ -29,6 +29,14 @@ Bool = Annotated[bool, Strict()]
 
 AnswerValue = str | Int | Number | list[str] | None
 GateValue = Literal["yes", "no", "unknown"]
+
+
+# Sane bounds stated once: no real cost line reaches them, and within them no total can
+# overflow or print as infinity.
+MAX_EUR = 1e9
+MAX_DAYS = 1e9
+MAX_DAY_RATE = 1e5
+MAX_COUNT = 1e15
 
 
 class Part(BaseModel):
@@ -61,8 +69,8 @@ class DatasetDescription(Part):
     spatial_uri: str = ""
     temporal_coverage: TemporalCoverage = Field(default_factory=TemporalCoverage)
     update_frequency: str | None = Field(default=None, description="EU frequency code")
-    size_mb: Number | None = Field(default=None, ge=0)
-    record_count: Int | None = Field(default=None, ge=0)
+    size_mb: Number | None = Field(default=None, ge=0, le=MAX_COUNT)
+    record_count: Int | None = Field(default=None, ge=0, le=MAX_COUNT)
     personal_data: Bool | None = None
     granularity: Literal["unit", "aggregated"] | None = None
     longitudinal: Bool | None = None
@@ -104,16 +112,16 @@ class RiskAnswer(Part):
 
 
 class CostLine(Part):
-    one_off_days: Number = Field(default=0, ge=0)
-    one_off_eur: Number = Field(default=0, ge=0)
-    yearly_days: Number = Field(default=0, ge=0)
-    yearly_eur: Number = Field(default=0, ge=0)
+    one_off_days: Number = Field(default=0, ge=0, le=MAX_DAYS)
+    one_off_eur: Number = Field(default=0, ge=0, le=MAX_EUR)
+    yearly_days: Number = Field(default=0, ge=0, le=MAX_DAYS)
+    yearly_eur: Number = Field(default=0, ge=0, le=MAX_EUR)
     comment: str = ""
 
 
 class Costs(Part):
     day_rate_eur: Number | None = Field(
-        default=None, gt=0, description="price of a person-day; None uses the form's default"
+        default=None, gt=0, le=MAX_DAY_RATE, description="price of a person-day; None uses the form's default"
     )
     lines: dict[QuestionId, CostLine] = Field(default_factory=dict)
 
@@ -152,9 +160,11 @@ class Decision(Part):
 
 
 class Change(Part):
+    """One answer changed: its path (``benefits.B3.value``), the value before and after."""
+
     path: str
-    old: bool | AnswerValue = None
-    new: bool | AnswerValue = None
+    old: JsonValue = None
+    new: JsonValue = None
 
 
 class ChangeLogEntry(Part):

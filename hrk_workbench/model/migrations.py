@@ -23,16 +23,19 @@ def migrate(data: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     """Return the document at the current schema version, or the problems that prevent it."""
     version = data.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int):
-        return data, [Problem("$.schema_version", "missing or not a whole number",
-                              f"a schema version, currently {SCHEMA_VERSION}")]
+        return data, [Problem("schema_version", "missing or not a whole number",
+                              f"a schema version, currently {SCHEMA_VERSION}",
+                              code="schema_missing", params={"current": SCHEMA_VERSION})]
     if version > SCHEMA_VERSION:
         return data, [Problem(
-            "$.schema_version",
+            "schema_version",
             f"written by a newer HRK Workbench (schema {version}); this version reads up to "
-            f"{SCHEMA_VERSION}", "update HRK Workbench to open this file")]
+            f"{SCHEMA_VERSION}", "update HRK Workbench to open this file",
+            code="schema_newer", params={"version": version, "current": SCHEMA_VERSION})]
     if version < 1:
-        return data, [Problem("$.schema_version", f"unknown schema version {version}",
-                              f"1 to {SCHEMA_VERSION}")]
+        return data, [Problem("schema_version", f"unknown schema version {version}",
+                              f"1 to {SCHEMA_VERSION}", code="schema_unknown",
+                              params={"version": version, "current": SCHEMA_VERSION})]
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version](dict(data))
         version += 1

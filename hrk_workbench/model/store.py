@@ -20,6 +20,7 @@ from hrk_workbench.atomic import atomic_write_text
 from hrk_workbench.problems import InputError, Problem, problems_from_pydantic
 
 from .assessment import Assessment, Change, ChangeLogEntry
+from .duplicates import find_duplicate_keys
 from .migrations import migrate
 
 FILE_SUFFIX = ".hrk.json"
@@ -44,22 +45,42 @@ def parse_assessment(text: str | bytes, source: str = "<input>") -> Assessment:
         except UnicodeDecodeError as exc:
             raise AssessmentFileError(source, [Problem(
                 f"byte {exc.start}", "the file is not UTF-8 text",
-                "a JSON file saved by HRK Workbench")]) from None
+                "a JSON file saved by HRK Workbench", code="not_utf8",
+                params={"byte": exc.start})]) from None
     if not text.strip():
         raise AssessmentFileError(source, [Problem("$", "the file is empty",
-                                                   "a JSON object with schema_version")])
+                                                   "a JSON object with schema_version",
+                                                   code="empty_file")])
+    seen_duplicate = False
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal seen_duplicate
+        result = dict(pairs)
+        seen_duplicate = seen_duplicate or len(result) < len(pairs)
+        return result
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=pairs_hook)
     except json.JSONDecodeError as exc:
         raise AssessmentFileError(source, [Problem(
             f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}",
-            "a complete JSON document (the file may be cut short or damaged)")]) from None
+            "a complete JSON document (the file may be cut short or damaged)",
+            code="bad_json", params={"line": exc.lineno, "column": exc.colno,
+                                     "detail": exc.msg})]) from None
     except RecursionError:
         raise AssessmentFileError(source, [Problem("$", "JSON nested too deeply",
-                                                   "an assessment document")]) from None
+                                                   "an assessment document",
+                                                   code="too_deep")]) from None
+    if seen_duplicate:
+        raise AssessmentFileError(source, [Problem(
+            f"line {d.line}", f"key {d.key!r} appears twice in {d.path}; only one can count",
+            "each key once: remove or merge one of them", code="duplicate_key",
+            params={"line": d.line, "key": d.key, "path": d.path})
+            for d in find_duplicate_keys(text)])
     if not isinstance(data, dict):
         raise AssessmentFileError(source, [Problem(
-            "$", f"the document is a JSON {type(data).__name__}", "a JSON object")])
+            "$", f"the document is a JSON {type(data).__name__}", "a JSON object",
+            code="not_an_object", params={"kind": type(data).__name__})])
     data, problems = migrate(data)
     if problems:
         raise AssessmentFileError(source, problems)
@@ -76,12 +97,16 @@ def load_assessment(path: str | os.PathLike[str]) -> Assessment:
         raw = p.read_bytes()
     except FileNotFoundError:
         raise AssessmentFileError(str(p), [Problem("$", "file not found",
-                                                   "an existing .hrk.json file")]) from None
+                                                   "an existing .hrk.json file",
+                                                   code="file_not_found")]) from None
     except IsADirectoryError:
         raise AssessmentFileError(str(p), [Problem("$", "is a folder",
-                                                   "an .hrk.json file")]) from None
+                                                   "an .hrk.json file",
+                                                   code="is_a_folder")]) from None
     except OSError as exc:
-        raise AssessmentFileError(str(p), [Problem("$", f"cannot read: {exc.strerror}")]) from None
+        raise AssessmentFileError(str(p), [Problem(
+            "$", f"cannot read: {exc.strerror}", code="cannot_read",
+            params={"detail": exc.strerror or str(exc)})]) from None
     return parse_assessment(raw, str(p))
 
 

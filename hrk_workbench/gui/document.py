@@ -1,0 +1,203 @@
+"""The open assessment as the app sees it: model + undo stack + dirty state + autosave.
+
+Pages never touch the pydantic model: they read ``document.assessment`` and change it only
+through :meth:`Document.edit`, which goes through the core's ``set_answer`` (validated against
+``forms/``) inside an undoable command. One object owns this so that undo, the dirty marker,
+the summary cache and the recovery file can never drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from hrk_workbench import i18n
+from hrk_workbench.forms import Forms
+from hrk_workbench.model import Assessment, load_assessment, save_assessment, write_assessment
+from hrk_workbench.model.edit import EditError, set_answer
+from hrk_workbench.problems import InputError, Problem
+from hrk_workbench.scoring import summarise
+
+from .commands import EditCommand
+
+AUTOSAVE_MS = 60_000
+
+
+def render_problems(problems: Iterable[Problem], lang: str, forms: Forms) -> list[str]:
+    """Problems as sentences in ``lang`` via the core (``render_problem``), else as text."""
+    renderer = getattr(i18n, "render_problem", None)
+    out = []
+    for p in problems:
+        try:
+            out.append(renderer(p, lang, forms) if renderer else str(p))
+        except Exception:  # a renderer bug must not hide the problem itself
+            out.append(str(p))
+    return out
+
+
+class Document(QObject):
+    """One assessment being edited; see the GUI contract in the project notes."""
+
+    changed = Signal()
+    languageChanged = Signal(str)
+    dirtyChanged = Signal(bool)
+    pathChanged = Signal(object)
+    editFailed = Signal(list)
+
+    def __init__(self, forms: Forms, assessment: Assessment | None = None,
+                 path: str | os.PathLike[str] | None = None, lang: str = "en",
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.forms: Forms = forms
+        self.assessment: Assessment = assessment or Assessment(language=lang)
+        self.lang: str = lang
+        self.path: Path | None = Path(path) if path else None
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self._summary: Any = None
+        self._summary_json: dict[str, dict[str, Any]] = {}
+        # a restored recovery file or a prefilled new document is dirty without any undo step
+        self._forced_dirty = False
+        self.recovery_path: Path | None = None
+        self._autosave = QTimer(self)
+        self._autosave.timeout.connect(self.autosave)
+
+    # --- reading ------------------------------------------------------------------------
+
+    def t(self, key: str, **values: Any) -> str:
+        """A GUI or core label in the current language, with ``{placeholders}`` filled."""
+        text = i18n.label(key, self.lang, self.forms)
+        return text.format(**values) if values else text
+
+    def summary(self) -> Any:
+        """The core's HrkSummary, computed once per change (pages and the panel share it)."""
+        if self._summary is None:
+            self._summary = summarise(self.assessment, self.forms)
+        return self._summary
+
+    def summary_json(self) -> dict[str, Any]:
+        """Exactly what ``hrk-workbench score --json`` prints (minus file and title)."""
+        if self.lang not in self._summary_json:
+            self._summary_json[self.lang] = self.summary().to_json(self.forms, self.lang)
+        return self._summary_json[self.lang]
+
+    def is_dirty(self) -> bool:
+        return self._forced_dirty or not self.undo_stack.isClean()
+
+    def display_name(self) -> str:
+        """The file name, or the dataset title, or "Untitled" for the window title."""
+        if self.path:
+            return self.path.name
+        return self.assessment.title(self.lang) or self.t("gui_untitled")
+
+    # --- editing ------------------------------------------------------------------------
+
+    def edit(self, path: str, value: Any) -> bool:
+        """Change one answer as one undo step; False (and ``editFailed``) when refused."""
+        return self.edit_many([(path, value)], self.t("gui_undo_edit", path=path))
+
+    def edit_many(self, edits: list[tuple[str, Any]], text: str) -> bool:
+        """Change several answers as one undo step; all or nothing."""
+        applied = []
+        try:
+            for path, value in edits:
+                applied.append(set_answer(self.assessment, path, value, self.forms))
+        except EditError as exc:
+            for change in reversed(applied):  # leave the model as it was
+                set_answer(self.assessment, change.path, change.old, self.forms)
+            self.editFailed.emit(render_problems(exc.problems, self.lang, self.forms))
+            return False
+        applied = [c for c in applied if c.old != c.new]
+        if not applied:
+            return True
+        self.undo_stack.push(EditCommand(lambda: self.assessment, self.forms, applied, text,
+                                         self._after_change))
+        self._after_change()
+        return True
+
+    def _after_change(self) -> None:
+        self._summary = None
+        self._summary_json.clear()
+        self.changed.emit()
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.dirtyChanged.emit(self.is_dirty())
+
+    def set_language(self, lang: str) -> None:
+        """Switch the language of every label, question text and reason."""
+        if lang == self.lang:
+            return
+        self.lang = lang
+        self._summary_json.clear()
+        self.languageChanged.emit(lang)
+
+    # --- documents ----------------------------------------------------------------------
+
+    def replace(self, assessment: Assessment, path: str | os.PathLike[str] | None,
+                dirty: bool = False) -> None:
+        """Show another assessment (new, opened or restored); its undo history starts empty."""
+        self.assessment = assessment
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self._set_path(Path(path) if path else None)
+        self._forced_dirty = dirty
+        self.dirtyChanged.emit(self.is_dirty())
+        self._after_change()
+
+    def load(self, path: str | os.PathLike[str]) -> None:
+        """Open a file; raises InputError (with ``.problems``) and leaves this one untouched."""
+        assessment = load_assessment(path)
+        from hrk_workbench.model import check_against_forms
+        from hrk_workbench.problems import has_errors
+
+        problems = check_against_forms(assessment, self.forms)
+        if has_errors(problems):
+            raise InputError(str(path), problems)
+        self.replace(assessment, path)
+
+    def save(self, path: str | os.PathLike[str] | None = None, author: str | None = None) -> None:
+        """Save atomically (with a change-log entry) and mark the document clean."""
+        target = Path(path) if path else self.path
+        if target is None:
+            raise ValueError("no file name")
+        kwargs: dict[str, Any] = {"author": author} if author else {}
+        saved = save_assessment(self.assessment, target, **kwargs)
+        if isinstance(saved, Assessment):  # carries the new change-log entry
+            self.assessment = saved
+        self._forced_dirty = False
+        self._set_path(target)
+        self.undo_stack.setClean()
+        self.dirtyChanged.emit(False)
+        self.remove_recovery()
+        self._after_change()
+
+    def _set_path(self, path: Path | None) -> None:
+        if path != self.path:
+            self.path = path
+            self.pathChanged.emit(path)
+
+    # --- autosave -----------------------------------------------------------------------
+
+    def start_autosave(self, recovery_path: str | os.PathLike[str],
+                       interval_ms: int = AUTOSAVE_MS) -> None:
+        """Every ``interval_ms`` write unsaved work to ``recovery_path`` (never the user's file)."""
+        self.recovery_path = Path(recovery_path)
+        self._autosave.start(interval_ms)
+
+    def autosave(self) -> bool:
+        """Write the recovery file if there is unsaved work; True when written."""
+        if self.recovery_path is None or not self.is_dirty():
+            return False
+        self.recovery_path.parent.mkdir(parents=True, exist_ok=True)
+        write_assessment(self.assessment, self.recovery_path)
+        return True
+
+    def remove_recovery(self) -> None:
+        """Forget the recovery copy: the work is saved or deliberately discarded."""
+        if self.recovery_path is not None:
+            self.recovery_path.unlink(missing_ok=True)

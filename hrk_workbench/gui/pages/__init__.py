@@ -1,0 +1,1 @@
+"""GUI pages (see the GUI contract for who owns which module)."""

@@ -1,0 +1,1 @@
+"""GUI widgets (see the GUI contract for who owns which module)."""
