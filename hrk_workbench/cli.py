@@ -16,22 +16,32 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from hrk_workbench import __version__
-from hrk_workbench.advice import advise
+from hrk_workbench.advice import Advice, advise
 from hrk_workbench.forms import LANGUAGES, Forms, load_forms
-from hrk_workbench.i18n import format_number, label, render, render_all
+from hrk_workbench.i18n import (
+    format_number,
+    label,
+    problem_json,
+    render,
+    render_all,
+    render_problem,
+)
 from hrk_workbench.model import (
     FILE_SUFFIX,
     Assessment,
-    DatasetDescription,
     check_against_forms,
     load_assessment,
     save_assessment,
 )
-from hrk_workbench.problems import InputError, Problem, has_errors
+from hrk_workbench.model.edit import EditError, parse_value, set_answer
+from hrk_workbench.problems import InputError, Problem, has_errors, problems_from_pydantic
 from hrk_workbench.scoring import rank_assessments, summarise
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+LANG_ENV = "HRK_LANG"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,9 +63,20 @@ def _load_checked(path: str, forms: Forms) -> tuple[Assessment, list[Problem]]:
     return assessment, problems
 
 
-def _warn(source: str, problems: list[Problem]) -> None:
-    for p in problems:
-        print(f"{source}: {p}", file=sys.stderr)
+def _lines(source: str, problems: Sequence[Problem], lang: str, forms: Forms | None) -> list[str]:
+    """``FILE: LOCATION: what is wrong (expected …)``, in the steward's language."""
+    if forms is None:
+        return [f"{source}: {p}" for p in problems]
+    return [f"{source}: {render_problem(p, lang, forms)}" for p in problems]
+
+
+def _warn(source: str, problems: list[Problem], lang: str, forms: Forms) -> None:
+    for line in _lines(source, problems, lang, forms):
+        print(line, file=sys.stderr)
+
+
+def _problems_json(problems: Sequence[Problem], lang: str, forms: Forms) -> list[dict[str, Any]]:
+    return [problem_json(p, lang, forms) for p in problems]
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -64,22 +85,66 @@ def cmd_new(args: argparse.Namespace, forms: Forms) -> int:
     out = Path(args.output)
     if out.exists() and not args.force:
         raise InputError(str(out), [Problem("$", "file already exists",
-                                            "a new file name, or --force to overwrite")])
+                                            "a new file name, or --force to overwrite",
+                                            code="file_exists")])
     if not out.name.endswith(FILE_SUFFIX):
         raise InputError(str(out), [Problem("$", "wrong file name",
-                                            f"a name ending {FILE_SUFFIX}")])
+                                            f"a name ending {FILE_SUFFIX}", code="wrong_suffix",
+                                            params={"suffix": FILE_SUFFIX})])
     if not args.title.strip():
-        raise InputError("--title", [Problem("$", "the title is empty", "the dataset's name")])
-    dataset = DatasetDescription(title={args.title_lang: args.title.strip()},
-                                 publisher=args.publisher or "")
-    assessment = Assessment(language=args.lang, dataset=dataset)
+        raise InputError("--title", [Problem("$", "the title is empty", "the dataset's name",
+                                             code="empty_title")])
+    data: dict[str, Any] = {
+        "language": args.title_lang,  # the document is written in the title's language
+        "dataset": {"title": {args.title_lang: args.title.strip()},
+                    "publisher": args.publisher or ""},
+    }
     if args.day_rate is not None:
-        assessment.costs.day_rate_eur = args.day_rate
+        data["costs"] = {"day_rate_eur": args.day_rate}
+    try:
+        assessment = Assessment.model_validate(data)
+    except ValidationError as exc:
+        options = {"costs.day_rate_eur": "--day-rate", "dataset.publisher": "--publisher",
+                   "dataset.title": "--title", "language": "--title-lang"}
+        problems = problems_from_pydantic(exc)
+        raise InputError(options.get(problems[0].location, "new"), problems) from None
     saved = save_assessment(assessment, out, author=args.author)
     if args.json:
         _print_json({"file": str(out), "id": saved.id, "title": saved.dataset.title})
     else:
         print(f"created {out}")
+    return EXIT_OK
+
+
+def cmd_set(args: argparse.Namespace, forms: Forms) -> int:
+    """Change answers by path, all or none, and save atomically with a change-log entry."""
+    assessment = load_assessment(args.file)
+    baseline = assessment.model_copy(deep=True)
+    problems: list[Problem] = []
+    changes = []
+    for item in args.assignments:
+        path, sep, text = item.partition("=")
+        if not sep or not path.strip():
+            problems.append(Problem(item or "$", "expected PATH=VALUE", code="bad_assignment",
+                                    params={"got": item}))
+            continue
+        try:
+            value = parse_value(assessment, path.strip(), text, forms)
+            changes.append(set_answer(assessment, path.strip(), value, forms))
+        except EditError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(args.file, problems)
+    warnings = check_against_forms(assessment, forms)
+    save_assessment(assessment, args.file, author=args.author, baseline=baseline)
+    if args.json:
+        _print_json({"file": args.file, "changes": [c.model_dump(mode="json") for c in changes],
+                     "problems": _problems_json(warnings, args.lang, forms)})
+    else:
+        _warn(args.file, warnings, args.lang, forms)
+        for c in changes:
+            print(f"{args.file}: {c.path}: {json.dumps(c.old, ensure_ascii=False)} -> "
+                  f"{json.dumps(c.new, ensure_ascii=False)}")
     return EXIT_OK
 
 
@@ -94,11 +159,11 @@ def cmd_validate(args: argparse.Namespace, forms: Forms) -> int:
         valid = not has_errors(problems)
         status = status if valid else EXIT_BAD_INPUT
         results.append({"file": path, "valid": valid,
-                        "problems": [p.to_dict() for p in problems]})
+                        "problems": _problems_json(problems, args.lang, forms)})
         if not args.json:
             stream = sys.stdout if valid else sys.stderr
-            for p in problems:
-                print(f"{path}: {p}", file=stream)
+            for line in _lines(path, problems, args.lang, forms):
+                print(line, file=stream)
             if valid:
                 print(f"{path}: valid")
     if args.json:
@@ -109,13 +174,14 @@ def cmd_validate(args: argparse.Namespace, forms: Forms) -> int:
 def _report(args: argparse.Namespace, forms: Forms,
             as_json: Callable[[Assessment], dict[str, Any]],
             as_text: Callable[[Assessment, Forms, str], str]) -> int:
-    """Load and check one file, then print its JSON or its text (warnings to stderr)."""
+    """Load and check one file, then print its JSON or its text; warnings go with either."""
     assessment, warnings = _load_checked(args.file, forms)
     if args.json:
         _print_json({"file": args.file, "title": assessment.title(args.lang),
-                     **as_json(assessment)})
+                     **as_json(assessment),
+                     "problems": _problems_json(warnings, args.lang, forms)})
     else:
-        _warn(args.file, warnings)
+        _warn(args.file, warnings, args.lang, forms)
         print(as_text(assessment, forms, args.lang))
     return EXIT_OK
 
@@ -131,12 +197,11 @@ def cmd_advise(args: argparse.Namespace, forms: Forms) -> int:
 
 
 def cmd_summary(args: argparse.Namespace, forms: Forms) -> int:
-    assessment, warnings = _load_checked(args.file, forms)
-    _warn(args.file, warnings)
-    print(_score_text(assessment, forms, args.lang))
-    print()
-    print(_advice_text(assessment, forms, args.lang))
-    return EXIT_OK
+    return _report(
+        args, forms,
+        lambda a: {"score": summarise(a, forms).to_json(forms, args.lang),
+                   "advice": advise(a, forms).to_json(forms, args.lang)},
+        lambda a, f, lang: f"{_score_text(a, f, lang)}\n\n{_advice_text(a, f, lang)}")
 
 
 def _collect(paths: Sequence[str]) -> tuple[list[str], list[InputError]]:
@@ -147,8 +212,9 @@ def _collect(paths: Sequence[str]) -> tuple[list[str], list[InputError]]:
         if p.is_dir():
             found = sorted(str(f) for f in p.rglob(f"*{FILE_SUFFIX}"))
             if not found:
-                errors.append(InputError(raw, [Problem("$", "no assessment files in folder",
-                                                       f"files ending {FILE_SUFFIX}")]))
+                errors.append(InputError(raw, [Problem(
+                    "$", "no assessment files in folder", f"files ending {FILE_SUFFIX}",
+                    code="no_files", params={"suffix": FILE_SUFFIX})]))
             files += found
         else:
             files.append(raw)
@@ -158,12 +224,23 @@ def _collect(paths: Sequence[str]) -> tuple[list[str], list[InputError]]:
 def cmd_portfolio(args: argparse.Namespace, forms: Forms) -> int:
     files, errors = _collect(args.paths)
     items = []
+    warnings: dict[str, list[Problem]] = {}
     for f in files:
         try:
-            assessment, _ = _load_checked(f, forms)
+            assessment, found = _load_checked(f, forms)
             items.append((f, assessment))
+            warnings[f] = list(found)
         except InputError as exc:
             errors.append(exc)
+    by_id: dict[str, list[str]] = {}
+    for f, a in items:
+        by_id.setdefault(a.id, []).append(f)
+    for aid, same in by_id.items():
+        for f in same:
+            for other in (o for o in same if o != f):
+                warnings[f].append(Problem(
+                    "id", f"same assessment id {aid} as {other}", "each assessment once",
+                    "warning", code="duplicate_assessment", params={"id": aid, "other": other}))
     ranked = rank_assessments(items, forms, args.lang)
     lang = args.lang
     if args.json:
@@ -177,21 +254,28 @@ def cmd_portfolio(args: argparse.Namespace, forms: Forms) -> int:
                 "cost_3y_eur": e.summary.costs.total_eur,
                 "cost_level": e.summary.costs.level,
                 "hvd_category": e.summary.hvd.category if e.summary.hvd else None,
+                "missing": list(e.summary.recommendation.missing),
+                "problems": _problems_json(warnings[e.source], lang, forms),
             } for e in ranked],
-            "errors": [line for exc in errors for line in exc.lines()],
+            "errors": [line for exc in errors
+                       for line in _lines(exc.source, exc.problems, lang, forms)],
         })
     else:
         rows = [[str(e.rank), e.title, label(e.summary.recommendation.outcome, lang, forms),
                  f"{e.summary.benefit.score} ({label(e.summary.benefit.level, lang, forms)})",
                  label(e.summary.risks.profile, lang, forms),
-                 format_number(e.summary.costs.total_eur, lang), e.source] for e in ranked]
+                 format_number(e.summary.costs.total_eur, lang),
+                 str(len(warnings[e.source])) if warnings[e.source] else "",
+                 e.source] for e in ranked]
         head = [label(k, lang, forms) for k in ("col_rank", "col_title", "col_recommendation",
                                                 "col_benefit", "col_risk", "col_cost",
-                                                "col_file")]
+                                                "col_warnings", "col_file")]
         print(label("heading_portfolio", lang, forms))
         print(_table(head, rows))
+        for e in ranked:
+            _warn(e.source, warnings[e.source], lang, forms)
     for exc in errors:
-        for line in exc.lines():
+        for line in _lines(exc.source, exc.problems, lang, forms):
             print(line, file=sys.stderr)
     return EXIT_BAD_INPUT if errors else EXIT_OK
 
@@ -226,6 +310,9 @@ def _score_text(assessment: Assessment, forms: Forms, lang: str) -> str:
         f"{lb('heading_reasons')}:",
         *(f"  - {t}" for t in render_all(s.recommendation.reasons, lang, forms)),
     ]
+    if s.recommendation.conditions:
+        lines.append(f"{lb('heading_conditions')}:")
+        lines += [f"  - {t}" for t in render_all(s.recommendation.conditions, lang, forms)]
     if s.recommendation.notes:
         lines.append(f"{lb('heading_notes')}:")
         lines += [f"  - {t}" for t in render_all(s.recommendation.notes, lang, forms)]
@@ -245,8 +332,8 @@ def _advice_text(assessment: Assessment, forms: Forms, lang: str) -> str:
         (f"{lb('heading_formats')}: {', '.join(a.formats.planned) or '—'}", a.formats.reasons),
         (f"{lb('heading_five_star')}: {'★' * a.five_star.stars}{'☆' * (5 - a.five_star.stars)}",
          a.five_star.reasons),
-        (f"{lb('heading_licence')}: {a.licence.recommended}",
-         [r for r in a.licence.reasons if r.code != "attribution_line"]),
+        (f"{lb('heading_licence')}: {_licence_heading(a, lang, forms)}",
+         [r for r in a.licence.reasons if r is not a.licence.attribution]),
         (lb("heading_quality"), a.quality.reasons),
         (lb("heading_metadata"), a.metadata.reasons),
     ]
@@ -260,12 +347,22 @@ def _advice_text(assessment: Assessment, forms: Forms, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _licence_heading(a: Advice, lang: str, forms: Forms) -> str:
+    """The chosen licence, and the advised one beside it when they differ."""
+    advised = a.licence.recommended
+    chosen = a.licence.chosen
+    if chosen is None or chosen == advised:
+        return advised if chosen is None else f"{chosen} ({label('licence_chosen', lang, forms)})"
+    return (f"{chosen} ({label('licence_chosen', lang, forms)}); {advised} "
+            f"({label('licence_advised', lang, forms)})")
+
+
 # --- parser and entry point -----------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=LANGUAGES, default=os.environ.get("HRK_LANG", "en"),
-                        help="language of texts and reasons (default en, or $HRK_LANG)")
+    common.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help=f"language of texts and reasons (default ${LANG_ENV}, else en)")
     common.add_argument("--forms", metavar="DIR", help="forms folder (default: the bundled one)")
     parser = _Parser(prog="hrk-workbench",
                      description="Assess whether a dataset can be opened as open data.")
@@ -284,6 +381,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_new)
 
+    p = sub.add_parser("set", parents=[common],
+                       help="change answers: PATH=VALUE, e.g. benefits.B3.value=2")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("assignments", nargs="+", metavar="PATH=VALUE",
+                   help="an answer path and its value; an empty value clears the answer")
+    p.add_argument("--author", help="name for the change log (default $HRK_AUTHOR or OS user)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_set)
+
     p = sub.add_parser("validate", parents=[common], help="check assessment files")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -295,8 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
                              ("summary", cmd_summary, "scores and advice as text")):
         p = sub.add_parser(name, parents=[common], help=text)
         p.add_argument("file", metavar="FILE")
-        if name != "summary":
-            p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
         p.set_defaults(func=func)
 
     p = sub.add_parser("gui", help="open the desktop app (the default with no command)")
@@ -316,20 +421,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _language(args: argparse.Namespace) -> str:
+    """--lang, else $HRK_LANG, else English; an unknown $HRK_LANG is an error, not ignored."""
+    if getattr(args, "lang", None):
+        return args.lang
+    env = os.environ.get(LANG_ENV, "").strip()
+    if not env:
+        return "en"
+    if env not in LANGUAGES:
+        raise InputError(LANG_ENV, [Problem(
+            "$", f"unknown language {env!r}", f"one of {', '.join(LANGUAGES)}",
+            code="unknown_language", params={"value": env, "allowed": list(LANGUAGES)})])
+    return env
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv or ["gui"])
     func: Callable[[argparse.Namespace, Forms], int] = args.func
+    forms: Forms | None = None
+    lang = "en"
     try:
         forms = load_forms(args.forms)
+        if func is not cmd_gui:  # the app resolves its own language (settings, then locale)
+            lang = args.lang = _language(args)
         return func(args, forms)
     except InputError as exc:
-        for line in exc.lines():
+        for line in _lines(exc.source, exc.problems, lang, forms):
             print(line, file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:
         where = exc.filename or "file"
-        print(f"{where}: {exc.strerror or exc}", file=sys.stderr)
+        problem = Problem("$", f"cannot write: {exc.strerror or exc}", code="cannot_write",
+                          params={"detail": exc.strerror or str(exc)})
+        for line in _lines(str(where), [problem], lang, forms):
+            print(line, file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from hrk_workbench.forms import Forms
+from hrk_workbench.problems import Problem
 from hrk_workbench.reasons import Reason
 
 QUESTION_PARAMS = ("gate", "benefit", "risk", "item", "criterion", "question")
@@ -90,3 +91,38 @@ def render(reason: Reason, lang: str, forms: Forms) -> str:
 
 def render_all(reasons: Iterable[Reason], lang: str, forms: Forms) -> list[str]:
     return [render(r, lang, forms) for r in reasons]
+
+
+def problem_text(problem: Problem, lang: str, forms: Forms) -> str:
+    """What is wrong and what was expected, in ``lang``, without the location.
+
+    A problem whose code has no template (a form file's own errors, which only an
+    administrator meets) falls back to its English text rather than to nothing.
+    """
+    cat = forms.messages.get(lang) or forms.messages["en"]
+    template = cat.problems.get(problem.code) or forms.messages["en"].problems.get(problem.code)
+    if template is None:
+        text = problem.message + (f" (expected {problem.expected})" if problem.expected else "")
+    else:
+        values = {k: _param_text(v, lang, forms) for k, v in problem.params.items()}
+        kinds = problem.params.get("kinds")
+        if isinstance(kinds, list):
+            values["kinds"] = " / ".join(label(f"kind_{k}", lang, forms) for k in kinds)
+        values.setdefault("got", "")
+        try:
+            text = " ".join(template.format(**values).split())
+        except (KeyError, IndexError, ValueError):
+            text = problem.message
+    if problem.severity == "warning":
+        text = f"{label('warning', lang, forms)}: {text}"
+    return text
+
+
+def render_problem(problem: Problem, lang: str, forms: Forms) -> str:
+    """``LOCATION: what is wrong (expected …)`` in the steward's language."""
+    return f"{problem.location}: {problem_text(problem, lang, forms)}"
+
+
+def problem_json(problem: Problem, lang: str, forms: Forms) -> dict[str, Any]:
+    """A problem for ``--json``: level, path, code and the message in ``lang``."""
+    return {**problem.to_dict(), "message": problem_text(problem, lang, forms)}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal

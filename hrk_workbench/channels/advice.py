@@ -15,13 +15,28 @@ from hrk_workbench.forms import Forms
 from hrk_workbench.hvd import hvd_status
 from hrk_workbench.model import Assessment
 from hrk_workbench.reasons import Reason
-
-# Question ids in forms/channel.yaml that these rules read.
-REAL_TIME, SUBSETS, CAPACITY, SIMILAR, STANDARD = "CH1", "CH2", "CH3", "CH4", "CH5"
-KIND, CURRENT, PLANNED, URIS, LINKED = "CH6", "CH7", "CH8", "CH9", "CH10"
-NETWORK, SUPPORT = "CH11", "CH12"
+from hrk_workbench.rule_ids import (
+    CAPACITY,
+    CURRENT,
+    KIND,
+    LINKED,
+    NETWORK,
+    PLANNED,
+    REAL_TIME,
+    RIGHTS,
+    SIMILAR,
+    STANDARD,
+    SUBSETS,
+    SUPPORT,
+    URIS,
+)
 
 Channel = Literal["file", "api", "both"]
+
+# What earns the next star, by the stars held now; codes are written out so that every code a
+# rule can emit is a literal a test can find in the message catalogues.
+NEXT_STAR = ("five_star_next_1", "five_star_next_2", "five_star_next_3", "five_star_next_4",
+             "five_star_next_5")
 
 
 @dataclass(frozen=True)
@@ -155,7 +170,7 @@ def five_star(assessment: Assessment, forms: Forms) -> FiveStar:
     licence = forms.licence(assessment.licence.licence_id)
     planned = [f for f in (forms.file_format(i) for i in choices(assessment.channel, PLANNED))
                if f is not None]
-    may_publish = gate(assessment, "G4") != "yes"
+    may_publish = gate(assessment, RIGHTS) != "yes"
     checks = [
         licence is not None and licence.open and may_publish,
         any(f.structured for f in planned),
@@ -170,5 +185,5 @@ def five_star(assessment: Assessment, forms: Forms) -> FiveStar:
         stars += 1
     reasons = [Reason("five_star", {"stars": stars})]
     if stars < 5:
-        reasons.append(Reason(f"five_star_next_{stars + 1}", {}))
+        reasons.append(Reason(NEXT_STAR[stars], {}))
     return FiveStar(stars, tuple(reasons))

@@ -13,22 +13,35 @@ from dataclasses import dataclass
 from typing import Any
 
 from hrk_workbench.answers import choice, gate
+from hrk_workbench.completeness import check_completeness
 from hrk_workbench.forms import Forms
 from hrk_workbench.model import Assessment
 from hrk_workbench.reasons import Reason
+from hrk_workbench.rule_ids import (
+    DIRECT,
+    FREE_TEXT,
+    IDENTIFIABLE,
+    INDIRECT,
+    LINKAGE,
+    MEASURED,
+    PERSONAL_DATA,
+    PSEUDONYMISED,
+    REGIONAL,
+    SPECIAL,
+    TABLES,
+    UNITS,
+)
 
-# Question ids in forms/anonymisation.yaml that these rules read.
-DIRECT, INDIRECT, SPECIAL, FREE_TEXT, PSEUDONYMISED = "A1", "A2", "A3", "A4", "A5"
-UNITS, TABLES, REGIONAL, LINKAGE, MEASURED = "A6", "A7", "A8", "A9", "A10"
 POSSIBLY = ("yes", "unknown")
 
 
 @dataclass(frozen=True)
 class AnonymisationAdvice:
-    needed: bool | None  # None: cannot tell until the description says if it is personal data
+    needed: bool | None  # None: cannot tell until the answers below are given or reconciled
     min_frequency: int | None
     dominance: dict[str, int] | None
     actions: tuple[Reason, ...]
+    missing: tuple[str, ...] = ()  # answers the advice depends on that are not given
 
     @property
     def reasons(self) -> tuple[Reason, ...]:
@@ -36,8 +49,17 @@ class AnonymisationAdvice:
 
     def to_dict(self) -> dict[str, Any]:
         return {"needed": self.needed, "min_frequency": self.min_frequency,
-                "dominance": self.dominance,
+                "dominance": self.dominance, "missing": list(self.missing),
                 "actions": [r.code for r in self.actions]}
+
+
+# Reasons that protect the data (as opposed to reasons that explain the situation).
+_PROTECTIVE = frozenset({
+    "anon_remove_direct", "anon_remove_free_text", "anon_pseudonymised_still_personal",
+    "anon_keyed_hash", "anon_aggregate", "anon_measure_risk", "anon_longitudinal",
+    "anon_threshold_base", "anon_threshold_special", "anon_threshold_fine_regional",
+    "anon_threshold_grid", "anon_dominance", "anon_secondary", "anon_gate_limited",
+})
 
 
 def advise_anonymisation(assessment: Assessment, forms: Forms) -> AnonymisationAdvice:
@@ -50,26 +72,37 @@ def advise_anonymisation(assessment: Assessment, forms: Forms) -> AnonymisationA
     tables = choice(ans, TABLES)
     regional = choice(ans, REGIONAL)
     businesses = units == "businesses"
+    done = check_completeness(assessment, forms)
+    contradiction = bool(done.contradictions)
+    # the answers this advice depends on: the description's and the anonymisation questions'
+    missing = tuple(p for p in done.missing
+                    if p.startswith(("dataset.", "anonymisation.")))
 
     if personal is None:
-        actions.append(Reason("anon_personal_unknown", {}))
+        actions.append(Reason("anon_personal_unknown", {"path": f"dataset.{PERSONAL_DATA}"}))
+    elif contradiction:
+        actions += [r for r in done.reasons if r.code == "contradiction"]
     elif not personal and not businesses:
         actions.append(Reason("anon_not_personal", {}))
+    if businesses:
+        actions.append(Reason("anon_sole_traders", {}))
 
-    if gate(assessment, "G2") == "yes":
-        actions.append(Reason("anon_gate_limited", {"gate": "G2"}))
+    if gate(assessment, IDENTIFIABLE) == "yes":
+        actions.append(Reason("anon_gate_limited", {"gate": IDENTIFIABLE}))
 
-    if personal is not False:
+    # Possibly personal: said so, not said, or said "no" against answers that say otherwise.
+    if personal is not False or contradiction:
         if choice(ans, DIRECT) in POSSIBLY:
             actions.append(Reason("anon_remove_direct", {"answer": choice(ans, DIRECT)}))
         if choice(ans, FREE_TEXT) in POSSIBLY:
             actions.append(Reason("anon_remove_free_text", {"answer": choice(ans, FREE_TEXT)}))
         if choice(ans, PSEUDONYMISED) == "yes":
             actions.append(Reason("anon_pseudonymised_still_personal", {}))
-        if choice(ans, LINKAGE) == "yes":
-            actions.append(Reason("anon_keyed_hash", {}))
+        if choice(ans, LINKAGE) in POSSIBLY:
+            actions.append(Reason("anon_keyed_hash", {"answer": choice(ans, LINKAGE)}))
         if ds.granularity == "unit":
-            if choice(ans, INDIRECT) in POSSIBLY or choice(ans, INDIRECT) is None:
+            indirect, special = choice(ans, INDIRECT), choice(ans, SPECIAL)
+            if indirect in POSSIBLY or indirect is None or special in POSSIBLY:
                 actions.append(Reason("anon_aggregate", {
                     "min_group": int(form.number("min_group_persons", 5))}))
                 if choice(ans, MEASURED) != "yes":
@@ -80,12 +113,12 @@ def advise_anonymisation(assessment: Assessment, forms: Forms) -> AnonymisationA
     # Tables: published aggregates of persons or businesses.
     publishes_tables = tables in ("frequency", "magnitude", "both") or (
         tables is None and ds.granularity == "aggregated" and (personal or businesses))
-    about_units = personal is not False or businesses
+    about_units = personal is not False or businesses or contradiction
     min_frequency = None
     dominance = None
     if publishes_tables and about_units:
         bases = [("anon_threshold_base", int(form.number("min_frequency", 3)))]
-        if choice(ans, SPECIAL) == "yes":
+        if choice(ans, SPECIAL) in POSSIBLY:  # unknown counts as possibly special-category
             bases.append(("anon_threshold_special", int(form.number("min_frequency_special", 10))))
         if regional == "finer":
             bases.append(("anon_threshold_fine_regional",
@@ -102,13 +135,16 @@ def advise_anonymisation(assessment: Assessment, forms: Forms) -> AnonymisationA
             actions.append(Reason("anon_dominance", dominance))
         actions.append(Reason("anon_secondary", {}))
 
-    protective = [a for a in actions if a.code not in ("anon_not_personal",
-                                                       "anon_personal_unknown")]
     needed: bool | None
-    if protective:
+    if any(a.code in _PROTECTIVE for a in actions):
         needed = True
-    elif personal is None:
+    elif personal is None or contradiction or missing:
         needed = None
     else:
         needed = False
-    return AnonymisationAdvice(needed, min_frequency, dominance, tuple(actions))
+        if personal:  # personal data whose answers name nothing identifying: say so, and why
+            actions.append(Reason("anon_personal_nothing_identifying", {
+                "question": [DIRECT, INDIRECT, SPECIAL]}))
+    if missing:
+        actions.append(Reason("anon_answer_first", {"path": list(missing)}))
+    return AnonymisationAdvice(needed, min_frequency, dominance, tuple(actions), missing)

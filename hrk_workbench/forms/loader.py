@@ -19,9 +19,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from hrk_workbench.problems import InputError, Problem, json_path, problems_from_pydantic
+from hrk_workbench.rule_ids import READ_BY_RULES
 
 from .schema import (
     LANGUAGES,
+    DatasetForm,
     FileFormat,
     FormatCatalogue,
     HrkForm,
@@ -58,6 +60,7 @@ class Messages:
     lang: str
     reasons: dict[str, str]
     labels: dict[str, str]
+    problems: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Forms:
 
     directory: Path
     hrk: HrkForm
+    dataset: DatasetForm
     anonymisation: QuestionForm
     channel: QuestionForm
     quality: QualityForm
@@ -145,8 +149,10 @@ def _load_messages(directory: Path) -> dict[str, Messages]:
                 or not isinstance(data.get("labels"), dict):
             problems.append(Problem("$", "wrong shape", "mappings 'reasons' and 'labels'"))
         else:
-            for section in ("reasons", "labels"):
-                for key, value in data[section].items():
+            if not isinstance(data.get("problems", {}), dict):
+                problems.append(Problem("$.problems", "wrong shape", "a mapping of texts"))
+            for section in ("reasons", "labels", "problems"):
+                for key, value in (data.get(section) or {}).items():
                     if not isinstance(value, str) or not value.strip():
                         problems.append(Problem('$.' + json_path([section, str(key)]),
                                                 "empty or not text", "a text"))
@@ -154,7 +160,8 @@ def _load_messages(directory: Path) -> dict[str, Messages]:
             raise FormError(str(path), problems)
         labels = dict(data["labels"])
         labels.update(_gui_labels(directory, lang, labels))
-        catalogues[lang] = Messages(lang, dict(data["reasons"]), labels)
+        catalogues[lang] = Messages(lang, dict(data["reasons"]), labels,
+                                    dict(data.get("problems") or {}))
     _check_messages_agree(directory, catalogues)
     return catalogues
 
@@ -188,10 +195,11 @@ def _check_messages_agree(directory: Path, catalogues: dict[str, Messages]) -> N
     reference = catalogues["en"]
     for lang, cat in catalogues.items():
         problems = []
-        for section in ("reasons", "labels"):
+        for section in ("reasons", "labels", "problems"):
             ref, own = getattr(reference, section), getattr(cat, section)
             for key in sorted(set(ref) - set(own)):
-                problems.append(Problem('$.' + json_path([section, key]), "missing", "a translation"))
+                problems.append(Problem('$.' + json_path([section, key]), "missing",
+                                        "a translation"))
             for key in sorted(set(own) - set(ref)):
                 problems.append(Problem('$.' + json_path([section, key]), "not in en.yaml",
                                         "only keys that en.yaml has"))
@@ -245,8 +253,75 @@ def _cross_check(forms: Forms) -> None:
             problems.append(Problem(f"licences.yaml: $.{key}", "names no licence in the list",
                                     f"one of {lic_ids}"))
     dup("formats.yaml", "$.formats", [f.id for f in forms.formats.formats])
+    dup("dataset.yaml", "$.fields", [f.id for f in forms.dataset.fields])
+    problems += _check_rule_ids(forms)
+    problems += _check_conditions(forms)
     if problems:
         raise FormError(str(d), problems)
+
+
+def _form_ids(forms: Forms) -> dict[str, list[str]]:
+    """Each form file (as rule_ids names it) with the ids it defines."""
+    return {
+        "hrk.yaml gates": [q.id for q in forms.hrk.gates.questions],
+        "anonymisation.yaml": [q.id for q in forms.anonymisation.questions],
+        "channel.yaml": [q.id for q in forms.channel.questions],
+        "dataset.yaml": [f.id for f in forms.dataset.fields],
+    }
+
+
+def _check_rule_ids(forms: Forms) -> list[Problem]:
+    ids = _form_ids(forms)
+    return [Problem(f"{where}: $", f"question {qid!r} is read by the rules but the form lacks it",
+                    f"a question with id {qid!r} (rules in hrk_workbench/rule_ids.py)")
+            for where, wanted in READ_BY_RULES.items() for qid in wanted
+            if qid not in ids[where]]
+
+
+def answer_paths(forms: Forms) -> set[str]:
+    """The question-level paths a condition may name (``dataset.personal_data``,
+    ``anonymisation.A2``, ``gates.G1``, ``risks.R1`` ...); dataset fields are those that
+    dataset.yaml declares."""
+    hrk = forms.hrk
+    paths = {f"dataset.{f.id}" for f in forms.dataset.fields}
+    for section, items in (("gates", hrk.gates.questions), ("benefits", hrk.benefits.questions),
+                           ("risks", hrk.risks.questions),
+                           ("anonymisation", forms.anonymisation.questions),
+                           ("channel", forms.channel.questions)):
+        paths |= {f"{section}.{q.id}" for q in items}
+    return paths
+
+
+def _check_conditions(forms: Forms) -> list[Problem]:
+    known = answer_paths(forms)
+    problems = []
+
+    def check(where: str, condition: dict[str, Any]) -> None:
+        for path in condition:
+            if path not in known:
+                problems.append(Problem(where, f"{path!r} names no answer",
+                                        "a path such as dataset.personal_data or "
+                                        "anonymisation.A2"))
+
+    hrk = forms.hrk
+    for name, section, items in (("hrk.yaml", "gates", hrk.gates.questions),
+                                 ("hrk.yaml", "risks", hrk.risks.questions),
+                                 ("anonymisation.yaml", "questions",
+                                  forms.anonymisation.questions),
+                                 ("channel.yaml", "questions", forms.channel.questions),
+                                 ("dataset.yaml", "fields", forms.dataset.fields)):
+        for i, q in enumerate(items):
+            if not isinstance(q.required, bool):
+                check(f"{name}: $.{section}[{i}].required.when", q.required.when)
+    for name, form in (("anonymisation.yaml", forms.anonymisation),
+                       ("channel.yaml", forms.channel)):
+        for i, rule in enumerate(form.contradictions):
+            where = f"{name}: $.contradictions[{i}]"
+            if len(rule) < 2:
+                problems.append(Problem(where, "names fewer than two answers",
+                                        "two or more answers that cannot all hold"))
+            check(where, rule)
+    return problems
 
 
 def _collect_texts(forms: Forms) -> dict[str, Text]:
@@ -254,7 +329,7 @@ def _collect_texts(forms: Forms) -> dict[str, Text]:
     hrk = forms.hrk
     for group in (hrk.gates.questions, hrk.benefits.questions, hrk.risks.questions,
                   hrk.costs.items, forms.anonymisation.questions, forms.channel.questions,
-                  forms.quality.criteria):
+                  forms.quality.criteria, forms.dataset.fields):
         for q in group:
             texts[q.id] = q.text
     return texts
@@ -269,6 +344,7 @@ def _load(directory: str, _stamp: tuple[float, ...]) -> Forms:
     forms = Forms(
         directory=d,
         hrk=_parse(d / "hrk.yaml", HrkForm),
+        dataset=_parse(d / "dataset.yaml", DatasetForm),
         anonymisation=_parse(d / "anonymisation.yaml", QuestionForm),
         channel=_parse(d / "channel.yaml", QuestionForm),
         quality=_parse(d / "quality.yaml", QualityForm),

@@ -8,12 +8,15 @@ read from here rather than written into code.
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 LANGUAGES: tuple[str, ...] = ("en", "fi", "sv")
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
+# No "." in question ids: an answer path such as ``benefits.B3.value`` must split one way only.
+QUESTION_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 
 
 def _all_languages(value: dict[str, str]) -> dict[str, str]:
@@ -26,11 +29,37 @@ def _all_languages(value: dict[str, str]) -> dict[str, str]:
 Text = Annotated[dict[str, str], AfterValidator(_all_languages)]
 """A user-facing text in every supported language (en, fi, sv)."""
 
+def _question_id(value: str) -> str:
+    if "." in value:
+        raise ValueError(f"id {value!r} contains '.', which answer paths such as "
+                         "benefits.B3.value use as a separator: use letters, digits, _ or -")
+    if not re.match(QUESTION_ID_PATTERN, value):
+        raise ValueError(f"id {value!r} must start with a letter and hold only letters, "
+                         "digits, _ or -")
+    return value
+
+
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
+QuestionId = Annotated[str, AfterValidator(_question_id)]
 
 
 class FormModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Scalar = bool | int | float | str
+Condition = dict[str, Scalar | list[Scalar]]
+"""Answers by path (``dataset.personal_data``, ``anonymisation.A2``) and the value each must
+have; a list means any of its values. All must hold for the condition to hold."""
+
+
+class Required(FormModel):
+    """An answer is required only when ``when`` holds (every named answer has its value)."""
+
+    when: Condition = {}
+
+
+RequiredRule = bool | Required
 
 
 class Option(FormModel):
@@ -69,7 +98,7 @@ QuestionType = Literal["choice", "multi_choice", "integer", "number", "text", "d
 class Question(FormModel):
     """A question whose answer is stored as a generic value (anonymisation, channel, ...)."""
 
-    id: Id
+    id: QuestionId
     text: Text
     help: Text | None = None
     type: QuestionType
@@ -80,6 +109,7 @@ class Question(FormModel):
     min: float | None = None
     max: float | None = None
     unit: str | None = None
+    required: RequiredRule = False
 
     @model_validator(mode="after")
     def _options_for_choices(self) -> Question:
@@ -91,14 +121,15 @@ class Question(FormModel):
 
 
 class Gate(FormModel):
-    id: Id
+    id: QuestionId
     text: Text
     help: Text | None = None
     blocks_with: Literal["do_not_open", "limited_access"]
+    required: RequiredRule = False
 
 
 class Benefit(FormModel):
-    id: Id
+    id: QuestionId
     text: Text
     help: Text | None = None
     weight: float = Field(ge=0)
@@ -107,9 +138,10 @@ class Benefit(FormModel):
 class Item(FormModel):
     """A risk or cost item: a text and its help, the answers have a fixed shape."""
 
-    id: Id
+    id: QuestionId
     text: Text
     help: Text | None = None
+    required: RequiredRule = False
 
 
 def _ascending(bands: list[Band], required: set[str], what: str) -> list[Band]:
@@ -127,6 +159,7 @@ class GateSection(FormModel):
 
 
 class BenefitSection(FormModel):
+    required: Literal["any"] | None = None  # "any": at least one benefit rated
     scale: Scale
     levels: list[Band]
     questions: list[Benefit]
@@ -140,6 +173,7 @@ class BenefitSection(FormModel):
 
 
 class RiskSection(FormModel):
+    required: Literal["any"] | None = None  # "any": at least one risk assessed
     likelihood: Scale
     impact: Scale
     levels: list[Band]
@@ -165,6 +199,7 @@ class CostSection(FormModel):
 
 RECOMMENDATIONS = (
     "open", "open_low_priority", "open_after_mitigation", "limited_access", "do_not_open",
+    "incomplete",
 )
 
 
@@ -189,6 +224,7 @@ class QuestionForm(FormModel):
 
     questions: list[Question]
     parameters: dict[str, int | float | list[str]] = {}
+    contradictions: list[Condition] = []
 
     def number(self, key: str, default: float) -> float:
         """A numeric rule parameter; the default applies only when the form omits it."""
@@ -196,8 +232,24 @@ class QuestionForm(FormModel):
         return default if isinstance(value, list) else value
 
 
+class DatasetField(FormModel):
+    """A field of the dataset description that rules read: its texts and when it is required."""
+
+    id: QuestionId
+    type: Literal["yes_no", "choice", "text"] = "text"
+    text: Text
+    help: Text | None = None
+    required: RequiredRule = False
+
+
+class DatasetForm(FormModel):
+    """``forms/dataset.yaml``."""
+
+    fields: list[DatasetField]
+
+
 class QualityCriterion(FormModel):
-    id: Id
+    id: QuestionId
     group: Literal["reality", "description", "usability"]
     text: Text
     help: Text | None = None

@@ -1,7 +1,8 @@
 """Licence advice: an open licence that allows any use, the attribution line and disclaimer.
 
 Never invent a licence: only those in ``forms/licences.yaml`` can be chosen. A high-value
-dataset must use CC BY 4.0 or a less restrictive licence (CC0).
+dataset must use CC BY 4.0 or a less restrictive licence: the ``hvd_allowed`` flag in
+``forms/licences.yaml`` says which.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from hrk_workbench.forms import Forms
 from hrk_workbench.hvd import hvd_status
 from hrk_workbench.model import Assessment
 from hrk_workbench.reasons import Reason
-
-PUBLISHED_AT = "CH13"  # channel question: download or API address
+from hrk_workbench.rule_ids import PUBLISHED_AT, RIGHTS
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,11 @@ def advise_licence(assessment: Assessment, forms: Forms) -> LicenceAdvice:
     reasons: list[Reason] = []
     recommended = cat.default_data
 
-    rights = gate(assessment, "G4")
+    rights = gate(assessment, RIGHTS)
     if rights == "yes":
-        reasons.append(Reason("licence_no_rights", {"gate": "G4"}))
+        reasons.append(Reason("licence_no_rights", {"gate": RIGHTS}))
     elif rights == "unknown":
-        reasons.append(Reason("licence_check_rights", {"gate": "G4"}))
+        reasons.append(Reason("licence_check_rights", {"gate": RIGHTS}))
 
     if chosen is None:
         reasons.append(Reason("licence_none_chosen", {"licence": recommended}))
@@ -64,6 +64,9 @@ def advise_licence(assessment: Assessment, forms: Forms) -> LicenceAdvice:
         if recommended not in allowed:
             recommended = cat.default_data if cat.default_data in allowed else allowed[0]
         reasons.append(Reason("licence_hvd", {"allowed": allowed}))
+    if chosen is not None and chosen.id != recommended:
+        reasons.append(Reason("licence_chosen_differs", {"chosen": chosen.name,
+                                                         "recommended": recommended}))
     reasons.append(Reason("licence_metadata", {"licence": cat.default_metadata}))
 
     effective = forms.licence(recommended)
@@ -72,14 +75,17 @@ def advise_licence(assessment: Assessment, forms: Forms) -> LicenceAdvice:
         ds = assessment.dataset
         where = assessment.channel.get(PUBLISHED_AT)
         url = ds.landing_page or (where.value if where and isinstance(where.value, str) else "")
-        attribution = Reason("attribution_line", {
+        source = (choice_.attribution_name or ds.publisher).strip()
+        attribution = Reason("attribution_line" if source else "attribution_line_no_source", {
             "title": dict(ds.title),
-            "source": choice_.attribution_name or ds.publisher,
+            "source": source,
             "url": url or "…",
             "licence": effective.name,
             "licence_uri": effective.uri,
         })
         reasons.append(attribution)
+        if not source:
+            reasons.append(Reason("attribution_fill_in", {}))
     if not choice_.disclaimer:
         reasons.append(Reason("licence_disclaimer_default", {}))
     open_data = chosen is not None and chosen.open and rights != "yes"

@@ -16,8 +16,7 @@ from hrk_workbench.forms import Forms
 from hrk_workbench.hvd import hvd_status
 from hrk_workbench.model import Assessment
 from hrk_workbench.reasons import Reason
-
-PLANNED_FORMATS = "CH8"
+from hrk_workbench.rule_ids import PLANNED
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ def advise_metadata(assessment: Assessment, forms: Forms) -> MetadataAdvice:
                                  ("description", _any_text(ds.description))) if not ok]
     recommended_checks = (
         ("contact_point", bool(ds.contact.email.strip())),
-        ("distribution", bool(choices(assessment.channel, PLANNED_FORMATS))),
+        ("distribution", bool(choices(assessment.channel, PLANNED))),
         ("keywords", any(ds.keywords.values())),
         ("publisher", bool(ds.publisher.strip())),
         ("spatial", bool(ds.spatial_coverage.strip() or ds.spatial_uri.strip())),

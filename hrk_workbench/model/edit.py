@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
-
 from collections.abc import Callable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 

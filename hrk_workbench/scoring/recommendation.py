@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hrk_workbench.answers import choice, gate
+from hrk_workbench.completeness import Completeness
+from hrk_workbench.disclosure.need import AnonymisationAdvice
 from hrk_workbench.forms import Forms
 from hrk_workbench.hvd import HvdStatus
 from hrk_workbench.model import Assessment
 from hrk_workbench.reasons import Reason
+from hrk_workbench.rule_ids import IDENTIFIABLE, INDIRECT, LINKAGE, MEASURED, SPECIAL
 
 from .benefit import BenefitResult
 from .cost import CostResult
@@ -19,6 +23,8 @@ class Recommendation:
     outcome: str
     reasons: tuple[Reason, ...]
     notes: tuple[Reason, ...]  # things to resolve before deciding, whatever the outcome
+    conditions: tuple[Reason, ...] = ()  # anonymisation actions an open… outcome depends on
+    missing: tuple[str, ...] = ()  # required answers not yet given (their paths)
 
 
 def recommend(
@@ -28,31 +34,41 @@ def recommend(
     risks: RiskResult,
     costs: CostResult,
     hvd: HvdStatus | None,
+    completeness: Completeness,
+    anonymisation: AnonymisationAdvice,
 ) -> Recommendation:
+    """HRK-METHOD.md's "Indicative recommendation", its steps in their order of precedence."""
     gates = forms.hrk.gates.questions
-    answer = {g.id: (assessment.gates[g.id].value if g.id in assessment.gates else None)
-              for g in gates}
-    notes: list[Reason] = []
-    for g in gates:
-        if answer[g.id] == "unknown":
-            notes.append(Reason("gate_unknown", {"gate": g.id}))
-        elif answer[g.id] is None:
-            notes.append(Reason("gate_unanswered", {"gate": g.id}))
+    answer = {g.id: gate(assessment, g.id) for g in gates}
+    notes = [Reason("gate_unknown", {"gate": g.id}) for g in gates if answer[g.id] == "unknown"]
 
     reasons: list[Reason] = []
     blocking = [g for g in gates if answer[g.id] == "yes" and g.blocks_with == "do_not_open"]
     limiting = [g for g in gates if answer[g.id] == "yes" and g.blocks_with == "limited_access"]
+    all_gates_answered = all(answer[g.id] is not None for g in gates)
     critical = risks.by_level("critical")
     high = risks.by_level("high")
-    cost_ok = costs.level in ("low", "medium")
+    ans = assessment.anonymisation
+    ds = assessment.dataset
+    personal_unit = ds.personal_data is True and ds.granularity == "unit"
 
-    if blocking:
+    if blocking:  # 1. a legal barrier decides alone
         outcome = "do_not_open"
         reasons += [Reason("gate_blocks", {"gate": g.id, "answer": "yes"}) for g in blocking]
-    elif limiting:
+    elif limiting and all_gates_answered:  # 2. identifiable personal data decides alone too
         outcome = "limited_access"
         reasons += [Reason("gate_limits", {"gate": g.id, "answer": "yes"}) for g in limiting]
-    elif critical:
+    elif not completeness.complete:  # 3. the answers do not support any recommendation yet
+        outcome = "incomplete"
+        reasons.append(Reason("incomplete", {"count": len(completeness.missing)
+                                             + len(completeness.contradictions)}))
+        reasons += completeness.reasons
+    elif personal_unit and choice(ans, LINKAGE) in ("yes", "unknown"):  # 4. linkable records
+        outcome = "limited_access"
+        reasons.append(Reason("linkable_personal_data", {
+            "question": LINKAGE, "answer": choice(ans, LINKAGE)}))
+        reasons.append(Reason("review_identifiable_gate", {"gate": IDENTIFIABLE}))
+    elif critical:  # 5.
         scores = {r.id: r.residual_score for r in risks.scores if r.id in critical}
         if benefit.level == "high":
             outcome = "limited_access"
@@ -64,20 +80,27 @@ def recommend(
             reasons.append(Reason("risk_critical", {
                 "risk": critical, "score": max(scores.values()),
                 "threshold": _band_min(forms, "critical"), "benefit_level": benefit.level}))
-    elif high:
+    elif high:  # 6.
         outcome = "open_after_mitigation"
         scores = {r.id: r.residual_score for r in risks.scores if r.id in high}
         reasons.append(Reason("risk_high", {
             "risk": high, "score": max(scores.values()), "threshold": _band_min(forms, "high")}))
-    elif benefit.level == "high":
+    elif personal_unit and _identifying(assessment) and choice(ans, MEASURED) != "yes":  # 7.
+        outcome = "open_after_mitigation"
+        reasons.append(Reason("unmeasured_disclosure_risk", {
+            "question": [q for q in (INDIRECT, SPECIAL)
+                         if choice(ans, q) in ("yes", "unknown")],
+            "measured": MEASURED,
+            "min_group": int(forms.anonymisation.number("min_group_persons", 5))}))
+    elif benefit.level == "high":  # 8.
         outcome = "open"
         reasons.append(Reason("benefit_high", {"score": benefit.score,
                                                "threshold": _benefit_min(forms, "high")}))
-    elif benefit.level == "medium" and cost_ok:
+    elif benefit.level == "medium" and costs.level in ("low", "medium"):
         outcome = "open"
         reasons.append(Reason("benefit_medium_cost_ok", {
             "score": benefit.score, "cost_level": costs.level, "total": costs.total_eur}))
-    else:
+    else:  # 9.
         outcome = "open_low_priority"
         if benefit.level == "medium":
             reasons.append(Reason("benefit_medium_cost_high", {
@@ -87,6 +110,11 @@ def recommend(
             reasons.append(Reason("benefit_low", {"score": benefit.score,
                                                   "threshold": _benefit_min(forms, "medium")}))
 
+    if limiting and not all_gates_answered and outcome != "do_not_open":
+        notes += [Reason("gate_limits_pending", {"gate": g.id}) for g in limiting]
+    required_gates = set(completeness.missing)
+    notes += [Reason("gate_unanswered", {"gate": g.id}) for g in gates
+              if answer[g.id] is None and f"gates.{g.id}" not in required_gates]
     if risks.profile == "not_assessed" and outcome.startswith("open"):
         notes.append(Reason("risk_not_assessed_note", {}))
     if not costs.estimated and outcome.startswith("open"):
@@ -102,10 +130,33 @@ def recommend(
             if blocking or limiting:
                 reasons += [Reason("hvd_gate_conflict", {"gate": g.id})
                             for g in [*blocking, *limiting]]
-            else:
+            elif critical:
                 reasons.append(Reason("hvd_risk_conflict", {"risk": critical}))
+            else:
+                reasons.append(Reason("hvd_personal_data_conflict", {"question": LINKAGE}))
+    conditions: tuple[Reason, ...] = ()
+    if outcome.startswith("open"):
+        conditions = tuple(a for a in anonymisation.actions if a.code in CONDITION_CODES)
+        if conditions:
+            reasons.append(Reason("open_conditions", {"count": len(conditions)}))
     reasons.append(Reason("indicative_only", {}))
-    return Recommendation(outcome, tuple(reasons), tuple(notes))
+    return Recommendation(outcome, tuple(reasons), tuple(notes), conditions,
+                          completeness.missing)
+
+
+# The anonymisation actions that must be done before an open… outcome holds.
+CONDITION_CODES = frozenset({
+    "anon_remove_direct", "anon_remove_free_text", "anon_aggregate", "anon_measure_risk",
+    "anon_longitudinal", "anon_threshold_base", "anon_threshold_special",
+    "anon_threshold_fine_regional", "anon_threshold_grid", "anon_dominance", "anon_secondary",
+})
+
+
+def _identifying(assessment: Assessment) -> bool:
+    """Indirect identifiers or special-category data, or possibly so (unknown counts)."""
+    ans = assessment.anonymisation
+    return choice(ans, INDIRECT) in ("yes", "unknown") or choice(ans, SPECIAL) in (
+        "yes", "unknown")
 
 
 def _band_min(forms: Forms, level: str) -> float:

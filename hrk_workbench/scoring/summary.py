@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from hrk_workbench.completeness import check_completeness
+from hrk_workbench.disclosure.need import advise_anonymisation
 from hrk_workbench.forms import Forms
 from hrk_workbench.hvd import HvdStatus, hvd_status
 from hrk_workbench.i18n import render_all
@@ -56,6 +58,9 @@ class HrkSummary:
             "cost_level": self.costs.level,
             "hvd_category": self.hvd.category if self.hvd else None,
             "recommendation": self.recommendation.outcome,
+            "conditions": [c.code for c in self.recommendation.conditions],
+            "conditions_text": render_all(self.recommendation.conditions, lang, forms),
+            "missing": list(self.recommendation.missing),
             "reasons": render_all(self.reasons, lang, forms),
             "reason_codes": [r.to_dict() for r in self.reasons],
         }
@@ -66,5 +71,6 @@ def summarise(assessment: Assessment, forms: Forms) -> HrkSummary:
     risks = score_risks(assessment, forms)
     costs = score_costs(assessment, forms)
     hvd = hvd_status(assessment, forms)
-    rec = recommend(assessment, forms, benefit, risks, costs, hvd)
+    rec = recommend(assessment, forms, benefit, risks, costs, hvd,
+                    check_completeness(assessment, forms), advise_anonymisation(assessment, forms))
     return HrkSummary(benefit, risks, costs, rec, hvd)

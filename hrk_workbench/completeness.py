@@ -1,0 +1,164 @@
+"""Which answers a recommendation needs, which are missing, and which contradict each other.
+
+A recommendation from half the answers is worse than none: a new assessment would read "open"
+before anyone asked whether it holds personal data. The required answers and the contradictions
+are data in ``forms/`` (a ``required`` rule on a question, with an optional condition, and the
+``contradictions`` lists), so an organisation can tighten them without a code change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hrk_workbench.forms import Forms
+from hrk_workbench.forms.schema import Required, RequiredRule
+from hrk_workbench.model import Assessment
+from hrk_workbench.reasons import Reason
+
+STEPS: tuple[str, ...] = (
+    "dataset", "participants", "gates", "benefits", "risks", "costs", "anonymisation",
+    "channel", "quality", "licence", "decision", "outputs", "portfolio",
+)
+"""The steps of an assessment as the desktop app walks through them."""
+
+_BLANK: tuple[Any, ...] = (None, "", [], {})
+
+
+def answer_value(assessment: Assessment, path: str) -> Any:
+    """The value of a question-level answer path (``gates.G1``, ``anonymisation.A2``,
+    ``dataset.personal_data``); None when unanswered. A risk's value is its (L, I) pair."""
+    section, _, key = path.partition(".")
+    if section == "dataset":
+        return getattr(assessment.dataset, key, None)
+    entries = getattr(assessment, section, None)
+    if not isinstance(entries, dict) or key not in entries:
+        return None
+    entry = entries[key]
+    if section == "risks":
+        if entry.likelihood is None or entry.impact is None:
+            return None
+        return (entry.likelihood, entry.impact)
+    return getattr(entry, "value", None)
+
+
+def _same(value: Any, expected: Any) -> bool:
+    # True is not 1 here: a yes/no answer never matches a number by accident
+    return type(value) is type(expected) and value == expected
+
+
+def holds(assessment: Assessment, condition: dict[str, Any]) -> bool:
+    """True when every named answer has its value (a list: any of its values)."""
+    for path, expected in condition.items():
+        value = answer_value(assessment, path)
+        options = expected if isinstance(expected, list) else [expected]
+        if not any(_same(value, option) for option in options):
+            return False
+    return True
+
+
+def is_required(rule: RequiredRule, assessment: Assessment) -> bool:
+    if isinstance(rule, Required):
+        return holds(assessment, rule.when)
+    return bool(rule)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    missing: tuple[str, ...]  # question-level paths, e.g. gates.G2, dataset.personal_data
+    contradictions: tuple[tuple[str, ...], ...]  # the paths of answers that contradict
+    reasons: tuple[Reason, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.contradictions
+
+
+def check_completeness(assessment: Assessment, forms: Forms) -> Completeness:
+    """Every required answer that is missing and every contradiction, each with its reason."""
+    hrk = forms.hrk
+    missing: list[str] = []
+    reasons: list[Reason] = []
+
+    def need(path: str, question: str, rule: RequiredRule) -> None:
+        if is_required(rule, assessment) and answer_value(assessment, path) in _BLANK:
+            missing.append(path)
+            reasons.append(Reason("missing_answer", {"path": path, "question": question}))
+
+    for f in forms.dataset.fields:
+        need(f"dataset.{f.id}", f.id, f.required)
+    for g in hrk.gates.questions:
+        need(f"gates.{g.id}", g.id, g.required)
+    if hrk.benefits.required == "any" and all(
+            answer_value(assessment, f"benefits.{q.id}") is None for q in hrk.benefits.questions):
+        missing.append("benefits")
+        reasons.append(Reason("missing_benefits", {"path": "benefits"}))
+    if hrk.risks.required == "any" and all(
+            answer_value(assessment, f"risks.{q.id}") is None for q in hrk.risks.questions):
+        missing.append("risks")
+        reasons.append(Reason("missing_risks", {"path": "risks"}))
+    for r in hrk.risks.questions:
+        need(f"risks.{r.id}", r.id, r.required)
+    for section, form in (("anonymisation", forms.anonymisation), ("channel", forms.channel)):
+        for q in form.questions:
+            need(f"{section}.{q.id}", q.id, q.required)
+
+    contradictions: list[tuple[str, ...]] = []
+    for form in (forms.anonymisation, forms.channel):
+        for rule in form.contradictions:
+            if holds(assessment, rule):
+                paths = tuple(rule)
+                contradictions.append(paths)
+                reasons.append(Reason("contradiction", {
+                    "first": paths[0], "first_value": _shown(rule[paths[0]]),
+                    "second": paths[1], "second_value": _shown(rule[paths[1]]),
+                    "paths": list(paths)}))
+    return Completeness(tuple(missing), tuple(contradictions), tuple(reasons))
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def step_states(assessment: Assessment, forms: Forms) -> dict[str, str]:
+    """Each step's mark: ``problems`` (an error or warning in its answers), ``incomplete``
+    (a required answer missing, or nothing filled in yet) or ``complete``."""
+    from hrk_workbench.metadata import advise_metadata
+    from hrk_workbench.model import check_against_forms
+
+    problems = check_against_forms(assessment, forms)
+    done = check_completeness(assessment, forms)
+    flagged = {path for pair in done.contradictions for path in pair}
+    states: dict[str, str] = {}
+    a = assessment
+    filled = {
+        "dataset": bool(a.dataset.title),
+        "participants": bool(a.participants),
+        "gates": True,
+        "benefits": True,
+        "risks": True,
+        "costs": any(line.one_off_days or line.one_off_eur or line.yearly_days
+                     or line.yearly_eur for line in a.costs.lines.values()),
+        "anonymisation": bool(a.anonymisation) or a.dataset.personal_data is False,
+        "channel": bool(a.channel),
+        "quality": all(c.id in a.quality and a.quality[c.id].rating is not None
+                       for c in forms.quality.criteria),
+        "licence": a.licence.licence_id is not None,
+        "decision": a.decision.outcome is not None,
+        "outputs": not any(r.code == "metadata_missing_mandatory"
+                           for r in advise_metadata(a, forms).reasons),
+        "portfolio": True,
+    }
+    for step in STEPS:
+        def mine(path: str, step: str = step) -> bool:
+            return path == step or path.startswith((f"{step}.", f"{step}["))
+
+        if any(mine(p.location) for p in problems) or any(mine(p) for p in flagged):
+            states[step] = "problems"
+        elif any(mine(p) for p in done.missing) or not filled[step]:
+            states[step] = "incomplete"
+        else:
+            states[step] = "complete"
+    return states
