@@ -91,7 +91,7 @@ def test_anon_not_pseudonymised_gets_no_pseudonymisation_warning(forms):
     assert "anon_pseudonymised_still_personal" not in codes(adv.actions)
 
 
-@pytest.mark.parametrize(("answer", "present"), [("yes", True), ("no", False), ("unknown", False)])
+@pytest.mark.parametrize(("answer", "present"), [("yes", True), ("no", False), ("unknown", True)])
 def test_anon_linkage_needs_keyed_hash(forms, answer, present):
     adv = advise_anonymisation(make(personal_data=True, anonymisation={"A9": answer}), forms)
     assert ("anon_keyed_hash" in codes(adv.actions)) is present
@@ -448,8 +448,36 @@ def test_licence_share_alike_not_allowed_for_hvd(forms):
     adv = advise_licence(a, forms)
     assert adv.recommended == "CC-BY-4.0"
     r = reason(adv.reasons, "licence_hvd_not_allowed")
-    assert set(r.params["allowed"]) == {"CC-BY-4.0", "CC0-1.0"}
+    assert set(r.params["allowed"]) == {lic.id for lic in forms.licences.licences
+                                        if lic.hvd_allowed}
     assert "licence_hvd" in codes(adv.reasons)
+    differs = reason(adv.reasons, "licence_chosen_differs")
+    assert differs.params["recommended"] == "CC-BY-4.0"
+
+
+@pytest.mark.parametrize("licence", ["CC0-1.0", "CC-BY-4.0", "PDDL-1.0", "ODC-By-1.0"])
+def test_licences_no_more_restrictive_than_cc_by_are_allowed_for_hvd(forms, licence):
+    a = make(hvd_category="statistics")
+    a.licence.licence_id = licence
+    adv = advise_licence(a, forms)
+    assert adv.recommended == licence
+    assert "licence_hvd_not_allowed" not in codes(adv.reasons)
+
+
+def test_hvd_licence_rule_follows_the_flag_in_the_form(forms_copy, forms):
+    """Which licences a high-value dataset may use is data: clear the flag, the rule follows."""
+    from hrk_workbench.forms import load_forms
+
+    def drop_pddl(data):
+        for lic in data["licences"]:
+            if lic["id"] == "PDDL-1.0":
+                lic["hvd_allowed"] = False
+
+    edited = load_forms(forms_copy("licences.yaml", drop_pddl))
+    a = make(hvd_category="statistics")
+    a.licence.licence_id = "PDDL-1.0"
+    assert "licence_hvd_not_allowed" in codes(advise_licence(a, edited).reasons)
+    assert "licence_hvd_not_allowed" not in codes(advise_licence(a, forms).reasons)
 
 
 def test_licence_cc_by_allowed_for_hvd(forms):

@@ -34,7 +34,7 @@ def test_questionnaire_ids_weights_and_thresholds_follow_the_method(forms):
     assert [(b.id, b.min) for b in hrk.costs.levels] == [("low", 0), ("medium", 10000),
                                                          ("high", 50000)]
     assert hrk.portfolio_order == ["open", "open_low_priority", "open_after_mitigation",
-                                   "limited_access", "do_not_open"]
+                                   "limited_access", "do_not_open", "incomplete"]
 
 
 def test_scale_labels_match_the_legacy_workbooks(forms):
@@ -76,8 +76,9 @@ def test_catalogues_have_the_formats_and_licences_stewards_meet(forms):
     assert by.eu_uri == "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
     assert (zero.spdx, zero.attribution, zero.ckan_id) == ("CC0-1.0", False, "cc-zero-1.0")
     assert not forms.licence("CC-BY-NC-4.0").open
+    # CC BY 4.0 and every licence no more restrictive than it (Regulation (EU) 2023/138)
     assert {lic.id for lic in forms.licences.licences if lic.hvd_allowed} == {
-        "CC-BY-4.0", "CC0-1.0"}
+        "CC-BY-4.0", "CC0-1.0", "PDDL-1.0", "ODC-By-1.0"}
     assert len(forms.vocab.hvd_categories) == 6
 
 

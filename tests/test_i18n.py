@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -17,15 +18,83 @@ def _sources() -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
 
 
+def _trees() -> list[tuple[Path, ast.Module]]:
+    return [(p, ast.parse(p.read_text(encoding="utf-8"))) for p in sorted(PACKAGE.rglob("*.py"))
+            if "gui" not in p.relative_to(PACKAGE).parts]
+
+
+def _literal_tuples(tree: ast.Module) -> dict[str, list[str]]:
+    """Module-level names bound to a tuple or list of string literals."""
+    out: dict[str, list[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Tuple, ast.List)):
+            items = [e.value for e in node.value.elts
+                     if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            for target in node.targets:
+                if isinstance(target, ast.Name) and len(items) == len(node.value.elts):
+                    out[target.id] = items
+    return out
+
+
+def _first_arg_codes(arg: ast.expr, tuples: dict[str, list[str]]) -> list[str] | None:
+    """The codes a Reason's first argument can take, or None if it is built at run time."""
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return [arg.value]
+    if isinstance(arg, ast.IfExp):
+        a, b = _first_arg_codes(arg.body, tuples), _first_arg_codes(arg.orelse, tuples)
+        return None if a is None or b is None else a + b
+    if isinstance(arg, ast.Subscript) and isinstance(arg.value, ast.Name) \
+            and arg.value.id in tuples:
+        return tuples[arg.value.id]
+    if isinstance(arg, ast.Name):  # a loop over literal (code, value) pairs, checked below
+        return []
+    return None
+
+
 def emitted_codes() -> set[str]:
-    """Reason codes written in the rules' source, including the five-star family."""
-    src = _sources()
+    """Every reason code the rules can emit, read from their source (the AST, not a regex)."""
     found: set[str] = set()
-    for first, second in re.findall(r'Reason\(\s*"(\w+)"(?:\s+if\s[^"]*?else\s+"(\w+)")?', src):
-        found |= {first, second} - {""}
-    found |= set(re.findall(r'\("(anon_threshold_\w+)"', src))
-    found |= {f"five_star_next_{n}" for n in range(1, 6)}
+    for path, tree in _trees():
+        tuples = _literal_tuples(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and node.func.id == "Reason" and node.args:
+                got = _first_arg_codes(node.args[0], tuples)
+                assert got is not None, f"{path}:{node.lineno}: a reason code built at run time"
+                found |= set(got)
+            # (code, number) pairs that a loop turns into reasons, e.g. the table thresholds
+            if isinstance(node, ast.Tuple) and len(node.elts) == 2 \
+                    and isinstance(node.elts[0], ast.Constant) \
+                    and isinstance(node.elts[0].value, str) \
+                    and node.elts[0].value.startswith("anon_"):
+                found.add(node.elts[0].value)
     return found
+
+
+def problem_codes() -> set[str]:
+    """Every problem code written in the source: ``code="…"`` and the pydantic mapping."""
+    found: set[str] = set()
+    for path, tree in _trees():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Problem":
+                for kw in node.keywords:
+                    if kw.arg == "code":  # a literal, or one passed on from _code below
+                        assert isinstance(kw.value, (ast.Constant, ast.Name, ast.Attribute)), \
+                            f"{path}:{node.lineno}: a problem code built at run time"
+                        if isinstance(kw.value, ast.Constant):
+                            found.add(kw.value.value)
+            if isinstance(node, ast.FunctionDef) and node.name == "_code":
+                for ret in ast.walk(node):
+                    if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Tuple):
+                        found.add(ret.value.elts[0].value)  # type: ignore[attr-defined]
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "sv"])
+def test_every_problem_code_has_a_template_in_every_language(forms, lang):
+    codes = problem_codes()
+    assert {"off_scale", "duplicate_key", "wrong_type", "miscased_id", "out_of_bounds"} <= codes
+    assert sorted(codes - set(forms.messages[lang].problems)) == []
 
 
 def test_the_scan_finds_the_rules():

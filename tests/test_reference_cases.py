@@ -51,7 +51,7 @@ CASES = {
          "risk_scores": {"R1": 1, "R2": 1, "R3": 4, "R4": 3, "R5": 4, "R6": 3, "R7": 4,
                          "R8": 3, "R9": 1},
          "cost_one_off_eur": 27500, "cost_yearly_eur": 10100, "cost_3y_eur": 57800,
-         "cost_level": "high", "recommendation": "open_low_priority"},
+         "cost_level": "high", "recommendation": "incomplete"},
     ),
     "example_2_sv": (
         case("Katupuiden rekisteri", 600, ["unknown", "no", "unknown", "no"],
@@ -64,7 +64,7 @@ CASES = {
          "risk_scores": {"R1": 2, "R2": 3, "R3": 2, "R4": 2, "R5": 6, "R6": 2, "R7": 1,
                          "R8": 1, "R9": 16},
          "cost_one_off_eur": 20000, "cost_yearly_eur": 8700, "cost_3y_eur": 46100,
-         "cost_level": "medium", "recommendation": "open_after_mitigation"},
+         "cost_level": "medium", "recommendation": "incomplete"},
     ),
     "example_3_fi_v1": (
         case("Pysäköintivirhemaksut", None, ["no"] * 4, [0, 3, 3, 3, 3, 2, 0, 1, 0],
@@ -76,7 +76,7 @@ CASES = {
          "risk_scores": {"R1": 12, "R2": 3, "R3": 6, "R4": 5, "R5": 4, "R6": 15, "R7": 12,
                          "R8": 10, "R9": 16},
          "cost_one_off_eur": 17000, "cost_yearly_eur": 9300, "cost_3y_eur": 44900,
-         "cost_level": "medium", "recommendation": "open_after_mitigation"},
+         "cost_level": "medium", "recommendation": "incomplete"},
     ),
 }
 
@@ -86,6 +86,18 @@ def test_reference_workbook_scores(forms, name):
     assessment, expected = CASES[name]
     data = summarise(assessment, forms).to_json(forms)
     assert {key: data[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize("name, outcome", [("example_1_fi_v2", "open_low_priority"),
+                                           ("example_2_sv", "open_after_mitigation"),
+                                           ("example_3_fi_v1", "open_after_mitigation")])
+def test_legacy_workbooks_wait_for_the_personal_data_answer(forms, name, outcome):
+    """A legacy workbook holds no personal-data answer: incomplete until the steward adds it."""
+    assessment, _ = CASES[name]
+    assert summarise(assessment, forms).recommendation.missing == ("dataset.personal_data",)
+    answered = assessment.model_copy(deep=True)
+    answered.dataset.personal_data = False
+    assert summarise(answered, forms).recommendation.outcome == outcome
 
 
 def test_unknown_gates_in_the_swedish_example_ask_to_resolve(forms):

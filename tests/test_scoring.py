@@ -208,7 +208,9 @@ DEAR = {"C1": {"one_off_eur": 60_000}}              # high
     ],
 )
 def test_recommendation_branches(forms, gates, benefits, risks, costs, outcome, code):
-    s = summarise(make(gates=gates, benefits=benefits, risks=risks, costs=costs), forms)
+    risks = risks or {"R9": (1, 1)}  # a risk must be assessed before steps 4-9 apply
+    s = summarise(make(gates=gates, benefits=benefits, risks=risks, costs=costs,
+                       personal_data=False), forms)
     assert s.recommendation.outcome == outcome
     assert s.recommendation.reasons[0].code == code
     assert codes(s.recommendation.reasons)[-1] == "indicative_only"
@@ -216,7 +218,7 @@ def test_recommendation_branches(forms, gates, benefits, risks, costs, outcome, 
 
 def test_recommendation_reasons_carry_the_answers_and_thresholds(forms):
     s = summarise(make(gates=ALL_NO, benefits=MEDIUM, risks={"R2": (4, 5), "R3": (5, 4)},
-                       costs=CHEAP), forms)
+                       costs=CHEAP, personal_data=False), forms)
     reason = s.recommendation.reasons[0]
     assert reason.params == {"risk": ["R2", "R3"], "score": 20, "threshold": 20,
                              "benefit_level": "medium"}
@@ -233,25 +235,30 @@ def test_blocking_gate_names_the_gate_in_every_language(forms):
     assert "upphovsrätt" in render(reason, "sv", forms)
 
 
-@pytest.mark.parametrize("answer, code", [("unknown", "gate_unknown"),
-                                          (None, "gate_unanswered")])
-def test_unresolved_gate_adds_a_note_whatever_the_outcome(forms, answer, code):
-    gates = {**ALL_NO}
-    if answer:
-        gates["G1"] = answer
-    else:
-        del gates["G1"]
-    s = summarise(make(gates=gates, benefits=HIGH, risks={"R1": (1, 1)}, costs=CHEAP), forms)
+def test_unknown_gate_adds_a_note_whatever_the_outcome(forms):
+    s = summarise(make(gates={**ALL_NO, "G1": "unknown"}, benefits=HIGH, risks={"R1": (1, 1)},
+                       costs=CHEAP, personal_data=False), forms)
     assert s.recommendation.outcome == "open"
-    assert [r.params for r in s.recommendation.notes if r.code == code] == [{"gate": "G1"}]
+    assert [r.params for r in s.recommendation.notes if r.code == "gate_unknown"] == [
+        {"gate": "G1"}]
     assert "resolve before deciding" in render(s.recommendation.notes[0], "en", forms)
+
+
+def test_unanswered_gate_makes_the_assessment_incomplete(forms):
+    gates = {k: v for k, v in ALL_NO.items() if k != "G1"}
+    s = summarise(make(gates=gates, benefits=HIGH, risks={"R1": (1, 1)}, costs=CHEAP,
+                       personal_data=False), forms)
+    assert s.recommendation.outcome == "incomplete"
+    assert s.recommendation.missing == ("gates.G1",)
+    missing = [r for r in s.recommendation.reasons if r.code == "missing_answer"]
+    assert [r.params["path"] for r in missing] == ["gates.G1"]
 
 
 # --- high-value datasets --------------------------------------------------------------------
 
 def test_hvd_obligation_overrides_low_priority(forms):
     a = make(gates=ALL_NO, benefits=LOW, risks={"R1": (1, 1)}, costs=CHEAP,
-             hvd_category="meteorological")
+             hvd_category="meteorological", personal_data=False)
     s = summarise(a, forms)
     assert s.recommendation.outcome == "open"
     assert {"hvd_obligation", "hvd_overrides_low_benefit"} <= set(
@@ -270,7 +277,8 @@ def test_hvd_blocked_by_a_gate_needs_legal_review(forms):
 
 
 def test_hvd_with_critical_risk_is_flagged_for_legal_review(forms):
-    a = make(gates=ALL_NO, benefits=MEDIUM, risks={"R4": (5, 5)}, hvd_category="geospatial")
+    a = make(gates=ALL_NO, benefits=MEDIUM, risks={"R4": (5, 5)}, hvd_category="geospatial",
+             personal_data=False)
     s = summarise(a, forms)
     assert s.recommendation.outcome == "do_not_open"
     assert "hvd_risk_conflict" in codes(s.recommendation.reasons)
@@ -278,11 +286,11 @@ def test_hvd_with_critical_risk_is_flagged_for_legal_review(forms):
 
 def test_score_json_has_the_documented_keys(forms):
     a = make(gates=ALL_NO, benefits=MEDIUM, risks={"R1": (2, 5, 1, 5), "R2": (3, None)},
-             costs=MID)
+             costs=MID, personal_data=False)
     data = summarise(a, forms).to_json(forms, "en")
     assert {"benefit_score", "benefit_level", "risk_profile", "risk_scores",
             "cost_one_off_eur", "cost_yearly_eur", "cost_3y_eur", "cost_level",
-            "recommendation", "reasons"} <= set(data)
+            "recommendation", "reasons", "conditions", "missing"} <= set(data)
     assert data["risk_scores"] == {"R1": 5}
     assert data["risk_profile"] == "medium"
     assert data["risk_counts"]["medium"] == 1
@@ -296,19 +304,23 @@ def test_score_json_has_the_documented_keys(forms):
 # --- portfolio ------------------------------------------------------------------------------
 
 def test_portfolio_ranks_by_class_then_benefit_then_cost(forms):
+    def done(**kw):
+        return make(personal_data=False, risks=kw.pop("risks", {"R9": (1, 1)}), **kw)
+
     items = [
-        ("blocked", make(title={"en": "Blocked"}, gates={**ALL_NO, "G1": "yes"},
+        ("blocked", done(title={"en": "Blocked"}, gates={**ALL_NO, "G1": "yes"},
                          benefits=HIGH)),
-        ("low-prio", make(title={"en": "Low"}, gates=ALL_NO, benefits=LOW, costs=CHEAP)),
-        ("open-cheap", make(title={"en": "Cheap"}, gates=ALL_NO, benefits=MEDIUM,
+        ("low-prio", done(title={"en": "Low"}, gates=ALL_NO, benefits=LOW, costs=CHEAP)),
+        ("open-cheap", done(title={"en": "Cheap"}, gates=ALL_NO, benefits=MEDIUM,
                             costs=CHEAP)),
-        ("open-dear", make(title={"en": "Dear"}, gates=ALL_NO, benefits=MEDIUM, costs=MID)),
-        ("open-best", make(title={"en": "Best"}, gates=ALL_NO, benefits=HIGH, costs=DEAR)),
-        ("mitigate", make(title={"en": "Mitigate"}, gates=ALL_NO, benefits=HIGH,
+        ("open-dear", done(title={"en": "Dear"}, gates=ALL_NO, benefits=MEDIUM, costs=MID)),
+        ("open-best", done(title={"en": "Best"}, gates=ALL_NO, benefits=HIGH, costs=DEAR)),
+        ("mitigate", done(title={"en": "Mitigate"}, gates=ALL_NO, benefits=HIGH,
                           risks={"R1": (3, 4)})),
-        ("limited", make(title={"en": "Limited"}, gates={**ALL_NO, "G2": "yes"})),
+        ("limited", done(title={"en": "Limited"}, gates={**ALL_NO, "G2": "yes"})),
+        ("unfinished", make(title={"en": "Unfinished"}, gates=ALL_NO, benefits=HIGH)),
     ]
     ranked = rank_assessments(items, forms)
     assert [e.source for e in ranked] == ["open-best", "open-cheap", "open-dear", "low-prio",
-                                          "mitigate", "limited", "blocked"]
-    assert [e.rank for e in ranked] == list(range(1, 8))
+                                          "mitigate", "limited", "blocked", "unfinished"]
+    assert [e.rank for e in ranked] == list(range(1, 9))

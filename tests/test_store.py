@@ -11,6 +11,7 @@ from helpers import make
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hrk_workbench.forms import RECOMMENDATIONS
 from hrk_workbench.model import (
     SCHEMA_VERSION,
     Answer,
@@ -29,6 +30,7 @@ from hrk_workbench.model import (
     QualityAnswer,
     RiskAnswer,
     TemporalCoverage,
+    check_against_forms,
     dumps,
     load_assessment,
     parse_assessment,
@@ -36,6 +38,8 @@ from hrk_workbench.model import (
     write_assessment,
 )
 from hrk_workbench.model.assessment import Change
+from hrk_workbench.problems import has_errors
+from hrk_workbench.scoring import summarise
 
 # --- strategies for any valid assessment ----------------------------------------------------
 
@@ -140,15 +144,65 @@ def test_truncated_file_is_a_validation_error(a, data):
 
 @PROPERTY
 @given(assessments, st.data())
-def test_corrupted_file_never_crashes(a, data):
+def test_corrupted_file_is_scored_or_refused_never_crashes(forms, a, data):
+    """Every damaged file has one of two outcomes: refused with located, coded problems, or
+    read, checked and scored with finite numbers and a known recommendation."""
     raw = bytearray(dumps(a).encode("utf-8"))
     for _ in range(data.draw(st.integers(1, 5))):
         pos = data.draw(st.integers(0, len(raw) - 1))
         raw[pos] = data.draw(st.integers(0, 255))
     try:
-        parse_assessment(bytes(raw), "bad.hrk.json")
+        parsed = parse_assessment(bytes(raw), "bad.hrk.json")
     except AssessmentFileError as exc:
         assert exc.problems
+        assert all(p.location and p.code for p in exc.problems)
+        assert all(line.startswith("bad.hrk.json: ") for line in exc.lines())
+        return
+    _scores_finitely(parsed, forms)
+
+
+def _scores_finitely(parsed: Assessment, forms) -> None:
+    problems = check_against_forms(parsed, forms)
+    if has_errors(problems):
+        assert all(p.code for p in problems)
+        return
+    result = summarise(parsed, forms).to_json(forms, "fi")
+    json.dumps(result, allow_nan=False)  # raises on inf or nan anywhere in the output
+    assert result["recommendation"] in RECOMMENDATIONS
+
+
+EXTREME = (st.floats() | st.sampled_from([1e308, -1e308, 1e306, 1e400, float("nan"),
+                                          float("inf"), float("-inf"), 5e-324, 1e9, 1e9 + 1])
+           | st.integers(-10**400, 10**400))
+NUMBER_FIELDS = {
+    "costs.lines.C1.one_off_eur": ("costs", "lines", "C1", "one_off_eur"),
+    "costs.lines.C1.yearly_eur": ("costs", "lines", "C1", "yearly_eur"),
+    "costs.lines.C1.one_off_days": ("costs", "lines", "C1", "one_off_days"),
+    "costs.lines.C9.yearly_days": ("costs", "lines", "C9", "yearly_days"),
+    "costs.day_rate_eur": ("costs", "day_rate_eur"),
+    "dataset.size_mb": ("dataset", "size_mb"),
+    "dataset.record_count": ("dataset", "record_count"),
+    "anonymisation.A1.value": ("anonymisation", "A1", "value"),
+}
+
+
+@PROPERTY
+@given(st.sampled_from(sorted(NUMBER_FIELDS)), EXTREME)
+def test_extreme_numbers_are_refused_at_their_path_or_scored_finitely(forms, path, value):
+    """1e308, NaN, infinities and huge integers, as a hand-edited file may hold them."""
+    doc: dict = {"schema_version": 1}
+    node = doc
+    *parents, leaf = NUMBER_FIELDS[path]
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[leaf] = value
+    text = json.dumps(doc)  # writes NaN and Infinity as Python's json does
+    try:
+        parsed = parse_assessment(text, "x.hrk.json")
+    except AssessmentFileError as exc:
+        assert [p.location for p in exc.problems] == [path]
+        return
+    _scores_finitely(parsed, forms)
 
 
 @PROPERTY

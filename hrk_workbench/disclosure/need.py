@@ -145,6 +145,7 @@ def advise_anonymisation(assessment: Assessment, forms: Forms) -> AnonymisationA
         if personal:  # personal data whose answers name nothing identifying: say so, and why
             actions.append(Reason("anon_personal_nothing_identifying", {
                 "question": [DIRECT, INDIRECT, SPECIAL]}))
-    if missing:
-        actions.append(Reason("anon_answer_first", {"path": list(missing)}))
+    still = [p for p in missing if p != f"dataset.{PERSONAL_DATA}"]  # already asked above
+    if still:
+        actions.append(Reason("anon_answer_first", {"path": still}))
     return AnonymisationAdvice(needed, min_frequency, dominance, tuple(actions), missing)

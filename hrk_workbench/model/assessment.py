@@ -121,7 +121,8 @@ class CostLine(Part):
 
 class Costs(Part):
     day_rate_eur: Number | None = Field(
-        default=None, gt=0, le=MAX_DAY_RATE, description="price of a person-day; None uses the form's default"
+        default=None, gt=0, le=MAX_DAY_RATE,
+        description="price of a person-day; None uses the form's default"
     )
     lines: dict[QuestionId, CostLine] = Field(default_factory=dict)
 

@@ -108,7 +108,10 @@ def _set(data: dict[str, Any], parts: list[str | int], value: Any, path: str) ->
         else:
             node[last] = value
     elif isinstance(node, dict):
-        node[last] = value
+        if value is None:
+            node.pop(last, None)  # the field's default applies, as if never answered
+        else:
+            node[last] = value
     else:
         raise EditError(path, [Problem(path, "not an answer path", "a path such as "
                                        "benefits.B3.value", code="bad_path")])
@@ -121,12 +124,26 @@ def _prune(data: dict[str, Any], parts: list[str | int]) -> None:
         if tuple(parts[:n]) == keys and len(parts) > n:
             section = _get(data, list(keys))
             entry = section.get(parts[n]) if isinstance(section, dict) else None
-            if entry == model().model_dump(mode="json"):
+            if isinstance(entry, dict) and _is_default(entry, model):
                 del section[parts[n]]
+    for k in range(len(parts) - 1, 0, -1):  # an item emptied by clearing leaves its list
+        container, key = _get(data, parts[:k - 1]) if k > 1 else data, parts[k - 1]
+        if isinstance(key, int) and isinstance(container, list) and key < len(container) \
+                and isinstance(container[key], dict) \
+                and all(v in (None, "", [], {}) for v in container[key].values()):
+            del container[key]
     if len(parts) == 3 and parts[0] == "dataset":
         texts = _get(data, parts[:2])
         if isinstance(texts, dict) and texts.get(parts[2]) in (None, "", []):
             texts.pop(parts[2], None)
+
+
+def _is_default(entry: dict[str, Any], model: type[BaseModel]) -> bool:
+    try:
+        return model.model_validate(entry).model_dump(mode="json") == \
+            model().model_dump(mode="json")
+    except ValidationError:
+        return False
 
 
 def _check_id(parts: list[str | int], path: str, forms: Forms) -> None:
@@ -170,7 +187,7 @@ def set_answer(assessment: Assessment, path: str, value: Any, forms: Forms) -> C
     for name in type(assessment).model_fields:
         if name != "change_log" and getattr(assessment, name) != getattr(updated, name):
             setattr(assessment, name, getattr(updated, name))
-    new = _get(updated.model_dump(mode="json"), parts)
+    new = None if value is None else _get(updated.model_dump(mode="json"), parts)
     return Change(path=canonical, old=old, new=new)
 
 
