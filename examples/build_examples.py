@@ -228,9 +228,98 @@ def social_assistance() -> Assessment:
     )
 
 
+def health_research() -> Assessment:
+    """Pseudonymised patient records that researchers must follow over time: limited access."""
+    return Assessment(
+        id="0b6c1f0e-5d7a-4a53-9a53-1c0d2b7e9004",
+        created=CREATED,
+        language="fi",
+        dataset=DatasetDescription(
+            title={"en": "Diabetes care episodes", "fi": "Diabeteksen hoitojaksot",
+                   "sv": "Vårdperioder för diabetes"},
+            description={"en": "Care episodes of diabetes patients in the wellbeing services "
+                               "county, one row per visit, with a pseudonymous patient code.",
+                         "fi": "Hyvinvointialueen diabetespotilaiden hoitojaksot, rivi "
+                               "käyntiä kohden, pseudonyymillä potilaskoodilla.",
+                         "sv": "Vårdperioder för diabetespatienter i välfärdsområdet, en rad "
+                               "per besök, med en pseudonym patientkod."},
+            publisher="Vaara Wellbeing Services County",
+            update_frequency="ANNUAL", personal_data=True, granularity="unit",
+            longitudinal=True,
+        ),
+        gates=gates(G1="no", G2="no", G3="no", G4="no"),
+        benefits=benefits(B1=2, B2=1, B3=0, B4=1, B5=3, B6=1, B7=1, B8=3, B9=0),
+        risks={"R1": RiskAnswer(likelihood=3, impact=4), "R2": RiskAnswer(likelihood=3,
+                                                                           impact=5),
+               "R9": RiskAnswer(likelihood=2, impact=3)},
+        costs=Costs(lines={"C2": CostLine(one_off_days=15), "C9": CostLine(one_off_days=5)}),
+        anonymisation=answers(A1="no", A2="yes", A3="yes", A4="no", A5="yes", A6="persons",
+                              A9="yes", A10="no"),
+        licence=LicenceChoice(),
+    )
+
+
+def water_network() -> Assessment:
+    """Vulnerabilities of critical infrastructure: a legal barrier decides alone."""
+    return Assessment(
+        id="0b6c1f0e-5d7a-4a53-9a53-1c0d2b7e9005",
+        created=CREATED,
+        dataset=DatasetDescription(
+            title={"en": "Water network pumping stations and weak points",
+                   "fi": "Vesijohtoverkon pumppaamot ja heikot kohdat",
+                   "sv": "Vattenledningsnätets pumpstationer och svaga punkter"},
+            publisher="Vaara Water Ltd", personal_data=False,
+        ),
+        gates=gates(G1="no", G2="no", G3="yes", G4="no"),
+        benefits=benefits(B1=1, B2=1, B4=1, B8=1),
+    )
+
+
+def street_trees_draft() -> Assessment:
+    """A draft just started, as an imported legacy workbook looks: incomplete."""
+    return Assessment(
+        id="0b6c1f0e-5d7a-4a53-9a53-1c0d2b7e9006",
+        created=CREATED,
+        language="sv",
+        dataset=DatasetDescription(
+            title={"fi": "Katupuiden rekisteri", "sv": "Gatuträdsregistret",
+                   "en": "Street tree register"},
+            publisher="City of Vaara / Parks",
+        ),
+        gates=gates(G1="no", G2="no", G3="no", G4="no"),
+        benefits=benefits(B1=2, B2=3, B5=2, B8=2),
+        risks={"R7": RiskAnswer(likelihood=2, impact=2)},
+    )
+
+
+def meeting_rooms() -> Assessment:
+    """Little demand, no risk worth the name: open when there is time (low priority)."""
+    return Assessment(
+        id="0b6c1f0e-5d7a-4a53-9a53-1c0d2b7e9007",
+        created=CREATED,
+        dataset=DatasetDescription(
+            title={"en": "Meeting room bookings in the city hall",
+                   "fi": "Kaupungintalon kokoushuonevaraukset",
+                   "sv": "Mötesrumsbokningar i stadshuset"},
+            publisher="City of Vaara / Premises", personal_data=False,
+        ),
+        gates=gates(G1="no", G2="no", G3="no", G4="no"),
+        benefits=benefits(B1=0, B2=1, B4=1, B6=1),
+        risks={"R9": RiskAnswer(likelihood=1, impact=1)},
+        costs=Costs(lines={"C1": CostLine(one_off_days=2)}),
+        anonymisation=answers(A6="objects"),
+        licence=LicenceChoice(licence_id="CC0-1.0"),
+    )
+
+
+EXAMPLES = (("city-bike-trips", city_bikes), ("air-quality", air_quality),
+            ("social-assistance", social_assistance), ("health-research", health_research),
+            ("water-network", water_network), ("street-trees-draft", street_trees_draft),
+            ("meeting-rooms", meeting_rooms))
+
+
 def main() -> None:
-    for name, build in (("city-bike-trips", city_bikes), ("air-quality", air_quality),
-                        ("social-assistance", social_assistance)):
+    for name, build in EXAMPLES:
         path = HERE / f"{name}.hrk.json"
         path.unlink(missing_ok=True)
         save_assessment(build(), path, author="HRK Workbench examples",
