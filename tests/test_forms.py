@@ -206,3 +206,56 @@ def test_a_rule_parameter_that_is_not_a_number_is_refused(forms_copy):
     [problem] = exc.value.problems
     assert problem.location == "$.parameters.min_frequency"
     assert problem.expected == "a whole number or a number or a list"
+
+
+def test_a_question_id_with_a_dot_is_refused_with_the_reason(forms_copy):
+    def dotted(data):
+        data["benefits"]["questions"][0]["id"] = "B.1"
+
+    with pytest.raises(FormError) as exc:
+        load_forms(forms_copy("hrk.yaml", dotted))
+    text = _error_lines(exc)
+    assert "hrk.yaml: $.benefits.questions[0].id" in text
+    assert "contains '.'" in text and "benefits.B3.value" in text
+
+
+@pytest.mark.parametrize("name, section, qid", [("anonymisation.yaml", "questions", "A9"),
+                                                ("channel.yaml", "questions", "CH13"),
+                                                ("dataset.yaml", "fields", "granularity")])
+def test_a_question_the_rules_read_must_exist(forms_copy, name, section, qid):
+    def drop(data):
+        data[section] = [q for q in data[section] if q["id"] != qid]
+        data.pop("contradictions", None)
+        for q in data[section]:  # conditions may name it too; keep this test about one thing
+            if isinstance(q.get("required"), dict):
+                q["required"] = True
+
+    with pytest.raises(FormError) as exc:
+        load_forms(forms_copy(name, drop))
+    assert f"question {qid!r} is read by the rules but the form lacks it" in _error_lines(exc)
+
+
+def test_a_required_rule_naming_no_answer_is_refused(forms_copy):
+    def bad(data):
+        data["questions"][0]["required"] = {"when": {"dataset.personal": True}}
+
+    with pytest.raises(FormError) as exc:
+        load_forms(forms_copy("anonymisation.yaml", bad))
+    assert "'dataset.personal' names no answer" in _error_lines(exc)
+
+
+def test_a_new_required_rule_needs_no_code_change(forms_copy):
+    """Make A4 required for all personal data: the recommendation waits for it."""
+    from helpers import ALL_NO, make
+
+    from hrk_workbench.scoring import summarise
+
+    def require_a4(data):
+        for q in data["questions"]:
+            if q["id"] == "A4":
+                q["required"] = {"when": {"dataset.personal_data": True}}
+
+    edited = load_forms(forms_copy("anonymisation.yaml", require_a4))
+    a = make(personal_data=True, granularity="aggregated", gates=ALL_NO, benefits={"B1": 3},
+             risks={"R1": (1, 1), "R2": (1, 1)})
+    assert summarise(a, edited).recommendation.missing == ("anonymisation.A4",)

@@ -104,7 +104,7 @@ class Forms:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except FileNotFoundError:
         raise FormError(str(path), [Problem("$", "form file is missing", "the file")]) from None
     except UnicodeDecodeError as exc:
