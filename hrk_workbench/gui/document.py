@@ -48,6 +48,7 @@ class Document(QObject):
     dirtyChanged = Signal(bool)
     pathChanged = Signal(object)
     editFailed = Signal(list)
+    autosaved = Signal(object)
 
     def __init__(self, forms: Forms, assessment: Assessment | None = None,
                  path: str | os.PathLike[str] | None = None, lang: str = "en",
@@ -195,6 +196,7 @@ class Document(QObject):
             return False
         self.recovery_path.parent.mkdir(parents=True, exist_ok=True)
         write_assessment(self.assessment, self.recovery_path)
+        self.autosaved.emit(self.recovery_path)
         return True
 
     def remove_recovery(self) -> None:

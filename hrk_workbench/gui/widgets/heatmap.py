@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -28,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from hrk_workbench.forms import Forms
+from hrk_workbench.forms.schema import Scale
 from hrk_workbench.i18n import label
 from hrk_workbench.scoring import level_for
 
@@ -46,7 +48,7 @@ def ramp_colour(index: int, count: int) -> QColor:
     if count <= 1:
         return QColor(_RAMP[0])
     pos = index / (count - 1) * (len(_RAMP) - 1)
-    lo = int(math.floor(pos))
+    lo = math.floor(pos)
     hi = min(lo + 1, len(_RAMP) - 1)
     frac = pos - lo
     a, b = _RAMP[lo], _RAMP[hi]
@@ -78,19 +80,20 @@ class HeatMap(QWidget):
         self._risks: list[RiskPoint] = []
         self._selected: set[str] = set()
         self._focus_cell: tuple[int, int] | None = None
+        self._layout_cache: tuple[object, Any] | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self._update_accessible()
 
     # --- data ---------------------------------------------------------------------------
 
     @property
-    def _lk(self):  # noqa: ANN202 - a forms Scale
+    def _lk(self) -> Scale:
         return self._forms.hrk.risks.likelihood
 
     @property
-    def _im(self):  # noqa: ANN202 - a forms Scale
+    def _im(self) -> Scale:
         return self._forms.hrk.risks.impact
 
     def set_risks(self, risks: list[RiskPoint]) -> None:
@@ -152,14 +155,15 @@ class HeatMap(QWidget):
 
     # --- geometry -----------------------------------------------------------------------
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def minimumSizeHint(self) -> QSize:
         return QSize(300, 340)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def sizeHint(self) -> QSize:
         return QSize(400, 440)
 
-    def _legend_rows(self) -> list[list[tuple[QColor | None, str, str]]]:
-        """Legend entries (colour or marker kind, text) laid out in rows that fit the width."""
+    def _legend_entries(self) -> list[tuple[QColor | None, str, str]]:
+        """Legend entries (colour, kind, text): the level bands with their score ranges,
+        then the two marker kinds."""
         bands = self._forms.hrk.risks.levels
         top = self._lk.max * self._im.max
         entries: list[tuple[QColor | None, str, str]] = []
@@ -173,11 +177,14 @@ class HeatMap(QWidget):
                             f"{label(band.id, self._lang, self._forms)} {rng}"))
         entries.append((None, "before", self._t("gui_heatmap_before")))
         entries.append((None, "after", self._t("gui_heatmap_after")))
+        return entries
+
+    def _legend_rows(self, width: float) -> list[list[tuple[QColor | None, str, str]]]:
+        """The legend entries in rows that fit ``width`` (one per row when narrow)."""
         fm = QFontMetrics(self._legend_font())
-        width = max(self.width() - 16, 100)
         rows: list[list[tuple[QColor | None, str, str]]] = [[]]
         used = 0
-        for entry in entries:
+        for entry in self._legend_entries():
             need = 22 + fm.horizontalAdvance(entry[2]) + 14
             if rows[-1] and used + need > width:
                 rows.append([])
@@ -191,37 +198,59 @@ class HeatMap(QWidget):
         font.setPointSizeF(max(font.pointSizeF() * 0.9, 7.0))
         return font
 
-    def _layout(self) -> tuple[QRectF, float, float, int]:
-        """The grid rectangle, cell width and height, and the legend's height."""
+    def _layout(self) -> tuple[QRectF, float, QRectF, list[list[tuple[QColor | None, str, str]]]]:
+        """The grid, its cell size, the legend's box and rows: the legend goes below the grid,
+        or to its right when that leaves bigger cells (a wide, low widget)."""
+        key = (self.width(), self.height(), self._lang, self.font().key())
+        if self._layout_cache is None or self._layout_cache[0] != key:
+            self._layout_cache = (key, self._compute_layout())
+        return self._layout_cache[1]
+
+    def _compute_layout(
+            self) -> tuple[QRectF, float, QRectF, list[list[tuple[QColor | None, str, str]]]]:
         fm = QFontMetrics(self.font())
-        line = fm.height()
-        legend_h = len(self._legend_rows()) * (QFontMetrics(self._legend_font()).height() + 6) + 8
-        left = line + 6 + fm.horizontalAdvance("5") + 10  # axis title, then tick numbers
-        top = 8
-        bottom = fm.height() + 4 + line + 8 + legend_h  # tick numbers, axis title, legend
-        right = 10
-        avail_w = self.width() - left - right
-        avail_h = self.height() - top - bottom
+        lfm = QFontMetrics(self._legend_font())
+        row_h = lfm.height() + 6
+        left = fm.height() + 6 + fm.horizontalAdvance("5") + 10  # axis title, tick numbers
+        top, right = 8, 10
+        under = 2 * fm.height() + 12  # tick numbers and axis title below the grid
         cols = self._im.max - self._im.min + 1
         rows = self._lk.max - self._lk.min + 1
-        cell = max(min(avail_w / cols, avail_h / rows), 10.0)
-        grid_w, grid_h = cell * cols, cell * rows
-        x0 = left + max((avail_w - grid_w) / 2, 0)
-        return QRectF(x0, top, grid_w, grid_h), cell, cell, legend_h
+        # legend below
+        below_rows = self._legend_rows(max(self.width() - 16, 100))
+        below_h = len(below_rows) * row_h + 8
+        cell_below = min((self.width() - left - right) / cols,
+                         (self.height() - top - under - below_h) / rows)
+        # legend on the right
+        side_w = max(22 + lfm.horizontalAdvance(e[2]) + 14 for e in self._legend_entries()) + 16
+        cell_side = min((self.width() - left - right - side_w) / cols,
+                        (self.height() - top - under) / rows)
+        if cell_side > cell_below:
+            cell = max(cell_side, 10.0)
+            grid = QRectF(left, top, cell * cols, cell * rows)
+            side_rows = [[e] for e in self._legend_entries()]
+            legend = QRectF(grid.right() + 24, top, side_w, len(side_rows) * row_h + 8)
+            return grid, cell, legend, side_rows
+        cell = max(cell_below, 10.0)
+        avail_w = self.width() - left - right
+        x0 = left + max((avail_w - cell * cols) / 2, 0)
+        grid = QRectF(x0, top, cell * cols, cell * rows)
+        legend = QRectF(8, grid.bottom() + under, self.width() - 16, below_h)
+        return grid, cell, legend, below_rows
 
     def _cell_rect(self, likelihood: int, impact: int) -> QRectF:
-        grid, cw, ch, _ = self._layout()
+        grid, cell, _, _ = self._layout()
         col = impact - self._im.min
         row = self._lk.max - likelihood  # highest likelihood at the top
-        return QRectF(grid.left() + col * cw, grid.top() + row * ch, cw, ch)
+        return QRectF(grid.left() + col * cell, grid.top() + row * cell, cell, cell)
 
     def cell_at(self, pos: QPointF) -> tuple[int, int] | None:
         """(likelihood, impact) of the cell under ``pos``, or None outside the grid."""
-        grid, cw, ch, _ = self._layout()
+        grid, cell, _, _ = self._layout()
         if not grid.contains(pos):
             return None
-        col = min(int((pos.x() - grid.left()) // cw), self._im.max - self._im.min)
-        row = min(int((pos.y() - grid.top()) // ch), self._lk.max - self._lk.min)
+        col = min(int((pos.x() - grid.left()) // cell), self._im.max - self._im.min)
+        row = min(int((pos.y() - grid.top()) // cell), self._lk.max - self._lk.min)
         return self._lk.max - row, self._im.min + col
 
     def cell_center(self, likelihood: int, impact: int) -> QPointF:
@@ -257,12 +286,12 @@ class HeatMap(QWidget):
 
     # --- painting -----------------------------------------------------------------------
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
         text_colour = pal.color(pal.ColorRole.WindowText)
-        grid, cw, ch, legend_h = self._layout()
+        grid, _, legend_rect, legend_rows = self._layout()
         fm = QFontMetrics(self.font())
         bands = self._forms.hrk.risks.levels
 
@@ -313,7 +342,7 @@ class HeatMap(QWidget):
 
         # arrows before → after, under the markers
         positions = self._marker_positions()
-        for rid, _lk, _im, rl, ri in self._risks:
+        for rid, *_ in self._risks:
             if (rid, True) not in positions:
                 continue
             a, ra = positions[(rid, False)]
@@ -322,12 +351,13 @@ class HeatMap(QWidget):
             self._arrow(p, a, b, ra, rb, _SELECTED if selected else QColor("#37474f"),
                         3.0 if selected else 1.8)
 
-        # markers
+        # markers; a risk that mitigation does not move gets a ring (before = after)
+        unmoved = {rid for rid, lk, im, rl, ri in self._risks if (rl, ri) == (lk, im)}
         for (rid, after), (centre, radius) in positions.items():
-            self._marker(p, rid, after, centre, radius)
+            self._marker(p, rid, after, centre, radius, rid in unmoved)
 
         # legend
-        self._legend(p, QRectF(8, self.height() - legend_h, self.width() - 16, legend_h))
+        self._legend(p, legend_rect, legend_rows)
         p.end()
 
     def _arrow(self, p: QPainter, a: QPointF, b: QPointF, ra: float, rb: float,
@@ -342,18 +372,23 @@ class HeatMap(QWidget):
         p.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         p.drawLine(start, end)
         head = 8.0
-        left = QPointF(end.x() - ux * head - uy * head * 0.5, end.y() - uy * head + ux * head * 0.5)
-        right = QPointF(end.x() - ux * head + uy * head * 0.5, end.y() - uy * head - ux * head * 0.5)
+        bx, by = end.x() - ux * head, end.y() - uy * head  # base of the head
+        left = QPointF(bx - uy * head * 0.5, by + ux * head * 0.5)
+        right = QPointF(bx + uy * head * 0.5, by - ux * head * 0.5)
         p.setBrush(colour)
         p.drawPolygon(QPolygonF([end, left, right]))
 
     def _marker(self, p: QPainter, rid: str, after: bool, centre: QPointF,
-                radius: float) -> None:
+                radius: float, unmoved: bool = False) -> None:
         selected = rid in self._selected
         outline = _SELECTED if selected else _BEFORE
         p.setPen(QPen(outline, 3.0 if selected else 1.5))
         p.setBrush(_AFTER if after else (_SELECTED if selected else _BEFORE))
         p.drawEllipse(centre, radius, radius)
+        if unmoved:  # before and after in one marker: a white ring inside the filled disc
+            p.setPen(QPen(_AFTER, 1.5))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawEllipse(centre, radius - 3, radius - 3)
         font = QFont(self.font())
         font.setBold(True)
         font.setPixelSize(max(int(radius * (0.8 if len(rid) <= 2 else 0.62)), 7))
@@ -363,13 +398,14 @@ class HeatMap(QWidget):
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, rid)
         p.setFont(self.font())
 
-    def _legend(self, p: QPainter, rect: QRectF) -> None:
+    def _legend(self, p: QPainter, rect: QRectF,
+                rows: list[list[tuple[QColor | None, str, str]]]) -> None:
         font = self._legend_font()
         p.setFont(font)
         fm = QFontMetrics(font)
         y = rect.top() + 4
         pal = self.palette()
-        for row in self._legend_rows():
+        for row in rows:
             x = rect.left()
             for colour, kind, text in row:
                 box = QRectF(x, y + (fm.height() - 14) / 2, 14, 14)
@@ -389,7 +425,7 @@ class HeatMap(QWidget):
 
     # --- interaction --------------------------------------------------------------------
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         cell = self.cell_at(event.position())
         if cell is not None and event.button() == Qt.MouseButton.LeftButton:
             self._focus_cell = cell
@@ -397,7 +433,7 @@ class HeatMap(QWidget):
             self.cellClicked.emit(*cell)
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         cell = self.cell_at(event.position())
         if cell is None:
             QToolTip.hideText()
@@ -419,7 +455,7 @@ class HeatMap(QWidget):
             text += "\n" + ", ".join(risks)
         return text
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         """Arrow keys move a cell cursor; Space or Enter acts like a click on that cell."""
         lk, im = self._focus_cell or (self._lk.max, self._im.min)
         key = event.key()
@@ -439,12 +475,12 @@ class HeatMap(QWidget):
             return
         super().keyPressEvent(event)
 
-    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt API
+    def focusInEvent(self, event: QFocusEvent) -> None:
         if self._focus_cell is None:
             self._focus_cell = (self._lk.max, self._im.min)
         self.update()
         super().focusInEvent(event)
 
-    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt API
+    def focusOutEvent(self, event: QFocusEvent) -> None:
         self.update()
         super().focusOutEvent(event)

@@ -1,0 +1,123 @@
+"""Start the desktop app: display check, language, Qt translations, the window.
+
+Called by ``hrk-workbench gui`` (and by ``hrk-workbench`` with no arguments). Where no display
+can be opened it says so in one line and exits 2 instead of letting Qt abort the process.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from hrk_workbench.forms import LANGUAGES, Forms, load_forms
+from hrk_workbench.i18n import label
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
+
+
+def has_display() -> bool:
+    """False when Qt could only abort: Linux with no X or Wayland display and no headless
+    platform plugin chosen."""
+    if not sys.platform.startswith("linux"):
+        return True
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0].strip()
+    if platform in HEADLESS_PLATFORMS:
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def system_language() -> str:
+    """fi or sv when the system speaks it, English otherwise."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var, "")
+        if value:
+            code = value.split(":")[0][:2].lower()
+            return code if code in ("fi", "sv") else "en"
+    return "en"
+
+
+def choose_language(cli_lang: str | None, saved: str | None) -> str | None:
+    """--lang, else the saved setting, else $HRK_LANG, else the system's; None = bad HRK_LANG.
+
+    An explicit --lang wins over the saved setting so that ``--screenshots --lang fi`` always
+    renders Finnish; it is not stored.
+    """
+    if cli_lang in LANGUAGES:
+        return cli_lang
+    if saved in LANGUAGES:
+        return saved
+    env = os.environ.get("HRK_LANG", "").strip()
+    if env:
+        return env if env in LANGUAGES else None
+    return system_language()
+
+
+def run(file: str | None = None, lang: str | None = None, forms_dir: str | None = None,
+        screenshots: str | None = None) -> int:
+    """Open the window (on ``file``), or render every page to PNG files and exit."""
+    forms: Forms = load_forms(forms_dir)
+    probe = lang or os.environ.get("HRK_LANG") or "en"
+    probe = probe if probe in LANGUAGES else "en"
+    if screenshots and not has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # screenshots need no screen
+    if not has_display():
+        print(label("gui_no_display", probe, forms), file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    from PySide6.QtWidgets import QApplication  # Qt only once we know it can start
+
+    from .settings import APPLICATION, ORGANISATION, AppSettings
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APPLICATION])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(label("gui_app_name", probe, forms))
+    settings = AppSettings()
+    chosen = choose_language(lang, settings.language)
+    if chosen is None:
+        print(label("gui_bad_lang", "en", forms).format(value=os.environ.get("HRK_LANG")),
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return start(app, forms, settings, chosen, file, screenshots)
+
+
+def start(app: object, forms: Forms, settings: object, lang: str, file: str | None,
+          screenshots: str | None) -> int:
+    """The part of ``run`` after QApplication exists (tests call it with their own settings)."""
+    from .mainwindow import MainWindow, schedule_restore_offer
+    from .qtlang import install_qt_translator
+
+    install_qt_translator(lang)
+    window = MainWindow(forms, settings, lang)  # type: ignore[arg-type]
+    if screenshots:
+        from .screenshots import render_all
+
+        if file and not _open_or_report(window, file):
+            return EXIT_BAD_INPUT
+        window.owns_recovery = False  # a crashed session's recovery file stays for the next start
+        written = render_all(window, Path(screenshots),
+                             Path(file).resolve().parent if file else None)
+        print(window.t("gui_screenshots_written", count=len(written), dir=screenshots))
+        window.document.undo_stack.setClean()
+        window.close()
+        return EXIT_OK
+    window.show()
+    if file:
+        window.open_path(file, ask=False)
+    schedule_restore_offer(window)
+    return app.exec()  # type: ignore[attr-defined]
+
+
+def _open_or_report(window: object, file: str) -> bool:
+    """Screenshots of a file that cannot be read: its problems on stderr, exit 2."""
+    from hrk_workbench.problems import InputError
+
+    try:
+        window.document.load(file)  # type: ignore[attr-defined]
+    except InputError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return False
+    return True

@@ -1,0 +1,520 @@
+"""The main window: step list, step pages, live summary, menus, documents and autosave.
+
+It wires the pieces together and owns the document life cycle (new, open, save, recover);
+what a page shows and what the summary says come from the document and the core.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QFont,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hrk_workbench import __version__
+from hrk_workbench.forms import Forms
+from hrk_workbench.model import FILE_SUFFIX, Assessment, load_assessment
+from hrk_workbench.model.edit import EditError, set_answer
+from hrk_workbench.problems import InputError
+
+from .document import Document, render_problems
+from .pages.questions import question_help
+from .pages.registry import STEPS, make_page
+from .qtlang import install_qt_translator
+from .settings import AppSettings, SettingsDialog
+from .summary import SummaryPanel
+
+try:
+    from hrk_workbench.completeness import step_states
+except ImportError:  # pragma: no cover - the core module arrives with the same issue
+    def step_states(assessment: Any, forms: Forms) -> dict[str, str]:
+        return {}
+
+MARKS = {"complete": ("✓", "#2e7d32"), "incomplete": ("•", "#757575"),
+         "problems": ("!", "#c62828")}
+
+
+def _mark_icon(state: str) -> QIcon:
+    """A round badge with the state's symbol: colour and shape both tell the state."""
+    symbol, colour = MARKS.get(state, MARKS["incomplete"])
+    pixmap = QPixmap(18, 18)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(colour))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, 16, 16)
+    painter.setPen(QColor("white"))
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(12)
+    painter.setFont(font)
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, symbol)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class MainWindow(QMainWindow):
+    """One window, one document; pages are built once and follow the document."""
+
+    def __init__(self, forms: Forms, settings: AppSettings, lang: str = "en",
+                 autosave_ms: int | None = None) -> None:
+        super().__init__()
+        self.forms, self.settings = forms, settings
+        self.document = Document(forms, lang=lang, parent=self)
+        self._icons = {state: _mark_icon(state) for state in MARKS}
+        self._last_states: dict[str, str] = {}
+        # False for a window that must not touch the recovery file (--screenshots)
+        self.owns_recovery = True
+        self.setMinimumSize(QSize(1000, 700))
+        self.resize(1440, 900)
+        self._build_ui()
+        self._build_menus()
+        self.document.changed.connect(self._update_steps)
+        self.document.dirtyChanged.connect(self._update_title)
+        self.document.pathChanged.connect(lambda _p: self._update_title())
+        self.document.editFailed.connect(self._edit_failed)
+        self.document.autosaved.connect(self._remember_recovery_source)
+        self.document.languageChanged.connect(self.retranslate)
+        kwargs = {"interval_ms": autosave_ms} if autosave_ms else {}
+        self.document.start_autosave(settings.recovery_path, **kwargs)
+        self.document.replace(self._new_assessment(), None)
+        self.retranslate(lang)
+        self.go_to(0)
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def _build_ui(self) -> None:
+        d = self.document
+        self.steps = QListWidget()
+        self.steps.setObjectName("steps")
+        self.steps.setIconSize(QSize(18, 18))
+        self.steps.setSpacing(2)
+        self.steps.setMinimumWidth(190)
+        self.steps.setMaximumWidth(240)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for step in STEPS:
+            page = make_page(step, d)
+            page.setObjectName(f"page_{step}")
+            self.pages[step] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, step)
+            self.steps.addItem(item)
+            if hasattr(page, "openRequested"):
+                page.openRequested.connect(self.open_path)
+        self.steps.currentRowChanged.connect(self._step_selected)
+
+        self.back_button = QPushButton()
+        self.next_button = QPushButton()
+        self.back_button.clicked.connect(lambda: self.go_to(self.stack.currentIndex() - 1))
+        self.next_button.clicked.connect(lambda: self.go_to(self.stack.currentIndex() + 1))
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(12, 4, 12, 8)
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        self.step_counter = QLabel()
+        buttons.addWidget(self.step_counter)
+        buttons.addStretch(1)
+        buttons.addWidget(self.next_button)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.stack, 1)
+        centre_layout.addLayout(buttons)
+
+        self.summary = SummaryPanel(d)
+        self.summary.setObjectName("summary")
+        self.summary.setMaximumWidth(420)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.steps)
+        splitter.addWidget(centre)
+        splitter.addWidget(self.summary)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 0)
+        splitter.setSizes([200, 900, 340])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        # Tab order: steps, the page, Back/Next, then the summary panel
+        QWidget.setTabOrder(self.steps, self.stack)
+        QWidget.setTabOrder(self.back_button, self.next_button)
+        QWidget.setTabOrder(self.next_button, self.summary)
+
+    def _action(self, menu: Any, key: str, slot: Callable[[], Any],
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
+        action = QAction(self)
+        action.setData(key)
+        action.triggered.connect(lambda _checked=False: slot())
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        menu.addAction(action)
+        self._actions.append(action)
+        return action
+
+    def _build_menus(self) -> None:
+        self._actions: list[QAction] = []
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.edit_menu = bar.addMenu("")
+        self.go_menu = bar.addMenu("")
+        self.help_menu = bar.addMenu("")
+        seq = QKeySequence.StandardKey
+        self.new_action = self._action(self.file_menu, "gui_action_new", self.new_document,
+                                       "Ctrl+N")
+        self.open_action = self._action(self.file_menu, "gui_action_open", self.open_dialog,
+                                        "Ctrl+O")
+        self.recent_menu = self.file_menu.addMenu("")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.save_action = self._action(self.file_menu, "gui_action_save", self.save, "Ctrl+S")
+        self.save_as_action = self._action(self.file_menu, "gui_action_save_as", self.save_as,
+                                           "Ctrl+Shift+S")
+        self.file_menu.addSeparator()
+        self.settings_action = self._action(self.file_menu, "gui_action_settings",
+                                            self.open_settings, "Ctrl+,")
+        self.file_menu.addSeparator()
+        self.quit_action = self._action(self.file_menu, "gui_action_quit", self.close, "Ctrl+Q")
+        stack = self.document.undo_stack
+        self.undo_action = self._action(self.edit_menu, "gui_action_undo", stack.undo, "Ctrl+Z")
+        self.redo_action = self._action(self.edit_menu, "gui_action_redo", stack.redo, "Ctrl+Y")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(seq.Redo)])
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.back_action = self._action(self.go_menu, "gui_back",
+                                        lambda: self.go_to(self.stack.currentIndex() - 1),
+                                        "Ctrl+PgUp")
+        self.next_action = self._action(self.go_menu, "gui_next",
+                                        lambda: self.go_to(self.stack.currentIndex() + 1),
+                                        "Ctrl+PgDown")
+        self.help_action = self._action(self.help_menu, "gui_action_help", self.show_help, "F1")
+        self.about_action = self._action(self.help_menu, "gui_action_about", self.show_about)
+
+    # --- language -------------------------------------------------------------------------
+
+    def t(self, key: str, **values: Any) -> str:
+        return self.document.t(key, **values)
+
+    def retranslate(self, lang: str) -> None:
+        for menu, key in ((self.file_menu, "gui_menu_file"), (self.edit_menu, "gui_menu_edit"),
+                          (self.go_menu, "gui_menu_go"), (self.help_menu, "gui_menu_help"),
+                          (self.recent_menu, "gui_menu_recent")):
+            menu.setTitle(self.t(key))
+        for action in self._actions:
+            action.setText(self.t(action.data()))
+        self.back_button.setText(self.t("gui_back"))
+        self.next_button.setText(self.t("gui_next"))
+        self.steps.setAccessibleName(self.t("gui_steps"))
+        for i, step in enumerate(STEPS):
+            self.steps.item(i).setText(self.t(f"gui_step_{step}"))
+        self._last_states = {}
+        self._update_steps()
+        self._update_counter()
+        self._update_title()
+
+    def set_language(self, lang: str) -> None:
+        """Switch everything, Qt's own dialogs included, to ``lang``."""
+        install_qt_translator(lang)
+        self.document.set_language(lang)
+
+    # --- steps ----------------------------------------------------------------------------
+
+    def go_to(self, index: int) -> None:
+        if 0 <= index < len(STEPS):
+            self.steps.setCurrentRow(index)
+
+    def go_to_step(self, step: str) -> None:
+        self.go_to(STEPS.index(step))
+
+    def current_step(self) -> str:
+        return STEPS[self.stack.currentIndex()]
+
+    def _step_selected(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+            self._update_counter()
+
+    def _update_counter(self) -> None:
+        i = self.stack.currentIndex()
+        self.back_button.setEnabled(i > 0)
+        self.next_button.setEnabled(i < len(STEPS) - 1)
+        self.step_counter.setText(f"{i + 1} / {len(STEPS)}")
+
+    def _update_steps(self) -> None:
+        states = step_states(self.document.assessment, self.forms)
+        if states == self._last_states:
+            return
+        self._last_states = dict(states)
+        for i, step in enumerate(STEPS):
+            state = states.get(step, "incomplete")
+            item = self.steps.item(i)
+            symbol = MARKS.get(state, MARKS["incomplete"])[0]
+            item.setIcon(self._icons.get(state, self._icons["incomplete"]))
+            state_text = self.t(f"gui_state_{state}")
+            item.setToolTip(state_text)
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, state_text)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         self.t("gui_step_accessible", step=self.t(f"gui_step_{step}"),
+                                state=state_text))
+            item.setData(Qt.ItemDataRole.UserRole + 1, state)
+            item.setData(Qt.ItemDataRole.UserRole + 2, symbol)
+
+    def step_state(self, step: str) -> str:
+        """The completion state the step list shows (for tests and the accessibility check)."""
+        return str(self.steps.item(STEPS.index(step)).data(Qt.ItemDataRole.UserRole + 1))
+
+    # --- title, status --------------------------------------------------------------------
+
+    def _update_title(self, *_: Any) -> None:
+        self.setWindowTitle(f"{self.document.display_name()}[*] — {self.t('gui_app_name')}")
+        self.setWindowModified(self.document.is_dirty())
+
+    def _edit_failed(self, lines: list[str]) -> None:
+        self.statusBar().setStyleSheet("color: #b00020;")
+        self.statusBar().showMessage(" · ".join(lines), 15_000)
+
+    def _status(self, text: str) -> None:
+        self.statusBar().setStyleSheet("")
+        self.statusBar().showMessage(text, 8_000)
+
+    # --- documents ------------------------------------------------------------------------
+
+    def _new_assessment(self) -> Assessment:
+        """A blank assessment prefilled with the organisation defaults from Settings."""
+        s = self.settings
+        assessment = Assessment(language=self.document.lang)
+        for path, value in (("dataset.publisher", s.publisher),
+                            ("dataset.contact.email", s.contact),
+                            ("costs.day_rate_eur", s.day_rate),
+                            ("licence.licence_id", s.licence)):
+            if value:
+                # through the core, so a stale setting cannot make an invalid file
+                with contextlib.suppress(EditError):
+                    set_answer(assessment, path, value, self.forms)
+        return assessment
+
+    def commit_focused(self) -> None:
+        """Finish the edit in the field that has the focus (its text is committed when it
+        loses the focus), so Ctrl+S while typing saves what was typed."""
+        widget = QApplication.focusWidget() or self.focusWidget()
+        if widget is not None and widget.hasFocus():
+            widget.clearFocus()
+            widget.setFocus()
+
+    def maybe_save(self) -> bool:
+        """Ask to save unsaved changes; False when the user cancels."""
+        self.commit_focused()
+        if not self.document.is_dirty():
+            return True
+        box = QMessageBox(QMessageBox.Icon.Warning, self.t("gui_unsaved_title"),
+                          self.t("gui_unsaved_text", name=self.document.display_name()),
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_document(self) -> None:
+        if self.maybe_save():
+            self.document.remove_recovery()
+            self.document.replace(self._new_assessment(), None)
+            self.go_to(0)
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        start = str(self.document.path.parent) if self.document.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, self.t("gui_open_title"), start,
+                                              self.t("gui_file_filter"))
+        if path:
+            self.open_path(path, ask=False)
+
+    def open_path(self, path: str, ask: bool = True) -> bool:
+        """Open ``path``; a file that cannot be read opens nothing and shows its problems."""
+        if ask and not self.maybe_save():
+            return False
+        try:
+            self.document.load(path)
+        except InputError as exc:
+            self.show_problems(path, exc.problems)
+            return False
+        except OSError as exc:
+            self.show_problems(path, [exc.strerror or str(exc)])
+            return False
+        self.document.remove_recovery()
+        self.settings.add_recent(path)
+        return True
+
+    def show_problems(self, path: str, problems: list[Any]) -> QMessageBox:
+        """The core's problems with a file, in the app's language, in one dialog."""
+        lines = [p if isinstance(p, str) else None for p in problems]
+        rendered = render_problems([p for p in problems if not isinstance(p, str)],
+                                   self.document.lang, self.forms)
+        lines = [line for line in lines if line] + rendered
+        box = QMessageBox(QMessageBox.Icon.Critical, self.t("gui_open_failed_title"),
+                          self.t("gui_open_failed", file=Path(path).name), parent=self)
+        box.setInformativeText("\n".join(lines[:20]) + ("\n…" if len(lines) > 20 else ""))
+        box.setDetailedText("\n".join(lines))
+        box.setObjectName("problemsDialog")
+        box.exec()
+        return box
+
+    def save(self) -> bool:
+        self.commit_focused()
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        self.commit_focused()
+        start = str(self.document.path) if self.document.path else (
+            (self.document.assessment.title(self.document.lang) or "assessment") + FILE_SUFFIX)
+        path, _ = QFileDialog.getSaveFileName(self, self.t("gui_save_title"), start,
+                                              self.t("gui_file_filter"))
+        if not path:
+            return False
+        if not path.endswith(FILE_SUFFIX):
+            path = path.removesuffix(".json") + FILE_SUFFIX
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.document.save(path, author=self.settings.author or None)
+        except (OSError, InputError) as exc:
+            QMessageBox.critical(self, self.t("gui_save_failed_title"),
+                                 self.t("gui_save_failed", file=path.name, error=str(exc)))
+            return False
+        self.settings.add_recent(path)
+        self.settings.store.remove("recovery_source")
+        self._status(self.t("gui_saved", file=path.name))
+        return True
+
+    def _fill_recent(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        recent = self.settings.recent
+        if not recent:
+            menu.addAction(self.t("gui_no_recent")).setEnabled(False)
+            return
+        for i, path in enumerate(recent, 1):
+            action = menu.addAction(f"&{i} {Path(path).name}")
+            action.setToolTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        menu.addSeparator()
+        menu.addAction(self.t("gui_action_clear_recent")).triggered.connect(
+            self.settings.clear_recent)
+
+    # --- recovery -------------------------------------------------------------------------
+
+    def _remember_recovery_source(self, _path: Any) -> None:
+        source = str(self.document.path) if self.document.path else ""
+        self.settings.store.setValue("recovery_source", source)
+        self.settings.store.sync()
+
+    def offer_restore(self) -> bool:
+        """After a crash: offer the autosaved work. True when it was restored."""
+        recovery = self.settings.recovery_path
+        if not recovery.is_file():
+            return False
+        when = datetime.fromtimestamp(recovery.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        answer = QMessageBox.question(self, self.t("gui_restore_title"),
+                                      self.t("gui_restore_text", time=when))
+        if answer != QMessageBox.StandardButton.Yes:
+            recovery.unlink(missing_ok=True)
+            return False
+        try:
+            assessment = load_assessment(recovery)
+        except InputError as exc:
+            self.show_problems(str(recovery), exc.problems)
+            recovery.unlink(missing_ok=True)
+            return False
+        source = str(self.settings.store.value("recovery_source", "") or "")
+        self.document.replace(assessment, source or None, dirty=True)
+        self._status(self.t("gui_restored"))
+        return True
+
+    # --- dialogs --------------------------------------------------------------------------
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self.forms, self.document.lang, self)
+        dialog.setObjectName("settingsDialog")
+        dialog.accepted.connect(lambda: self._settings_accepted(dialog))
+        dialog.open()
+        return dialog
+
+    def _settings_accepted(self, dialog: SettingsDialog) -> None:
+        dialog.save()
+        self.set_language(dialog.chosen_language())
+
+    def show_help(self) -> QMessageBox:
+        """F1: the help of the question that has the focus (or how to use the window)."""
+        qid = None
+        widget = QApplication.focusWidget() or self.focusWidget()
+        while widget is not None and qid is None:
+            qid = widget.property("hrk_qid")
+            widget = widget.parentWidget()
+        found = question_help(self.document, str(qid)) if qid else None
+        if found:
+            text, help_text = found
+            body = f"{qid} {text}\n\n{help_text}" if help_text else self.t(
+                "gui_help_no_help", qid=qid, text=text)
+        else:
+            body = self.t("gui_help_none")
+        box = QMessageBox(QMessageBox.Icon.Information, self.t("gui_help_title"), body,
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("helpDialog")
+        box.open()
+        return box
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.t("gui_app_name"),
+                          self.t("gui_about_text", version=__version__))
+
+    # --- closing --------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.maybe_save():
+            if self.owns_recovery:
+                self.document.remove_recovery()
+                self.settings.store.remove("recovery_source")
+            event.accept()
+        else:
+            event.ignore()
+
+
+def schedule_restore_offer(window: MainWindow) -> None:
+    """Offer the recovery file once the window is on screen (first start: nothing modal)."""
+    if window.settings.recovery_path.is_file():
+        QTimer.singleShot(0, window.offer_restore)

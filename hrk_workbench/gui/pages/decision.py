@@ -1,0 +1,48 @@
+"""The organisation's decision, recorded beside what the rules recommend (never replacing it)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel
+
+from .base import ComboBinding, LineBinding, MultiBinding, StepPage, TextBinding
+
+
+class DecisionPage(StepPage):
+    step = "decision"
+
+    def build(self) -> None:
+        d = self.document
+        self.recommended = QLabel()
+        self.recommended.setWordWrap(True)
+        self.recommended.setStyleSheet("font-size: 11pt; margin-bottom: 6px;")
+        self.body_layout.addWidget(self.recommended)
+        form = self.section(lambda lang: d.t("gui_step_decision"))
+        outcomes = lambda lang: [(e.id, e.text.get(lang) or e.text["en"])  # noqa: E731
+                                 for e in d.forms.vocab.decision_outcomes]
+        self.outcome = ComboBinding(d, "decision.outcome", outcomes)
+        self.add_row(form, lambda lang: d.t("gui_dec_outcome"), self.outcome)
+        self.add_row(form, lambda lang: d.t("gui_dec_decided_by"),
+                     LineBinding(d, "decision.decided_by"))
+        self.add_row(form, lambda lang: d.t("gui_dec_date"),
+                     LineBinding(d, "decision.date", "optional",
+                                 placeholder=lambda lang: d.t("gui_date_hint")))
+        risks = lambda lang: [(q.id, f"{q.id} {q.text.get(lang) or q.text['en']}")  # noqa: E731
+                              for q in d.forms.hrk.risks.questions]
+        self.add_row(form, lambda lang: d.t("gui_dec_residual"),
+                     MultiBinding(d, "decision.residual_risks_accepted", risks, rows=5))
+        self.add_row(form, lambda lang: d.t("gui_dec_residual_note"),
+                     TextBinding(d, "decision.residual_risk_note", lines=2))
+        self.add_row(form, lambda lang: d.t("gui_dec_conditions"),
+                     TextBinding(d, "decision.conditions", lines=3))
+        self.add_row(form, lambda lang: d.t("gui_dec_comment"),
+                     TextBinding(d, "decision.comment", lines=2))
+
+    def refresh(self) -> None:
+        super().refresh()
+        d = self.document
+        outcome = d.summary().recommendation.outcome
+        self.recommended.setText(d.t("gui_dec_recommended", outcome=d.t(outcome)))
+
+    def retranslate(self, lang: str) -> None:
+        super().retranslate(lang)
+        self.refresh()

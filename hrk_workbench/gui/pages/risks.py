@@ -1,0 +1,402 @@
+"""The Risks step: the risk register as an editable table beside the likelihood x impact map.
+
+Stewards fill the register row by row (like the Excel sheet they know) but decide by looking
+at the map, so both show the same answers and a click on a map cell selects its risks in the
+table. Every cell editor is bound to one answer path and edits through ``document.edit``;
+the score and level columns and the map's positions are what the core's ``summarise``
+returns, never computed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSize, Qt
+from PySide6.QtGui import QBrush, QPaintEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hrk_workbench.forms.schema import Scale
+
+from ..document import Document
+from ..widgets.heatmap import HeatMap, RiskPoint, ramp_colour
+from .base import Binding, LineBinding
+
+# (column key, answer field or None for a computed column, kind)
+COLUMNS: list[tuple[str, str | None, str]] = [
+    ("gui_risk_col_risk", None, "risk"),
+    ("gui_risk_likelihood", "likelihood", "likelihood"),
+    ("gui_risk_impact", "impact", "impact"),
+    ("gui_risk_score", None, "score"),
+    ("gui_risk_mitigation", "mitigation", "text"),
+    ("gui_risk_residual_likelihood", "residual_likelihood", "likelihood"),
+    ("gui_risk_residual_impact", "residual_impact", "impact"),
+    ("gui_risk_residual_score", None, "residual_score"),
+    ("gui_risk_owner", "owner", "text"),
+]
+COL_RISK, COL_SCORE, COL_RESIDUAL = 0, 3, 7
+RISK_COLUMN_WIDTH = 250
+HEATMAP_WIDTH = 380
+
+
+def header_text(text: str, limit: int = 14) -> str:
+    """A long column title on two lines (at the space nearest its middle), so that columns
+    of short values are not made wide by their titles, in any language."""
+    if len(text) <= limit or " " not in text:
+        return text
+    middle = len(text) / 2
+    cut = min((i for i, ch in enumerate(text) if ch == " "), key=lambda i: abs(i - middle))
+    return text[:cut] + "\n" + text[cut + 1:]
+
+
+def scale_options(document: Document, scale: Scale) -> Callable[[str], list[tuple[int, str]]]:
+    """The points of a scale as "3 — Possible" in a language, for a combo box."""
+
+    def options(lang: str) -> list[tuple[int, str]]:
+        out = []
+        for value in range(scale.min, scale.max + 1):
+            texts = scale.labels[value]
+            out.append((value, document.t("gui_scale_point", value=value,
+                                          text=texts.get(lang) or texts["en"])))
+        return out
+
+    return options
+
+
+class ScaleCombo(QComboBox):
+    """A scale choice that is narrow when closed ("3"), with "3 — Possible" in its list,
+    its tooltip and its accessible value: a register row must fit beside the heat map in
+    every language, and the column title already says which scale it is."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QStylePainter(self)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        value = self.currentData()
+        opt.currentText = "–" if value is None else str(value)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
+
+    def sizeHint(self) -> QSize:
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        fm = self.fontMetrics()
+        text = QSize(fm.horizontalAdvance("55") + 6, fm.height())
+        return self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt, text, self)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def showPopup(self) -> None:
+        """The list is as wide as its longest "n — label", not as the closed box."""
+        fm = self.fontMetrics()
+        widest = max((fm.horizontalAdvance(self.itemText(i)) for i in range(self.count())),
+                     default=0)
+        self.view().setMinimumWidth(widest + 40)
+        super().showPopup()
+
+
+class ScaleBinding(Binding):
+    """A risk's likelihood or impact (or residual one): "not answered" or a scale point."""
+
+    def __init__(self, document: Document, path: str,
+                 options: Callable[[str], list[tuple[int, str]]]) -> None:
+        combo = ScaleCombo()
+        combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        super().__init__(document, path, combo)
+        self.combo = combo
+        self.options = options
+        self.retranslate(document.lang)
+        combo.currentIndexChanged.connect(self._changed)
+
+    def retranslate(self, lang: str) -> None:
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItem(self.document.t("gui_not_answered"), None)
+        for value, text in self.options(lang):
+            self.combo.addItem(text, value)
+        self.combo.blockSignals(False)
+        self.refresh()
+
+    def _changed(self, index: int) -> None:
+        self.commit(self.combo.itemData(index))
+
+    def commit(self, value: Any) -> None:
+        super().commit(value)
+        self.combo.setToolTip(self.combo.currentText())
+
+    def refresh(self) -> None:
+        value = self.current()
+        index = next((i for i in range(self.combo.count())
+                      if self.combo.itemData(i) == value), 0)
+        if index != self.combo.currentIndex():
+            self.combo.blockSignals(True)
+            self.combo.setCurrentIndex(index)
+            self.combo.blockSignals(False)
+        self.combo.setToolTip(self.combo.currentText())
+
+
+class RisksPage(QWidget):
+    """Risk register table (editable) + heat map; see the module docstring for why."""
+
+    step = "risks"
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.forms = document.forms
+        self.risk_ids: list[str] = [q.id for q in self.forms.hrk.risks.questions]
+        # (risk id, field) -> binding of the cell editor
+        self.bindings: dict[tuple[str, str], Binding] = {}
+        self._stale = False
+        self._arranged = False
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.heading = QLabel()
+        self.heading.setObjectName("pageHeading")
+        self.heading.setStyleSheet("font-size: 16pt; font-weight: bold; margin: 6px 12px 0 12px;")
+        outer.addWidget(self.heading)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.intro.setStyleSheet("margin: 0 12px 6px 12px;")
+        outer.addWidget(self.intro)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.table = self._build_table()
+        self.splitter.addWidget(self.table)
+        self.heatmap = HeatMap(self.forms, document.lang)
+        self.splitter.addWidget(self.heatmap)
+        self.splitter.setStretchFactor(0, 0)  # the register keeps its size, the map grows
+        self.splitter.setStretchFactor(1, 1)
+        body = QVBoxLayout()
+        body.setContentsMargins(12, 0, 12, 12)
+        body.addWidget(self.splitter, 1)
+        outer.addLayout(body, 1)
+
+        self.heatmap.cellClicked.connect(self.select_cell)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        document.changed.connect(self._on_changed)
+        document.languageChanged.connect(self.retranslate)
+        self.retranslate(document.lang)
+
+    # --- building -----------------------------------------------------------------------
+
+    def _build_table(self) -> QTableWidget:
+        risks = self.forms.hrk.risks
+        table = QTableWidget(len(self.risk_ids), len(COLUMNS))
+        table.setObjectName("riskTable")
+        table.verticalHeader().setVisible(False)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)  # Tab moves between the cell editors, not cells
+        table.setWordWrap(True)
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        table.setMinimumWidth(420)
+        scales = {"likelihood": risks.likelihood, "impact": risks.impact}
+        previous: QWidget | None = table
+        for row, rid in enumerate(self.risk_ids):
+            for col, (_key, fld, kind) in enumerate(COLUMNS):
+                if fld is None:
+                    item = QTableWidgetItem()
+                    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                    if col != COL_RISK:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    table.setItem(row, col, item)
+                    continue
+                path = f"risks.{rid}.{fld}"
+                binding: Binding
+                if kind in scales:
+                    binding = ScaleBinding(self.document, path,
+                                           scale_options(self.document, scales[kind]))
+                else:
+                    binding = LineBinding(self.document, path)
+                    binding.widget.setMinimumWidth(140)
+                # a plain item underneath, so the row can be selected and shows selection
+                item = QTableWidgetItem()
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                table.setItem(row, col, item)
+                table.setCellWidget(row, col, binding.widget)
+                self.bindings[(rid, fld)] = binding
+                if previous is not None and previous is not table:
+                    QWidget.setTabOrder(previous, binding.widget)
+                previous = binding.widget
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        return table
+
+    def _table_width(self) -> int:
+        t = self.table
+        return sum(t.columnWidth(c) for c in range(t.columnCount())) + 2 * t.frameWidth() + 4
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The map beside the register when both fit, else below it (a narrow window)."""
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        wide = self.width() - 24 >= self._table_width() + HEATMAP_WIDTH + 8
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if orientation != self.splitter.orientation() or not self._arranged:
+            self._arranged = True
+            self.splitter.setOrientation(orientation)
+            if wide:
+                self.splitter.setSizes([self._table_width(), 10_000])
+            else:
+                t = self.table
+                rows_h = sum(t.rowHeight(r) for r in range(t.rowCount()))
+                table_h = rows_h + t.horizontalHeader().sizeHint().height() + \
+                    2 * t.frameWidth() + 4
+                if self._table_width() > self.width() - 24:  # a horizontal scroll bar too
+                    table_h += t.horizontalScrollBar().sizeHint().height()
+                self.splitter.setSizes([table_h, max(self.splitter.height() - table_h,
+                                                     self.heatmap.minimumSizeHint().height())])
+
+    def editor(self, risk_id: str, fld: str) -> QWidget:
+        """The cell editor of one answer (for tests and keyboard focus)."""
+        return self.bindings[(risk_id, fld)].widget
+
+    # --- updates ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Show the model's answers and the core's scores in the table and on the map."""
+        for binding in self.bindings.values():
+            binding.refresh()
+        summary = self.document.summary()
+        scores = {s.id: s for s in summary.risks.scores}
+        bands = self.forms.hrk.risks.levels
+        band_index = {b.id: i for i, b in enumerate(bands)}
+        for row, rid in enumerate(self.risk_ids):
+            s = scores.get(rid)
+            for col, value, level in (
+                    (COL_SCORE, s.score if s else None, s.level if s else None),
+                    (COL_RESIDUAL, s.residual_score if s else None,
+                     s.residual_level if s else None)):
+                item = self.table.item(row, col)
+                if value is None or level is None:
+                    item.setText("")
+                    item.setBackground(QBrush())
+                    item.setToolTip("")
+                    continue
+                item.setText(self.document.t("gui_risk_score_value", score=value,
+                                             level=self.document.t(level)))
+                item.setBackground(ramp_colour(band_index.get(level, 0), len(bands)))
+                item.setForeground(QBrush(Qt.GlobalColor.black))
+                tip = ""
+                if col == COL_RESIDUAL and s is not None and s.residual_incomplete:
+                    item.setText(item.text() + " *")
+                    tip = self.document.t("gui_risk_residual_incomplete")
+                item.setToolTip(tip)
+        points: list[RiskPoint] = []
+        for s in summary.risks.scores:
+            answer = self.document.assessment.risks.get(s.id)
+            if s.residual_given and answer is not None:
+                points.append((s.id, s.likelihood, s.impact, answer.residual_likelihood,
+                               answer.residual_impact))
+            else:
+                points.append((s.id, s.likelihood, s.impact, None, None))
+        self.heatmap.set_risks(points)
+
+    def _on_changed(self) -> None:
+        """Refresh now if shown; a hidden page catches up when shown (keeps edits fast)."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self._stale = False
+            self.refresh()
+        super().showEvent(event)
+        self._arranged = False  # sizes measured while hidden are not to be trusted
+        self._arrange()
+
+    def retranslate(self, lang: str) -> None:
+        """Headers, risk texts, scale labels and accessible names in the new language."""
+        d = self.document
+        self.heading.setText(d.t("gui_step_risks"))
+        self.intro.setText(d.t("gui_risks_intro"))
+        self.table.setHorizontalHeaderLabels([header_text(d.t(key)) for key, _, _ in COLUMNS])
+        self.table.setAccessibleName(d.t("gui_risk_table"))
+        for row, question in enumerate(self.forms.hrk.risks.questions):
+            item = self.table.item(row, COL_RISK)
+            item.setText(f"{question.id} {question.text.get(lang) or question.text['en']}")
+            help_text = question.help.get(lang) or question.help["en"] if question.help else ""
+            item.setToolTip(help_text)
+        for (rid, fld), binding in self.bindings.items():
+            key = next(k for k, f, _ in COLUMNS if f == fld)
+            binding.widget.setAccessibleName(d.t("gui_risk_editor_name", qid=rid,
+                                                 field=d.t(key).lower()))
+            binding.retranslate(lang)
+        self.heatmap.set_language(lang)
+        self.refresh()
+        self._fit_columns()
+        self._arranged = False
+        self._arrange()
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their editors and headers; the risk text wraps in its column."""
+        t = self.table
+        t.resizeColumnsToContents()
+        t.setColumnWidth(COL_RISK, RISK_COLUMN_WIDTH)
+        # score columns as wide as their widest possible text, so they never jump or clip
+        d, fm = self.document, t.fontMetrics()
+        top = self.forms.hrk.risks.likelihood.max * self.forms.hrk.risks.impact.max
+        widest = max(fm.horizontalAdvance(d.t("gui_risk_score_value", score=top,
+                                              level=d.t(b.id)))
+                     for b in self.forms.hrk.risks.levels) + 24
+        for col in (COL_SCORE, COL_RESIDUAL):
+            t.setColumnWidth(col, max(widest, t.horizontalHeader().sectionSizeHint(col)))
+        for col in range(1, len(COLUMNS)):
+            widest = max((t.cellWidget(r, col).sizeHint().width()
+                          for r in range(t.rowCount()) if t.cellWidget(r, col)), default=0)
+            t.setColumnWidth(col, max(t.columnWidth(col), widest + 4))
+        t.resizeRowsToContents()
+
+    # --- selection ----------------------------------------------------------------------
+
+    def select_cell(self, likelihood: int, impact: int) -> None:
+        """Select the rows of the risks drawn in this map cell (before or after mitigation)."""
+        ids = self.heatmap.risks_at(likelihood, impact)
+        self.select_risks(ids)
+
+    def select_risks(self, ids: list[str]) -> None:
+        model = self.table.model()
+        selection = QItemSelection()
+        for rid in ids:
+            if rid in self.risk_ids:
+                row = self.risk_ids.index(rid)
+                selection.select(model.index(row, 0), model.index(row, model.columnCount() - 1))
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.selectionModel().select(selection, flags)
+        if ids and ids[0] in self.risk_ids:
+            self.table.scrollTo(model.index(self.risk_ids.index(ids[0]), 0))
+
+    def selected_risks(self) -> list[str]:
+        """Ids of the risks whose rows are selected, in table order."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.risk_ids[r] for r in rows]
+
+    def _selection_changed(self) -> None:
+        self.heatmap.set_selected(self.selected_risks())
