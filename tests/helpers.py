@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hrk_workbench.model import (
     Answer,
     Assessment,
@@ -11,6 +13,9 @@ from hrk_workbench.model import (
     GateAnswer,
     RiskAnswer,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
 
 
 def make(

@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
-from helpers import ALL_NO, make
+from helpers import ALL_NO, EXAMPLES, make
 
 from hrk_workbench.cli import main
 from hrk_workbench.model import load_assessment, save_assessment

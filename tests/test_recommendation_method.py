@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
-from helpers import ALL_NO, make
+from helpers import ALL_NO, ROOT, make
 
 from hrk_workbench.cli import main
 from hrk_workbench.forms import load_forms
