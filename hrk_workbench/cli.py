@@ -8,6 +8,7 @@ Exit codes: 0 success, 2 bad input (one line per problem on stderr, never a trac
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -359,6 +360,24 @@ def _licence_heading(a: Advice, lang: str, forms: Forms) -> str:
 
 # --- parser and entry point -----------------------------------------------------------------
 
+# Packages that add commands: each has a light ``commands`` module with
+# ``register(subparsers, common)``; its heavy imports wait inside the command functions.
+COMMAND_MODULES = (
+    "hrk_workbench.reporting.commands",
+    "hrk_workbench.metadata.commands",
+    "hrk_workbench.legacy.commands",
+)
+
+
+def _command_module(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name and not name.startswith(f"{exc.name}."):
+            raise  # a missing dependency inside the module is a real error
+        return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=LANGUAGES, default=None,
@@ -413,6 +432,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshots", metavar="DIR",
                    help="render every page to PNG files in DIR and exit")
     p.set_defaults(func=cmd_gui)
+
+    for name in COMMAND_MODULES:  # outputs, legacy Excel, labs: each registers its commands
+        module = _command_module(name)
+        if module is not None:
+            module.register(sub, common)
 
     p = sub.add_parser("portfolio", parents=[common], help="rank many assessments")
     p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
