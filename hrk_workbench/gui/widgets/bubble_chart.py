@@ -195,6 +195,9 @@ class BubbleChart(QWidget):
                 QRectF(c.x() - r - 4 - w, c.y() - h / 2, w, h),
                 QRectF(c.x() - w / 2, c.y() - r - 2 - h, w, h),
                 QRectF(c.x() - w / 2, c.y() + r + 2, w, h),
+                # then further up, beside the bubble, where neighbours crowd the first four
+                *(QRectF(c.x() + side, c.y() - h / 2 - step * h, w, h)
+                  for step in (1, 2, 3) for side in (r + 4, -r - 4 - w)),
             ]
 
             def clear(rect: QRectF, me: Bubble = b) -> bool:
@@ -207,8 +210,13 @@ class BubbleChart(QWidget):
                                                            2 * orr, 2 * orr))
                     for oc, orr, o in circles)
 
-            placed[b] = next((rect for rect in candidates if clear(rect)),
-                             candidates[0] if bounds.contains(candidates[0]) else candidates[1])
+            chosen = next((rect for rect in candidates if clear(rect)), None)
+            if chosen is None:  # crowded or at an edge: the same places moved inside
+                moved = [_inside(rect, bounds) for rect in candidates]
+                chosen = next((rect for rect in moved if clear(rect)), None) or next(
+                    (rect for rect in moved if not any(rect.intersects(o)
+                                                       for o in placed.values())), moved[2])
+            placed[b] = chosen
         return placed
 
     # --- painting -----------------------------------------------------------------------
@@ -332,3 +340,10 @@ class BubbleChart(QWidget):
         else:
             QToolTip.showText(event.globalPosition().toPoint(), b.description, self)
         super().mouseMoveEvent(event)
+
+
+def _inside(rect: QRectF, bounds: QRectF) -> QRectF:
+    """``rect`` moved (not resized) so that it lies within ``bounds`` where it fits."""
+    x = min(max(rect.left(), bounds.left()), bounds.right() - rect.width())
+    y = min(max(rect.top(), bounds.top()), bounds.bottom() - rect.height())
+    return QRectF(x, y, rect.width(), rect.height())
