@@ -282,10 +282,9 @@ class MainWindow(QMainWindow):
             item.setIcon(self._icons.get(state, self._icons["incomplete"]))
             state_text = self.t(f"gui_state_{state}")
             item.setToolTip(state_text)
+            # the name stays the step's visible name, as a screen reader user selects it;
+            # the state is said as the item's description
             item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, state_text)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole,
-                         self.t("gui_step_accessible", step=self.t(f"gui_step_{step}"),
-                                state=state_text))
             item.setData(Qt.ItemDataRole.UserRole + 1, state)
             item.setData(Qt.ItemDataRole.UserRole + 2, symbol)
 

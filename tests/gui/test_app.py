@@ -314,7 +314,11 @@ def test_step_list_marks_follow_the_core(make_window: Any) -> None:
     states = step_states(window.document.assessment, window.forms)
     assert {s: window.step_state(s) for s in STEPS} == states
     item = window.steps.item(0)
-    assert item.data(Qt.ItemDataRole.AccessibleTextRole).startswith("Dataset: ")
+    # screen readers hear the step's own name, and its state as the description
+    assert item.data(Qt.ItemDataRole.AccessibleTextRole) is None
+    assert item.text() == "Dataset"
+    assert item.data(Qt.ItemDataRole.AccessibleDescriptionRole) == window.t(
+        f"gui_state_{states['dataset']}")
 
 
 def test_multi_choice_is_a_list_of_check_boxes(make_window: Any) -> None:

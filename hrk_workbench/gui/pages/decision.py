@@ -29,7 +29,7 @@ class DecisionPage(StepPage):
         risks = lambda lang: [(q.id, f"{q.id} {q.text.get(lang) or q.text['en']}")  # noqa: E731
                               for q in d.forms.hrk.risks.questions]
         self.add_row(form, lambda lang: d.t("gui_dec_residual"),
-                     MultiBinding(d, "decision.residual_risks_accepted", risks, rows=5))
+                     MultiBinding(d, "decision.residual_risks_accepted", risks, rows=9))
         self.add_row(form, lambda lang: d.t("gui_dec_residual_note"),
                      TextBinding(d, "decision.residual_risk_note", lines=2))
         self.add_row(form, lambda lang: d.t("gui_dec_conditions"),
