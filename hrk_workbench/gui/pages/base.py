@@ -290,12 +290,11 @@ class MultiBinding(Binding):
         self.box.blockSignals(False)
 
 
-class StepPage(QWidget):
-    """A scrolling step page: heading, intro, then rows of bound controls.
+class PageFrame(QWidget):
+    """What every step page shares: the heading and intro, and refreshing only while shown.
 
-    Subclasses add rows in ``build()``; labels, bindings and the language switch are handled
-    here. Pages refresh when the document changes, but only while visible (a hidden page
-    catches up when shown), which keeps an edit's update time independent of page count.
+    Pages refresh when the document changes, but only while visible (a hidden page catches
+    up when shown), which keeps an edit's update time independent of the number of pages.
     """
 
     step = ""
@@ -303,20 +302,47 @@ class StepPage(QWidget):
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self.bindings: list[Binding] = []
-        self._texts: list[tuple[Callable[[str], None], TextFn]] = []
         self._stale = False
-        self._form: QFormLayout | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel()
         self.heading.setObjectName("pageHeading")
         self.heading.setStyleSheet("font-size: 16pt; font-weight: bold; margin: 6px 12px 0 12px;")
-        outer.addWidget(self.heading)
+        self.outer.addWidget(self.heading)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.intro.setStyleSheet("margin: 0 12px 6px 12px;")
-        outer.addWidget(self.intro)
+        self.outer.addWidget(self.intro)
+
+    def refresh(self) -> None:
+        """Show the model's current answers (subclasses)."""
+
+    def _on_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self._stale = False
+            self.refresh()
+        super().showEvent(event)
+
+
+class StepPage(PageFrame):
+    """A scrolling step page: heading, intro, then rows of bound controls.
+
+    Subclasses add rows in ``build()``; labels, bindings and the language switch are handled
+    here.
+    """
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(document, parent)
+        self.bindings: list[Binding] = []
+        self._texts: list[tuple[Callable[[str], None], TextFn]] = []
+        self._form: QFormLayout | None = None
+        outer = self.outer
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -389,18 +415,6 @@ class StepPage(QWidget):
         """Show the model's current answers."""
         for b in self.bindings:
             b.refresh()
-
-    def _on_changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self._stale = False
-            self.refresh()
-        super().showEvent(event)
 
     def retranslate(self, lang: str) -> None:
         d = self.document

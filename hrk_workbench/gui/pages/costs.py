@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from hrk_workbench.i18n import format_number, render_all
 
 from ..document import Document
-from .base import LineBinding
+from .base import LineBinding, PageFrame
 from .risks import header_text
 
 # (column key, cost-line field or None for a computed column)
@@ -90,29 +90,18 @@ def _readonly(caption_key: str) -> QLineEdit:
     return field
 
 
-class CostsPage(QWidget):
+class CostsPage(PageFrame):
     """Cost-line table, day rate and the totals computed by the core."""
 
     step = "costs"
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.document = document
+        super().__init__(document, parent)
         self.forms = document.forms
         self.line_ids: list[str] = [item.id for item in self.forms.hrk.costs.items]
         self.bindings: dict[tuple[str, str], LineBinding] = {}
-        self._stale = False
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.heading = QLabel()
-        self.heading.setObjectName("pageHeading")
-        self.heading.setStyleSheet("font-size: 16pt; font-weight: bold; margin: 6px 12px 0 12px;")
-        outer.addWidget(self.heading)
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
-        self.intro.setStyleSheet("margin: 0 12px 6px 12px;")
-        outer.addWidget(self.intro)
+        outer = self.outer
 
         body = QVBoxLayout()
         body.setContentsMargins(12, 0, 12, 12)
@@ -234,18 +223,6 @@ class CostsPage(QWidget):
         self.reasons.setText("\n".join(f"• {r}" for r in
                                        render_all(costs.reasons, lang, self.forms)))
 
-    def _on_changed(self) -> None:
-        """Refresh now if shown; a hidden page catches up when shown (keeps edits fast)."""
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self._stale = False
-            self.refresh()
-        super().showEvent(event)
 
     def retranslate(self, lang: str) -> None:
         """Headers, item texts, captions and accessible names in the new language."""

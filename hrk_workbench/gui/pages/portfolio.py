@@ -39,6 +39,7 @@ from hrk_workbench.scoring import PortfolioEntry, rank_assessments
 from ..document import Document, render_problems
 from ..widgets.bubble_chart import Bubble, BubbleChart
 from ..workers import Progress, run_task
+from .base import PageFrame
 
 COLUMNS = ["col_rank", "col_title", "col_recommendation", "col_benefit", "col_risk",
            "col_cost", "col_file", "gui_portfolio_col_problem"]
@@ -126,7 +127,7 @@ class _EnterOpens(QObject):
         return False
 
 
-class PortfolioPage(QWidget):
+class PortfolioPage(PageFrame):
     """Folder chooser, ranked table and bubble chart; emits ``openRequested(path)``."""
 
     step = "portfolio"
@@ -134,24 +135,14 @@ class PortfolioPage(QWidget):
     loaded = Signal()  # the table and chart show a finished load (for tests and status)
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.document = document
+        super().__init__(document, parent)
         self.forms = document.forms
         self.folder: str | None = None
         self.data: PortfolioData | None = None
         self.task: Any = None
         self._cancelled = False
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.heading = QLabel()
-        self.heading.setObjectName("pageHeading")
-        self.heading.setStyleSheet("font-size: 16pt; font-weight: bold; margin: 6px 12px 0 12px;")
-        outer.addWidget(self.heading)
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
-        self.intro.setStyleSheet("margin: 0 12px 6px 12px;")
-        outer.addWidget(self.intro)
+        outer = self.outer
 
         body = QVBoxLayout()
         body.setContentsMargins(12, 0, 12, 12)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
-    QLabel,
     QSizePolicy,
     QSplitter,
     QStyle,
@@ -34,7 +33,7 @@ from hrk_workbench.forms.schema import Scale
 
 from ..document import Document
 from ..widgets.heatmap import HeatMap, RiskPoint, ramp_colour
-from .base import Binding, LineBinding
+from .base import Binding, LineBinding, PageFrame
 
 # (column key, answer field or None for a computed column, kind)
 COLUMNS: list[tuple[str, str | None, str]] = [
@@ -150,31 +149,20 @@ class ScaleBinding(Binding):
         self.combo.setToolTip(self.combo.currentText())
 
 
-class RisksPage(QWidget):
+class RisksPage(PageFrame):
     """Risk register table (editable) + heat map; see the module docstring for why."""
 
     step = "risks"
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.document = document
+        super().__init__(document, parent)
         self.forms = document.forms
         self.risk_ids: list[str] = [q.id for q in self.forms.hrk.risks.questions]
         # (risk id, field) -> binding of the cell editor
         self.bindings: dict[tuple[str, str], Binding] = {}
-        self._stale = False
         self._arranged = False
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.heading = QLabel()
-        self.heading.setObjectName("pageHeading")
-        self.heading.setStyleSheet("font-size: 16pt; font-weight: bold; margin: 6px 12px 0 12px;")
-        outer.addWidget(self.heading)
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
-        self.intro.setStyleSheet("margin: 0 12px 6px 12px;")
-        outer.addWidget(self.intro)
+        outer = self.outer
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -316,18 +304,8 @@ class RisksPage(QWidget):
                 points.append((s.id, s.likelihood, s.impact, None, None))
         self.heatmap.set_risks(points)
 
-    def _on_changed(self) -> None:
-        """Refresh now if shown; a hidden page catches up when shown (keeps edits fast)."""
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
     def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self._stale = False
-            self.refresh()
-        super().showEvent(event)
+        super().showEvent(event)  # catches up on changes made while hidden
         self._arranged = False  # sizes measured while hidden are not to be trusted
         self._arrange()
 
