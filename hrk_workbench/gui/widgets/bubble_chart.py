@@ -28,6 +28,7 @@ from hrk_workbench.forms import Forms
 from hrk_workbench.i18n import label
 
 from .heatmap import ramp_colour
+from .legend import wrap_rows
 
 # Colour of each recommendation outcome (an outcome the forms add later is drawn grey).
 OUTCOME_COLOURS: dict[str, QColor] = {
@@ -138,16 +139,8 @@ class BubbleChart(QWidget):
 
     def _legend_rows(self) -> list[list[tuple[QColor | None, str]]]:
         fm = QFontMetrics(self.font())
-        rows: list[list[tuple[QColor | None, str]]] = [[]]
-        used, width = 0, max(self.width() - 16, 100)
-        for entry in self._legend_entries():
-            need = 20 + fm.horizontalAdvance(entry[1]) + 16
-            if rows[-1] and used + need > width:
-                rows.append([])
-                used = 0
-            rows[-1].append(entry)
-            used += need
-        return rows
+        return wrap_rows(self._legend_entries(), max(self.width() - 16, 100),
+                         lambda entry: 20 + fm.horizontalAdvance(entry[1]) + 16)
 
     def _legend_height(self) -> int:
         return len(self._legend_rows()) * (QFontMetrics(self.font()).height() + 4) + 4

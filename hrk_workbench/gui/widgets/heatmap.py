@@ -33,6 +33,8 @@ from hrk_workbench.forms.schema import Scale
 from hrk_workbench.i18n import label
 from hrk_workbench.scoring import level_for
 
+from .legend import wrap_rows
+
 # Colours of the level bands from the lowest to the highest (green → red); forms with another
 # number of bands get colours interpolated along the same ramp.
 _RAMP = [QColor("#a5d6a7"), QColor("#fff59d"), QColor("#ffb74d"), QColor("#e57373")]
@@ -182,16 +184,8 @@ class HeatMap(QWidget):
     def _legend_rows(self, width: float) -> list[list[tuple[QColor | None, str, str]]]:
         """The legend entries in rows that fit ``width`` (one per row when narrow)."""
         fm = QFontMetrics(self._legend_font())
-        rows: list[list[tuple[QColor | None, str, str]]] = [[]]
-        used = 0
-        for entry in self._legend_entries():
-            need = 22 + fm.horizontalAdvance(entry[2]) + 14
-            if rows[-1] and used + need > width:
-                rows.append([])
-                used = 0
-            rows[-1].append(entry)
-            used += need
-        return rows
+        return wrap_rows(self._legend_entries(), width,
+                         lambda entry: 22 + fm.horizontalAdvance(entry[2]) + 14)
 
     def _legend_font(self) -> QFont:
         font = QFont(self.font())
