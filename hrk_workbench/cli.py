@@ -366,6 +366,8 @@ COMMAND_MODULES = (
     "hrk_workbench.reporting.commands",
     "hrk_workbench.metadata.commands",
     "hrk_workbench.legacy.commands",
+    "hrk_workbench.disclosure.risk_commands",
+    "hrk_workbench.disclosure.table_commands",
 )
 
 
