@@ -5,7 +5,7 @@ from .cost import CostResult, score_costs
 from .levels import level_for
 from .portfolio import PortfolioEntry, rank_assessments
 from .recommendation import Recommendation, recommend
-from .risk import RiskResult, RiskScore, score_risks
+from .risk import RiskResult, RiskScore, risk_score, score_risks
 from .summary import HrkSummary, summarise
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "level_for",
     "rank_assessments",
     "recommend",
+    "risk_score",
     "round_half_up",
     "score_benefits",
     "score_costs",

@@ -37,6 +37,13 @@ class RiskResult:
         return [r.id for r in self.scores if r.residual_level == level]
 
 
+def risk_score(likelihood: int, impact: int, forms: Forms) -> tuple[int, str]:
+    """The score of a likelihood and impact and its level: the one rule behind every risk's
+    score and every cell of a risk matrix."""
+    score = likelihood * impact
+    return score, level_for(score, forms.hrk.risks.levels).level
+
+
 def _on(scale_min: int, scale_max: int, value: int | None) -> bool:
     return value is not None and scale_min <= value <= scale_max
 
@@ -55,13 +62,12 @@ def score_risks(assessment: Assessment, forms: Forms) -> RiskResult:
             if rid in {q.id for q in section.questions}:
                 unanswered.append(rid)
             continue
-        score = ans.likelihood * ans.impact  # type: ignore[operator]
-        level = level_for(score, section.levels).level
+        score, level = risk_score(ans.likelihood, ans.impact, forms)  # type: ignore[arg-type]
         rl, ri = ans.residual_likelihood, ans.residual_impact
         residual_ok = _on(lk.min, lk.max, rl) and _on(im.min, im.max, ri)
         incomplete = not residual_ok and (rl is not None or ri is not None)
-        residual = rl * ri if residual_ok else score  # type: ignore[operator]
-        residual_level = level_for(residual, section.levels).level
+        residual, residual_level = (risk_score(rl, ri, forms) if residual_ok  # type: ignore[arg-type]
+                                    else (score, level))
         scores.append(RiskScore(rid, ans.likelihood, ans.impact, score, level,  # type: ignore[arg-type]
                                 residual, residual_level, residual_ok, incomplete))
         reasons.append(Reason("risk_scored", {

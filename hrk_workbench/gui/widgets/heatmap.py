@@ -3,7 +3,7 @@
 A steward reads the register faster as a picture: where each risk sits before mitigation,
 where mitigation moves it, and which cells are critical. The axes, the cell colours and the
 level names all come from ``forms.hrk.risks`` (scales and level bands) and the level of a
-cell from the core's :func:`hrk_workbench.scoring.level_for`, so an organisation that edits
+cell from the core's :func:`hrk_workbench.scoring.risk_score`, so an organisation that edits
 its bands sees the same colours the rules use; the widget decides nothing itself.
 """
 
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from hrk_workbench.forms import Forms
 from hrk_workbench.forms.schema import Scale
 from hrk_workbench.i18n import label
-from hrk_workbench.scoring import level_for
+from hrk_workbench.scoring import risk_score
 
 from .legend import wrap_rows
 
@@ -135,7 +135,7 @@ class HeatMap(QWidget):
     def _level(self, likelihood: int, impact: int) -> tuple[int, str]:
         """Index and id of the level band of a cell, as the core maps the score."""
         bands = self._forms.hrk.risks.levels
-        level = level_for(likelihood * impact, bands).level
+        level = risk_score(likelihood, impact, self._forms)[1]
         return next(i for i, b in enumerate(bands) if b.id == level), level
 
     def description(self) -> str:
