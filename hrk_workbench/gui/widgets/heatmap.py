@@ -437,12 +437,12 @@ class HeatMap(QWidget):
 
     def cell_text(self, likelihood: int, impact: int) -> str:
         """Tooltip of a cell: both scale labels, the score and its level, the risks in it."""
-        _, level = self._level(likelihood, impact)
+        score, level = risk_score(likelihood, impact, self._forms)
         lk_label = self._lk.labels[likelihood].get(self._lang) or self._lk.labels[likelihood]["en"]
         im_label = self._im.labels[impact].get(self._lang) or self._im.labels[impact]["en"]
         text = (f"{self._t('gui_risk_likelihood')} {likelihood} — {lk_label}\n"
                 f"{self._t('gui_risk_impact')} {impact} — {im_label}\n"
-                f"{likelihood}×{impact} = {likelihood * impact}: "
+                f"{likelihood}×{impact} = {score}: "
                 f"{label(level, self._lang, self._forms)}")
         risks = self.risks_at(likelihood, impact)
         if risks:
