@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hrk_workbench.model import (
     Answer,
+    ApiLink,
     Assessment,
     BenefitAnswer,
     Contact,
@@ -17,9 +18,11 @@ from hrk_workbench.model import (
     Costs,
     DatasetDescription,
     Decision,
+    DistributionLink,
     GateAnswer,
     LicenceChoice,
     Participant,
+    Publication,
     QualityAnswer,
     RiskAnswer,
     TemporalCoverage,
@@ -160,6 +163,19 @@ def city_bikes() -> Assessment:
         },
         licence=LicenceChoice(licence_id="CC-BY-4.0",
                               attribution_name="City of Vaara, Urban Environment Division"),
+        publication=Publication(
+            distributions={
+                "CSV": DistributionLink(
+                    download_url="https://data.vaara.example/city-bike-trips/trips.csv",
+                    access_url="https://data.vaara.example/city-bike-trips"),
+                "JSON": DistributionLink(
+                    download_url="https://data.vaara.example/city-bike-trips/trips.json",
+                    access_url="https://data.vaara.example/city-bike-trips"),
+            },
+            api=ApiLink(endpoint_url="https://api.vaara.example/city-bikes/v1/trips",
+                        documentation_url="https://api.vaara.example/city-bikes/v1/docs",
+                        description_url="https://api.vaara.example/city-bikes/v1/openapi.json"),
+        ),
         decision=Decision(outcome="open_with_conditions", decided_by="Liisa Mäkelä",
                           date=date(2026, 10, 2), residual_risks_accepted=["R1"],
                           residual_risk_note="Regular commuters' trips remain visible as "
@@ -197,6 +213,16 @@ def air_quality() -> Assessment:
         anonymisation=answers(A6="objects", A7="none"),
         channel=answers(CH1="yes", CH3="yes", CH6="tabular", CH8=["CSV", "JSON"]),
         licence=LicenceChoice(licence_id="CC-BY-4.0"),
+        publication=Publication(
+            distributions={
+                "CSV": DistributionLink(
+                    download_url="https://data.vaara.example/air-quality/measurements.csv"),
+                "JSON": DistributionLink(
+                    download_url="https://data.vaara.example/air-quality/measurements.json"),
+            },
+            api=ApiLink(endpoint_url="https://api.vaara.example/air-quality/v1/measurements",
+                        documentation_url="https://api.vaara.example/air-quality/v1/docs"),
+        ),
     )
 
 
@@ -225,6 +251,8 @@ def social_assistance() -> Assessment:
         anonymisation=answers(A1="no", A3="yes", A6="persons", A7="frequency", A8="finer"),
         channel=answers(CH6="tabular", CH8=["CSV"]),
         licence=LicenceChoice(licence_id="CC-BY-4.0"),
+        publication=Publication(distributions={"CSV": DistributionLink(
+            download_url="https://data.vaara.example/social-assistance/households.csv")}),
     )
 
 
@@ -268,6 +296,8 @@ def water_network() -> Assessment:
             title={"en": "Water network pumping stations and weak points",
                    "fi": "Vesijohtoverkon pumppaamot ja heikot kohdat",
                    "sv": "Vattenledningsnätets pumpstationer och svaga punkter"},
+            description={"en": "Locations of the pumping stations and the known weak points "
+                               "of the drinking-water network."},
             publisher="Vaara Water Ltd", personal_data=False,
         ),
         gates=gates(G1="no", G2="no", G3="yes", G4="no"),
@@ -301,6 +331,12 @@ def meeting_rooms() -> Assessment:
             title={"en": "Meeting room bookings in the city hall",
                    "fi": "Kaupungintalon kokoushuonevaraukset",
                    "sv": "Mötesrumsbokningar i stadshuset"},
+            description={"en": "Bookings of the city hall's meeting rooms: room, day, start "
+                               "and end time; no names of those who booked.",
+                         "fi": "Kaupungintalon kokoushuoneiden varaukset: huone, päivä, alkamis- "
+                               "ja päättymisaika; ei varaajien nimiä.",
+                         "sv": "Bokningar av stadshusets mötesrum: rum, dag, start- och "
+                               "sluttid; inga namn på dem som bokat."},
             publisher="City of Vaara / Premises", personal_data=False,
         ),
         gates=gates(G1="no", G2="no", G3="no", G4="no"),
@@ -308,7 +344,10 @@ def meeting_rooms() -> Assessment:
         risks={"R9": RiskAnswer(likelihood=1, impact=1)},
         costs=Costs(lines={"C1": CostLine(one_off_days=2)}),
         anonymisation=answers(A6="objects"),
+        channel=answers(CH6="tabular", CH8=["CSV"]),
         licence=LicenceChoice(licence_id="CC0-1.0"),
+        publication=Publication(distributions={"CSV": DistributionLink(
+            download_url="https://data.vaara.example/meeting-rooms/bookings.csv")}),
     )
 
 

@@ -36,14 +36,28 @@ def _vocab_text(key: str, value: str, lang: str, forms: Forms) -> str | None:
     return None
 
 
+# The CLDR locale each interface language is written in: Finnish and Swedish as used in
+# Finland, English as in Europe (day before month), so a memo reads as the authority writes.
+LOCALES = {"en": "en_GB", "fi": "fi_FI", "sv": "sv_FI"}
+
+
+def babel_locale(lang: str) -> str:
+    """The Babel locale for ``lang``; an unknown language falls back to English."""
+    return LOCALES.get(lang, LOCALES["en"])
+
+
 def format_number(value: float | int, lang: str) -> str:
-    """Thousands grouped and decimals as the language writes them (27 500 / 27,500)."""
+    """Thousands grouped and decimals as the language writes them (27 500 / 27,500).
+
+    Babel's CLDR data decides the separators (a no-break space in Finnish and Swedish), so the
+    reasons, the CLI and the memo all print a number the same way. At most two decimals: the
+    rules round euros to cents and means to one decimal.
+    """
+    from babel.numbers import format_decimal  # Babel's locale data loads on first use only
+
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
-    if lang in ("fi", "sv"):
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
+    return format_decimal(value, format="#,##0.##", locale=babel_locale(lang))
 
 
 def label(key: str, lang: str, forms: Forms) -> str:

@@ -378,11 +378,22 @@ def test_older_files_are_migrated_on_load(monkeypatch):
         doc["dataset"] = {"title": {"en": doc.pop("name")}}
         return doc
 
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.MIGRATIONS, 1, rename_title)
-    data, problems = migrations.migrate({"schema_version": 1, "name": "Old trees"})
+    current = SCHEMA_VERSION
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(migrations.MIGRATIONS, current, rename_title)
+    data, problems = migrations.migrate({"schema_version": current, "name": "Old trees"})
     assert problems == []
-    assert data == {"schema_version": 2, "dataset": {"title": {"en": "Old trees"}}}
+    assert data == {"schema_version": current + 1, "dataset": {"title": {"en": "Old trees"}}}
+
+
+def test_version_1_files_gain_an_empty_publication_section():
+    """Schema 2 only adds the publication addresses; a version-1 file keeps every answer."""
+    from hrk_workbench.model import migrations
+
+    data, problems = migrations.migrate({"schema_version": 1, "gates": {"G1": {"value": "no"}}})
+    assert problems == [] and SCHEMA_VERSION == 2
+    assert data == {"schema_version": 2, "gates": {"G1": {"value": "no"}},
+                    "publication": {"distributions": {}, "api": {}}}
 
 
 @pytest.mark.parametrize("version", [None, "1", 0, True])

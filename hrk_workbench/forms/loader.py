@@ -162,19 +162,22 @@ def _load_messages(directory: Path) -> dict[str, Messages]:
         if problems:
             raise FormError(str(path), problems)
         labels = dict(data["labels"])
-        labels.update(_gui_labels(directory, lang, labels))
+        for part in ("gui", "report"):  # the desktop app's texts, then the memo's
+            labels.update(_gui_labels(directory, lang, labels, part))
         catalogues[lang] = Messages(lang, dict(data["reasons"]), labels,
                                     dict(data.get("problems") or {}))
     _check_messages_agree(directory, catalogues)
     return catalogues
 
 
-def _gui_labels(directory: Path, lang: str, core: dict[str, str]) -> dict[str, str]:
-    """The desktop app's texts (``messages/gui/<lang>.yaml``), kept apart from the rules' texts.
+def _gui_labels(directory: Path, lang: str, core: dict[str, str],
+                part: str = "gui") -> dict[str, str]:
+    """The app's or the memo's texts (``messages/<part>/<lang>.yaml``, part ``gui`` or
+    ``report``), kept apart from the rules' texts.
 
     They join the same label namespace, so a key may be defined only once.
     """
-    path = directory / "messages" / "gui" / f"{lang}.yaml"
+    path = directory / "messages" / part / f"{lang}.yaml"
     if not path.is_file():
         return {}
     data = _read_yaml(path)

@@ -46,6 +46,7 @@ from hrk_workbench.model.edit import EditError, set_answer
 from hrk_workbench.problems import InputError
 
 from .document import Document, render_problems
+from .import_excel import choose_and_import
 from .pages.questions import question_help
 from .pages.registry import STEPS, make_page
 from .qtlang import install_qt_translator
@@ -198,6 +199,9 @@ class MainWindow(QMainWindow):
         self.save_action = self._action(self.file_menu, "gui_action_save", self.save, "Ctrl+S")
         self.save_as_action = self._action(self.file_menu, "gui_action_save_as", self.save_as,
                                            "Ctrl+Shift+S")
+        self.file_menu.addSeparator()
+        self.import_action = self._action(self.file_menu, "gui_action_import_excel",
+                                          lambda: choose_and_import(self))
         self.file_menu.addSeparator()
         self.settings_action = self._action(self.file_menu, "gui_action_settings",
                                             self.open_settings, "Ctrl+,")

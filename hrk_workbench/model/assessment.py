@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, Strict, StringConstraints
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")]
@@ -147,6 +147,41 @@ class LicenceChoice(Part):
     comment: str = ""
 
 
+# An address on the web, or nothing yet: a catalogue can only link what resolves, so a value
+# that is not an absolute http(s) address is an error at its path, not a broken link later.
+WebAddress = Annotated[str, StringConstraints(strip_whitespace=True,
+                                              pattern=r"^(https?://[^\s]+)?$")]
+
+
+class DistributionLink(Part):
+    """Where users get one published format (a DCAT-AP distribution); keyed by format id."""
+
+    download_url: WebAddress = Field(default="", description="direct link to the file")
+    access_url: WebAddress = Field(
+        default="", description="page or service giving access; the download URL if empty")
+    title: LocalText = Field(default_factory=dict)
+    description: LocalText = Field(default_factory=dict)
+
+
+class ApiLink(Part):
+    """The API through which the data is served (a DCAT-AP data service)."""
+
+    endpoint_url: WebAddress = ""
+    documentation_url: WebAddress = Field(default="", description="page documenting the API")
+    description_url: WebAddress = Field(
+        default="", description="machine-readable description (e.g. OpenAPI); else the "
+                                "documentation page")
+    title: LocalText = Field(default_factory=dict)
+
+
+class Publication(Part):
+    """Addresses the catalogue record links to (schema 2): per format, and the API."""
+
+    distributions: dict[QuestionId, DistributionLink] = Field(
+        default_factory=dict, description="by format id from forms/formats.yaml (as in CH8)")
+    api: ApiLink = Field(default_factory=ApiLink)
+
+
 Day = date  # the Decision field named ``date`` would shadow the type inside its class
 
 
@@ -185,7 +220,7 @@ def _now() -> datetime:
 class Assessment(Part):
     """One dataset's assessment; saved as ``*.hrk.json``."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[2] = SCHEMA_VERSION
     id: str = Field(default_factory=_new_id)
     created: datetime = Field(default_factory=_now)
     language: LangCode = "en"
@@ -199,6 +234,7 @@ class Assessment(Part):
     channel: dict[QuestionId, Answer] = Field(default_factory=dict)
     quality: dict[QuestionId, QualityAnswer] = Field(default_factory=dict)
     licence: LicenceChoice = Field(default_factory=LicenceChoice)
+    publication: Publication = Field(default_factory=Publication)
     decision: Decision = Field(default_factory=Decision)
     change_log: list[ChangeLogEntry] = Field(default_factory=list)
 

@@ -15,8 +15,20 @@ from .assessment import SCHEMA_VERSION
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 only adds ``publication`` (download, access and API addresses for the
+    catalogue record). A version-1 file had no such answers, so it gains the empty section
+    and every answer it holds keeps its name, shape and meaning; the channel question CH13
+    (where the data will be published) stays where it was, as the steward wrote it.
+    """
+    data.setdefault("publication", {"distributions": {}, "api": {}})
+    return data
+
+
 # MIGRATIONS[n] turns a version-n document into a version-(n+1) document.
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 def migrate(data: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:

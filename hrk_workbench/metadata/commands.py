@@ -1,0 +1,185 @@
+"""``hrk-workbench metadata``: the catalogue record as DCAT-AP RDF or an avoindata.fi package.
+
+Light on import (the CLI imports every command module to build its parser): rdflib and pyshacl
+load inside :func:`cmd_metadata`. Exit codes: 0 written, 1 ``--validate`` found the record
+incomplete (what to add is listed in the steward's words and nothing is written), 2 bad
+input, including a CKAN package asked for data that is not open.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from hrk_workbench.forms import Forms
+
+FORMATS = ("turtle", "json-ld", "rdf-xml", "ckan")
+SUFFIXES = {".ttl": "turtle", ".jsonld": "json-ld", ".rdf": "rdf-xml", ".xml": "rdf-xml",
+            ".owl": "rdf-xml", ".json": "ckan"}
+RDFLIB_FORMATS = {"turtle": "turtle", "json-ld": "json-ld", "rdf-xml": "xml"}
+EXIT_OK, EXIT_NOT_CONFORMING, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``metadata`` command to the CLI's subparsers."""
+    p = sub.add_parser(
+        "metadata", parents=[common],
+        help="catalogue metadata: DCAT-AP 3 (with HVD) as RDF, or an avoindata.fi package")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True,
+                   help="file to write, '-' for standard output")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="default from the output's suffix: .ttl turtle, .jsonld json-ld, "
+                        ".rdf/.xml rdf-xml, .json ckan (else turtle)")
+    p.add_argument("--validate", action="store_true",
+                   help="check with the official DCAT-AP 3.0.1 (and HVD 3.0.0) SHACL shapes; "
+                        "list what is missing and write nothing unless it conforms")
+    p.set_defaults(func=cmd_metadata)
+
+
+def output_format(output: str, given: str | None) -> str:
+    """--format, else the output's suffix, else Turtle (also for standard output)."""
+    return given or SUFFIXES.get(Path(output).suffix.lower(), "turtle")
+
+
+def cmd_metadata(args: argparse.Namespace, forms: Forms) -> int:
+    from hrk_workbench.i18n import label, render_problem
+    from hrk_workbench.model import check_against_forms, load_assessment
+    from hrk_workbench.problems import InputError, Problem, has_errors
+
+    from .profiles import CkanProfile, DcatAp3Profile, HvdProfile
+    from .readiness import advise_metadata
+    from .record import build_record
+    from .shacl import DCAT_AP, HVD, steward_problems, validate
+
+    lang: str = args.lang
+    assessment = load_assessment(args.file)
+    warnings = check_against_forms(assessment, forms)
+    if has_errors(warnings):
+        raise InputError(args.file, warnings)
+    fmt = output_format(args.output, args.format)
+    record = build_record(assessment, forms)
+    if fmt == "ckan" and not record.is_open:  # one line why, before any warning
+        if record.access_right is None:
+            problem = Problem("decision.outcome", "the assessment is incomplete",
+                              code="ckan_incomplete")
+        else:
+            problem = Problem("decision.outcome", f"outcome {record.outcome} is not open",
+                              code="ckan_not_open",
+                              params={"outcome": label(record.outcome, lang, forms)})
+        raise InputError(args.file, [problem])
+    for p in [*warnings, *record.warnings]:
+        print(f"{args.file}: {render_problem(p, lang, forms)}", file=sys.stderr)
+
+    profile = CkanProfile(forms) if fmt == "ckan" else \
+        HvdProfile(forms) if record.hvd is not None else DcatAp3Profile(forms)
+    graph, nodes = profile.graph(record)
+    shape_sets = [DCAT_AP, *([HVD] if record.hvd is not None else [])]
+    if args.validate:
+        missing = steward_problems(validate(graph, shape_sets), nodes)
+        if fmt == "ckan":
+            missing += _ckan_missing(record, forms, lang, advise_metadata)
+        if missing:
+            for p in missing:
+                print(f"{args.file}: {render_problem(p, lang, forms)}", file=sys.stderr)
+            print(label("metadata_not_conforming", lang, forms).format(
+                file=args.file, shapes=" + ".join(shape_sets), count=len(missing)),
+                file=sys.stderr)
+            return EXIT_NOT_CONFORMING
+
+    if fmt == "ckan":
+        assert isinstance(profile, CkanProfile)
+        package = profile.package(record)
+        text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+        done = label("metadata_written_package", lang, forms).format(
+            file=args.output, profile=profile.name, resources=len(package["resources"]))
+    else:
+        text = _serialise(graph, fmt)
+        done = label("metadata_written", lang, forms).format(
+            file=args.output, profile=" + ".join(shape_sets), triples=len(graph))
+    _write(args.output, text)
+    if args.output != "-":
+        print(done)
+        if args.validate:
+            print(label("metadata_conforms", lang, forms).format(
+                file=args.output, shapes=" + ".join(shape_sets)))
+    return EXIT_OK
+
+
+def _serialise(graph: Any, fmt: str) -> str:
+    """Turtle, JSON-LD (compacted with the profile's prefixes) or RDF/XML text.
+
+    rdflib's JSON-LD and RDF/XML writers emit subjects in hash order, so their output is put
+    in order here (subjects by IRI, values sorted): the same assessment gives the same bytes,
+    as Turtle, which rdflib sorts itself, already does.
+    """
+    if fmt == "json-ld":
+        context = {prefix: str(ns) for prefix, ns in graph.namespaces()
+                   if prefix in _JSONLD_PREFIXES}
+        doc = json.loads(graph.serialize(format="json-ld", context=context))
+        nodes = doc.get("@graph", [])
+        for node in nodes:
+            for key, value in node.items():
+                if isinstance(value, list):
+                    node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
+        doc["@graph"] = sorted(nodes, key=lambda n: str(n.get("@id", "")))
+        return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if fmt == "rdf-xml":
+        return _sorted_xml(graph.serialize(format="xml"), graph)
+    return graph.serialize(format="turtle")
+
+
+def _sorted_xml(text: str, graph: Any) -> str:
+    """RDF/XML with one rdf:Description per subject, subjects and properties in order."""
+    import xml.etree.ElementTree as ET
+
+    for prefix, ns in graph.namespaces():
+        if prefix in _JSONLD_PREFIXES:
+            ET.register_namespace(prefix, str(ns))
+    root = ET.fromstring(text.encode("utf-8"))
+    about = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
+    root[:] = sorted(root, key=lambda e: (e.get(about, ""), e.tag))
+    for element in root:
+        element[:] = sorted(element, key=lambda c: (c.tag, sorted(c.attrib.items()),
+                                                    c.text or ""))
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+_JSONLD_PREFIXES = ("dcat", "dct", "foaf", "vcard", "dcatap", "dqv", "oa", "eli", "skos",
+                    "rdfs", "xsd", "rdf")
+
+
+def _ckan_missing(record: Any, forms: Forms, lang: str, advise: Any) -> list[Any]:
+    """What avoindata.fi requires beyond DCAT-AP: Finnish texts, a maintainer, a portal
+    licence id; told with the readiness labels the advice already uses."""
+    from hrk_workbench.i18n import label
+    from hrk_workbench.problems import Problem
+
+    from .profiles import PORTAL_LICENCE_IDS
+
+    paths = {"title_fi": "dataset.title.fi", "description_fi": "dataset.description.fi",
+             "keywords_fi": "dataset.keywords.fi", "maintainer": "dataset.contact.name",
+             "maintainer_email": "dataset.contact.email", "licence": "licence.licence_id"}
+    advice = advise(record.assessment, forms)
+    problems = [Problem(paths.get(f, "dataset"), f"required by avoindata.fi: {f}",
+                        code="ckan_missing", params={"field": label(f, lang, forms)})
+                for f in advice.missing_catalogue]
+    lic = record.licence
+    if lic is not None and lic.ckan_id not in PORTAL_LICENCE_IDS:
+        problems.append(Problem("licence.licence_id",
+                                f"licence {lic.id} has no avoindata.fi licence id",
+                                code="ckan_licence_not_portal", params={"licence": lic.id}))
+    return problems
+
+
+def _write(output: str, text: str) -> None:
+    if output == "-":
+        sys.stdout.write(text)
+        return
+    from hrk_workbench.atomic import atomic_write_text
+
+    atomic_write_text(output, text)

@@ -1,0 +1,159 @@
+"""What the catalogue record says, decided once from an assessment, before any serialisation.
+
+The DCAT-AP graph, its HVD additions and the avoindata.fi package are all renderings of this
+record, so they cannot disagree about the access rights, the distributions or the API. It is
+pure (no rdflib): the access right comes from the recorded decision, else the recommendation,
+because the catalogue must not claim more openness than the organisation decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from hrk_workbench.answers import choices
+from hrk_workbench.channels import advise_channel
+from hrk_workbench.forms import Forms
+from hrk_workbench.forms.schema import FileFormat, Licence
+from hrk_workbench.hvd import HvdStatus, hvd_status
+from hrk_workbench.i18n import label, render
+from hrk_workbench.model import Assessment
+from hrk_workbench.problems import Problem
+from hrk_workbench.quality import quality_statement
+from hrk_workbench.reasons import Reason
+from hrk_workbench.rule_ids import PLANNED
+from hrk_workbench.scoring import summarise
+
+ACCESS_RIGHT_BASE = "http://publications.europa.eu/resource/authority/access-right/"
+
+# Decision outcomes (forms/vocabularies.yaml) and recommendation outcomes (scoring) to the EU
+# access-right vocabulary. "postponed" and "incomplete" say nothing yet: no access right.
+ACCESS_RIGHTS: dict[str, str] = {
+    "open": "PUBLIC", "open_with_conditions": "PUBLIC", "open_low_priority": "PUBLIC",
+    "open_after_mitigation": "PUBLIC", "limited_access": "RESTRICTED",
+    "do_not_open": "NON_PUBLIC",
+}
+
+
+@dataclass(frozen=True)
+class DistributionRecord:
+    """One published format: the file type, the licence and where to get it."""
+
+    format_id: str
+    file_format: FileFormat | None
+    download_url: str
+    access_url: str  # what dcat:accessURL gets: the access page, else the download link
+    title: dict[str, str]
+    description: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ApiRecord:
+    """The data service: present when recorded, or when the law or the channel calls for it."""
+
+    endpoint_url: str
+    documentation_url: str
+    description_url: str  # dcat:endpointDescription: the machine-readable one, else the docs
+    title: dict[str, str]
+
+
+@dataclass(frozen=True)
+class MetadataRecord:
+    assessment: Assessment
+    outcome: str
+    outcome_from: Literal["decision", "recommendation"]
+    access_right: str | None  # PUBLIC, RESTRICTED, NON_PUBLIC or None while incomplete
+    licence: Licence | None
+    distributions: tuple[DistributionRecord, ...]
+    api: ApiRecord | None
+    hvd: HvdStatus | None
+    quality: dict[str, str]  # the quality statement per language, for dqv
+    warnings: tuple[Problem, ...]
+
+    @property
+    def is_open(self) -> bool:
+        """Open data in the catalogue's sense: anyone may get it (access right PUBLIC)."""
+        return self.access_right == "PUBLIC"
+
+    @property
+    def access_right_uri(self) -> str | None:
+        return ACCESS_RIGHT_BASE + self.access_right if self.access_right else None
+
+
+def _suffixed(texts: dict[str, str], suffix: dict[str, str]) -> dict[str, str]:
+    return {lang: f"{text} ({suffix.get(lang) or suffix.get('en', '')})"
+            for lang, text in texts.items() if text.strip()}
+
+
+def _outcome(assessment: Assessment, forms: Forms) -> tuple[str, Literal["decision",
+                                                                        "recommendation"]]:
+    decided = assessment.decision.outcome
+    if decided and decided in ACCESS_RIGHTS:
+        return decided, "decision"
+    return summarise(assessment, forms).recommendation.outcome, "recommendation"
+
+
+def _quality(assessment: Assessment, forms: Forms) -> dict[str, str]:
+    """Mean rating and every known weakness, told to users rather than hidden."""
+    stmt = quality_statement(assessment, forms)
+    if not stmt.ratings and not stmt.weaknesses:
+        return {}
+    langs = sorted({*assessment.dataset.title, *(k for w in stmt.weaknesses for k in w.text)})
+    texts: dict[str, str] = {}
+    for lang in langs or ["en"]:
+        parts = []
+        if stmt.ratings:
+            parts.append(render(Reason("quality_summary", {
+                "mean": stmt.mean, "rated": len(stmt.ratings),
+                "total": len(forms.quality.criteria)}), lang, forms))
+        parts += [f"{forms.question_text(w.criterion, lang)}: {w.text[lang].strip()}"
+                  for w in stmt.weaknesses if w.text.get(lang, "").strip()]
+        texts[lang] = " ".join(parts)
+    return texts
+
+
+def _api_suffix(forms: Forms) -> dict[str, str]:
+    return {lang: label("api", lang, forms) for lang in forms.messages}
+
+
+def build_record(assessment: Assessment, forms: Forms) -> MetadataRecord:
+    """Decide everything the catalogue record states; warnings for what it cannot state."""
+    ds = assessment.dataset
+    pub = assessment.publication
+    outcome, source = _outcome(assessment, forms)
+    access = ACCESS_RIGHTS.get(outcome)
+    warnings: list[Problem] = []
+    if access is None:
+        warnings.append(Problem(
+            "decision.outcome", "no access rights in the record: neither a recorded decision "
+            "nor a complete assessment says whether the data may be opened",
+            "a decision, or the missing answers", "warning",
+            code="metadata_no_access_rights", params={"outcome": outcome}))
+    titles = {k: v for k, v in ds.title.items() if v.strip()}
+    dists = []
+    for fmt_id in choices(assessment.channel, PLANNED):
+        fmt = forms.file_format(fmt_id)
+        link = pub.distributions.get(fmt_id)
+        download = link.download_url if link else ""
+        access_url = (link.access_url if link else "") or download
+        name = {"en": fmt.name if fmt else fmt_id}
+        dists.append(DistributionRecord(
+            fmt_id, fmt, download, access_url,
+            (link.title if link and link.title else _suffixed(titles, name)),
+            (link.description if link else {}) or {}))
+    hvd = hvd_status(assessment, forms)
+    api_given = any((pub.api.endpoint_url, pub.api.documentation_url, pub.api.description_url))
+    api = None
+    if api_given or hvd is not None or _api_only(assessment, forms):
+        api = ApiRecord(pub.api.endpoint_url, pub.api.documentation_url,
+                        pub.api.description_url or pub.api.documentation_url,
+                        pub.api.title or _suffixed(titles, _api_suffix(forms)))
+    return MetadataRecord(
+        assessment=assessment, outcome=outcome, outcome_from=source, access_right=access,
+        licence=forms.licence(assessment.licence.licence_id), distributions=tuple(dists),
+        api=api, hvd=hvd, quality=_quality(assessment, forms), warnings=tuple(warnings))
+
+
+def _api_only(assessment: Assessment, forms: Forms) -> bool:
+    """The channel advice allows nothing but an API (real-time data): it is the distribution."""
+    return advise_channel(assessment, forms).channel == "api"
