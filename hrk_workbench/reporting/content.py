@@ -1,0 +1,598 @@
+"""The decision memo's content, built once: every section, table, figure and text, in one language.
+
+The PDF, HTML, Markdown and Word renderers (and the GUI preview) only lay this object out.
+None of them scores, chooses a text or formats a number: that happens here, from the rules'
+results (:func:`hrk_workbench.scoring.summarise`, :func:`hrk_workbench.advice.advise`) and the
+message catalogues, so the four outputs cannot disagree and a test can check one object.
+
+Everything is a frozen dataclass of strings and tuples: cheap to build, easy to compare, and
+safe to hand to a template (the renderers escape it for their medium).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from hrk_workbench import __version__
+from hrk_workbench.advice import Advice, advise
+from hrk_workbench.completeness import check_completeness
+from hrk_workbench.forms import Forms
+from hrk_workbench.i18n import babel_locale, format_number, label, render, render_all
+from hrk_workbench.model import Assessment
+from hrk_workbench.reasons import Reason
+from hrk_workbench.scoring import summarise
+from hrk_workbench.scoring.levels import level_for
+from hrk_workbench.scoring.summary import HrkSummary
+
+# Reasons that say which answers are still needed: shown in their own list, not as "why".
+MISSING_CODES = ("missing_answer", "missing_benefits", "missing_risks", "contradiction")
+# Risk reasons the register table already shows row by row.
+RISK_ROW_CODES = ("risk_scored", "risk_residual")
+HISTORY_PATHS = 6  # changed answers listed per change-log entry before "and N more"
+# Times in the change log are UTC; the memo shows them as the Finnish authorities read them.
+try:
+    LOCAL_TIME: ZoneInfo | None = ZoneInfo("Europe/Helsinki")
+except ZoneInfoNotFoundError:  # no tz database on this system: show UTC rather than fail
+    LOCAL_TIME = None
+
+
+# --- the content model ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of running text; ``style`` is ``body``, ``strong`` or ``note``."""
+
+    kind: ClassVar[str] = "paragraph"
+    text: str
+    style: str = "body"
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A list of sentences (reasons, conditions, actions), with an optional heading."""
+
+    kind: ClassVar[str] = "bullets"
+    items: tuple[str, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Label–value pairs, such as the title block or the key figures."""
+
+    kind: ClassVar[str] = "fields"
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with one header row (repeated on every page), body rows and total rows.
+
+    ``widths`` (relative column widths), ``numeric`` (columns to right-align) and
+    ``min_row_height`` are layout hints only; every cell is already final text.
+    """
+
+    kind: ClassVar[str] = "table"
+    key: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]
+    numeric: tuple[int, ...] = ()
+    totals: tuple[tuple[str, ...], ...] = ()
+    min_row_height: float = 0.0  # points; room to sign in the sign-off table
+
+
+@dataclass(frozen=True)
+class Box:
+    """A framed block: the decision (``decision``) or the plain draft warning (``draft``)."""
+
+    kind: ClassVar[str] = "box"
+    style: str
+    title: str
+    fields: tuple[tuple[str, str], ...] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class MatrixPanel:
+    """One 5x5 grid: the risk ids in each (likelihood, impact) cell."""
+
+    title: str
+    cells: dict[tuple[int, int], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class RiskMatrix:
+    """The likelihood × impact matrix, before and after mitigation, as data.
+
+    ``levels`` gives each cell's level id (``low`` … ``critical``) from the form's bands, so
+    a renderer only maps a level to a colour; ``legend`` pairs each level with its label.
+    """
+
+    kind: ClassVar[str] = "figure"
+    caption: str
+    likelihood_label: str
+    impact_label: str
+    likelihoods: tuple[int, ...]
+    impacts: tuple[int, ...]
+    levels: dict[tuple[int, int], str]
+    legend: tuple[tuple[str, str], ...]
+    panels: tuple[MatrixPanel, ...]
+    empty_text: str = ""
+
+    def text_rows(self, panel: MatrixPanel) -> list[list[str]]:
+        """The panel as rows of cell texts, highest likelihood first (for text renderings)."""
+        return [[", ".join(panel.cells.get((lk, im), ())) for im in self.impacts]
+                for lk in reversed(self.likelihoods)]
+
+
+Block = Paragraph | Bullets | Fields | Table | Box | RiskMatrix
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Memo:
+    """The whole memo in one language: what every renderer lays out."""
+
+    lang: str
+    title: str  # the document's title: "Decision memo: …"
+    dataset_title: str
+    subject: str
+    author: str
+    running_header: str
+    page_template: str  # "Page {page} of {pages}"
+    footer: str
+    title_block: tuple[tuple[str, str], ...]
+    sections: tuple[Section, ...]
+    # the figures every rendering must carry (tests compare them across formats)
+    recommendation: str = ""
+    risk_ids: tuple[str, ...] = ()
+    cost_totals: tuple[str, ...] = ()
+    attribution: str = ""
+    keywords: tuple[str, ...] = field(default_factory=tuple)
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+
+# --- formatting (Babel, the memo's language) ------------------------------------------------
+
+def format_eur(value: float, lang: str) -> str:
+    """Euros as the language writes them: "35 000 €" (fi, sv), "35,000 €" (en); cents if any."""
+    from babel.numbers import format_currency
+
+    whole = float(value).is_integer()
+    pattern = "#,##0\u00a0¤" if whole else "#,##0.00\u00a0¤"
+    return format_currency(value, "EUR", format=pattern, locale=babel_locale(lang),
+                           currency_digits=False)
+
+
+def format_day(day: date | datetime, lang: str) -> str:
+    """A date as the language writes it: 12.3.2026 (fi), 12 Mar 2026 (en), 12 mars 2026 (sv)."""
+    from babel.dates import format_date
+
+    if isinstance(day, datetime):
+        day = _local(day).date()
+    return format_date(day, format="medium", locale=babel_locale(lang))
+
+
+def format_moment(moment: datetime, lang: str) -> str:
+    """A save time, in Finnish local time, as the language writes date and time."""
+    from babel.dates import format_datetime
+
+    return format_datetime(_local(moment), format="short", locale=babel_locale(lang))
+
+
+def _local(moment: datetime) -> datetime:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_TIME) if LOCAL_TIME else aware
+
+
+# --- building -------------------------------------------------------------------------------
+
+class _Builder:
+    """Holds the assessment, results and language while the sections are built."""
+
+    def __init__(self, assessment: Assessment, forms: Forms, lang: str,
+                 summary: HrkSummary, advice: Advice) -> None:
+        self.a, self.forms, self.lang = assessment, forms, lang
+        self.s, self.adv = summary, advice
+        self.none = self.t("memo_none")
+
+    # small helpers
+    def t(self, key: str, **values: object) -> str:
+        text = label(key, self.lang, self.forms)
+        return text.format(**values) if values else text
+
+    def r(self, reasons: Iterable[Reason]) -> tuple[str, ...]:
+        return tuple(render_all(reasons, self.lang, self.forms))
+
+    def q(self, qid: str) -> str:
+        return self.forms.question_text(qid, self.lang)
+
+    def text(self, value: dict[str, str]) -> str:
+        """A text given in several languages: this language, else English, else any."""
+        return value.get(self.lang) or value.get("en") or next(iter(value.values()), "")
+
+    def eur(self, value: float) -> str:
+        return format_eur(value, self.lang)
+
+    def num(self, value: float) -> str:
+        return format_number(value, self.lang)
+
+    def or_none(self, value: str) -> str:
+        return value.strip() or self.none
+
+    def vocab(self, entries: Sequence, code: str | None) -> str:
+        entry = next((e for e in entries if e.id == code), None)
+        return self.text(entry.text) if entry else (code or self.none)
+
+    # the memo
+    def memo(self) -> Memo:
+        a, s = self.a, self.s
+        title = a.title(self.lang) or self.t("memo_untitled")
+        attribution = (render(self.adv.licence.attribution, self.lang, self.forms)
+                       if self.adv.licence.attribution else "")
+        sections = (self.decision(), self.summary(), self.benefits(), self.risks(),
+                    self.costs(), self.anonymisation(), self.channel(), self.quality(),
+                    self.licence(attribution), self.residual(), self.participants(),
+                    self.history(), self.signoff())
+        return Memo(
+            lang=self.lang,
+            title=self.t("memo_title"),
+            dataset_title=title,
+            subject=self.t("memo_subject", title=title),
+            author=self.assessor() if self.assessor() != self.none
+            else (a.dataset.publisher or "HRK Workbench"),
+            running_header=self.t("memo_running_header", title=title),
+            page_template=self.t("memo_page", page="{page}", pages="{pages}"),
+            footer=self.t("memo_produced", version=__version__, id=a.id),
+            title_block=self.title_block(title),
+            sections=tuple(sec for sec in sections if sec is not None),
+            recommendation=label(s.recommendation.outcome, self.lang, self.forms),
+            risk_ids=tuple(r.id for r in s.risks.scores),
+            cost_totals=(self.eur(s.costs.one_off_eur), self.eur(s.costs.yearly_eur),
+                         self.eur(s.costs.total_eur)),
+            attribution=attribution,
+            keywords=tuple(a.dataset.keywords.get(self.lang, ())),
+        )
+
+    def assessor(self) -> str:
+        """Who assessed: the data stewards named, else whoever saved last."""
+        stewards = [p.name for p in self.a.participants if "data_steward" in p.roles]
+        if stewards:
+            return ", ".join(stewards)
+        return self.a.change_log[-1].by if self.a.change_log else self.none
+
+    def memo_date(self) -> date:
+        """The day of the last save: the same assessment always gives the same memo."""
+        log = self.a.change_log
+        return _local(log[-1].at if log else self.a.created).date()
+
+    def title_block(self, title: str) -> tuple[tuple[str, str], ...]:
+        a = self.a
+        log = a.change_log
+        version = (self.t("memo_version_value", version=len(log),
+                          date=format_day(log[-1].at, self.lang))
+                   if log else self.t("memo_version_unsaved"))
+        return ((self.t("memo_dataset"), title),
+                (self.t("memo_organisation"), self.or_none(a.dataset.publisher)),
+                (self.t("memo_date"), format_day(self.memo_date(), self.lang)),
+                (self.t("memo_assessor"), self.assessor()),
+                (self.t("memo_version"), version),
+                (self.t("memo_assessment_id"), a.id))
+
+    def decision(self) -> Section:
+        d = self.a.decision
+        if d.outcome is None:
+            box = Box("draft", self.t("memo_draft"), text=self.t("memo_draft_text"))
+        else:
+            box = Box("decision", "", fields=(
+                (self.t("memo_outcome"), self.vocab(self.forms.vocab.decision_outcomes,
+                                                    d.outcome)),
+                (self.t("memo_decision_conditions"), self.or_none(d.conditions)),
+                (self.t("memo_decided_by"), self.or_none(d.decided_by)),
+                (self.t("memo_decision_date"),
+                 format_day(d.date, self.lang) if d.date else self.none),
+            ))
+        return Section("decision", self.t("memo_decision"), (box,))
+
+    def summary(self) -> Section:
+        s, rec = self.s, self.s.recommendation
+        figures = [
+            (label("heading_benefit", self.lang, self.forms),
+             self.t("memo_benefit_value", score=s.benefit.score,
+                    level=label(s.benefit.level, self.lang, self.forms))),
+            (label("heading_risk", self.lang, self.forms),
+             label(s.risks.profile, self.lang, self.forms)),
+            (label("heading_cost", self.lang, self.forms),
+             self.t("memo_cost_value", amount=self.eur(s.costs.total_eur),
+                    years=s.costs.horizon_years,
+                    level=label(s.costs.level, self.lang, self.forms))),
+        ]
+        if s.hvd is not None:
+            figures.append((label("heading_hvd", self.lang, self.forms),
+                            self.vocab(self.forms.vocab.hvd_categories, s.hvd.category)))
+        blocks: list[Block] = [
+            Paragraph(f"{label('heading_recommendation', self.lang, self.forms)}: "
+                      f"{label(rec.outcome, self.lang, self.forms)}", "strong"),
+            Fields(tuple(figures)),
+        ]
+        why = [r for r in rec.reasons if r.code not in MISSING_CODES]
+        # what is still to answer, whatever the outcome (a gate may decide before all is in)
+        missing = list(check_completeness(self.a, self.forms).reasons)
+        blocks.append(Bullets(self.r(why), label("heading_reasons", self.lang, self.forms)))
+        if rec.conditions:
+            blocks.append(Bullets(self.r(rec.conditions),
+                                  label("heading_conditions", self.lang, self.forms)))
+        if rec.notes:
+            blocks.append(Bullets(self.r(rec.notes), label("heading_notes", self.lang,
+                                                           self.forms)))
+        if missing:
+            if rec.outcome == "incomplete":
+                blocks.append(Paragraph(self.t("memo_missing_text"), "note"))
+            blocks.append(Bullets(self.r(missing),
+                                  label("heading_missing", self.lang, self.forms)))
+        return Section("summary", self.t("memo_summary"), tuple(blocks))
+
+    def benefits(self) -> Section:
+        section = self.forms.hrk.benefits
+        rows = []
+        for q in section.questions:
+            ans = self.a.benefits.get(q.id)
+            value = ans.value if ans else None
+            rating = (self.t("memo_rating_value", value=value,
+                             text=self.text(section.scale.labels[value]))
+                      if value in section.scale.labels else self.t("memo_not_rated"))
+            rows.append((q.id, self.text(q.text), self.num(q.weight), rating,
+                         self.or_none(ans.comment if ans else "")))
+        table = Table("benefits", (self.t("memo_col_id"), self.t("memo_col_benefit"),
+                                   self.t("memo_col_weight"), self.t("memo_col_rating"),
+                                   self.t("memo_col_reasoning")),
+                      tuple(rows), (1.2, 4.4, 1.2, 2.0, 3.0), numeric=(2,))
+        return Section("benefits", self.t("memo_benefits"),
+                       (table, Bullets(self.r(self.s.benefit.reasons))))
+
+    def risks(self) -> Section:
+        res = self.s.risks
+        answers = self.a.risks
+        rows = []
+        for r in res.scores:
+            ans = answers[r.id]
+            before = self.t("memo_score_value", likelihood=r.likelihood, impact=r.impact,
+                            score=r.score, level=label(r.level, self.lang, self.forms))
+            after = (self.t("memo_score_value", likelihood=ans.residual_likelihood,
+                            impact=ans.residual_impact, score=r.residual_score,
+                            level=label(r.residual_level, self.lang, self.forms))
+                     if r.residual_given else self.t("memo_residual_same"))
+            measure = "; ".join(x for x in (ans.mitigation.strip(), ans.comment.strip()) if x)
+            rows.append((r.id, self.q(r.id), before, after, self.or_none(ans.owner),
+                         self.or_none(measure)))
+        table = Table("risks", (self.t("memo_col_id"), self.t("memo_col_risk"),
+                                self.t("memo_col_before"), self.t("memo_col_after"),
+                                self.t("memo_col_owner"), self.t("memo_col_measure")),
+                      tuple(rows), (1.2, 2.6, 2.3, 2.3, 1.8, 2.8))
+        others = [r for r in res.reasons if r.code not in RISK_ROW_CODES]
+        return Section("risks", self.t("memo_risks"),
+                       (table, self.matrix(), Bullets(self.r(others))))
+
+    def matrix(self) -> RiskMatrix:
+        form = self.forms.hrk.risks
+        lks = tuple(range(form.likelihood.min, form.likelihood.max + 1))
+        ims = tuple(range(form.impact.min, form.impact.max + 1))
+        levels = {(lk, im): level_for(lk * im, form.levels).level for lk in lks for im in ims}
+        before: dict[tuple[int, int], list[str]] = {}
+        after: dict[tuple[int, int], list[str]] = {}
+        for r in self.s.risks.scores:
+            ans = self.a.risks[r.id]
+            before.setdefault((r.likelihood, r.impact), []).append(r.id)
+            cell = ((ans.residual_likelihood, ans.residual_impact) if r.residual_given
+                    else (r.likelihood, r.impact))
+            after.setdefault(cell, []).append(r.id)  # type: ignore[arg-type]
+        return RiskMatrix(
+            caption=self.t("memo_matrix_caption"),
+            likelihood_label=self.t("memo_likelihood"), impact_label=self.t("memo_impact"),
+            likelihoods=lks, impacts=ims, levels=levels,
+            legend=tuple((b.id, label(b.id, self.lang, self.forms)) for b in form.levels),
+            panels=(MatrixPanel(self.t("memo_matrix_before"),
+                                {k: tuple(v) for k, v in before.items()}),
+                    MatrixPanel(self.t("memo_matrix_after"),
+                                {k: tuple(v) for k, v in after.items()})),
+            empty_text="" if self.s.risks.scores else self.t("memo_matrix_empty"),
+        )
+
+    def costs(self) -> Section:
+        c = self.s.costs
+        comments = {cid: line.comment for cid, line in self.a.costs.lines.items()}
+        rows = tuple((line.id, self.q(line.id), self.eur(line.one_off_eur),
+                      self.eur(line.yearly_eur), self.or_none(comments.get(line.id, "")))
+                     for line in c.lines)
+        totals = (("", self.t("memo_total"), self.eur(c.one_off_eur), self.eur(c.yearly_eur),
+                   ""),
+                  ("", self.t("memo_total_horizon", years=c.horizon_years),
+                   self.eur(c.total_eur), "", ""))
+        table = Table("costs", (self.t("memo_col_id"), self.t("memo_col_item"),
+                                self.t("memo_col_one_off"), self.t("memo_col_yearly"),
+                                self.t("memo_col_comment")),
+                      rows, (1.2, 3.6, 2.2, 2.2, 2.6), numeric=(2, 3), totals=totals)
+        blocks: list[Block] = [table, Bullets(self.r(c.reasons))]
+        if not rows:
+            blocks.insert(0, Paragraph(self.t("memo_no_costs"), "note"))
+        return Section("costs", self.t("memo_costs"), tuple(blocks))
+
+    def answers_table(self, key: str, questions: Sequence, answers: dict) -> Table | None:
+        """The answered questions of a generic questionnaire, with option texts."""
+        rows = []
+        for q in questions:
+            ans = answers.get(q.id)
+            if ans is None or ans.value is None or ans.value == []:
+                continue
+            options = {o.value: self.text(o.text) for o in self.forms.options(q)}
+            values = ans.value if isinstance(ans.value, list) else [ans.value]
+            shown = ", ".join(options.get(v, self.num(v) if isinstance(v, (int, float))
+                                          else str(v)) for v in values)
+            if ans.comment.strip():
+                shown = f"{shown} ({ans.comment.strip()})"
+            rows.append((q.id, self.text(q.text), shown))
+        if not rows:
+            return None
+        return Table(key, (self.t("memo_col_id"), self.t("memo_col_question"),
+                           self.t("memo_col_answer")), tuple(rows), (1.2, 5.8, 4.0))
+
+    def anonymisation(self) -> Section:
+        adv = self.adv.anonymisation
+        need = {True: "anonymisation_needed", False: "anonymisation_not_needed",
+                None: "anonymisation_undetermined"}[adv.needed]
+        facts = [(self.t("memo_anonymisation_need"), label(need, self.lang, self.forms))]
+        if adv.min_frequency is not None:
+            facts.append((self.t("memo_min_frequency"), self.num(adv.min_frequency)))
+        blocks: list[Block] = [Fields(tuple(facts))]
+        table = self.answers_table("anonymisation", self.forms.anonymisation.questions,
+                                   self.a.anonymisation)
+        if table:
+            blocks.append(table)
+        actions = self.r(adv.actions)
+        blocks.append(Bullets(actions, self.t("memo_actions")) if actions
+                      else Paragraph(self.t("memo_no_actions"), "note"))
+        if adv.missing:
+            blocks.append(Bullets(tuple(f"{p} {self.q(p.split('.')[-1])}" for p in adv.missing),
+                                  label("heading_missing", self.lang, self.forms)))
+        return Section("anonymisation", self.t("memo_anonymisation"), tuple(blocks))
+
+    def channel(self) -> Section:
+        adv = self.adv
+        stars = adv.five_star.stars
+        facts = (
+            (self.t("memo_channel_label"), label(adv.channel.channel, self.lang, self.forms)),
+            (self.t("memo_formats_planned"), ", ".join(adv.formats.planned) or self.none),
+            (self.t("memo_formats_recommended"),
+             ", ".join(adv.formats.recommended) or self.none),
+            (label("heading_five_star", self.lang, self.forms),
+             self.t("memo_stars_value", stars="★" * stars + "☆" * (5 - stars), count=stars)),
+        )
+        blocks: list[Block] = [Fields(facts)]
+        table = self.answers_table("channel", self.forms.channel.questions, self.a.channel)
+        if table:
+            blocks.append(table)
+        blocks.append(Bullets(self.r((*adv.channel.reasons, *adv.formats.reasons,
+                                      *adv.five_star.reasons))))
+        return Section("channel", self.t("memo_channel"), tuple(blocks))
+
+    def quality(self) -> Section:
+        qs = self.adv.quality
+        form = self.forms.quality
+        weak = {w.criterion: self.text(w.text) for w in qs.weaknesses}
+        rows = tuple(
+            (c.id, self.text(c.text),
+             self.num(qs.ratings[c.id]) if c.id in qs.ratings else self.t("memo_not_rated"),
+             weak.get(c.id, self.none))
+            for c in form.criteria)
+        blocks: list[Block] = []
+        if qs.mean is not None:
+            blocks.append(Fields(((self.t("memo_quality_mean"),
+                                   self.t("memo_quality_mean_value", mean=self.num(qs.mean),
+                                          max=form.scale.max)),)))
+        blocks.append(Table("quality", (self.t("memo_col_id"), self.t("memo_col_criterion"),
+                                        self.t("memo_col_rating"),
+                                        self.t("memo_col_weakness")),
+                            rows, (1.2, 3.6, 1.6, 5.0), numeric=(2,)))
+        blocks.append(Bullets(self.r(qs.reasons)))
+        return Section("quality", self.t("memo_quality"), tuple(blocks))
+
+    def licence_name(self, licence_id: str | None) -> str:
+        lic = self.forms.licence(licence_id)
+        if lic is None:
+            return licence_id or self.t("memo_licence_none")
+        return f"{lic.name} ({lic.id})"
+
+    def licence(self, attribution: str) -> Section:
+        adv = self.adv.licence
+        facts = (
+            (self.t("memo_licence_chosen"), self.licence_name(adv.chosen)),
+            (self.t("memo_licence_advised"), self.licence_name(adv.recommended)),
+            (self.t("memo_licence_metadata"), self.licence_name(adv.metadata_licence)),
+        )
+        blocks: list[Block] = [Fields(facts)]
+        if attribution:
+            blocks.append(Box("attribution", self.t("memo_attribution"), text=attribution))
+        blocks.append(Bullets(self.r(r for r in adv.reasons if r is not adv.attribution)))
+        return Section("licence", self.t("memo_licence"), tuple(blocks))
+
+    def residual(self) -> Section:
+        d = self.a.decision
+        scores = {r.id: r for r in self.s.risks.scores}
+        rows = []
+        for rid in d.residual_risks_accepted:
+            r = scores.get(rid)
+            value = (f"{r.residual_score} ({label(r.residual_level, self.lang, self.forms)})"
+                     if r else self.none)
+            rows.append((rid, self.q(rid), value))
+        blocks: list[Block] = []
+        if rows:
+            blocks.append(Table("residual", (self.t("memo_col_id"), self.t("memo_col_risk"),
+                                             self.t("memo_col_residual")),
+                                tuple(rows), (1.2, 6.8, 3.0)))
+        else:
+            blocks.append(Paragraph(self.t("memo_residual_none"), "note"))
+        if d.residual_risk_note.strip():
+            blocks.append(Fields(((self.t("memo_residual_note"), d.residual_risk_note.strip()),)))
+        return Section("residual", self.t("memo_residual"), tuple(blocks))
+
+    def participants(self) -> Section:
+        roles = self.forms.vocab.roles
+        rows = tuple((p.name, self.or_none(p.organisation),
+                      ", ".join(self.vocab(roles, r) for r in p.roles) or self.none)
+                     for p in self.a.participants)
+        block: Block = (Table("participants", (self.t("memo_col_name"),
+                                               self.t("memo_col_organisation"),
+                                               self.t("memo_col_roles")),
+                              rows, (3.0, 3.5, 4.5))
+                        if rows else Paragraph(self.t("memo_participants_none"), "note"))
+        return Section("participants", self.t("memo_participants"), (block,))
+
+    def history(self) -> Section:
+        rows = []
+        for entry in self.a.change_log:
+            paths = [c.path for c in entry.changes]
+            shown = ", ".join(paths[:HISTORY_PATHS])
+            if len(paths) > HISTORY_PATHS:
+                shown += " " + self.t("memo_more", count=len(paths) - HISTORY_PATHS)
+            rows.append((format_moment(entry.at, self.lang), entry.by,
+                         self.t("memo_changes_value", count=len(paths), paths=shown)
+                         if paths else self.none))
+        block: Block = (Table("history", (self.t("memo_col_saved"), self.t("memo_col_by"),
+                                          self.t("memo_col_changes")),
+                              tuple(rows), (2.4, 2.6, 6.0))
+                        if rows else Paragraph(self.t("memo_history_none"), "note"))
+        return Section("history", self.t("memo_history"), (block,))
+
+    def signoff(self) -> Section:
+        d = self.a.decision
+        row = (d.decided_by, format_day(d.date, self.lang) if d.date else "", "")
+        table = Table("signoff", (self.t("memo_col_name_title"), self.t("memo_date"),
+                                  self.t("memo_col_signature")), (row,), (4.0, 2.5, 4.5),
+                      min_row_height=40.0)
+        return Section("signoff", self.t("memo_signoff"),
+                       (Paragraph(self.t("memo_signoff_text")), table))
+
+
+def build_memo(assessment: Assessment, forms: Forms, lang: str,
+               summary: HrkSummary | None = None, advice: Advice | None = None) -> Memo:
+    """The memo for ``assessment`` in ``lang``: the one object every rendering lays out.
+
+    ``summary`` and ``advice`` may be passed by a caller that has them already (the GUI
+    recomputes them on every edit); otherwise they are computed here.
+    """
+    summary = summary if summary is not None else summarise(assessment, forms)
+    advice = advice if advice is not None else advise(assessment, forms)
+    return _Builder(assessment, forms, lang, summary, advice).memo()
