@@ -49,3 +49,20 @@ def make(
 
 
 ALL_NO = {"G1": "no", "G2": "no", "G3": "no", "G4": "no"}
+
+
+# sdcTable's worked example ``microdata1`` (github.com/sdcTools/sdcTable, data-raw/microdata1.R),
+# as its region x gender cell counts; the tests write their own microdata file from them.
+SDCTABLE_MICRODATA1_COUNTS = {
+    ("A", "female"): 2, ("A", "male"): 18, ("B", "female"): 19, ("B", "male"): 14,
+    ("C", "female"): 10, ("C", "male"): 12, ("D", "female"): 14, ("D", "male"): 11,
+}
+
+
+def write_microdata1(path: Path) -> Path:
+    """One row per unit (region, gender), in a fixed order, from the published counts."""
+    lines = ["region,gender"]
+    for (region, gender), n in sorted(SDCTABLE_MICRODATA1_COUNTS.items()):
+        lines += [f"{region},{gender}"] * n
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -7,8 +7,12 @@ every score computed from them.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import string
+import sys
+import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -18,6 +22,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from hrk_workbench.atomic import atomic_write_bytes
 from hrk_workbench.problems import InputError, Problem, json_path, problems_from_pydantic
 from hrk_workbench.rule_ids import READ_BY_RULES
 
@@ -342,7 +347,59 @@ def _collect_texts(forms: Forms) -> dict[str, Text]:
 
 
 @cache
-def _load(directory: str, _stamp: tuple[float, ...]) -> Forms:
+def _load(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> Forms:
+    cached = _from_disk_cache(directory, stamp)
+    if cached is not None:
+        return cached
+    forms = _read_all(directory)
+    _to_disk_cache(directory, stamp, forms)
+    return forms
+
+
+# A command starts in a fresh process, and reading and checking ~20 YAML files is most of its
+# start-up. The checked forms are kept in the user's cache folder, keyed on every form file's
+# name, size and modification time and on this code, so any edit is read and checked again.
+CACHE_ENV = "HRK_CACHE_DIR"
+
+
+def _cache_file(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> Path | None:
+    base = os.environ.get(CACHE_ENV) or os.environ.get("XDG_CACHE_HOME") or (
+        str(Path.home() / ".cache") if Path.home().name else "")
+    if not base:
+        return None
+    code = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(
+        Path(__file__).parent.glob("*.py")))
+    key = hashlib.sha256(repr((directory, stamp, code, sys.version)).encode()).hexdigest()
+    return Path(base) / "hrk-workbench" / f"forms-{key[:32]}.pickle"
+
+
+def _from_disk_cache(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> Forms | None:
+    try:
+        path = _cache_file(directory, stamp)
+        if path is None or not path.is_file():
+            return None
+        forms = pickle.loads(path.read_bytes())
+    except Exception:  # a damaged or foreign cache file is only a slower start
+        return None
+    return forms if isinstance(forms, Forms) else None
+
+
+def _to_disk_cache(directory: str, stamp: tuple[tuple[str, int, int], ...],
+                   forms: Forms) -> None:
+    try:
+        path = _cache_file(directory, stamp)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("forms-*.pickle"):  # one entry per forms folder is enough
+            if old != path and time.time() - old.stat().st_mtime > 7 * 86400:
+                old.unlink(missing_ok=True)
+        atomic_write_bytes(path, pickle.dumps(forms, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # a read-only home or a full disk must not stop the program
+        return
+
+
+def _read_all(directory: str) -> Forms:
     d = Path(directory)
     if not d.is_dir():
         raise FormError(directory, [Problem("$", "forms folder not found",
@@ -369,7 +426,8 @@ def load_forms(directory: str | os.PathLike[str] | None = None) -> Forms:
     d = Path(directory) if directory is not None else default_forms_dir()
     d = d.resolve()
     stamp = tuple(
-        p.stat().st_mtime_ns for p in sorted(d.rglob("*.yaml"))
+        (str(p.relative_to(d)), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(d.rglob("*.yaml"))
     ) if d.is_dir() else ()
     return _load(str(d), stamp)
 

@@ -29,6 +29,22 @@ def _load_portfolio(window: MainWindow, source: Path) -> None:
     loop.exec()
 
 
+def _settle(page: object) -> None:
+    """Wait (at most 10 s) for a page's background work, such as the outputs page's
+    metadata check, so the picture shows its result rather than "checking…"."""
+    busy = getattr(page, "busy", None)
+    if busy is None or not hasattr(page, "settled"):
+        return
+    QApplication.processEvents()
+    if not busy():
+        return
+    loop = QEventLoop()
+    page.settled.connect(loop.quit)  # type: ignore[attr-defined]
+    QTimer.singleShot(10_000, loop.quit)
+    loop.exec()
+    QApplication.processEvents()
+
+
 def render_all(window: MainWindow, folder: Path, portfolio: Path | None = None) -> list[Path]:
     """Render each step (named ``01-dataset.png`` …) and ``settings.png``; return the files.
 
@@ -44,6 +60,7 @@ def render_all(window: MainWindow, folder: Path, portfolio: Path | None = None) 
     for i, step in enumerate(STEPS, 1):
         window.go_to_step(step)
         QApplication.processEvents()
+        _settle(window.pages.get(step))
         path = folder / f"{i:02d}-{step}.png"
         window.grab().save(str(path))
         written.append(path)

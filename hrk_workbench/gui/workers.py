@@ -16,6 +16,7 @@ and stops early (returning whatever it has, or raising :class:`Cancelled`) when
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -46,7 +47,7 @@ class Progress:
 
     def report(self, done: int, total: int, text: str = "") -> None:
         """Queue a progress update to the GUI thread (signals cross threads safely)."""
-        self._task.progressed.emit(int(done), int(total), text)
+        _Runner._emit(self._task.progressed, int(done), int(total), text)
         if self.cancelled:
             raise Cancelled()
 
@@ -78,15 +79,21 @@ class _Runner(QRunnable):
         try:
             result = self._fn(self._task.progress, *self._args)
         except Cancelled:
-            self._task.cancelled.emit()
+            self._emit(self._task.cancelled)
             return
         except Exception as exc:  # reported to the user in one line, never a crash
-            self._task.failed.emit(f"{type(exc).__name__}: {exc}")
+            self._emit(self._task.failed, f"{type(exc).__name__}: {exc}")
             return
         if self._task.progress.cancelled:
-            self._task.cancelled.emit()
+            self._emit(self._task.cancelled)
         else:
-            self._task.finished.emit(result)
+            self._emit(self._task.finished, result)
+
+    @staticmethod
+    def _emit(signal: Any, *args: Any) -> None:
+        """Emit unless the task's owner (a page, a closed window) is gone: no one to tell."""
+        with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
+            signal.emit(*args)
 
 
 def run_task(parent: QWidget | None, title: str, fn: Callable[..., Any], *args: Any,

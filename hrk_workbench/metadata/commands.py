@@ -45,15 +45,64 @@ def output_format(output: str, given: str | None) -> str:
     return given or SUFFIXES.get(Path(output).suffix.lower(), "turtle")
 
 
+def ckan_refusal(record: Any, lang: str, forms: Forms) -> Any:
+    """The one-line reason avoindata.fi gets no package (the portal takes open data only),
+    or None when the record is open. Shared by the command and the app's export."""
+    from hrk_workbench.i18n import label
+    from hrk_workbench.problems import Problem
+
+    if record.is_open:
+        return None
+    if record.access_right is None:
+        return Problem("decision.outcome", "the assessment is incomplete",
+                       code="ckan_incomplete")
+    return Problem("decision.outcome", f"outcome {record.outcome} is not open",
+                   code="ckan_not_open", params={"outcome": label(record.outcome, lang, forms)})
+
+
+def profile_for(fmt: str, record: Any, forms: Forms) -> Any:
+    """CKAN for a package, HVD for a high-value dataset, else plain DCAT-AP 3."""
+    from .profiles import CkanProfile, DcatAp3Profile, HvdProfile
+
+    return CkanProfile(forms) if fmt == "ckan" else \
+        HvdProfile(forms) if record.hvd is not None else DcatAp3Profile(forms)
+
+
+def shape_sets_for(record: Any) -> list[str]:
+    """The SHACL shape sets the record must meet: DCAT-AP, plus HVD for a high-value one."""
+    from .shacl import DCAT_AP, HVD
+
+    return [DCAT_AP, *([HVD] if record.hvd is not None else [])]
+
+
+def missing_for(record: Any, graph: Any, nodes: Any, fmt: str, forms: Forms,
+                lang: str) -> list[Any]:
+    """What the record still needs, in the steward's words: the SHACL results mapped to
+    answers, and for a CKAN package also what avoindata.fi requires."""
+    from .readiness import advise_metadata
+    from .shacl import steward_problems, validate
+
+    missing = steward_problems(validate(graph, shape_sets_for(record)), nodes)
+    if fmt == "ckan":
+        missing += _ckan_missing(record, forms, lang, advise_metadata)
+    return missing
+
+
+def record_text(profile: Any, record: Any, graph: Any, fmt: str) -> tuple[str, int]:
+    """The file's text and its size in the profile's unit (resources for CKAN, statements
+    for RDF), for the "written" line."""
+    if fmt == "ckan":
+        package = profile.package(record)
+        return json.dumps(package, ensure_ascii=False, indent=2) + "\n", len(package["resources"])
+    return _serialise(graph, fmt), len(graph)
+
+
 def cmd_metadata(args: argparse.Namespace, forms: Forms) -> int:
     from hrk_workbench.i18n import label, render_problem
     from hrk_workbench.model import check_against_forms, load_assessment
-    from hrk_workbench.problems import InputError, Problem, has_errors
+    from hrk_workbench.problems import InputError, has_errors
 
-    from .profiles import CkanProfile, DcatAp3Profile, HvdProfile
-    from .readiness import advise_metadata
     from .record import build_record
-    from .shacl import DCAT_AP, HVD, steward_problems, validate
 
     lang: str = args.lang
     assessment = load_assessment(args.file)
@@ -62,26 +111,18 @@ def cmd_metadata(args: argparse.Namespace, forms: Forms) -> int:
         raise InputError(args.file, warnings)
     fmt = output_format(args.output, args.format)
     record = build_record(assessment, forms)
-    if fmt == "ckan" and not record.is_open:  # one line why, before any warning
-        if record.access_right is None:
-            problem = Problem("decision.outcome", "the assessment is incomplete",
-                              code="ckan_incomplete")
-        else:
-            problem = Problem("decision.outcome", f"outcome {record.outcome} is not open",
-                              code="ckan_not_open",
-                              params={"outcome": label(record.outcome, lang, forms)})
-        raise InputError(args.file, [problem])
+    if fmt == "ckan":  # one line why, before any warning
+        refusal = ckan_refusal(record, lang, forms)
+        if refusal is not None:
+            raise InputError(args.file, [refusal])
     for p in [*warnings, *record.warnings]:
         print(f"{args.file}: {render_problem(p, lang, forms)}", file=sys.stderr)
 
-    profile = CkanProfile(forms) if fmt == "ckan" else \
-        HvdProfile(forms) if record.hvd is not None else DcatAp3Profile(forms)
+    profile = profile_for(fmt, record, forms)
     graph, nodes = profile.graph(record)
-    shape_sets = [DCAT_AP, *([HVD] if record.hvd is not None else [])]
+    shape_sets = shape_sets_for(record)
     if args.validate:
-        missing = steward_problems(validate(graph, shape_sets), nodes)
-        if fmt == "ckan":
-            missing += _ckan_missing(record, forms, lang, advise_metadata)
+        missing = missing_for(record, graph, nodes, fmt, forms, lang)
         if missing:
             for p in missing:
                 print(f"{args.file}: {render_problem(p, lang, forms)}", file=sys.stderr)
@@ -90,16 +131,13 @@ def cmd_metadata(args: argparse.Namespace, forms: Forms) -> int:
                 file=sys.stderr)
             return EXIT_NOT_CONFORMING
 
+    text, size = record_text(profile, record, graph, fmt)
     if fmt == "ckan":
-        assert isinstance(profile, CkanProfile)
-        package = profile.package(record)
-        text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
         done = label("metadata_written_package", lang, forms).format(
-            file=args.output, profile=profile.name, resources=len(package["resources"]))
+            file=args.output, profile=profile.name, resources=size)
     else:
-        text = _serialise(graph, fmt)
         done = label("metadata_written", lang, forms).format(
-            file=args.output, profile=" + ".join(shape_sets), triples=len(graph))
+            file=args.output, profile=" + ".join(shape_sets), triples=size)
     _write(args.output, text)
     if args.output != "-":
         print(done)

@@ -1,0 +1,96 @@
+"""Time the table lab on generated tables and print figures.
+
+Why generated: the acceptance figures are about size, not content. A 2-D table of 100 x 50
+cells plus margins with about 5 % primary cells must be protected and audited in under 10 s;
+a 3-D table with three-level hierarchies of about 5,000 cells in under 60 s.
+
+Run: ``.venv/bin/python benchmarks/bench_tables.py``
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from hrk_workbench.disclosure.primary import Rules
+from hrk_workbench.disclosure.tables import (
+    Hierarchy,
+    protect_table,
+    table_from_aggregate,
+)
+
+
+def two_d(rows: int = 100, cols: int = 50, share: float = 0.05, seed: int = 1):
+    """Counts mostly 3..60, with ``share`` of the inner cells set to 1 or 2."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(3, 60, size=(rows, cols))
+    small = rng.random((rows, cols)) < share
+    counts[small] = rng.integers(1, 3, size=int(small.sum()))
+    frame = pd.DataFrame([{"r": f"r{i:03d}", "c": f"c{j:02d}", "n": int(counts[i, j])}
+                          for i in range(rows) for j in range(cols)])
+    return table_from_aggregate(frame, ["r", "c"], count="n")
+
+
+def tree(name: str, branching: tuple[int, ...]) -> Hierarchy:
+    """A hierarchy with ``len(branching)`` levels below Total."""
+    children: dict[str, list[str]] = {}
+    level = ["Total"]
+    for depth, b in enumerate(branching):
+        nxt = []
+        for parent in level:
+            kids = [f"{name}{'' if parent == 'Total' else parent[len(name):]}{k}"
+                    for k in range(1, b + 1)]
+            if depth == 0:
+                kids = [f"{name}{k}" for k in range(1, b + 1)]
+            children[parent] = kids
+            nxt += kids
+        level = nxt
+    return Hierarchy(name, children)
+
+
+def three_d(seed: int = 2, share: float = 0.05):
+    """Three dimensions with three-level hierarchies: 2x2x2 leaves each -> 15 codes each,
+    15 x 15 x ~22 = about 5,000 cells."""
+    import numpy as np
+    import pandas as pd
+
+    ha, hb = tree("a", (2, 2, 2)), tree("b", (2, 2, 2))
+    hc = tree("c", (3, 2, 2))
+    rng = np.random.default_rng(seed)
+    rows = []
+    for x in ha.leaves():
+        for y in hb.leaves():
+            for z in hc.leaves():
+                n = int(rng.integers(1, 3)) if rng.random() < share else int(rng.integers(3, 40))
+                rows.append({"a": x, "b": y, "c": z, "n": n})
+    frame = pd.DataFrame(rows)
+    return table_from_aggregate(frame, ["a", "b", "c"], count="n",
+                                hierarchies={"a": ha, "b": hb, "c": hc})
+
+
+def run(name: str, table, limit: float) -> bool:
+    start = time.perf_counter()
+    result = protect_table(table, Rules(min_frequency=3), cost="cells")
+    seconds = time.perf_counter() - start
+    s = result.to_dict()
+    ok = seconds < limit and s["audit_ok"]
+    print(f"{name}: {s['cells']} cells, {s['primary']} primary, {s['secondary']} secondary, "
+          f"method {s['method']}, audit_ok {s['audit_ok']} ({result.audit.lp_count} LPs), "
+          f"{seconds:.2f} s (limit {limit:.0f} s) {'OK' if ok else 'TOO SLOW/FAILED'}")
+    return ok
+
+
+def main() -> int:
+    ok = run("2-D 100x50 + margins", two_d(), 10.0)
+    ok &= run("3-D 3-level hierarchies", three_d(), 60.0)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,516 @@
+"""Protections for a public-use file, as an ordered recipe saved in JSON and replayed on next
+year's file.
+
+Why a recipe: the public-use file method (select variables, recode, exclude uniques, sample)
+is redone every year on fresh data. Writing the steps down once means next year's file gets
+the same protection, and the same input, recipe and seed always give the same bytes.
+
+The pseudonymisation key is the one thing a recipe never holds: it comes from a key file or is
+typed in, lives only in memory, and appears in no output, report or message. Keyed
+pseudonyms are still personal data (whoever holds the key can reverse the link), and the
+report says so.
+
+pandas is imported inside the functions (the CLI imports this module only for ``puf``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from hrk_workbench.problems import InputError, Problem, problems_from_pydantic
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+RECIPE_FORMAT = "hrk-puf-recipe"
+MIN_KEY_BYTES = 16
+
+
+class _Step(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Drop(_Step):
+    """Leave variables out of the file (free text, anything not needed)."""
+    op: Literal["drop"]
+    columns: list[str] = Field(min_length=1)
+
+
+class RemoveDirect(_Step):
+    """Remove direct identifiers (names, identity codes, addresses, e-mail, phone)."""
+    op: Literal["remove_direct_identifiers"]
+    columns: list[str] = Field(min_length=1)
+
+
+class Pseudonymise(_Step):
+    """Replace id values with HMAC-SHA-256 under a secret key, so joins still work."""
+    op: Literal["pseudonymise"]
+    columns: list[str] = Field(min_length=1)
+    length: int = Field(64, ge=16, le=64)  # hex characters kept
+
+
+class Band(_Step):
+    """Numeric bands: fixed ``width`` from ``start``, or explicit ascending ``breaks``."""
+    op: Literal["band"]
+    column: str
+    width: float | None = Field(None, gt=0)
+    start: float = 0
+    breaks: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Band:
+        if (self.width is None) == (self.breaks is None):
+            raise ValueError("give either width or breaks")
+        if self.breaks is not None and (len(self.breaks) < 1 or
+                                        self.breaks != sorted(set(self.breaks))):
+            raise ValueError("breaks must be ascending and distinct")
+        return self
+
+
+class TopCode(_Step):
+    """Values above ``at`` (or below, for bottom coding) become ``at``: extremes identify."""
+    op: Literal["top_code", "bottom_code"]
+    column: str
+    at: float
+
+
+class Merge(_Step):
+    """Merge categories by a mapping or a hierarchy file (two columns: value, group)."""
+    op: Literal["merge"]
+    column: str
+    mapping: dict[str, str] | None = None
+    hierarchy: str | None = None  # a CSV file, relative to the recipe
+    unmapped: Literal["keep", "missing"] = "keep"
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Merge:
+        if (self.mapping is None) == (self.hierarchy is None):
+            raise ValueError("give either mapping or hierarchy")
+        return self
+
+
+class Dates(_Step):
+    """Dates to year or year-month (birth and event dates identify to the day)."""
+    op: Literal["date"]
+    column: str
+    to: Literal["year", "month"]
+
+
+class Suppress(_Step):
+    """Blank key values in records of classes smaller than ``k``, as few as the greedy
+    search finds; records it cannot protect are removed (and counted)."""
+    op: Literal["suppress"]
+    k: int = Field(ge=2, le=100)
+    columns: list[str] | None = None  # default: the recipe's key variables
+
+
+class Exclude(_Step):
+    """Remove records in equivalence classes smaller than ``k``."""
+    op: Literal["exclude"]
+    k: int = Field(ge=2, le=100)
+    columns: list[str] | None = None
+
+
+class Sample(_Step):
+    """Keep a random share of records (with the recipe's or the step's seed)."""
+    op: Literal["sample"]
+    fraction: float = Field(gt=0, le=1)
+    seed: int | None = None
+
+
+Step = Annotated[Drop | RemoveDirect | Pseudonymise | Band | TopCode | Merge | Dates |
+                 Suppress | Exclude | Sample, Field(discriminator="op")]
+
+
+class Recipe(BaseModel):
+    """An ordered list of protections, the key variables they protect, and the seed."""
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["hrk-puf-recipe"] = RECIPE_FORMAT
+    version: Literal[1] = 1
+    key_variables: list[str] = Field(default_factory=list)
+    sensitive: list[str] = Field(default_factory=list)
+    seed: int = 0
+    steps: list[Step] = Field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json", exclude_none=True), ensure_ascii=False,
+                          indent=2) + "\n"
+
+
+def load_recipe(path: str | os.PathLike[str]) -> Recipe:
+    """A recipe file, every problem reported with its JSON path."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(str(p), [Problem("$", "file not found", code="recipe_not_found")]) \
+            from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(p), [Problem("$", f"cannot read: {exc}", code="cannot_read",
+                                          params={"detail": str(exc)})]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(str(p), [Problem(f"line {exc.lineno}", exc.msg, code="bad_json",
+                                          params={"detail": exc.msg})]) from None
+    try:
+        return Recipe.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(str(p), problems_from_pydantic(exc)) from None
+
+
+# --- applying -------------------------------------------------------------------------------
+
+@dataclass
+class StepResult:
+    """What one step did, for the report (never any value, never the key)."""
+
+    index: int
+    op: str
+    columns: list[str]
+    records_removed: int = 0
+    values_suppressed: int = 0
+    values_changed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"step": self.index, "op": self.op, "columns": self.columns,
+                "records_removed": self.records_removed,
+                "values_suppressed": self.values_suppressed,
+                "values_changed": self.values_changed}
+
+
+@dataclass
+class Applied:
+    """The protected data and what was done; ``still_personal`` when keyed pseudonyms are in
+    the file (pseudonymised data is personal data, not anonymous)."""
+
+    data: pd.DataFrame
+    steps: list[StepResult] = field(default_factory=list)
+    still_personal: bool = False
+
+
+def _step_problem(index: int, message: str, code: str, **params: Any) -> InputError:
+    return InputError("recipe", [Problem(f"steps[{index}]", message, code=code,
+                                         params=params)])
+
+
+def _need_columns(df: pd.DataFrame, index: int, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise _step_problem(index, f"no column {', '.join(missing)} in the data",
+                            "recipe_no_column", column=", ".join(missing))
+
+
+def pseudonym(value: str, key: bytes, length: int = 64) -> str:
+    """HMAC-SHA-256 of the value under the key, in hex: the same id always gives the same
+    pseudonym (joins work), and without the key it cannot be computed or reversed."""
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:length]
+
+
+def read_key(path: str | os.PathLike[str]) -> bytes:
+    """The key from a key file (its bytes, a final newline dropped); the file's content is
+    never repeated in a message."""
+    p = Path(path)
+    try:
+        key = p.read_bytes()
+    except OSError as exc:
+        raise InputError(str(p), [Problem("$", f"cannot read: {exc.strerror}",
+                                          code="cannot_read",
+                                          params={"detail": exc.strerror or ""})]) from None
+    return check_key(key.rstrip(b"\r\n"), str(p))
+
+
+def check_key(key: bytes, source: str = "key") -> bytes:
+    if len(key) < MIN_KEY_BYTES:
+        raise InputError(source, [Problem("$", "the key is too short", code="key_too_short",
+                                          params={"min": MIN_KEY_BYTES})])
+    return key
+
+
+def numbers(series: pd.Series) -> pd.Series:
+    """Text as numbers, decimal comma or point (Finnish and Swedish exports write 12,5)."""
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(series):
+        return series.astype("float64")
+    text = series.astype("string").str.strip().str.replace("\u00a0", "", regex=False) \
+        .str.replace(" ", "", regex=False)
+    text = text.where(~text.str.fullmatch(r"[+-]?\d+,\d+").fillna(False),
+                      text.str.replace(",", ".", regex=False))
+    # Only plain numbers are converted: pandas' to_numeric can crash the interpreter on some
+    # hex strings (a pseudonym such as "3e99…"), and an id is not a number anyway.
+    plain = text.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?").fillna(False) \
+        .astype(bool)
+    out = pd.Series(float("nan"), index=series.index, dtype="float64")
+    if plain.any():
+        out[plain] = text[plain].astype(str).astype("float64")
+    return out
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _band_labels(values: pd.Series, step: Band) -> pd.Series:
+    import numpy as np
+
+    out = values.astype("object").copy()
+    present = values.notna()
+    v = values[present].to_numpy()
+    if step.width is not None:
+        lo = step.start + np.floor((v - step.start) / step.width) * step.width
+        hi = lo + step.width
+        integral = float(step.width).is_integer() and float(step.start).is_integer()
+        labels = [f"{_number_text(a)}-{_number_text(b - 1 if integral else b)}"
+                  for a, b in zip(lo, hi, strict=True)]
+    else:
+        breaks = np.asarray(step.breaks, dtype="float64")
+        pos = np.searchsorted(breaks, v, side="right")
+        names = [f"<{_number_text(breaks[0])}"]
+        for a, b in itertools.pairwise(breaks):
+            whole = float(a).is_integer() and float(b).is_integer()
+            names.append(f"{_number_text(a)}-{_number_text(b - 1 if whole else b)}")
+        names.append(f"{_number_text(breaks[-1])}+")
+        labels = [names[i] for i in pos]
+    out[present] = labels
+    return out
+
+
+def _hierarchy(path: Path, index: int) -> dict[str, str]:
+    from .loading import read_csv
+
+    frame = read_csv(path)
+    if frame.shape[1] < 2:
+        raise _step_problem(index, "the hierarchy file needs two columns (value, group)",
+                            "recipe_bad_hierarchy", file=str(path))
+    pairs = frame.iloc[:, :2].dropna()
+    return dict(zip(pairs.iloc[:, 0].astype(str), pairs.iloc[:, 1].astype(str), strict=True))
+
+
+def _dates(series: pd.Series, to: str) -> pd.Series:
+    import pandas as pd
+
+    text = series.astype("string").str.strip()
+    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    for fmt in ("%d.%m.%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m"):
+        parsed = parsed.fillna(pd.to_datetime(text, format=fmt, errors="coerce"))
+    out = series.astype("object").copy()
+    ok = parsed.notna()
+    out[ok] = parsed[ok].dt.strftime("%Y" if to == "year" else "%Y-%m")
+    return out
+
+
+def key_codes(df: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+    """The key values as integer codes per column (-1 = missing), for fast class counts."""
+    import numpy as np
+    import pandas as pd
+
+    return np.column_stack([pd.factorize(df[k], use_na_sentinel=True)[0] for k in keys]) \
+        .astype("int64")
+
+
+def _sizes(codes: np.ndarray) -> np.ndarray:
+    """Equivalence-class size per row of a code matrix (missing is a value of its own)."""
+    import numpy as np
+
+    _, inverse, counts = np.unique(codes, axis=0, return_inverse=True, return_counts=True)
+    return counts[inverse.reshape(-1)]
+
+
+def local_suppression(df: pd.DataFrame, keys: Sequence[str], k: int) -> tuple[pd.DataFrame,
+                                                                            int, int]:
+    """Blank key values until every class has at least ``k`` records.
+
+    Greedy, in rounds: each record still in a too-small class blanks the one key value that
+    puts it in the biggest class (counting where the other risky records would go too); ties
+    go to the variable with more distinct values, which carries the most identifying detail.
+    A blank is a value of its own, so the result is k-anonymous under a plain group-by. The
+    few records that stay in a too-small class even with every key blank are removed.
+    Returns the data, the number of values blanked and of records removed.
+    """
+    import numpy as np
+
+    keys = list(keys)
+    codes = key_codes(df, keys)
+    order = np.argsort([-df[c].nunique(dropna=True) for c in keys], kind="stable")
+    original_missing = codes == -1
+    while True:
+        sizes = _sizes(codes)
+        risky = sizes < k
+        if not risky.any():
+            break
+        best_size = np.full(len(codes), -1, dtype="int64")
+        best_var = np.full(len(codes), -1, dtype="int64")
+        for j in order:
+            can = risky & (codes[:, j] != -1)
+            if not can.any():
+                continue
+            trial = codes.copy()
+            trial[can, j] = -1
+            after = _sizes(trial)
+            better = can & (after > best_size)
+            best_size[better] = after[better]
+            best_var[better] = j
+        change = best_var >= 0
+        if not change.any():
+            break
+        rows = np.nonzero(change)[0]
+        codes[rows, best_var[rows]] = -1
+    suppressed_cells = (codes == -1) & ~original_missing
+    out = df.copy()
+    for j, col in enumerate(keys):
+        mask = suppressed_cells[:, j]
+        if mask.any():
+            values = out[col].astype("object").to_numpy(copy=True)
+            values[mask] = None
+            out[col] = values
+    keep = _sizes(codes) >= k
+    removed = int((~keep).sum())
+    blanked = int(suppressed_cells[keep].sum())
+    return out[keep], blanked, removed
+
+
+def exclude_small_classes(df: pd.DataFrame, keys: Sequence[str], k: int) -> pd.DataFrame:
+    """The records whose class has at least ``k`` records (the others are removed)."""
+    if len(df) == 0:
+        return df
+    return df[_sizes(key_codes(df, keys)) >= k]
+
+
+def apply_recipe(df: pd.DataFrame, recipe: Recipe, key: bytes | None = None,
+                 base_dir: str | os.PathLike[str] = ".") -> Applied:
+    """Apply every step in order; the input is not changed and the row labels are kept, so
+    the loss report can compare each surviving record with its original."""
+    result = Applied(df.copy())
+    for index, step in enumerate(recipe.steps):
+        before = result.data
+        rows_before = len(before)
+        data, info = _apply_step(before, step, index, recipe, key, Path(base_dir))
+        info.records_removed = rows_before - len(data)
+        result.data = data
+        result.steps.append(info)
+        if isinstance(step, Pseudonymise):
+            result.still_personal = True
+    return result
+
+
+def _apply_step(df: pd.DataFrame, step: Any, index: int, recipe: Recipe, key: bytes | None,
+                base_dir: Path) -> tuple[pd.DataFrame, StepResult]:
+    if isinstance(step, (Drop, RemoveDirect)):
+        _need_columns(df, index, step.columns)
+        return df.drop(columns=step.columns), StepResult(index, step.op, list(step.columns))
+    if isinstance(step, Pseudonymise):
+        if key is None:
+            raise _step_problem(index, "pseudonymisation needs a key (a key file or typed in)",
+                                "recipe_no_key")
+        _need_columns(df, index, step.columns)
+        out = df.copy()
+        changed = 0
+        for col in step.columns:
+            present = out[col].notna()
+            out[col] = out[col].astype("object")
+            out.loc[present, col] = [pseudonym(str(v), key, step.length)
+                                     for v in out.loc[present, col]]
+            changed += int(present.sum())
+        return out, StepResult(index, step.op, list(step.columns), values_changed=changed)
+    if isinstance(step, (Band, TopCode, Dates, Merge)):
+        _need_columns(df, index, [step.column])
+        out = df.copy()
+        col = out[step.column]
+        if isinstance(step, Band):
+            values = numbers(col)
+            bad = col.notna() & values.isna()
+            if bad.any():
+                raise _step_problem(index, f"{int(bad.sum())} values of {step.column} are not "
+                                    "numbers", "recipe_not_numbers", column=step.column,
+                                    count=int(bad.sum()))
+            new = _band_labels(values, step)
+        elif isinstance(step, TopCode):
+            values = numbers(col)
+            hit = values > step.at if step.op == "top_code" else values < step.at
+            new = col.astype("object").copy()
+            new[hit] = _number_text(step.at)
+        elif isinstance(step, Dates):
+            new = _dates(col, step.to)
+        else:
+            mapping = step.mapping if step.mapping is not None else \
+                _hierarchy(base_dir / str(step.hierarchy), index)
+            text = col.astype("object")
+            mapped = text.map(lambda v: mapping.get(str(v)) if v is not None and v == v
+                              else None)
+            fallback = text if step.unmapped == "keep" else None
+            new = mapped.where(mapped.notna(), fallback)
+        changed = int((new.astype("object").fillna("\0") !=
+                       col.astype("object").fillna("\0")).sum())
+        out[step.column] = new
+        return out, StepResult(index, step.op, [step.column], values_changed=changed)
+    if isinstance(step, (Suppress, Exclude)):
+        keys = step.columns or recipe.key_variables
+        if not keys:
+            raise _step_problem(index, "no key variables: give columns or the recipe's "
+                                "key_variables", "recipe_no_key_variables")
+        _need_columns(df, index, keys)
+        if isinstance(step, Suppress):
+            out, blanked, _removed = local_suppression(df, keys, step.k)
+            return out, StepResult(index, step.op, list(keys), values_suppressed=blanked)
+        return exclude_small_classes(df, keys, step.k), StepResult(index, step.op, list(keys))
+    if isinstance(step, Sample):
+        seed = recipe.seed if step.seed is None else step.seed
+        kept = df.sample(frac=step.fraction, random_state=seed).sort_index(kind="stable") \
+            if len(df) else df
+        return kept, StepResult(index, step.op, [])
+    raise AssertionError(f"unknown step {step!r}")  # the discriminated union prevents this
+
+
+# --- writing --------------------------------------------------------------------------------
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A cell that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Cells starting with = + - @ (or tab, carriage return) are formulas to Excel and
+    LibreOffice; a plain number such as -5 or +3,5 is left as it is, since it is data.
+    """
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """The protected file as UTF-8 CSV, formula cells neutralised, the same bytes every time."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([neutralise(str(c)) for c in df.columns])
+    columns = []
+    for c in df.columns:
+        missing = df[c].isna().to_numpy()
+        values = df[c].astype("object").to_numpy()
+        columns.append(["" if m else neutralise(_cell(v))
+                        for v, m in zip(values, missing, strict=True)])
+    writer.writerows(zip(*columns, strict=True))
+    return buffer.getvalue().encode("utf-8")
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

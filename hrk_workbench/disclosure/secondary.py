@@ -1,0 +1,371 @@
+"""Secondary (complementary) suppression: hide enough other cells that no primary cell can be
+bounded too tightly from what is still published.
+
+The model (Fischetti and Salazar 2000, the one behind tau-Argus's "optimal" and sdcTable's
+"OPT"): an attacker knows every published cell, that each parent cell is the sum of its
+children in every dimension and that no value is negative. For a primary cell with value X
+and protection (lower L, upper U) the attacker's largest feasible value must reach X + U and
+the smallest X - L. Among all suppression patterns that achieve this for every primary cell,
+find the one that loses least: fewest cells (``cells``) or least total value (``value``).
+
+Two methods:
+
+``exact`` (small tables): a 0/1 programme over "suppress cell j" solved by HiGHS
+(``scipy.optimize.milp``) with Benders cuts. Start with the obvious cuts (a primary cell
+needs a second suppression in every equation it is in), solve, then solve the attacker's LP
+for every primary cell against the proposed pattern; an attacker who gets too close gives,
+through the LP's dual, a linear cut that every safe pattern satisfies and this one does not.
+Repeat until no attacker succeeds: the pattern is then optimal.
+
+``heuristic`` (large tables): for each primary cell that is not yet protected, solve one LP
+that finds the cheapest *witness*: a change to the table that keeps every equation, keeps
+values non-negative, moves the primary cell by its full protection and touches only cells
+that are suppressed or that we then suppress. Such a change is itself a solution of the
+attacker's LP, so it proves the protection; already suppressed cells cost (almost) nothing,
+so later cells reuse earlier suppressions. The audit loop recomputes every primary cell's
+interval afterwards and repeats for any cell that numerical round-off left short, and a last
+pass drops secondary cells the protection does not need. Not optimal, but never unsafe.
+
+Cells with value 0 are costly to use (an empty cell is often known to be empty).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .primary import Protection
+    from .tables import Table
+
+COSTS = ("cells", "value")
+METHODS = ("auto", "exact", "heuristic")
+EXACT_MAX_CELLS = 400
+ZERO_PENALTY = 10.0
+TOL = 1e-7
+
+
+@dataclass
+class SuppressionResult:
+    """The secondary cells and how they were found (``optimal`` only for a finished exact
+    run)."""
+
+    secondary: set[int]
+    method: str
+    optimal: bool = False
+    iterations: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"secondary": len(self.secondary), "method": self.method,
+                "optimal": self.optimal, "iterations": self.iterations,
+                "seconds": round(self.seconds, 3)}
+
+
+class _Problem:
+    """The table as an LP: values ``a``, equations ``A a = 0``, costs and protections."""
+
+    def __init__(self, table: Table, primary: Mapping[int, Protection], cost: str) -> None:
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        self.n = len(table)
+        self.a = np.asarray(table.values, dtype=float)
+        rows, cols, data = [], [], []
+        for r, (parent, kids) in enumerate(table.equations()):
+            rows.append(r)
+            cols.append(parent)
+            data.append(1.0)
+            for k in kids:
+                rows.append(r)
+                cols.append(k)
+                data.append(-1.0)
+        self.m = (max(rows) + 1) if rows else 0
+        self.A = csr_matrix((data, (rows, cols)), shape=(self.m, self.n))
+        self.AT = self.A.T.tocsr()
+        top = float(self.a.max()) if self.n else 1.0
+        self.big = max(top, 1.0)  # no cell exceeds the grand total: the attacker's upper bound
+        if cost == "value":
+            c = self.a / self.big + 1e-4
+        else:  # a tiny share of the value breaks ties towards small cells, never adds a cell
+            c = 1.0 + (self.a / self.big) / (self.n + 1)
+        self.cost = np.where(self.a == 0, c * ZERO_PENALTY, c)
+        self.split: Any = None  # [A, -A] for the witness LPs, built on first use
+        self.primary = dict(primary)
+        self.need: dict[int, tuple[float, float]] = {
+            i: p.sufficient() for i, p in primary.items()}
+
+    # the attacker's LP on the whole table, with duals for Benders cuts
+    def attack(self, i: int, up: bool, y: np.ndarray) -> tuple[float, np.ndarray | None]:
+        import numpy as np
+        from scipy.optimize import linprog
+
+        lo = np.where(y > 0.5, 0.0, self.a)
+        hi = np.where(y > 0.5, self.a + self.big, self.a)
+        c = np.zeros(self.n)
+        c[i] = -1.0 if up else 1.0
+        if self.m == 0:
+            return (hi[i] if up else lo[i]), None
+        res = linprog(c, A_eq=self.A, b_eq=np.zeros(self.m), bounds=np.column_stack([lo, hi]),
+                      method="highs")
+        if res.status != 0:
+            return (math.inf if up else -math.inf), None
+        value = -res.fun if up else res.fun
+        return float(value), np.asarray(res.eqlin.marginals, dtype=float)
+
+    def cut(self, i: int, up: bool, lam: np.ndarray, fixed: np.ndarray,
+            y: np.ndarray) -> tuple[np.ndarray, float] | None:
+        """A Benders cut coef . y >= rhs from the attacker's dual, or None if it would not
+        cut off ``y``. Any dual gives a valid cut (weak duality); the optimal one cuts."""
+        import numpy as np
+
+        need = self.need[i][1] if up else self.need[i][0]
+        for sign in (1.0, -1.0):
+            e = np.zeros(self.n)
+            e[i] = -1.0 if up else 1.0
+            r = e - self.AT @ (sign * lam)
+            coef = np.maximum(r, 0) * self.a + np.maximum(-r, 0) * self.big
+            rhs = need - float(coef[fixed].sum())  # the primary cells are suppressed anyway
+            if rhs <= TOL * max(1.0, need):
+                continue
+            coef = np.minimum(coef, rhs)
+            coef[fixed] = 0.0
+            if float(coef @ y) < rhs - TOL * max(1.0, rhs):
+                return coef, rhs
+        return None
+
+
+def suppress(table: Table, primary: Mapping[int, Protection], cost: str = "cells",
+             method: str = "auto", time_limit: float = 20.0,
+             exact_max_cells: int = EXACT_MAX_CELLS) -> SuppressionResult:
+    """Choose the secondary cells; ``auto`` is exact up to ``exact_max_cells`` cells and
+    falls back to the heuristic if the exact search runs out of ``time_limit`` seconds."""
+    if cost not in COSTS:
+        raise ValueError(f"cost must be one of {COSTS}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    start = time.perf_counter()
+    needy = {i: p for i, p in primary.items() if max(p.sufficient()) > 0}
+    if not needy:
+        return SuppressionResult(set(), "none", True, 0, time.perf_counter() - start)
+    prob = _Problem(table, primary, cost)
+    if method == "exact" or (method == "auto" and prob.n <= exact_max_cells):
+        found = _exact(prob, time_limit)
+        if found is not None:
+            secondary, iterations = found
+            return SuppressionResult(secondary, "exact", True, iterations,
+                                     time.perf_counter() - start)
+        if method == "exact":
+            raise TimeoutError("the exact suppression did not finish in time")
+    secondary, rounds = _heuristic(prob)
+    timed_out = method == "auto" and prob.n <= exact_max_cells
+    label = "heuristic_after_timeout" if timed_out else "heuristic"
+    return SuppressionResult(secondary, label, False, rounds, time.perf_counter() - start)
+
+
+# --- exact: MILP with Benders cuts ------------------------------------------------------------
+
+def _exact(prob: _Problem, time_limit: float) -> tuple[set[int], int] | None:
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_matrix, vstack
+
+    start = time.perf_counter()
+    fixed = np.zeros(prob.n, dtype=bool)
+    fixed[list(prob.primary)] = True
+    cuts: list[Any] = []
+    rhs: list[float] = []
+    # a primary cell in an equation needs another unknown there (if it needs protection)
+    for r in range(prob.m):
+        cells = prob.A.indices[prob.A.indptr[r]:prob.A.indptr[r + 1]]
+        for i in cells:
+            if i in prob.need and max(prob.need[i]) > 0:
+                others = [j for j in cells if j != i]
+                if any(fixed[j] for j in others):
+                    continue
+                row = np.zeros(prob.n)
+                row[others] = 1.0
+                cuts.append(csr_matrix(row))
+                rhs.append(1.0)
+    lb = fixed.astype(float)
+    iterations = 0
+    while True:
+        iterations += 1
+        left = time_limit - (time.perf_counter() - start)
+        if left <= 0:
+            return None
+        constraints = [LinearConstraint(vstack(cuts), np.array(rhs), np.inf)] if cuts else []
+        res = milp(prob.cost, integrality=np.ones(prob.n), bounds=Bounds(lb, np.ones(prob.n)),
+                   constraints=constraints, options={"time_limit": max(left, 0.1),
+                                                     "mip_rel_gap": 1e-6})
+        if res.x is None or res.status not in (0,):
+            return None
+        y = (res.x > 0.5).astype(float)
+        added = 0
+        for i, (low, high) in prob.need.items():
+            for up, need in ((True, high), (False, low)):
+                if need <= 0:
+                    continue
+                got, lam = prob.attack(i, up, y)
+                short = (got < prob.a[i] + need - TOL * max(1.0, need)) if up else \
+                        (got > prob.a[i] - need + TOL * max(1.0, need))
+                if not short:
+                    continue
+                made = prob.cut(i, up, lam, fixed, y) if lam is not None else None
+                if made is None:
+                    return None  # should not happen; let the heuristic take over
+                cuts.append(csr_matrix(made[0]))
+                rhs.append(made[1])
+                added += 1
+        if not added:
+            return {int(j) for j in np.flatnonzero(y) if not fixed[j]}, iterations
+
+
+# --- heuristic: cheapest witness per primary cell, with the audit loop -------------------------
+
+def _witness(prob: _Problem, i: int, up: bool, amount: float, suppressed: np.ndarray,
+             only_suppressed: bool = False) -> np.ndarray | None:
+    """The cheapest table change that moves cell i by ``amount`` (up or down), keeps every
+    equation and every value >= 0; None if there is none. ``only_suppressed``: the change may
+    touch only cells that are already suppressed (to test whether one can be published)."""
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import hstack
+
+    w = np.where(suppressed, 1e-6, prob.cost)
+    c = np.concatenate([w, w])
+    upper_plus = np.full(prob.n, np.inf)
+    upper_minus = prob.a.copy()
+    if only_suppressed:
+        upper_plus[~suppressed] = 0.0
+        upper_minus[~suppressed] = 0.0
+    lower_plus = np.zeros(prob.n)
+    lower_minus = np.zeros(prob.n)
+    if up:
+        lower_plus[i] = upper_plus[i] = amount
+        upper_minus[i] = 0.0
+    else:
+        lower_minus[i] = upper_minus[i] = amount
+        upper_plus[i] = 0.0
+    bounds = np.column_stack([np.concatenate([lower_plus, lower_minus]),
+                              np.concatenate([upper_plus, upper_minus])])
+    if prob.split is None:
+        prob.split = hstack([prob.A, -prob.A]).tocsr()
+    res = linprog(c, A_eq=prob.split, b_eq=np.zeros(prob.m), bounds=bounds, method="highs")
+    if res.status != 0:
+        return None
+    return res.x[:prob.n] - res.x[prob.n:]
+
+
+def _support(d: np.ndarray) -> frozenset[int]:
+    """The cells a witness changes (round-off below a relative tolerance ignored)."""
+    import numpy as np
+
+    scale = TOL * max(1.0, float(np.abs(d).max()))
+    return frozenset(int(j) for j in np.flatnonzero(np.abs(d) > scale))
+
+
+def _short(prob: _Problem, suppressed: np.ndarray) -> list[tuple[int, bool]]:
+    """(cell, up?) for every primary direction not yet reached, by the audit's LPs."""
+    from .audit import intervals
+
+    known = {j: float(prob.a[j]) for j in range(prob.n) if not suppressed[j]}
+    eqs = []
+    for r in range(prob.m):
+        lo, hi = prob.A.indptr[r], prob.A.indptr[r + 1]
+        eqs.append(list(zip(prob.A.indices[lo:hi].tolist(), prob.A.data[lo:hi].tolist(),
+                            strict=True)))
+    targets = {i: (prob.a[i] - low, prob.a[i] + high) for i, (low, high) in prob.need.items()}
+    found, _ = intervals(prob.n, eqs, known, nonnegative=True, cells=list(prob.need),
+                         enough=targets)
+    out = []
+    for i, (low, high) in prob.need.items():
+        lo, hi = found[i]
+        tol = TOL * max(1.0, abs(prob.a[i]))
+        if high > 0 and hi < prob.a[i] + high - tol:
+            out.append((i, True))
+        if low > 0 and lo > prob.a[i] - low + tol:
+            out.append((i, False))
+    return out
+
+
+def _heuristic(prob: _Problem, max_rounds: int = 6,
+               drop_seconds: float = 3.0) -> tuple[set[int], int]:
+    import numpy as np
+
+    suppressed = np.zeros(prob.n, dtype=bool)
+    suppressed[list(prob.primary)] = True
+    witnesses: dict[tuple[int, bool], frozenset[int]] = {}
+    rounds = 0
+    todo = _short(prob, suppressed)
+    while todo and rounds < max_rounds:
+        rounds += 1
+        order = sorted({i for i, _ in todo}, key=lambda i: -prob.a[i])
+        dirs = set(todo)
+        for i in order:
+            low, high = prob.need[i]
+            for up in (True, False):
+                if (i, up) not in dirs:
+                    continue
+                amount = high if up else low
+                if rounds > 1:  # round-off left it short: ask for a little more
+                    amount *= 1.0 + 1e-5 * rounds
+                    if not up:
+                        amount = min(amount, prob.a[i])
+                d = _witness(prob, i, up, amount, suppressed)
+                if d is None:
+                    continue
+                support = _support(d)
+                suppressed[list(support)] = True
+                witnesses[(i, up)] = support
+                if up and (i, False) in dirs and low > 0:
+                    # the same change reversed and scaled often protects the other side
+                    back = -d * (low / amount)
+                    if np.all(prob.a + back >= -TOL * max(1.0, float(np.abs(d).max()))):
+                        dirs.discard((i, False))
+                        witnesses[(i, False)] = support
+        _drop_unneeded(prob, suppressed, witnesses, drop_seconds)
+        todo = _short(prob, suppressed)
+    secondary = {int(j) for j in np.flatnonzero(suppressed) if j not in prob.primary}
+    return secondary, rounds
+
+
+def _drop_unneeded(prob: _Problem, suppressed: np.ndarray,
+                   witnesses: dict[tuple[int, bool], frozenset[int]], seconds: float) -> None:
+    """Publish again secondary cells that no primary cell needs, dearest first.
+
+    Sound without a full audit per try: every primary direction is protected either by the
+    primary cells alone (found before any secondary was added, and primary cells stay
+    suppressed) or by a stored witness. Publishing cell j only breaks the witnesses that use
+    j; each of those is searched again among the remaining suppressed cells, and j stays
+    suppressed if one cannot be found. Tries stop after ``seconds``.
+    """
+    import numpy as np
+
+    start = time.perf_counter()
+    candidates = [int(j) for j in np.flatnonzero(suppressed) if j not in prob.primary]
+    candidates.sort(key=lambda j: (-prob.cost[j], j))
+    for j in candidates:
+        if time.perf_counter() - start > seconds:
+            break
+        affected = [k for k, sup in witnesses.items() if j in sup]
+        suppressed[j] = False
+        replaced: dict[tuple[int, bool], frozenset[int]] = {}
+        for i, up in affected:
+            low, high = prob.need[i]
+            d = _witness(prob, i, up, high if up else low, suppressed, only_suppressed=True)
+            if d is None:
+                break
+            support = _support(d)
+            if j in support:
+                break
+            replaced[(i, up)] = support
+        else:
+            witnesses.update(replaced)
+            continue
+        suppressed[j] = True

@@ -1,0 +1,269 @@
+"""CLI of the table lab: ``tables`` builds and protects a table, ``audit`` checks one.
+
+``hrk-workbench tables DATA --rows industry --cols region -o protected.csv`` writes one row
+per cell (margins labelled ``Total``) with ``value`` left empty where suppressed and
+``status`` published / primary / secondary, and exits 1 without writing anything if the
+independent audit finds a primary cell that can be recomputed (it should never happen; an
+unsafe table must not leave the tool).
+
+``hrk-workbench audit TABLE.csv`` reads a published table (ours or anybody's), finds the
+interval a reader can derive for every suppressed cell and reports the ones too narrow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hrk_workbench.i18n import render_problem
+from hrk_workbench.problems import InputError, Problem
+
+if TYPE_CHECKING:
+    from hrk_workbench.forms import Forms
+
+    from .tables import Hierarchy
+
+META_COLUMNS = ("value", "status", "rule")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``tables`` and ``audit`` to the CLI (called by ``hrk_workbench.cli``)."""
+    p = sub.add_parser("tables", parents=[common],
+                       help="build a table from data and protect it by cell suppression")
+    p.add_argument("data", metavar="DATA", help="CSV, XLSX or Parquet file")
+    p.add_argument("--rows", required=True, help="column for the table's rows")
+    p.add_argument("--cols", help="column for the table's columns")
+    p.add_argument("--layer", help="column for a third dimension")
+    p.add_argument("--value", help="sum this column (default: count units)")
+    p.add_argument("--aggregated", action="store_true",
+                   help="DATA is already a table: one row per cell")
+    p.add_argument("--count", help="with --aggregated: the column of unit counts")
+    p.add_argument("--top", help="with --aggregated: columns of the largest contributions, "
+                                 "comma-separated (largest first)")
+    p.add_argument("--hierarchy", action="append", default=[], metavar="DIM=FILE",
+                   help="a hierarchy for a dimension (CSV code,parent or tau-Argus .hrc)")
+    p.add_argument("--min-frequency", type=int, help="minimum units per cell (forms default 3)")
+    p.add_argument("--dominance", action="append", metavar="N,K",
+                   help="(n,k)-dominance, e.g. 1,80; 'alt' for the second rule in forms "
+                        "(2,90); 'off' for none; may be repeated")
+    p.add_argument("--p-percent", type=float, help="p%% rule (forms default 10; 0 = off)")
+    p.add_argument("--protect-zeros", action="store_true", help="treat empty cells as "
+                                                                "sensitive")
+    p.add_argument("--cost", choices=("cells", "value"), default="cells",
+                   help="minimise the number of suppressed cells or their total value")
+    p.add_argument("--method", choices=("auto", "exact", "heuristic"), default="auto")
+    p.add_argument("--symbol", default="", help="text for a suppressed value (CSV default "
+                                                "empty; XLSX default ..)")
+    p.add_argument("-o", "--output", required=True, help="protected table (.csv or .xlsx)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_tables)
+
+    p = sub.add_parser("audit", parents=[common],
+                       help="intervals a reader can derive for the suppressed cells of a table")
+    p.add_argument("table", metavar="TABLE.csv")
+    p.add_argument("--dimensions", help="dimension columns, comma-separated (default: every "
+                                        "column but value, status and rule)")
+    p.add_argument("--hierarchy", action="append", default=[], metavar="DIM=FILE")
+    p.add_argument("--rules", default="", help="what each protected cell needs, e.g. "
+                                               "'width=3,relative=10' (interval at least 3 "
+                                               "wide and 10%% of its upper end)")
+    p.add_argument("--min-frequency", type=int, help="shorthand for --rules width=N")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_audit)
+
+
+def _bad(option: str, message: str, **params: Any) -> InputError:
+    return InputError(option, [Problem("$", message, code="table_bad_option",
+                                       params={"option": option, **params})])
+
+
+def _hierarchies(items: list[str], dimensions: list[str]) -> dict[str, Hierarchy]:
+    from .tables import read_hierarchy
+
+    out = {}
+    for item in items:
+        dim, sep, path = item.partition("=")
+        if not sep or dim not in dimensions:
+            raise _bad("--hierarchy", f"{item!r} is not DIM=FILE for a table dimension",
+                       value=item, allowed=", ".join(dimensions))
+        out[dim] = read_hierarchy(path, dim)
+    return out
+
+
+def _dominance(items: list[str] | None, forms: Forms) -> tuple[tuple[int, float], ...] | None:
+    if not items:
+        return None
+    form = forms.anonymisation
+    out: list[tuple[int, float]] = []
+    for item in items:
+        text = item.strip().lower()
+        if text == "off":
+            continue
+        if text == "alt":
+            out.append((int(form.number("dominance_n2", 2)), float(form.number("dominance_k2",
+                                                                               90))))
+            continue
+        n, _, k = text.partition(",")
+        try:
+            pair = (int(n), float(k))
+        except ValueError:
+            raise _bad("--dominance", f"{item!r} is not N,K", value=item,
+                       allowed="N,K / alt / off") from None
+        if pair[0] < 1 or not 0 < pair[1] <= 100:
+            raise _bad("--dominance", f"{item!r} is out of range", value=item,
+                       allowed="N >= 1, 0 < K <= 100")
+        out.append(pair)
+    return tuple(out)
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or "en"
+
+
+def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
+    from .loading import read_table
+    from .primary import Rules
+    from .tables import protect_table, table_from_aggregate, table_from_microdata
+
+    dims = [d for d in (args.rows, args.cols, args.layer) if d]
+    top = [c.strip() for c in (args.top or "").split(",") if c.strip()]
+    if (args.count or top) and not args.aggregated:
+        raise _bad("--count", "--count and --top need --aggregated", value="",
+                   allowed="--aggregated")
+    hier = _hierarchies(args.hierarchy, dims)
+    columns = [*dims, *[c for c in (args.value, args.count) if c], *top]
+    frame = read_table(args.data, columns=list(dict.fromkeys(columns)))
+    if args.aggregated:
+        table = table_from_aggregate(frame, dims, value=args.value, count=args.count, top=top,
+                                     hierarchies=hier)
+    else:
+        table = table_from_microdata(frame, dims, value=args.value, hierarchies=hier)
+    if args.min_frequency is not None and args.min_frequency < 0:
+        raise _bad("--min-frequency", "the minimum frequency cannot be negative",
+                   value=args.min_frequency, allowed=">= 0")
+    rules = Rules.from_forms(forms, min_frequency=args.min_frequency,
+                             dominance=_dominance(args.dominance, forms),
+                             p_percent=args.p_percent,
+                             protect_zeros=True if args.protect_zeros else None)
+    lang = _lang(args)
+    for problem in table.problems:
+        print(f"{args.data}: {render_problem(problem, lang, forms)}", file=sys.stderr)
+    result = protect_table(table, rules, cost=args.cost, method=args.method)
+    summary = result.to_dict()
+    failures = [_failure(table.dimensions, f) for f in result.audit.failures]
+    if not result.audit.ok:
+        problem = Problem("$", "the audit found recomputable primary cells; nothing written",
+                          code="table_audit_failed", params={"count": len(failures)})
+        print(f"{args.output}: {render_problem(problem, lang, forms)}", file=sys.stderr)
+        if args.json:
+            print(json.dumps({**summary, "audit_failures": failures}, ensure_ascii=False,
+                             indent=2))
+        return 1
+    out = Path(args.output)
+    if out.suffix.lower() in (".xlsx", ".xlsm"):
+        result.write_xlsx(out, args.symbol or "..")
+    else:
+        result.write_csv(out, args.symbol)
+    if args.json:
+        cells = {"primary_cells": [], "secondary_cells": []}
+        for row in result.rows():
+            if row["status"] != "published":
+                cells[f"{row['status']}_cells"].append(row)
+        print(json.dumps({**summary, "audit_failures": failures, "file": str(out), **cells},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(f"{out}: {summary['cells']} cells, {summary['primary']} primary, "
+              f"{summary['secondary']} secondary ({summary['method']}); audit ok")
+    return 0
+
+
+def _failure(dimensions: list[str], failure: dict[str, Any]) -> dict[str, Any]:
+    lo, hi = failure["interval"]
+    return {"cell": dict(zip(dimensions, failure["key"], strict=False)),
+            "missed": failure["missed"], "lo": _num(lo), "hi": _num(hi)}
+
+
+def _num(x: float) -> float | None:
+    return None if math.isinf(x) or math.isnan(x) else round(x, 6)
+
+
+def _parse_rules(text: str, min_frequency: int | None) -> tuple[float, float]:
+    width = float(min_frequency or 0)
+    relative = 0.0
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        name, _, number = part.partition("=")
+        try:
+            value = float(number)
+        except ValueError:
+            value = math.nan
+        if name.strip() not in ("width", "relative") or not value >= 0:
+            raise _bad("--rules", f"{part!r} is not width=N or relative=P", value=part,
+                       allowed="width=N, relative=P")
+        if name.strip() == "width":
+            width = max(width, value)
+        else:
+            relative = value
+    return width, relative
+
+
+def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
+    from .audit import Requirement, audit_cells
+    from .loading import read_table
+    from .tables import TOTAL, Hierarchy, to_numbers
+
+    frame = read_table(args.table)
+    if args.dimensions:
+        dims = [d.strip() for d in args.dimensions.split(",") if d.strip()]
+    else:
+        dims = [c for c in frame.columns if c not in META_COLUMNS]
+    if "value" not in frame.columns or not dims or any(d not in frame.columns for d in dims):
+        raise InputError(args.table, [Problem("$", "a table needs dimension columns and value",
+                                              code="table_no_columns",
+                                              params={"columns": ", ".join(frame.columns)})])
+    width, relative = _parse_rules(args.rules, args.min_frequency)
+    hier = _hierarchies(args.hierarchy, dims)
+    keys = [tuple(str(v).strip() for v in row) for row in frame[dims].itertuples(index=False)]
+    trees = []
+    for d, dim in enumerate(dims):
+        if dim in hier:
+            trees.append(hier[dim].children)
+        else:
+            codes = sorted({k[d] for k in keys if k[d] != TOTAL})
+            trees.append(Hierarchy.flat(dim, codes).children)
+    text = frame["value"].fillna("").astype(str).str.strip()
+    suppressed = ~text.str.match(r"^[+-]?[\d\s\u00a0.,]*\d[\d\s\u00a0.,]*$")
+    numbers = to_numbers(text.where(~suppressed, ""), "value")
+    values = [None if s else float(v) for s, v in zip(suppressed, numbers, strict=True)]
+    status = frame["status"].fillna("").tolist() if "status" in frame.columns else []
+    marked = {i for i, s in enumerate(status) if str(s).strip() == "primary"}
+    protect = marked or {i for i, v in enumerate(values) if v is None}
+    reqs = {i: Requirement(None, 0.0, 0.0, width, relative) for i in protect}
+    nonneg = all(v >= 0 for v in values if v is not None)
+    result = audit_cells(keys, trees, values, reqs, nonnegative=nonneg)
+    cells = []
+    for i, (lo, hi) in sorted(result.intervals.items()):
+        if i >= len(keys):
+            continue
+        cells.append({**dict(zip(dims, keys[i], strict=True)),
+                      "status": str(status[i]) if status else "suppressed",
+                      "lo": _num(lo), "hi": _num(hi), "protected": i in protect})
+    failures = [_failure(dims, f) for f in result.failures]
+    if args.json:
+        print(json.dumps({"cells": len(keys), "suppressed": len(cells),
+                          "rules": {"width": width, "relative": relative},
+                          "audit_ok": result.ok, "audit_failures": failures,
+                          "intervals": cells}, ensure_ascii=False, indent=2))
+    else:
+        for c in cells:
+            key = " / ".join(str(c[d]) for d in dims)
+            lo = "-inf" if c["lo"] is None else f"{c['lo']:g}"
+            hi = "inf" if c["hi"] is None else f"{c['hi']:g}"
+            flag = "" if c["protected"] else " (not protected)"
+            print(f"{key}: [{lo}, {hi}]{flag}")
+        print(f"{args.table}: {len(cells)} suppressed cells, "
+              f"{'audit ok' if result.ok else f'{len(failures)} too narrow'}")
+    return 0 if result.ok else 1

@@ -1,0 +1,572 @@
+"""Tables for the table lab: cells of 1–3 dimensions with every subtotal and the grand total.
+
+Why margins are built here and not taken from the data: a table is only safe if no suppressed
+cell can be recomputed from what is published, and what is published includes every subtotal.
+The suppression and the audit therefore need the whole additive structure (each parent cell is
+the sum of its children, in every dimension, at every level of a hierarchy), so the table is
+always completed from its finest cells, never trusted to be consistent.
+
+A cell keeps what the primary rules need: its value, the number of units behind it and its
+largest contributions (for the dominance and p% rules). The largest contributions of a margin
+are merged from its children's, which is exact when every unit falls in one finest cell.
+
+pandas is imported inside the functions, so the CLI starts fast; :class:`ProtectedTable` is the
+result of :func:`protect_table` that the GUI shows and the assessment stores (``to_dict``).
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+import io
+import itertools
+import math
+import os
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hrk_workbench.problems import InputError, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .audit import AuditResult
+    from .primary import Protection, Rules
+
+TOTAL = "Total"
+MAX_DIMENSIONS = 3
+TOP_KEEP = 5  # largest contributions kept per cell: enough for (n,k) with n <= 5 and p%
+
+
+# --- hierarchies ------------------------------------------------------------------------------
+
+@dataclass
+class Hierarchy:
+    """The codes of one dimension as a tree under ``Total``.
+
+    A flat dimension is a hierarchy of depth one. Children keep the order they were given in,
+    so the published table lists codes as the steward's classification does.
+    """
+
+    name: str
+    children: dict[str, list[str]] = field(default_factory=dict)
+    root: str = TOTAL
+
+    @classmethod
+    def flat(cls, name: str, codes: Iterable[str]) -> Hierarchy:
+        """``Total`` with the codes as its children (sorted, so runs are reproducible)."""
+        return cls(name, {TOTAL: sorted(set(codes), key=_natural)})
+
+    def parent_of(self) -> dict[str, str]:
+        return {c: p for p, kids in self.children.items() for c in kids}
+
+    def nodes(self) -> list[str]:
+        """Every code, the root first, each parent before its children (pre-order)."""
+        out: list[str] = []
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            stack.extend(reversed(self.children.get(node, [])))
+        return out
+
+    def leaves(self) -> list[str]:
+        return [n for n in self.nodes() if not self.children.get(n)]
+
+    def depth(self) -> int:
+        """Levels below ``Total`` (1 for a flat dimension)."""
+        def d(node: str) -> int:
+            kids = self.children.get(node, [])
+            return 1 + max(d(k) for k in kids) if kids else 0
+        return d(self.root)
+
+    def bottom_up(self) -> list[str]:
+        """Non-leaf codes, every child's subtree before its parent (to aggregate upwards)."""
+        return [n for n in reversed(self.nodes()) if self.children.get(n)]
+
+
+def _natural(code: str) -> tuple[Any, ...]:
+    """Sort "2" before "10": classification codes are often numbers written as text."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p)
+                 for p in _split_digits(code))
+
+
+def _split_digits(text: str) -> list[str]:
+    return ["".join(g) for _, g in itertools.groupby(text, str.isdigit)]
+
+
+def read_hierarchy(path: str | os.PathLike[str], name: str) -> Hierarchy:
+    """A hierarchy file: CSV with ``code`` and ``parent`` columns, or tau-Argus ``.hrc``.
+
+    Why two forms: stewards keep classifications as a code list with parents (CSV), and
+    statistics offices already have ``.hrc`` files (one code a line, one ``@`` per level below
+    the top). An empty parent, or ``Total``, puts a code directly under the grand total.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(str(p), [Problem("$", "file not found", "a hierarchy file",
+                                          code="file_not_found")]) from None
+    except UnicodeDecodeError:
+        text = p.read_bytes().decode("cp1252", errors="replace")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        raise InputError(str(p), [Problem("$", "the hierarchy file is empty",
+                                          code="table_bad_hierarchy",
+                                          params={"detail": "empty"})])
+    first = lines[0].lower()
+    delimiter = next((d for d in (",", ";", "\t") if d in first), None)
+    if delimiter and "code" in first:
+        return _hierarchy_from_csv(p, name, text, delimiter)
+    return _hierarchy_from_hrc(p, name, lines)
+
+
+def _hierarchy_from_csv(p: Path, name: str, text: str, delimiter: str) -> Hierarchy:
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    fields = {f.strip().lower(): f for f in reader.fieldnames or []}
+    if "code" not in fields or "parent" not in fields:
+        raise InputError(str(p), [Problem("$", "a hierarchy CSV needs columns code and parent",
+                                          code="table_bad_hierarchy",
+                                          params={"detail": "columns code, parent"})])
+    pairs = [((row.get(fields["code"]) or "").strip(), (row.get(fields["parent"]) or "").strip())
+             for row in reader]
+    return _hierarchy_from_pairs(p, name, [(c, pa or TOTAL) for c, pa in pairs if c])
+
+
+def _hierarchy_from_hrc(p: Path, name: str, lines: list[str]) -> Hierarchy:
+    pairs: list[tuple[str, str]] = []
+    stack: list[str] = []  # the current code at each depth
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        depth = len(stripped) - len(stripped.lstrip("@"))
+        code = stripped.lstrip("@").strip()
+        if depth > len(stack):
+            raise InputError(str(p), [Problem(f"line {number}", "a level is skipped",
+                                              code="table_bad_hierarchy",
+                                              params={"detail": f"line {number}"})])
+        stack = stack[:depth]
+        pairs.append((code, stack[-1] if stack else TOTAL))
+        stack.append(code)
+    return _hierarchy_from_pairs(p, name, pairs)
+
+
+def _hierarchy_from_pairs(p: Path, name: str, pairs: list[tuple[str, str]]) -> Hierarchy:
+    children: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    problems = []
+    for code, parent in pairs:
+        if code in seen or code == TOTAL:
+            problems.append(Problem(code, f"code {code} appears twice", code="table_bad_hierarchy",
+                                    params={"detail": code}))
+            continue
+        seen.add(code)
+        children.setdefault(parent, []).append(code)
+    unknown = [pa for pa in children if pa != TOTAL and pa not in seen]
+    problems += [Problem(pa, f"parent {pa} is not a code", code="table_bad_hierarchy",
+                         params={"detail": pa}) for pa in unknown]
+    if problems:
+        raise InputError(str(p), problems)
+    h = Hierarchy(name, children)
+    if len(h.nodes()) != len(seen) + 1:  # a cycle leaves codes unreachable from Total
+        raise InputError(str(p), [Problem("$", "the hierarchy has a cycle",
+                                          code="table_bad_hierarchy", params={"detail": "cycle"})])
+    return h
+
+
+# --- the table --------------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    """Every cell of a table, margins included, in a fixed order.
+
+    ``counts`` is None for a cell whose number of units is not known (an aggregated table
+    without a count column); ``tops`` holds the largest contributions, largest first, empty
+    when unknown. ``value_name`` is None for a frequency (count) table.
+    """
+
+    dimensions: list[str]
+    hierarchies: list[Hierarchy]
+    keys: list[tuple[str, ...]]
+    values: list[float]
+    counts: list[int | None]
+    tops: list[tuple[float, ...]]
+    value_name: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    _index: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = {k: i for i, k in enumerate(self.keys)}
+
+    @property
+    def magnitude(self) -> bool:
+        return self.value_name is not None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def index(self, key: Sequence[str]) -> int:
+        return self._index[tuple(key)]
+
+    def equations(self) -> list[tuple[int, list[int]]]:
+        """(parent, children) for every additive relation: parent = sum of children."""
+        out: list[tuple[int, list[int]]] = []
+        for i, key in enumerate(self.keys):
+            for d, h in enumerate(self.hierarchies):
+                kids = h.children.get(key[d])
+                if kids:
+                    out.append((i, [self._index[(*key[:d], c, *key[d + 1:])] for c in kids]))
+        return out
+
+    def is_margin(self, i: int) -> bool:
+        return any(h.children.get(c) for h, c in zip(self.hierarchies, self.keys[i], strict=True))
+
+
+def _cell_keys(hierarchies: Sequence[Hierarchy]) -> list[tuple[str, ...]]:
+    return list(itertools.product(*(h.nodes() for h in hierarchies)))
+
+
+def _merge_tops(parts: Iterable[tuple[float, ...]]) -> tuple[float, ...]:
+    return tuple(heapq.nlargest(TOP_KEEP, itertools.chain.from_iterable(parts)))
+
+
+def _complete(dimensions: list[str], hierarchies: list[Hierarchy],
+              leaf: Mapping[tuple[str, ...], tuple[float, int | None, tuple[float, ...]]],
+              value_name: str | None, problems: list[Problem]) -> Table:
+    """Fill every margin from the finest cells, one dimension at a time.
+
+    After dimension d is done, every cell whose codes in dimensions <= d are any node and in
+    the later dimensions are leaves exists, so each parent is summed from existing children.
+    """
+    cells: dict[tuple[str, ...], tuple[float, int | None, tuple[float, ...]]] = dict(leaf)
+    for d, h in enumerate(hierarchies):
+        others = [hh.nodes() if e < d else hh.leaves() for e, hh in enumerate(hierarchies)]
+        for parent in h.bottom_up():
+            kids = h.children[parent]
+            for combo in itertools.product(*(others[:d] + others[d + 1:])):
+                parts = [cells.get((*combo[:d], k, *combo[d:])) for k in kids]
+                parts = [x for x in parts if x is not None]
+                if not parts:
+                    continue
+                counts = [x[1] for x in parts]
+                cells[(*combo[:d], parent, *combo[d:])] = (
+                    math.fsum(x[0] for x in parts),
+                    None if any(c is None for c in counts) else sum(counts),  # type: ignore[misc]
+                    _merge_tops(x[2] for x in parts))
+    keys = _cell_keys(hierarchies)
+    unknown_count = any(c is None for _, c, _ in leaf.values())
+    empty = (0.0, None if unknown_count else 0, ())
+    rows = [cells.get(k, empty) for k in keys]
+    return Table(dimensions, hierarchies, keys, [r[0] for r in rows], [r[1] for r in rows],
+                 [r[2] for r in rows], value_name, problems)
+
+
+def _check_dimensions(dimensions: Sequence[str]) -> None:
+    if not 1 <= len(dimensions) <= MAX_DIMENSIONS or len(set(dimensions)) != len(dimensions):
+        raise InputError("--rows/--cols/--layer", [Problem(
+            "$", "a table has one to three different dimensions",
+            code="table_dimensions", params={"count": len(dimensions)})])
+
+
+def _hierarchies(frame: pd.DataFrame, dimensions: Sequence[str],
+                 given: Mapping[str, Hierarchy] | None) -> list[Hierarchy]:
+    out = []
+    problems = []
+    for dim in dimensions:
+        codes = sorted({str(v) for v in frame[dim].tolist()})
+        h = (given or {}).get(dim)
+        if h is None:
+            h = Hierarchy.flat(dim, codes)
+        else:
+            leaves = set(h.leaves())
+            problems += [Problem(f"{dim}={c}", f"code {c} is not a lowest level of the hierarchy",
+                                 code="table_code_not_in_hierarchy",
+                                 params={"dimension": dim, "value": c})
+                         for c in codes if c not in leaves]
+        if TOTAL in codes and dim not in (given or {}):
+            problems.append(Problem(f"{dim}={TOTAL}", f"{TOTAL} is the margin's label",
+                                    code="table_total_code", params={"dimension": dim}))
+        out.append(h)
+    if problems:
+        raise InputError("data", problems)
+    return out
+
+
+def _codes(frame: pd.DataFrame, dimensions: Sequence[str]) -> pd.DataFrame:
+    """Dimension values as trimmed text; a missing code is an error naming the column."""
+    frame = frame.copy()
+    problems = []
+    for dim in dimensions:
+        missing = frame[dim].isna()
+        if missing.any():
+            problems.append(Problem(dim, f"{int(missing.sum())} rows have no {dim}",
+                                    code="table_missing_code",
+                                    params={"dimension": dim, "count": int(missing.sum())}))
+        frame[dim] = frame[dim].astype(str).str.strip()
+    if problems:
+        raise InputError("data", problems)
+    return frame
+
+
+def to_numbers(series: pd.Series, column: str) -> pd.Series:
+    """Numbers from text as Finnish and Swedish exports write them (``1 234,5``).
+
+    Why not ``pd.to_numeric`` alone: a decimal comma would turn every value into NaN and the
+    table into zeros without a word. Text that is not a number is an error naming the column.
+    """
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(series):
+        out = series.astype(float)
+    else:
+        text = series.astype(str).str.replace("\u00a0", "", regex=False) \
+            .str.replace(" ", "", regex=False).str.strip()
+        comma = text.str.contains(",", regex=False) & ~text.str.contains(".", regex=False)
+        text = text.where(~comma, text.str.replace(",", ".", regex=False))
+        out = pd.to_numeric(text.replace({"": None, "nan": None, "None": None}), errors="coerce")
+        bad = out.isna() & series.notna() & (text != "") & (text != "nan")
+        if bad.any():
+            first = str(series[bad].iloc[0])
+            raise InputError("data", [Problem(column, f"{first!r} is not a number",
+                                              code="table_not_a_number",
+                                              params={"column": column, "value": first})])
+    return out
+
+
+def table_from_microdata(frame: pd.DataFrame, dimensions: Sequence[str],
+                         value: str | None = None,
+                         hierarchies: Mapping[str, Hierarchy] | None = None) -> Table:
+    """A count table (``value`` None) or a sum of ``value``, from one row per unit.
+
+    Rows whose value is missing still count as units (they are in the frequency) but add
+    nothing to the sum; the number of such rows is reported as a warning.
+    """
+    dimensions = list(dimensions)
+    _check_dimensions(dimensions)
+    frame = _codes(frame, dimensions)
+    problems: list[Problem] = []
+    values = to_numbers(frame[value], value) if value else None
+    if values is not None:
+        missing = int(values.isna().sum())
+        if missing:
+            problems.append(Problem(value or "", f"{missing} rows have no value",
+                                    severity="warning", code="table_missing_values",
+                                    params={"column": value, "count": missing}))
+        frame = frame.assign(_v=values.fillna(0.0))
+        if (frame["_v"] < 0).any():
+            problems.append(Problem(value or "", "negative values: the dominance and p% rules "
+                                    "assume contributions of zero or more", severity="warning",
+                                    code="table_negative_values", params={"column": value}))
+    else:
+        frame = frame.assign(_v=1.0)
+    hier = _hierarchies(frame, dimensions, hierarchies)
+    leaf: dict[tuple[str, ...], tuple[float, int | None, tuple[float, ...]]] = {}
+    ordered = frame.sort_values("_v", ascending=False, kind="stable")
+    for key, group in ordered.groupby(dimensions, sort=False)["_v"]:
+        k = key if isinstance(key, tuple) else (key,)
+        vals = group.to_numpy()
+        leaf[tuple(str(x) for x in k)] = (math.fsum(vals), len(vals),
+                                          tuple(float(x) for x in vals[:TOP_KEEP]))
+    if value is None:  # in a count table every unit contributes 1; no dominance to judge
+        leaf = {k: (v, c, ()) for k, (v, c, _) in leaf.items()}
+    return _complete(dimensions, hier, leaf, value, problems)
+
+
+def table_from_aggregate(frame: pd.DataFrame, dimensions: Sequence[str],
+                         value: str | None = None, count: str | None = None,
+                         top: Sequence[str] = (),
+                         hierarchies: Mapping[str, Hierarchy] | None = None) -> Table:
+    """An already aggregated table: one row per finest cell (margins, if given, are checked).
+
+    ``value`` None and ``count`` given is a frequency table. Rows labelled ``Total`` (or any
+    non-lowest hierarchy code) are margins: they are recomputed from the finest cells and a
+    given margin that differs is reported, because a table whose margins do not add up would
+    make both the suppression and the audit wrong.
+    """
+    dimensions = list(dimensions)
+    _check_dimensions(dimensions)
+    if value is None and count is None:
+        raise InputError("--value", [Problem("$", "an aggregated table needs a value or a "
+                                             "count column", code="table_no_value")])
+    frame = _codes(frame, dimensions)
+    vals = to_numbers(frame[value], value).fillna(0.0) if value else None
+    cnts = to_numbers(frame[count], count) if count else None
+    tops = [to_numbers(frame[c], c) for c in top]
+    given = dict(hierarchies or {})
+    non_leaf: dict[str, set[str]] = {}
+    for dim in dimensions:
+        h = given.get(dim)
+        non_leaf[dim] = {TOTAL} | ({n for n in h.nodes() if h.children.get(n)} if h else set())
+    is_leaf = frame[dimensions].apply(
+        lambda col: ~col.isin(non_leaf[col.name])).all(axis=1)
+    hier = _hierarchies(frame[is_leaf], dimensions, hierarchies)
+    leaf: dict[tuple[str, ...], tuple[float, int | None, tuple[float, ...]]] = {}
+    problems: list[Problem] = []
+    for pos in frame.index[is_leaf]:
+        key = tuple(frame.at[pos, d] for d in dimensions)
+        n = None if cnts is None or math.isnan(cnts[pos]) else round(float(cnts[pos]))
+        v = float(vals[pos]) if vals is not None else float(n or 0)
+        t = tuple(sorted((float(s[pos]) for s in tops if not math.isnan(s[pos])), reverse=True))
+        if key in leaf:
+            problems.append(Problem("/".join(key), "cell appears twice", severity="warning",
+                                    code="table_duplicate_cell", params={"cell": "/".join(key)}))
+            old = leaf[key]
+            n = None if old[1] is None or n is None else old[1] + n
+            v, t = old[0] + v, _merge_tops([old[2], t])
+        leaf[key] = (v, n, t)
+    table = _complete(dimensions, hier, leaf, value, problems)
+    if value is None:
+        table.value_name = None
+    for pos in frame.index[~is_leaf]:  # given margins: check that they add up
+        key = tuple(frame.at[pos, d] for d in dimensions)
+        i = table._index.get(key)
+        given_v = float(vals[pos]) if vals is not None else float(cnts[pos])  # type: ignore[index]
+        if i is not None and not math.isclose(given_v, table.values[i], rel_tol=1e-9,
+                                              abs_tol=1e-6):
+            problems.append(Problem("/".join(key), "the margin is not the sum of its cells",
+                                    severity="warning", code="table_margin_mismatch",
+                                    params={"cell": "/".join(key), "given": given_v,
+                                            "sum": table.values[i]}))
+    return table
+
+
+# --- the protected table ----------------------------------------------------------------------
+
+STATUSES = ("published", "primary", "secondary")
+
+
+@dataclass
+class ProtectedTable:
+    """A table with its primary and secondary suppressions and the independent audit.
+
+    This is what the GUI's Table lab shows and exports, and ``to_dict()`` is the summary the
+    assessment stores and the memo reports: which rules, how many cells lost, and whether the
+    audit proved that no primary cell can be recomputed.
+    """
+
+    table: Table
+    rules: Rules
+    primary: dict[int, Protection]
+    secondary: set[int]
+    audit: AuditResult
+    method: str
+    cost: str
+    seconds: float
+
+    def status(self, i: int) -> str:
+        if i in self.primary:
+            return "primary"
+        return "secondary" if i in self.secondary else "published"
+
+    @property
+    def suppressed(self) -> set[int]:
+        return set(self.primary) | self.secondary
+
+    def to_dict(self) -> dict[str, Any]:
+        t = self.table
+        total = sum(t.values[i] for i in range(len(t)) if not t.is_margin(i))
+        lost = sum(t.values[i] for i in self.suppressed if not t.is_margin(i))
+        by_rule: dict[str, int] = {}
+        for p in self.primary.values():
+            for r in p.rules:
+                by_rule[r] = by_rule.get(r, 0) + 1
+        return {
+            "dimensions": list(t.dimensions),
+            "hierarchy_depths": [h.depth() for h in t.hierarchies],
+            "value": t.value_name,
+            "kind": "magnitude" if t.magnitude else "frequency",
+            "rules": self.rules.to_dict(),
+            "cells": len(t),
+            "primary": len(self.primary),
+            "primary_by_rule": dict(sorted(by_rule.items())),
+            "secondary": len(self.secondary),
+            "suppressed_share": round(len(self.suppressed) / len(t), 4) if len(t) else 0.0,
+            "suppressed_value_share": round(lost / total, 4) if total else 0.0,
+            "method": self.method,
+            "cost": self.cost,
+            "audit_ok": self.audit.ok,
+            "audit_failures": len(self.audit.failures),
+            "seconds": round(self.seconds, 3),
+        }
+
+    def rows(self, symbol: str = "") -> list[dict[str, Any]]:
+        """One dict per cell: the dimension codes, ``value`` (``symbol`` if suppressed),
+        ``status`` and, for a primary cell, the rules that flagged it."""
+        t = self.table
+        out = []
+        for i, key in enumerate(t.keys):
+            status = self.status(i)
+            row: dict[str, Any] = dict(zip(t.dimensions, key, strict=True))
+            row["value"] = symbol if status != "published" else _plain(t.values[i])
+            row["status"] = status
+            row["rule"] = " ".join(self.primary[i].rules) if i in self.primary else ""
+            out.append(row)
+        return out
+
+    def csv_text(self, symbol: str = "") -> str:
+        """UTF-8 CSV, comma-separated with a header; codes that a spreadsheet would run as a
+        formula (= + - @) are neutralised with a leading apostrophe."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        fields = [*self.table.dimensions, "value", "status", "rule"]
+        writer.writerow([neutralise(f) for f in fields])
+        for row in self.rows(symbol):
+            writer.writerow([neutralise(row[f]) if isinstance(row[f], str) else row[f]
+                             for f in fields])
+        return buf.getvalue()
+
+    def write_csv(self, path: str | os.PathLike[str], symbol: str = "") -> None:
+        from hrk_workbench.atomic import atomic_write_text
+
+        atomic_write_text(path, self.csv_text(symbol))
+
+    def write_xlsx(self, path: str | os.PathLike[str], symbol: str = "..") -> None:
+        """A workbook for people: suppressed cells show ``symbol`` (``..`` by convention)."""
+        from openpyxl import Workbook
+
+        from hrk_workbench.atomic import atomic_write_bytes
+
+        wb = Workbook()
+        ws = wb.active
+        fields = [*self.table.dimensions, "value", "status", "rule"]
+        ws.append(fields)
+        for row in self.rows(symbol):
+            ws.append([neutralise(row[f]) if isinstance(row[f], str) else row[f]
+                       for f in fields])
+        buf = io.BytesIO()
+        wb.save(buf)
+        atomic_write_bytes(path, buf.getvalue())
+
+
+def _plain(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    A lone ``-`` (a common suppression symbol) is not a formula and stays as it is.
+    """
+    return f"'{text}" if len(text) > 1 and text[0] in ("=", "+", "-", "@") else text
+
+
+def protect_table(table: Table, rules: Rules, cost: str = "cells", method: str = "auto",
+                  time_limit: float = 20.0) -> ProtectedTable:
+    """Primary rules, secondary suppression and the independent audit, in one call.
+
+    ``cost`` is ``cells`` (fewest suppressed cells) or ``value`` (least suppressed total);
+    ``method`` is ``exact`` (MILP), ``heuristic`` or ``auto`` (exact for small tables).
+    """
+    from .audit import audit_table
+    from .primary import find_primary
+    from .secondary import suppress
+
+    start = time.perf_counter()
+    primary = find_primary(table, rules)
+    result = suppress(table, primary, cost=cost, method=method, time_limit=time_limit)
+    audit = audit_table(table, set(primary) | result.secondary, primary)
+    return ProtectedTable(table, rules, primary, result.secondary, audit, result.method, cost,
+                          time.perf_counter() - start)
