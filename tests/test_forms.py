@@ -259,3 +259,34 @@ def test_a_new_required_rule_needs_no_code_change(forms_copy):
     a = make(personal_data=True, granularity="aggregated", gates=ALL_NO, benefits={"B1": 3},
              risks={"R1": (1, 1), "R2": (1, 1)})
     assert summarise(a, edited).recommendation.missing == ("anonymisation.A4",)
+
+
+def test_the_disk_cache_never_serves_a_changed_form(forms_copy, tmp_path, monkeypatch):
+    """Checked forms are kept between runs, but an edited file is read and checked again,
+    and a damaged cache file only costs a slower start."""
+    import yaml
+
+    from hrk_workbench.forms import loader
+
+    folder = forms_copy()
+    monkeypatch.setenv("HRK_FORMS_DIR", str(folder))
+    monkeypatch.setenv("HRK_CACHE_DIR", str(tmp_path / "cache"))
+    loader._load.cache_clear()
+    first = load_forms()
+    cached = list((tmp_path / "cache" / "hrk-workbench").glob("forms-*.pickle"))
+    assert len(cached) == 1
+    loader._load.cache_clear()
+    assert load_forms().hrk.costs.day_rate_eur == first.hrk.costs.day_rate_eur
+
+    path = folder / "hrk.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["costs"]["day_rate_eur"] = 777
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    loader._load.cache_clear()
+    assert load_forms().hrk.costs.day_rate_eur == 777
+
+    for f in (tmp_path / "cache" / "hrk-workbench").glob("forms-*.pickle"):
+        f.write_bytes(b"not a pickle")
+    loader._load.cache_clear()
+    assert load_forms().hrk.costs.day_rate_eur == 777
+    loader._load.cache_clear()

@@ -363,6 +363,8 @@ CACHE_ENV = "HRK_CACHE_DIR"
 
 
 def _cache_file(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> Path | None:
+    if directory != str(default_forms_dir().resolve()):
+        return None  # an organisation's or a test's own copy: read it, keep nothing
     base = os.environ.get(CACHE_ENV) or os.environ.get("XDG_CACHE_HOME") or (
         str(Path.home() / ".cache") if Path.home().name else "")
     if not base:
