@@ -43,3 +43,8 @@ test: $(STAMP) $(SYSDEPS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis
+
+# The desktop bundle (PyInstaller one-folder) in dist/hrk-workbench/: see packaging/README.md.
+.PHONY: package
+package: $(STAMP) $(SYSDEPS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/build.py

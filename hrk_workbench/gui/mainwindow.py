@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench import __version__
 from hrk_workbench.forms import Forms
 from hrk_workbench.model import FILE_SUFFIX, Assessment, load_assessment
 from hrk_workbench.model.edit import EditError, set_answer
@@ -221,6 +220,8 @@ class MainWindow(QMainWindow):
         self.next_action = self._action(self.go_menu, "gui_next",
                                         lambda: self.go_to(self.stack.currentIndex() + 1),
                                         "Ctrl+PgDown")
+        self.guide_action = self._action(self.help_menu, "gui_help_action_guide",
+                                         self.show_guide, "Shift+F1")
         self.help_action = self._action(self.help_menu, "gui_action_help", self.show_help, "F1")
         self.about_action = self._action(self.help_menu, "gui_action_about", self.show_about)
 
@@ -501,9 +502,17 @@ class MainWindow(QMainWindow):
         box.open()
         return box
 
-    def show_about(self) -> None:
-        QMessageBox.about(self, self.t("gui_app_name"),
-                          self.t("gui_about_text", version=__version__))
+    def show_guide(self) -> Any:
+        """Help > User guide: docs/guide in the window's language (gui/help.py)."""
+        from .help import show_guide
+
+        return show_guide(self)
+
+    def show_about(self) -> Any:
+        """Help > About: version and the bundled components' licences (gui/about.py)."""
+        from .about import show_about
+
+        return show_about(self)
 
     # --- closing --------------------------------------------------------------------------
 
