@@ -18,6 +18,7 @@ from hrk_workbench.model import (
     Costs,
     DatasetDescription,
     Decision,
+    DictionaryEntry,
     DistributionLink,
     GateAnswer,
     LicenceChoice,
@@ -25,6 +26,8 @@ from hrk_workbench.model import (
     Publication,
     QualityAnswer,
     RiskAnswer,
+    RiskLabResult,
+    TableLabResult,
     TemporalCoverage,
     save_assessment,
 )
@@ -249,6 +252,12 @@ def social_assistance() -> Assessment:
                "R8": RiskAnswer(likelihood=3, impact=3)},
         costs=Costs(lines={"C1": CostLine(one_off_days=4), "C2": CostLine(one_off_days=6)}),
         anonymisation=answers(A1="no", A3="yes", A6="persons", A7="frequency", A8="finer"),
+        table_lab=[TableLabResult(
+            name="households_by_district.csv", dimensions=["district", "household_type"],
+            rules={"min_frequency": 10, "dominance": [[1, 80.0]], "p_percent": 10.0,
+                   "protect_zeros": False},
+            method="exact", cells=60, primary=7, secondary=5, audit_ok=True,
+            saved_at=datetime(2026, 9, 30, 9, 15, tzinfo=UTC))],
         channel=answers(CH6="tabular", CH8=["CSV"]),
         licence=LicenceChoice(licence_id="CC-BY-4.0"),
         publication=Publication(distributions={"CSV": DistributionLink(
@@ -282,8 +291,42 @@ def health_research() -> Assessment:
                "R9": RiskAnswer(likelihood=2, impact=3)},
         costs=Costs(lines={"C2": CostLine(one_off_days=15), "C9": CostLine(one_off_days=5)}),
         anonymisation=answers(A1="no", A2="yes", A3="yes", A4="no", A5="yes", A6="persons",
-                              A9="yes", A10="no"),
+                              A9="yes", A10="yes"),
         licence=LicenceChoice(),
+        # measured on the extract as it is: every combination is shared by two patients at
+        # least, far from the five a public file needs (and A9 keeps it limited anyway)
+        risk_lab=RiskLabResult(
+            file="diabetes_episodes_2025.csv",
+            measured_at=datetime(2026, 9, 30, 10, 0, tzinfo=UTC), protected=False,
+            rows=48_210, key_variables=["birth_year", "sex", "municipality", "visit_month"],
+            sensitive=["diagnosis"], k=2,
+            records_below_k={"2": 0, "3": 412, "5": 1_980, "10": 6_034}, sample_uniques=0,
+            expected_reidentifications=15_873.0, l_diversity={"diagnosis": 1},
+            uniques_if_dropped={"birth_year": 0, "sex": 0, "municipality": 0,
+                                "visit_month": 0},
+            dictionary=[
+                DictionaryEntry(column="patient_code", type="string", role="direct",
+                                description={"en": "Pseudonymous patient code",
+                                             "fi": "Pseudonyymi potilaskoodi",
+                                             "sv": "Pseudonym patientkod"}),
+                DictionaryEntry(column="birth_year", type="integer", role="quasi",
+                                description={"en": "Year of birth", "fi": "Syntymävuosi",
+                                             "sv": "Födelseår"}),
+                DictionaryEntry(column="sex", type="string", role="quasi",
+                                description={"en": "Sex", "fi": "Sukupuoli", "sv": "Kön"}),
+                DictionaryEntry(column="municipality", type="string", role="quasi",
+                                description={"en": "Municipality of residence",
+                                             "fi": "Asuinkunta", "sv": "Hemkommun"}),
+                DictionaryEntry(column="visit_month", type="yearmonth", role="quasi",
+                                description={"en": "Month of the visit",
+                                             "fi": "Käynnin kuukausi",
+                                             "sv": "Besöksmånad"}),
+                DictionaryEntry(column="diagnosis", type="string", role="sensitive",
+                                sensitive=True,
+                                description={"en": "ICD-10 diagnosis code",
+                                             "fi": "ICD-10-diagnoosikoodi",
+                                             "sv": "ICD-10-diagnoskod"}),
+            ]),
     )
 
 

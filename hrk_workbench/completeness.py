@@ -15,10 +15,12 @@ from hrk_workbench.forms import Forms
 from hrk_workbench.forms.schema import Required, RequiredRule
 from hrk_workbench.model import Assessment
 from hrk_workbench.reasons import Reason
+from hrk_workbench.rule_ids import TABLES
 
 STEPS: tuple[str, ...] = (
     "dataset", "participants", "gates", "benefits", "risks", "costs", "anonymisation",
-    "channel", "quality", "licence", "decision", "outputs", "portfolio",
+    "risk_lab", "table_lab", "channel", "quality", "licence", "decision", "outputs",
+    "portfolio",
 )
 """The steps of an assessment as the desktop app walks through them."""
 
@@ -142,6 +144,11 @@ def step_states(assessment: Assessment, forms: Forms) -> dict[str, str]:
         "costs": any(line.one_off_days or line.one_off_eur or line.yearly_days
                      or line.yearly_eur for line in a.costs.lines.values()),
         "anonymisation": bool(a.anonymisation) or a.dataset.personal_data is False,
+        # a measured result saved, or nothing to measure: no personal unit-level data
+        "risk_lab": a.risk_lab is not None or not (a.dataset.personal_data is True
+                                                   and a.dataset.granularity == "unit"),
+        # a protected table saved, or no tables published (A7 none)
+        "table_lab": bool(a.table_lab) or answer_value(a, f"anonymisation.{TABLES}") == "none",
         "channel": bool(a.channel),
         "quality": all(c.id in a.quality and a.quality[c.id].rating is not None
                        for c in forms.quality.criteria),

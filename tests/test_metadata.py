@@ -290,15 +290,18 @@ def test_version_1_examples_migrate_unchanged_in_meaning(path):
     old = json.loads(path.read_text(encoding="utf-8"))
     assert old["schema_version"] == 1 and "publication" not in old
     new = json.loads(dumps(parse_assessment(path.read_bytes(), str(path))))
-    assert new["schema_version"] == SCHEMA_VERSION == 2
+    assert new["schema_version"] == SCHEMA_VERSION == 3
     assert new.pop("publication") == {"distributions": {}, "api": {
-        "endpoint_url": "", "documentation_url": "", "description_url": "", "title": {}}}
+        "endpoint_url": "", "documentation_url": "", "description_url": "", "title": {}},
+        "schema_url": ""}
+    # schema 3's lab results: nothing measured in a version-1 file
+    assert (new.pop("risk_lab"), new.pop("table_lab")) == (None, [])
     old.pop("schema_version"), new.pop("schema_version")
     assert new == old
 
 
 def test_publication_addresses_must_be_web_addresses():
-    doc = {"schema_version": 2, "publication": {"api": {"endpoint_url": "ftp://x"}}}
+    doc = {"schema_version": 3, "publication": {"api": {"endpoint_url": "ftp://x"}}}
     with pytest.raises(InputError) as info:
         parse_assessment(json.dumps(doc))
     assert [p.location for p in info.value.problems] == ["publication.api.endpoint_url"]

@@ -36,6 +36,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--id", dest="person", metavar="COLUMN", help="person id (longitudinal)")
     p.add_argument("--time", metavar="COLUMN", help="time column (longitudinal)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    _save_options(p, "save the measured result in the assessment (risk_lab) and record "
+                     "A10 (risk measured) as yes")
     p.set_defaults(func=cmd_risk)
 
     p = sub.add_parser("puf", parents=[common],
@@ -48,7 +50,36 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--key-file", metavar="FILE",
                    help="the pseudonymisation key (else it is asked for; never saved)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    _save_options(p, "measure the written file and save the result (protected), the recipe "
+                     "(never the key) and the loss summary in the assessment (risk_lab)")
     p.set_defaults(func=cmd_puf)
+
+    p = sub.add_parser("dictionary", parents=[common],
+                       help="export the saved data dictionary as a Frictionless Table Schema")
+    p.add_argument("file", metavar="FILE.hrk.json")
+    p.add_argument("-o", "--output", metavar="schema.json",
+                   help="write the Table Schema here (else print it)")
+    p.set_defaults(func=cmd_dictionary)
+
+
+def _save_options(p: argparse.ArgumentParser, text: str) -> None:
+    p.add_argument("--save", metavar="FILE.hrk.json", help=text)
+    p.add_argument("--author", help="name for the change log (default $HRK_AUTHOR or OS user)")
+
+
+def cmd_dictionary(args: argparse.Namespace, forms: Forms) -> int:
+    """The data dictionary saved in ``risk_lab`` as a validated Frictionless Table Schema."""
+    from hrk_workbench.model import load_assessment
+
+    from .results import table_schema, write_table_schema
+
+    assessment = load_assessment(args.file)
+    if args.output:
+        descriptor = write_table_schema(assessment, args.output, args.lang)
+        print(f"{args.output}: {len(descriptor['fields'])} fields", file=sys.stderr)
+    else:
+        print(json.dumps(table_schema(assessment, args.lang), ensure_ascii=False, indent=2))
+    return EXIT_OK
 
 
 def cmd_risk(args: argparse.Namespace, forms: Forms) -> int:
@@ -56,7 +87,14 @@ def cmd_risk(args: argparse.Namespace, forms: Forms) -> int:
     from .measures import measure_file
 
     sensitive = [n for s in (args.sensitive or []) for n in _names(s)]
+    target = None
+    if args.save:
+        from .results import open_for_saving
+
+        target = open_for_saving(args.save)
     result = measure_file(args.data, _names(args.key), sensitive, args.person, args.time)
+    if target is not None:
+        _save_measured(args, forms, target, result)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -89,6 +127,29 @@ def risk_text(data: dict[str, Any], lang: str, forms: Forms) -> str:
         lines.append(f"  {lb('risklab_trajectories')}: "
                      f"{n(round(data['unique_trajectory_share'] * 100, 2))} %")
     return "\n".join(lines)
+
+
+def _save_measured(args: argparse.Namespace, forms: Forms, target: Any, result: Any) -> None:
+    """``risk --save``: the result on the file as it is (not protected), with a dictionary of
+    its columns: the named roles confirmed (keys quasi, sensitive, the person id direct), the
+    other columns' roles and descriptions kept from a dictionary saved before, else
+    suggested from their names and values."""
+    from .results import data_dictionary, risk_lab_result, sample_frame, save_risk_result
+    from .roles import suggest_roles
+
+    frame = sample_frame(args.data)
+    previous = [e.model_dump(mode="json") for e in target.risk_lab.dictionary] \
+        if target.risk_lab is not None else []
+    known = {e["column"]: e["role"] for e in previous}
+    roles = {s.column: s.role for s in suggest_roles(frame) if s.column not in known}
+    roles.update({k: "quasi" for k in result.key_variables})
+    roles.update({s: "sensitive" for s in result.sensitive})
+    if result.person:
+        roles[result.person] = "direct"
+    saved = risk_lab_result(result, protected=False,
+                            dictionary=data_dictionary(frame, roles, previous=previous))
+    save_risk_result(args.save, saved, forms, args.author, target)
+    print(f"{args.save}: risk_lab saved (k = {result.k})", file=sys.stderr)
 
 
 def _needs_key(recipe: Any) -> bool:
@@ -128,6 +189,17 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
     )
 
     recipe = load_recipe(args.recipe)
+    target = None
+    if args.save:
+        from .results import open_for_saving
+
+        target = open_for_saving(args.save)
+        if not recipe.key_variables:
+            from hrk_workbench.problems import InputError, Problem
+
+            raise InputError(args.recipe, [Problem(
+                "key_variables", "no key variables to measure the written file on",
+                "the recipe's key_variables", code="puf_save_needs_keys")])
     key: bytes | None = None
     if _needs_key(recipe):
         key = read_key(args.key_file) if args.key_file else \
@@ -150,6 +222,7 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
         "loss": loss_report(original, applied.data, recoded),
     }
     keys = [k for k in recipe.key_variables if k in applied.data.columns]
+    after = None
     if keys:
         sensitive = [s for s in recipe.sensitive if s in applied.data.columns]
         before = measure_frame(original, keys, sensitive, file=Path(args.data).name)
@@ -157,6 +230,8 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
                               file=Path(args.output).name)
         report["risk_before"] = before.to_dict()
         report["risk_after"] = after.to_dict()
+    if target is not None:
+        _save_protected(args, forms, target, recipe, report, applied.data, after)
     if args.report:
         atomic_write_text(args.report, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     if args.json:
@@ -172,6 +247,33 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
     if applied.still_personal:
         print(label("risklab_still_personal", args.lang, forms), file=sys.stderr)
     return EXIT_OK
+
+
+def _save_protected(args: argparse.Namespace, forms: Forms, target: Any, recipe: Any,
+                    report: dict[str, Any], data: Any, after: Any) -> None:
+    """``puf --save``: the risk of the file as written, its dictionary (the output's columns
+    with the recipe's masking), the recipe's steps and the loss summary."""
+    from hrk_workbench.problems import InputError, Problem
+
+    from .results import data_dictionary, risk_lab_result, save_risk_result
+
+    if after is None:
+        raise InputError(args.recipe, [Problem(
+            "key_variables", "none of the key variables is in the written file",
+            "key variables that the recipe keeps", code="puf_save_needs_keys")])
+    previous = [e.model_dump(mode="json") for e in target.risk_lab.dictionary] \
+        if target.risk_lab is not None else []
+    roles = {e["column"]: e["role"] for e in previous}
+    roles.update({k: "quasi" for k in recipe.key_variables})
+    roles.update({s: "sensitive" for s in recipe.sensitive})
+    for step in recipe.steps:
+        if step.op == "pseudonymise":
+            roles.update({c: "direct" for c in step.columns})
+    saved = risk_lab_result(after, protected=True, recipe=recipe, loss=report["loss"],
+                            dictionary=data_dictionary(_as_written(data), roles, recipe,
+                                                       previous=previous))
+    save_risk_result(args.save, saved, forms, args.author, target)
+    print(f"{args.save}: risk_lab saved (k = {after.k}, protected)", file=sys.stderr)
 
 
 def _as_written(frame: Any) -> Any:

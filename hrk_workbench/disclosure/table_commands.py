@@ -60,6 +60,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                                 "empty; XLSX default ..)")
     p.add_argument("-o", "--output", required=True, help="protected table (.csv or .xlsx)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--save", metavar="FILE.hrk.json",
+                   help="add the protected table's summary to the assessment (table_lab)")
+    p.add_argument("--author", help="name for the change log (default $HRK_AUTHOR or OS user)")
     p.set_defaults(func=cmd_tables)
 
     p = sub.add_parser("audit", parents=[common],
@@ -129,6 +132,11 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
     from .primary import Rules
     from .tables import protect_table, table_from_aggregate, table_from_microdata
 
+    target = None
+    if args.save:
+        from .results import open_for_saving
+
+        target = open_for_saving(args.save)
     dims = [d for d in (args.rows, args.cols, args.layer) if d]
     top = [c.strip() for c in (args.top or "").split(",") if c.strip()]
     if (args.count or top) and not args.aggregated:
@@ -168,6 +176,12 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
         result.write_xlsx(out, args.symbol or "..")
     else:
         result.write_csv(out, args.symbol)
+    if target is not None:
+        from .results import save_table_result, table_lab_result
+
+        save_table_result(args.save, table_lab_result(result, out.name), forms, args.author,
+                          target)
+        print(f"{args.save}: table_lab saved ({out.name})", file=sys.stderr)
     if args.json:
         cells = {"primary_cells": [], "secondary_cells": []}
         for row in result.rows():

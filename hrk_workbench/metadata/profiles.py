@@ -253,6 +253,10 @@ class DcatAp3Profile:
             g.add((ref, DCAT.accessURL, self._resource(g, dist.access_url)))
         if dist.download_url:
             g.add((ref, DCAT.downloadURL, self._resource(g, dist.download_url)))
+        if record.schema_url:  # the data dictionary, as a Frictionless Table Schema
+            schema = _uri(record.schema_url)
+            g.add((schema, RDF.type, DCTERMS.Standard))
+            g.add((ref, DCTERMS.conformsTo, schema))
 
     def _api(self, g: Graph, record: MetadataRecord, nodes: Nodes) -> None:
         api = record.api

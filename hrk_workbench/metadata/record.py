@@ -69,6 +69,7 @@ class MetadataRecord:
     hvd: HvdStatus | None
     quality: dict[str, str]  # the quality statement per language, for dqv
     warnings: tuple[Problem, ...]
+    schema_url: str = ""  # the published Table Schema every distribution conforms to
 
     @property
     def is_open(self) -> bool:
@@ -151,7 +152,8 @@ def build_record(assessment: Assessment, forms: Forms) -> MetadataRecord:
     return MetadataRecord(
         assessment=assessment, outcome=outcome, outcome_from=source, access_right=access,
         licence=forms.licence(assessment.licence.licence_id), distributions=tuple(dists),
-        api=api, hvd=hvd, quality=_quality(assessment, forms), warnings=tuple(warnings))
+        api=api, hvd=hvd, quality=_quality(assessment, forms), warnings=tuple(warnings),
+        schema_url=pub.schema_url)
 
 
 def _api_only(assessment: Assessment, forms: Forms) -> bool:

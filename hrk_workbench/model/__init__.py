@@ -12,6 +12,7 @@ from .assessment import (
     Costs,
     DatasetDescription,
     Decision,
+    DictionaryEntry,
     DistributionLink,
     GateAnswer,
     LicenceChoice,
@@ -19,6 +20,8 @@ from .assessment import (
     Publication,
     QualityAnswer,
     RiskAnswer,
+    RiskLabResult,
+    TableLabResult,
     TemporalCoverage,
 )
 from .check import check_against_forms
@@ -48,6 +51,7 @@ __all__ = [
     "Costs",
     "DatasetDescription",
     "Decision",
+    "DictionaryEntry",
     "DistributionLink",
     "GateAnswer",
     "LicenceChoice",
@@ -55,6 +59,8 @@ __all__ = [
     "Publication",
     "QualityAnswer",
     "RiskAnswer",
+    "RiskLabResult",
+    "TableLabResult",
     "TemporalCoverage",
     "check_against_forms",
     "current_author",

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, Strict, StringConstraints
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")]
@@ -175,11 +175,71 @@ class ApiLink(Part):
 
 
 class Publication(Part):
-    """Addresses the catalogue record links to (schema 2): per format, and the API."""
+    """Addresses the catalogue record links to (schema 2): per format, and the API; and
+    (schema 3) where the data dictionary is published as a Frictionless Table Schema."""
 
     distributions: dict[QuestionId, DistributionLink] = Field(
         default_factory=dict, description="by format id from forms/formats.yaml (as in CH8)")
     api: ApiLink = Field(default_factory=ApiLink)
+    schema_url: WebAddress = Field(
+        default="", description="the published Table Schema (hrk-workbench dictionary); "
+                                "every distribution conforms to it (dct:conformsTo)")
+
+
+# --- schema 3: what the risk lab and the table lab measured, saved with the answers ---------
+
+ColumnRole = Literal["direct", "quasi", "sensitive", "other"]
+
+
+class DictionaryEntry(Part):
+    """One column of the data file, for the data dictionary (a Frictionless Table Schema)."""
+
+    column: str
+    type: str = Field(default="", description="integer, number, string, date, ...")
+    role: ColumnRole = "other"
+    description: LocalText = Field(default_factory=dict)
+    masking: str = Field(default="", description="the recipe's rule for it, in codes")
+    sensitive: Bool = False
+
+
+class RiskLabResult(Part):
+    """Disclosure risk measured on the data file (the risk lab), with what protected it.
+
+    ``file`` is the file's name only, never its path; ``recipe`` holds the protection steps
+    but never the pseudonymisation key, which no file the program writes contains.
+    """
+
+    file: str = ""
+    measured_at: datetime | None = None
+    protected: Bool = Field(default=False, description="measured on the protected output")
+    rows: Int | None = Field(default=None, ge=0)
+    key_variables: list[str] = Field(default_factory=list)
+    sensitive: list[str] = Field(default_factory=list)
+    k: Int | None = Field(default=None, ge=0)
+    records_below_k: dict[str, Int] = Field(default_factory=dict,
+                                            description='"2","3","5","10" -> records')
+    sample_uniques: Int | None = Field(default=None, ge=0)
+    expected_reidentifications: Number | None = Field(default=None, ge=0)
+    l_diversity: dict[str, Int] = Field(default_factory=dict)
+    uniques_if_dropped: dict[str, Int] = Field(default_factory=dict)
+    recipe: list[JsonValue] = Field(default_factory=list)
+    loss: dict[str, JsonValue] = Field(default_factory=dict)
+    dictionary: list[DictionaryEntry] = Field(default_factory=list)
+
+
+class TableLabResult(Part):
+    """A table protected by cell suppression in the table lab, and its audit."""
+
+    name: str = Field(default="", description="e.g. the output file's name")
+    dimensions: list[str] = Field(default_factory=list)
+    value: str | None = None
+    rules: dict[str, JsonValue] = Field(default_factory=dict)
+    method: str = ""
+    cells: Int = Field(default=0, ge=0)
+    primary: Int = Field(default=0, ge=0)
+    secondary: Int = Field(default=0, ge=0)
+    audit_ok: Bool = False
+    saved_at: datetime | None = None
 
 
 Day = date  # the Decision field named ``date`` would shadow the type inside its class
@@ -220,7 +280,7 @@ def _now() -> datetime:
 class Assessment(Part):
     """One dataset's assessment; saved as ``*.hrk.json``."""
 
-    schema_version: Literal[2] = SCHEMA_VERSION
+    schema_version: Literal[3] = SCHEMA_VERSION
     id: str = Field(default_factory=_new_id)
     created: datetime = Field(default_factory=_now)
     language: LangCode = "en"
@@ -236,6 +296,8 @@ class Assessment(Part):
     licence: LicenceChoice = Field(default_factory=LicenceChoice)
     publication: Publication = Field(default_factory=Publication)
     decision: Decision = Field(default_factory=Decision)
+    risk_lab: RiskLabResult | None = None
+    table_lab: list[TableLabResult] = Field(default_factory=list)
     change_log: list[ChangeLogEntry] = Field(default_factory=list)
 
     def title(self, lang: str = "en") -> str:

@@ -27,8 +27,18 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 3 only adds what the labs save: ``risk_lab`` (the measured disclosure risk, with
+    the data dictionary), ``table_lab`` (the protected tables) and
+    ``publication.schema_url``. A version-2 file measured nothing in a lab, and all three
+    default to empty, so only the version changes: every answer keeps its name, shape and
+    meaning, and A10 (risk measured) still decides step 7 alone, as it did.
+    """
+    return data
+
+
 # MIGRATIONS[n] turns a version-n document into a version-(n+1) document.
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(data: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:

@@ -467,7 +467,144 @@ class _Builder:
         if adv.missing:
             blocks.append(Bullets(tuple(f"{p} {self.q(p.split('.')[-1])}" for p in adv.missing),
                                   label("heading_missing", self.lang, self.forms)))
+        blocks += self.risk_lab()
+        blocks += self.table_lab()
         return Section("anonymisation", self.t("memo_anonymisation"), tuple(blocks))
+
+    def yes_no(self, value: bool) -> str:
+        return self.t("memo_yes" if value else "memo_no")
+
+    def risk_lab(self) -> list[Block]:
+        """The disclosure risk measured in the risk lab, what protected the file and what
+        the protection cost (issue 17): the numbers behind A10 and step 7."""
+        lab = self.a.risk_lab
+        if lab is None:
+            return []
+        n = lambda v: self.none if v is None else self.num(v)  # noqa: E731
+        min_group = int(self.forms.anonymisation.number("min_group_persons", 5))
+        when = format_moment(lab.measured_at, self.lang) if lab.measured_at else self.none
+        facts: list[tuple[str, str]] = [
+            (self.t("memo_risk_file"), self.t("memo_risk_file_value", file=lab.file or
+                                              self.none, date=when)),
+            (self.t("memo_risk_protected"), self.t("memo_risk_protected_yes") if lab.protected
+             else self.t("memo_risk_protected_no")),
+            (self.t("memo_risk_rows"), n(lab.rows)),
+            (self.t("memo_risk_keys"), ", ".join(lab.key_variables) or self.none),
+            (self.t("memo_risk_k"), n(lab.k)),
+            (self.t("memo_risk_reaches", min_group=min_group),
+             self.yes_no(lab.k is not None and lab.k >= min_group)),
+        ]
+        for k, count in sorted(lab.records_below_k.items(), key=lambda kv: int(kv[0])
+                               if kv[0].isdigit() else 0):
+            share = (f" ({self.num(round(100 * count / lab.rows, 2))} %)" if lab.rows else "")
+            facts.append((self.t("memo_risk_below_k", k=k), f"{self.num(count)}{share}"))
+        facts.append((self.t("memo_risk_uniques"), n(lab.sample_uniques)))
+        facts.append((self.t("memo_risk_expected"),
+                      n(None if lab.expected_reidentifications is None
+                        else round(lab.expected_reidentifications, 2))))
+        for var, value in lab.l_diversity.items():
+            facts.append((self.t("memo_risk_l", variable=var), self.num(value)))
+        blocks: list[Block] = [Paragraph(self.t("memo_risk_lab"), "strong"),
+                               Fields(tuple(facts))]
+        if lab.recipe:
+            blocks.append(Bullets(tuple(self.step_text(s) for s in lab.recipe
+                                        if isinstance(s, dict)), self.t("memo_risk_recipe")))
+        blocks += self.loss(lab.loss)
+        return blocks
+
+    def step_text(self, step: dict) -> str:
+        """One recipe step in words (the memo's language)."""
+        op = str(step.get("op", ""))
+        cols = ", ".join(str(c) for c in (step.get("columns") or [step.get("column", "")])
+                         if c) or self.t("memo_step_key_variables")
+        values = {"columns": cols, "k": step.get("k", ""), "to": self.t(
+            f"memo_step_to_{step.get('to')}") if step.get("to") in ("year", "month") else "",
+            "at": self.num(step["at"]) if isinstance(step.get("at"), (int, float)) else "",
+            "share": self.num(round(100 * float(step.get("fraction", 1)), 2))
+            if isinstance(step.get("fraction"), (int, float)) else ""}
+        if op == "band":
+            values["bands"] = (self.t("memo_step_width", width=self.num(step["width"]))
+                               if isinstance(step.get("width"), (int, float))
+                               else ", ".join(self.num(b) for b in step.get("breaks") or []))
+        if op == "merge":
+            values["how"] = (str(step["hierarchy"]).replace("\\", "/").split("/")[-1]
+                             if step.get("hierarchy") else
+                             self.t("memo_step_mapping", count=len(step.get("mapping") or {})))
+        key = f"memo_step_{op}"
+        if key not in self.forms.messages[self.lang].labels:
+            return op
+        return self.t(key, **values)
+
+    def loss(self, loss: dict) -> list[Block]:
+        if not loss:
+            return []
+        n = lambda v: self.none if v is None else self.num(v)  # noqa: E731
+        share = loss.get("share_removed")
+        removed = n(loss.get("records_removed"))
+        if isinstance(share, (int, float)):
+            removed += f" ({self.num(round(100 * share, 2))} %)"
+        facts = ((self.t("memo_loss_records"), self.t(
+            "memo_loss_records_value", before=n(loss.get("records_before")),
+            after=n(loss.get("records_after")))),
+                 (self.t("memo_loss_removed"), removed),
+                 (self.t("memo_loss_suppressed"), n(loss.get("values_suppressed"))))
+        blocks: list[Block] = [Fields(facts)]
+        rows = []
+        variables = loss.get("variables")
+        for name, info in (variables.items() if isinstance(variables, dict) else ()):
+            if not isinstance(info, dict):
+                continue
+            if info.get("dropped"):
+                change, suppressed, distance = self.t("memo_loss_dropped"), "", ""
+            else:
+                change = self.t("memo_loss_recoded") if info.get("recoded") \
+                    else self.t("memo_loss_kept")
+                suppressed = n(info.get("values_suppressed"))
+                tv = info.get("total_variation")
+                distance = self.num(round(tv, 3)) if isinstance(tv, (int, float)) else ""
+            rows.append((str(name), change, suppressed, distance))
+        if rows:
+            blocks.append(Table("risk_lab_loss", (
+                self.t("memo_col_variable"), self.t("memo_col_change"),
+                self.t("memo_col_suppressed"), self.t("memo_col_distance")),
+                tuple(rows), (3.5, 3.0, 2.2, 2.3), numeric=(2, 3)))
+            blocks.append(Paragraph(self.t("memo_loss_note"), "note"))
+        return blocks
+
+    def table_lab(self) -> list[Block]:
+        """Each table protected in the table lab: its rules, suppressions and audit."""
+        if not self.a.table_lab:
+            return []
+        rows = []
+        for t in self.a.table_lab:
+            dims = " × ".join(t.dimensions) or self.none
+            if t.value:
+                dims = self.t("memo_table_sum", dimensions=dims, value=t.value)
+            rows.append((t.name or self.none, dims, self.rules_text(t.rules),
+                         self.num(t.cells), self.num(t.primary), self.num(t.secondary),
+                         self.t("memo_table_audit_ok") if t.audit_ok
+                         else self.t("memo_table_audit_failed")))
+        table = Table("table_lab", (
+            self.t("memo_col_table"), self.t("memo_col_dimensions"), self.t("memo_col_rules"),
+            self.t("memo_col_cells"), self.t("memo_col_primary"), self.t("memo_col_secondary"),
+            self.t("memo_col_audit")), tuple(rows), (2.4, 2.4, 2.8, 1.1, 1.2, 1.3, 1.6),
+            numeric=(3, 4, 5))
+        return [Paragraph(self.t("memo_table_lab"), "strong"), table,
+                Paragraph(self.t("memo_table_lab_note"), "note")]
+
+    def rules_text(self, rules: dict) -> str:
+        parts = []
+        if rules.get("min_frequency"):
+            parts.append(self.t("memo_rule_frequency", n=self.num(rules["min_frequency"])))
+        for pair in rules.get("dominance") or []:
+            if isinstance(pair, list) and len(pair) == 2:
+                parts.append(self.t("memo_rule_dominance", n=self.num(pair[0]),
+                                    k=self.num(pair[1])))
+        if rules.get("p_percent"):
+            parts.append(self.t("memo_rule_p", p=self.num(rules["p_percent"])))
+        if rules.get("protect_zeros"):
+            parts.append(self.t("memo_rule_zeros"))
+        return "; ".join(parts) or self.none
 
     def channel(self) -> Section:
         adv = self.adv

@@ -85,13 +85,18 @@ def recommend(
         scores = {r.id: r.residual_score for r in risks.scores if r.id in high}
         reasons.append(Reason("risk_high", {
             "risk": high, "score": max(scores.values()), "threshold": _band_min(forms, "high")}))
-    elif personal_unit and _identifying(assessment) and choice(ans, MEASURED) != "yes":  # 7.
+    elif personal_unit and _identifying(assessment) and not _measured(assessment, forms):  # 7.
         outcome = "open_after_mitigation"
-        reasons.append(Reason("unmeasured_disclosure_risk", {
-            "question": [q for q in (INDIRECT, SPECIAL)
-                         if choice(ans, q) in ("yes", "unknown")],
-            "measured": MEASURED,
-            "min_group": int(forms.anonymisation.number("min_group_persons", 5))}))
+        min_group = _min_group(forms)
+        if choice(ans, MEASURED) != "yes":
+            reasons.append(Reason("unmeasured_disclosure_risk", {
+                "question": [q for q in (INDIRECT, SPECIAL)
+                             if choice(ans, q) in ("yes", "unknown")],
+                "measured": MEASURED, "min_group": min_group}))
+        lab = assessment.risk_lab
+        if lab is not None and (lab.k is None or lab.k < min_group):
+            reasons.append(Reason("measured_k_too_small", {
+                "k": lab.k if lab.k is not None else 0, "min_group": min_group}))
     elif benefit.level == "high":  # 8.
         outcome = "open"
         reasons.append(Reason("benefit_high", {"score": benefit.score,
@@ -150,6 +155,19 @@ CONDITION_CODES = frozenset({
     "anon_longitudinal", "anon_threshold_base", "anon_threshold_special",
     "anon_threshold_fine_regional", "anon_threshold_grid", "anon_dominance", "anon_secondary",
 })
+
+
+def _min_group(forms: Forms) -> int:
+    return int(forms.anonymisation.number("min_group_persons", 5))
+
+
+def _measured(assessment: Assessment, forms: Forms) -> bool:
+    """Step 7's "measured": A10 yes, and once the risk lab has saved a result, that result
+    reaching k >= min_group_persons on the file to be published (HRK-METHOD.md)."""
+    if choice(assessment.anonymisation, MEASURED) != "yes":
+        return False
+    lab = assessment.risk_lab
+    return lab is None or (lab.k is not None and lab.k >= _min_group(forms))
 
 
 def _identifying(assessment: Assessment) -> bool:

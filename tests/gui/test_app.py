@@ -70,6 +70,7 @@ def test_first_start_lists_all_steps_and_opens_no_dialog(make_window: Any, dialo
     window = make_window()
     assert [window.steps.item(i).text() for i in range(window.steps.count())] == [
         "Dataset", "Participants", "Gates", "Benefits", "Risks", "Costs", "Anonymisation",
+        "Risk lab", "Table lab",
         "Channel & format", "Quality", "Licence", "Decision", "Outputs", "Portfolio"]
     assert dialogs.shown == []
     assert window.stack.count() == len(STEPS)

@@ -1,7 +1,7 @@
 """Which page shows which step, in the order of ``hrk_workbench.completeness.STEPS``.
 
 The risks, costs and portfolio pages live in their own modules; until one exists a plain
-placeholder page stands in, so the window always has all thirteen steps.
+placeholder page stands in, so the window always has every step.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ try:
     from hrk_workbench.completeness import STEPS
 except ImportError:  # the core module is being written; same ids as the contract
     STEPS = ("dataset", "participants", "gates", "benefits", "risks", "costs",
-             "anonymisation", "channel", "quality", "licence", "decision", "outputs",
+             "anonymisation", "risk_lab", "table_lab", "channel", "quality", "licence",
+             "decision", "outputs",
              "portfolio")
 
 
@@ -65,6 +66,8 @@ FACTORIES: dict[str, Callable[[Document], QWidget]] = {
     "risks": _external("risks", "risks", "RisksPage"),
     "costs": _external("costs", "costs", "CostsPage"),
     "anonymisation": AnonymisationPage,
+    "risk_lab": _external("risk_lab", "risklab", "RiskLabPage"),
+    "table_lab": _external("table_lab", "tablelab", "TableLabPage"),
     "channel": ChannelPage,
     "quality": QualityPage,
     "licence": LicencePage,

@@ -1,0 +1,982 @@
+"""The Risk lab step: measure the disclosure risk of the real data file and protect it.
+
+Why a lab in the assessment: the questionnaire only says whether the steward *thinks* the data
+identifies people. Here the steward loads the file, confirms which columns are quasi-
+identifiers and sensitive, sees k, the uniques and the expected re-identifications, adds
+protection steps as a replayable recipe and sees both the risk and the information lost after
+each step. The measured result is saved in the assessment, where the recommendation uses it.
+
+Every figure comes from ``hrk_workbench.disclosure`` (the same functions as ``hrk-workbench
+risk`` and ``puf``); nothing is computed here. The data frame is kept by the page but only
+worker threads read it, so the window never freezes on a large file. The pseudonymisation key
+lives in a password field and in memory only: it is never put in the recipe, the assessment
+or any file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hrk_workbench.i18n import format_number
+from hrk_workbench.problems import InputError, Problem
+
+from ..document import Document, render_problems
+from ..workers import Progress, run_task
+from .base import ScrollSafeComboBox, StepPage, _plain
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hrk_workbench.disclosure.measures import MeasuredRisk
+    from hrk_workbench.disclosure.roles import RoleSuggestion
+
+ROLES = ("direct", "quasi", "sensitive", "other")
+ROLE_KEYS = {"direct": "gui_lab_role_direct", "quasi": "gui_lab_role_quasi",
+             "sensitive": "gui_lab_role_sensitive", "other": "gui_lab_role_other"}
+DATA_FILTER_KEY = "gui_lab_data_filter"
+RECOMPUTE_MS = 300
+
+# protection steps offered: op -> (name key, description key, parameter kind)
+OPS: dict[str, tuple[str, str, str]] = {
+    "drop": ("gui_lab_op_drop", "gui_lab_desc_drop", "column"),
+    "band": ("gui_lab_op_band", "gui_lab_desc_band", "width"),
+    "top_code": ("gui_lab_op_top_code", "gui_lab_desc_top_code", "at"),
+    "bottom_code": ("gui_lab_op_bottom_code", "gui_lab_desc_bottom_code", "at"),
+    "merge": ("gui_lab_op_merge", "gui_lab_desc_merge", "hierarchy"),
+    "date": ("gui_lab_op_date", "gui_lab_desc_date", "to"),
+    "suppress": ("gui_lab_op_suppress", "gui_lab_desc_suppress", "k"),
+    "exclude": ("gui_lab_op_exclude", "gui_lab_desc_exclude", "k"),
+    "pseudonymise": ("gui_lab_op_pseudonymise", "gui_lab_desc_pseudonymise", "key"),
+    "sample": ("gui_lab_op_sample", "gui_lab_desc_sample", "fraction"),
+}
+PARAM_KEYS = {"width": "gui_lab_param_width", "at": "gui_lab_param_at",
+              "k": "gui_lab_param_k", "fraction": "gui_lab_param_percent"}
+ROLE_COLUMNS = ("gui_lab_col_column", "gui_lab_col_role", "gui_lab_col_basis",
+                "gui_lab_col_description_en", "gui_lab_col_description_fi",
+                "gui_lab_col_description_sv")
+COL_NAME, COL_ROLE, COL_BASIS, COL_DESC = 0, 1, 2, 3
+DESC_LANGS = ("en", "fi", "sv")
+# what the values of a column were recognised as (roles.VALUE_CHECKS codes)
+BASIS_KEYS = {"henkilotunnus": "gui_lab_basis_henkilotunnus",
+              "personnummer": "gui_lab_basis_personnummer",
+              "y_tunnus": "gui_lab_basis_y_tunnus",
+              "organisationsnummer": "gui_lab_basis_organisationsnummer",
+              "email": "gui_lab_basis_email", "phone": "gui_lab_basis_phone",
+              "street_address": "gui_lab_basis_street_address", "date": "gui_lab_basis_date",
+              "all_values_distinct": "gui_lab_basis_all_distinct"}
+MAX_ROWS_SHOWN = 14  # taller tables scroll inside; shorter ones show every row
+
+
+def fit_height(table: QTableWidget, max_rows: int = MAX_ROWS_SHOWN) -> None:
+    """Make a table as tall as its rows (up to ``max_rows``) so the page, not the table,
+    scrolls: a steward reads every measure without a second scroll bar."""
+    rows = min(table.rowCount(), max_rows)
+    height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + 2
+    height += sum(table.rowHeight(r) for r in range(rows)) if rows else \
+        table.verticalHeader().defaultSectionSize() * 2
+    if table.horizontalScrollBar().isVisible() or \
+            table.horizontalHeader().length() > table.viewport().width():
+        height += table.horizontalScrollBar().sizeHint().height()
+    table.setFixedHeight(height)
+
+
+# --- shared between the two labs -------------------------------------------------------------
+
+class LabData(QObject):
+    """The data file loaded in the risk lab, kept beside the document for the table lab.
+
+    A child of the document (not a field of it): the data is never part of the assessment.
+    """
+
+    loaded = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path: str | None = None
+        self.frame: pd.DataFrame | None = None
+
+    def set(self, path: str, frame: pd.DataFrame) -> None:
+        self.path, self.frame = path, frame
+        self.loaded.emit()
+
+
+def lab_data(document: Document) -> LabData:
+    """The one LabData of a document (made on first use)."""
+    found = document.findChild(LabData)
+    return found if isinstance(found, LabData) else LabData(document)
+
+
+@dataclass
+class Refused:
+    """A worker's input error, carried back so the page renders it in the steward's language."""
+
+    source: str
+    problems: list[Problem]
+
+
+def data_filter(document: Document) -> str:
+    return document.t(DATA_FILTER_KEY)
+
+
+def read_data(progress: Progress, path: str, roles: bool = True) -> Any:
+    """Read a data file (and suggest roles) on a worker thread; Refused on a bad file."""
+    from hrk_workbench.disclosure.loading import read_table
+    from hrk_workbench.disclosure.roles import suggest_roles
+
+    progress.report(0, 2, Path(path).name)
+    try:
+        frame = read_table(path)
+    except InputError as exc:
+        return Refused(exc.source, exc.problems)
+    progress.report(1, 2, Path(path).name)
+    suggestions = suggest_roles(frame) if roles else []
+    progress.report(2, 2)
+    return Loaded(path, frame, suggestions)
+
+
+@dataclass
+class Loaded:
+    path: str
+    frame: pd.DataFrame
+    suggestions: list[RoleSuggestion] = field(default_factory=list)
+
+
+@dataclass
+class Computed:
+    """What one run of the recipe gave: risk before and after, loss, the protected data."""
+
+    before: MeasuredRisk | None
+    after: MeasuredRisk | None
+    loss: dict[str, Any] | None
+    protected: pd.DataFrame | None
+    still_personal: bool = False
+    steps: list[dict[str, Any]] = field(default_factory=list)
+
+
+def recoded_columns(recipe: Any) -> list[str]:
+    """Variables changed on purpose by the recipe (as ``puf`` tells the loss report)."""
+    from hrk_workbench.disclosure.recipe import Band, Dates, Merge, Pseudonymise, TopCode
+
+    return sorted({c for s in recipe.steps
+                   if isinstance(s, (Band, Dates, Merge, TopCode, Pseudonymise))
+                   for c in ([s.column] if hasattr(s, "column") else s.columns)})
+
+
+def compute(progress: Progress, frame: pd.DataFrame, recipe: Any, key: bytes | None,
+            file: str, before: MeasuredRisk | None = None) -> Any:
+    """Measure the original, apply the recipe, measure the file as written, report the loss.
+
+    The same calls as ``hrk-workbench puf`` (the protected data is measured as the written CSV
+    reads back), so the lab and the command line give the same figures.
+    """
+    from hrk_workbench.disclosure.loss import loss_report
+    from hrk_workbench.disclosure.measures import measure_frame
+    from hrk_workbench.disclosure.recipe import apply_recipe, check_key
+    from hrk_workbench.disclosure.risk_commands import _as_written
+
+    keys, sensitive = list(recipe.key_variables), list(recipe.sensitive)
+    progress.report(0, 3)
+    try:
+        if key is not None:
+            check_key(key)
+        if before is None and keys:
+            before = measure_frame(frame, keys, sensitive, file=file)
+        progress.report(1, 3)
+        if not recipe.steps:
+            return Computed(before, None, None, None)
+        applied = apply_recipe(frame, recipe, key)
+        progress.report(2, 3)
+        written = _as_written(applied.data)
+        keys_after = [k for k in keys if k in written.columns]
+        sens_after = [s for s in sensitive if s in written.columns]
+        after = measure_frame(written, keys_after, sens_after, file=file) if keys_after \
+            else None
+        loss = loss_report(frame, applied.data, recoded_columns(recipe))
+    except InputError as exc:
+        return Refused(exc.source, exc.problems)
+    progress.report(3, 3)
+    return Computed(before, after, loss, applied.data, applied.still_personal,
+                    [s.to_dict() for s in applied.steps])
+
+
+def write_protected(progress: Progress, frame: pd.DataFrame, path: str) -> str:
+    """The protected file as the CLI writes it: UTF-8, formulas neutralised, atomically."""
+    from hrk_workbench.atomic import atomic_write_bytes
+    from hrk_workbench.disclosure.recipe import to_csv_bytes
+
+    progress.report(0, 1)
+    atomic_write_bytes(path, to_csv_bytes(frame))
+    progress.report(1, 1)
+    return path
+
+
+# --- the page -------------------------------------------------------------------------------
+
+class RiskLabPage(StepPage):
+    """Load, confirm roles, measure, protect, see the loss, export and save (see module)."""
+
+    step = "risk_lab"
+    loaded = Signal()  # a load finished (or failed): for tests and screenshots
+    computed = Signal()  # measures and loss show a finished computation
+    settled = Signal()
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        self.data = lab_data(document)
+        self.path: str | None = None
+        self.frame: pd.DataFrame | None = None
+        self.suggestions: dict[str, RoleSuggestion] = {}
+        self.steps: list[dict[str, Any]] = []
+        self.result: Computed | None = None
+        self.task: Any = None
+        self._before_for: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        self._hierarchy: str | None = None
+        self._role_combos: dict[str, QComboBox] = {}
+        super().__init__(document, parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(RECOMPUTE_MS)
+        self._timer.timeout.connect(self.recompute)
+
+    # --- building -----------------------------------------------------------------------
+
+    def _t(self, key: str) -> Callable[[str], str]:
+        return lambda lang: self.document.t(key)
+
+    def _button(self, key: str, slot: Callable[[], Any]) -> QPushButton:
+        button = QPushButton()
+        self.text(lambda s: (button.setText(s), button.setAccessibleName(_plain(s))),
+                  self._t(key))
+        button.clicked.connect(slot)
+        return button
+
+    def _label_for(self, widget: QWidget, key: str) -> QLabel:
+        lab = QLabel()
+        lab.setBuddy(widget)
+        self.text(lambda s: (lab.setText(s), widget.setAccessibleName(_plain(s))),
+                  self._t(key))
+        return lab
+
+    def _group(self, key: str) -> tuple[QGroupBox, QVBoxLayout]:
+        box = QGroupBox()
+        self.text(lambda s: (box.setTitle(s), box.setAccessibleName(_plain(s))), self._t(key))
+        layout = QVBoxLayout(box)
+        self.body_layout.addWidget(box)
+        return box, layout
+
+    def _table(self, columns: int, name_key: str) -> QTableWidget:
+        table = QTableWidget(0, columns)
+        table.verticalHeader().setVisible(False)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.text(lambda s: table.setAccessibleName(_plain(s)), self._t(name_key))
+        return table
+
+    def build(self) -> None:
+        # the data file
+        _box, lay = self._group("gui_lab_data_group")
+        row = QHBoxLayout()
+        self.choose_button = self._button("gui_lab_choose_data", self.choose_file)
+        self.file_field = QLineEdit()
+        self.file_field.setReadOnly(True)
+        self.file_label = self._label_for(self.file_field, "gui_lab_data_file")
+        self.text(self.file_field.setPlaceholderText, self._t("gui_lab_no_data"))
+        row.addWidget(self.choose_button)
+        row.addWidget(self.file_label)
+        row.addWidget(self.file_field, 1)
+        lay.addLayout(row)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.status)
+
+        # roles
+        _box, lay = self._group("gui_lab_roles_group")
+        self.roles_hint = QLabel()
+        self.roles_hint.setWordWrap(True)
+        self.text(self.roles_hint.setText, self._t("gui_lab_roles_hint"))
+        lay.addWidget(self.roles_hint)
+        self.roles = self._table(len(ROLE_COLUMNS), "gui_lab_roles_table")
+        self.roles.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked |
+                                   QAbstractItemView.EditTrigger.EditKeyPressed |
+                                   QAbstractItemView.EditTrigger.AnyKeyPressed)
+        lay.addWidget(self.roles)
+
+        # measures
+        _box, lay = self._group("gui_lab_measures_group")
+        self.measures = self._table(3, "gui_lab_measures_table")
+        lay.addWidget(self.measures)
+        self.k_note = QLabel()
+        self.k_note.setWordWrap(True)
+        lay.addWidget(self.k_note)
+
+        # protection steps
+        _box, lay = self._group("gui_lab_steps_group")
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.step_form = form
+        self.op_combo = ScrollSafeComboBox()
+        self.op_combo.currentIndexChanged.connect(self._op_changed)
+        form.addRow(self._label_for(self.op_combo, "gui_lab_step_kind"), self.op_combo)
+        self.column_combo = ScrollSafeComboBox()
+        form.addRow(self._label_for(self.column_combo, "gui_lab_step_column"), self.column_combo)
+        self.param_field = QLineEdit()
+        self.param_label = QLabel()
+        self.param_label.setBuddy(self.param_field)
+        form.addRow(self.param_label, self.param_field)
+        self.to_combo = ScrollSafeComboBox()
+        form.addRow(self._label_for(self.to_combo, "gui_lab_param_to"), self.to_combo)
+        hier_row = QHBoxLayout()
+        self.hierarchy_field = QLineEdit()
+        self.hierarchy_field.setReadOnly(True)
+        self.hierarchy_button = self._button("gui_lab_choose_hierarchy", self.choose_hierarchy)
+        hier_row.addWidget(self.hierarchy_field, 1)
+        hier_row.addWidget(self.hierarchy_button)
+        self.hierarchy_holder = QWidget()
+        self.hierarchy_holder.setLayout(hier_row)
+        hier_row.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self._label_for(self.hierarchy_field, "gui_lab_param_hierarchy"),
+                    self.hierarchy_holder)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2_000_000_000)
+        form.addRow(self._label_for(self.seed_spin, "gui_lab_param_seed"), self.seed_spin)
+        self.key_field = QLineEdit()
+        self.key_field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_field.editingFinished.connect(self._key_changed)
+        form.addRow(self._label_for(self.key_field, "gui_lab_param_key"), self.key_field)
+        lay.addLayout(form)
+        buttons = QHBoxLayout()
+        self.add_button = self._button("gui_lab_add_step", self.add_step_from_form)
+        self.remove_button = self._button("gui_lab_remove_step", self.remove_selected_step)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        lay.addLayout(buttons)
+        self.step_list = QListWidget()
+        self.step_list.setFixedHeight(self.step_list.fontMetrics().lineSpacing() * 5 + 8)
+        lay.addWidget(self._label_for(self.step_list, "gui_lab_recipe"))
+        lay.addWidget(self.step_list)
+        self.step_problem = QLabel()
+        self.step_problem.setWordWrap(True)
+        self.step_problem.setStyleSheet("color: #b00020;")
+        lay.addWidget(self.step_problem)
+
+        # information loss
+        _box, lay = self._group("gui_lab_loss_group")
+        self.loss_summary = QLabel()
+        self.loss_summary.setWordWrap(True)
+        lay.addWidget(self.loss_summary)
+        self.loss = self._table(4, "gui_lab_loss_table")
+        lay.addWidget(self.loss)
+
+        # export and save
+        _box, lay = self._group("gui_lab_result_group")
+        row = QHBoxLayout()
+        self.export_button = self._button("gui_lab_export_csv", self.choose_export)
+        self.recipe_button = self._button("gui_lab_export_recipe", self.choose_recipe_export)
+        self.save_button = self._button("gui_lab_save_result", self.save_result)
+        row.addWidget(self.export_button)
+        row.addWidget(self.recipe_button)
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.result_status = QLabel()
+        self.result_status.setWordWrap(True)
+        lay.addWidget(self.result_status)
+        self._update_buttons()
+
+    # --- loading ------------------------------------------------------------------------
+
+    def busy(self) -> bool:
+        """True while a load or computation runs (screenshots wait for it)."""
+        return self.task is not None and not self.task.done
+
+    def choose_file(self) -> None:
+        start = str(self.document.path.parent) if self.document.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, self.document.t("gui_lab_choose_data_title"),
+                                              start, data_filter(self.document))
+        if path:
+            self.load_file(path)
+
+    def load_file(self, path: str | os.PathLike[str]) -> None:
+        """Read the file and suggest roles off the GUI thread (progress and Cancel)."""
+        path = str(path)
+        self.status.setText(self.document.t("gui_lab_loading", file=Path(path).name))
+        self._start(self.document.t("gui_lab_loading", file=Path(path).name), read_data,
+                    self._loaded, path)
+
+    def _start(self, title: str, fn: Any, done: Callable[[Any], None], *args: Any) -> None:
+        if self.busy():
+            self.task.cancel()
+        task = run_task(self, title, fn, *args, forms=self.document.forms,
+                        lang=self.document.lang)
+        task.finished.connect(lambda r, t=task: done(r) if t is self.task else None)
+        task.failed.connect(lambda m, t=task: self._failed(m) if t is self.task else None)
+        task.cancelled.connect(lambda t=task: self._cancelled() if t is self.task else None)
+        self.task = task
+
+    def _problems(self, refused: Refused) -> str:
+        lines = render_problems(refused.problems, self.document.lang, self.document.forms)
+        return "\n".join(f"{Path(refused.source).name}: {line}" for line in lines)
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(message)
+        self.loaded.emit()
+        self.computed.emit()
+        self.settled.emit()
+
+    def _cancelled(self) -> None:
+        self.status.setText(self.document.t("gui_lab_cancelled"))
+        self.loaded.emit()
+        self.computed.emit()
+        self.settled.emit()
+
+    def _loaded(self, result: Any) -> None:
+        if isinstance(result, Refused):
+            self.status.setText(self._problems(result))
+            self.loaded.emit()
+            self.settled.emit()
+            return
+        self.path, self.frame = result.path, result.frame
+        self.suggestions = {s.column: s for s in result.suggestions}
+        self.steps, self.result, self._before_for = [], None, None
+        self.file_field.setText(self.path)
+        self.file_field.setCursorPosition(0)
+        self.data.set(self.path, self.frame)
+        self._fill_roles()
+        self._fill_columns()
+        self._fill_steps()
+        self.status.setText(self.document.t("gui_lab_loaded", file=Path(self.path).name,
+                                            rows=format_number(len(self.frame),
+                                                               self.document.lang),
+                                            columns=len(self.frame.columns)))
+        self.loaded.emit()
+        self.recompute()
+
+    # --- roles --------------------------------------------------------------------------
+
+    def _fill_roles(self) -> None:
+        t = self.roles
+        t.blockSignals(True)
+        t.clearContents()
+        self._role_combos = {}
+        columns = [] if self.frame is None else [str(c) for c in self.frame.columns]
+        # roles and descriptions the steward confirmed earlier for this file come back
+        lab = getattr(self.document.assessment, "risk_lab", None)
+        same_file = lab is not None and self.path is not None and lab.file == Path(self.path).name
+        saved = {e["column"]: e for e in self._saved_dictionary()} if same_file else {}
+        t.setRowCount(len(columns))
+        for row, col in enumerate(columns):
+            item = QTableWidgetItem(col)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            t.setItem(row, COL_NAME, item)
+            t.setItem(row, COL_ROLE, self._fixed_item(""))
+            combo = ScrollSafeComboBox()
+            for role in ROLES:
+                combo.addItem(self.document.t(ROLE_KEYS[role]), role)
+            suggestion = self.suggestions.get(col)
+            role = saved.get(col, {}).get("role") or (suggestion.role if suggestion else "other")
+            combo.setCurrentIndex(ROLES.index(role) if role in ROLES else ROLES.index("other"))
+            combo.setAccessibleName(self.document.t("gui_lab_role_of", column=col))
+            combo.currentIndexChanged.connect(self._roles_changed)
+            t.setCellWidget(row, COL_ROLE, combo)
+            self._role_combos[col] = combo
+            t.setItem(row, COL_BASIS, self._fixed_item(self._basis(col)))
+            texts = saved.get(col, {}).get("description") or {}
+            for i, lang in enumerate(DESC_LANGS):
+                t.setItem(row, COL_DESC + i, QTableWidgetItem(texts.get(lang, "")))
+        t.resizeColumnsToContents()
+        for col in range(COL_DESC, COL_DESC + len(DESC_LANGS)):
+            t.setColumnWidth(col, max(t.columnWidth(col), 160))
+        t.blockSignals(False)
+        fit_height(t)
+
+    @staticmethod
+    def _fixed_item(text: str) -> QTableWidgetItem:
+        item = QTableWidgetItem(text)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        return item
+
+    def _basis(self, column: str) -> str:
+        s = self.suggestions.get(column)
+        if s is None or not s.basis:
+            return ""
+        code = s.basis.partition(":")[0]
+        if code == "name_hint":
+            return self.document.t("gui_lab_basis_name")
+        key = BASIS_KEYS.get(code)
+        return self.document.t("gui_lab_basis_values",
+                               code=self.document.t(key) if key else code)
+
+    def role(self, column: str) -> str:
+        combo = self._role_combos.get(column)
+        return str(combo.currentData()) if combo is not None else "other"
+
+    def set_role(self, column: str, role: str) -> None:
+        """Choose a role as the steward would in the combo (tests, keyboard)."""
+        self._role_combos[column].setCurrentIndex(ROLES.index(role))
+
+    def key_variables(self) -> list[str]:
+        return [c for c in self._role_combos if self.role(c) == "quasi"]
+
+    def sensitive(self) -> list[str]:
+        return [c for c in self._role_combos if self.role(c) == "sensitive"]
+
+    def descriptions(self, column: str) -> dict[str, str]:
+        row = list(self._role_combos).index(column)
+        out = {}
+        for i, lang in enumerate(DESC_LANGS):
+            item = self.roles.item(row, COL_DESC + i)
+            if item is not None and item.text().strip():
+                out[lang] = item.text().strip()
+        return out
+
+    def _roles_changed(self) -> None:
+        self._timer.start()
+
+    # --- protection steps ---------------------------------------------------------------
+
+    def _fill_columns(self) -> None:
+        current = self.column_combo.currentText()
+        self.column_combo.clear()
+        for col in self._role_combos:
+            self.column_combo.addItem(col, col)
+        index = self.column_combo.findText(current)
+        if index >= 0:
+            self.column_combo.setCurrentIndex(index)
+
+    def _op_changed(self) -> None:
+        op = self.op_combo.currentData()
+        if op is None:
+            return
+        kind = OPS[op][2]
+        form = self.step_form
+        form.setRowVisible(self.column_combo, kind not in ("k", "fraction"))
+        form.setRowVisible(self.param_field, kind in PARAM_KEYS)
+        form.setRowVisible(self.to_combo, kind == "to")
+        form.setRowVisible(self.hierarchy_holder, kind == "hierarchy")
+        form.setRowVisible(self.seed_spin, kind == "fraction")
+        form.setRowVisible(self.key_field, kind == "key")
+        if kind in PARAM_KEYS:
+            text = self.document.t(PARAM_KEYS[kind])
+            self.param_label.setText(text)
+            self.param_field.setAccessibleName(_plain(text))
+
+    def choose_hierarchy(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.document.t("gui_lab_choose_hierarchy_title"),
+            str(Path(self.path).parent) if self.path else "", data_filter(self.document))
+        if path:
+            self.set_hierarchy(path)
+
+    def set_hierarchy(self, path: str | None) -> None:
+        self._hierarchy = path
+        self.hierarchy_field.setText(Path(path).name if path else "")
+
+    def step_from_form(self) -> dict[str, Any] | None:
+        """The step the form describes, as recipe JSON; None (and a message) when incomplete."""
+        from hrk_workbench.gui.pages.base import parse_number
+
+        op = self.op_combo.currentData()
+        kind = OPS[op][2]
+        column = self.column_combo.currentData()
+        number = parse_number(self.param_field.text()) if kind in PARAM_KEYS else None
+        if kind in PARAM_KEYS and not isinstance(number, (int, float)):
+            self.step_problem.setText(self.document.t(
+                "gui_lab_need_number", field=_plain(self.param_label.text())))
+            return None
+        if kind != "k" and kind != "fraction" and not column:
+            return None
+        if op == "drop":
+            return {"op": "drop", "columns": [column]}
+        if op == "pseudonymise":
+            return {"op": "pseudonymise", "columns": [column]}
+        if op == "band":
+            return {"op": "band", "column": column, "width": number}
+        if op in ("top_code", "bottom_code"):
+            return {"op": op, "column": column, "at": number}
+        if op == "merge":
+            if not self._hierarchy:
+                self.step_problem.setText(self.document.t("gui_lab_need_hierarchy"))
+                return None
+            return {"op": "merge", "column": column, "hierarchy": self._hierarchy}
+        if op == "date":
+            return {"op": "date", "column": column, "to": self.to_combo.currentData()}
+        if op in ("suppress", "exclude"):
+            return {"op": op, "k": int(number)}  # type: ignore[arg-type]
+        return {"op": "sample", "fraction": float(number) / 100,  # type: ignore[arg-type]
+                "seed": self.seed_spin.value()}
+
+    def add_step_from_form(self) -> None:
+        step = self.step_from_form()
+        if step is not None:
+            self.add_step(step)
+
+    def add_step(self, step: dict[str, Any]) -> bool:
+        """Append a step (recipe JSON) when the recipe accepts it, then recompute."""
+        from pydantic import ValidationError
+
+        from hrk_workbench.disclosure.recipe import Recipe
+        from hrk_workbench.problems import problems_from_pydantic
+
+        try:
+            Recipe.model_validate({"steps": [*self.steps, step]})
+        except ValidationError as exc:
+            self.step_problem.setText("\n".join(render_problems(
+                problems_from_pydantic(exc), self.document.lang, self.document.forms)))
+            return False
+        self.step_problem.setText("")
+        self.steps.append(step)
+        self._fill_steps()
+        self.recompute()
+        return True
+
+    def remove_selected_step(self) -> None:
+        row = self.step_list.currentRow()
+        if 0 <= row < len(self.steps):
+            del self.steps[row]
+            self._fill_steps()
+            self.recompute()
+
+    def _fill_steps(self) -> None:
+        self.step_list.clear()
+        for step in self.steps:
+            self.step_list.addItem(self.describe(step))
+        self._update_buttons()
+
+    def describe(self, step: dict[str, Any]) -> str:
+        """A step in words, in the current language (never the key)."""
+        d = self.document
+        op = step["op"]
+        values: dict[str, Any] = {
+            "column": step.get("column", ""),
+            "columns": ", ".join(step.get("columns") or []),
+            "width": format_number(step.get("width") or 0, d.lang),
+            "at": format_number(step.get("at") or 0, d.lang),
+            "k": step.get("k", ""),
+            "file": Path(step["hierarchy"]).name if step.get("hierarchy") else "",
+            "to": d.t("gui_lab_to_year") if step.get("to") == "year" else
+            d.t("gui_lab_to_month"),
+            "percent": format_number(round(float(step.get("fraction") or 0) * 100, 2), d.lang),
+            "seed": step.get("seed", 0),
+        }
+        return d.t(OPS[op][1], **values)
+
+    def recipe(self) -> Any:
+        from hrk_workbench.disclosure.recipe import Recipe
+
+        return Recipe.model_validate({"key_variables": self.key_variables(),
+                                      "sensitive": self.sensitive(), "steps": self.steps})
+
+    def _key_changed(self) -> None:
+        if any(s["op"] == "pseudonymise" for s in self.steps):
+            self._timer.start()
+
+    def _key(self) -> bytes | None:
+        if not any(s["op"] == "pseudonymise" for s in self.steps):
+            return None
+        return self.key_field.text().encode("utf-8")
+
+    # --- computing ----------------------------------------------------------------------
+
+    def recompute(self) -> None:
+        """Measure and protect again with the current roles and steps (off the GUI thread)."""
+        self._timer.stop()
+        if self.frame is None:
+            return
+        recipe = self.recipe()
+        if not recipe.key_variables:
+            self.result = None
+            self.k_note.setText(self.document.t("gui_lab_need_keys"))
+            self._show()
+            self.computed.emit()
+            self.settled.emit()
+            return
+        wanted = (tuple(recipe.key_variables), tuple(recipe.sensitive))
+        before = self.result.before if self.result and self._before_for == wanted else None
+        self._before_for = wanted
+        self._start(self.document.t("gui_lab_computing"), compute, self._computed, self.frame,
+                    recipe, self._key(), Path(self.path or "").name, before)
+
+    def _computed(self, result: Any) -> None:
+        if isinstance(result, Refused):
+            self.step_problem.setText(self._problems(result))
+            self.result = Computed(self.result.before if self.result else None, None, None,
+                                   None)
+        else:
+            self.step_problem.setText("")
+            self.result = result
+        self._show()
+        self.computed.emit()
+        self.settled.emit()
+
+    # --- showing ------------------------------------------------------------------------
+
+    def shown_measure(self) -> MeasuredRisk | None:
+        """The measure the page reports as the result: after the recipe when there is one."""
+        if self.result is None:
+            return None
+        return self.result.after if self.steps else self.result.before
+
+    def measure_rows(self) -> list[tuple[str, Any, Any]]:
+        """(label, original, protected) as shown; numbers as the core returned them."""
+        r = self.result
+        if r is None or r.before is None:
+            return []
+        d = self.document
+        before, after = r.before, r.after
+
+        def pick(m: MeasuredRisk | None, fn: Callable[[MeasuredRisk], Any]) -> Any:
+            return None if m is None else fn(m)
+
+        rows: list[tuple[str, Any, Any]] = [
+            (d.t("risklab_rows"), before.rows, pick(after, lambda m: m.rows)),
+            (d.t("risklab_k"), before.k, pick(after, lambda m: m.k)),
+        ]
+        for k in before.records_below_k:
+            rows.append((d.t("risklab_below_k", k=k), before.records_below_k[k],
+                         pick(after, lambda m, k=k: m.records_below_k.get(k))))
+        rows.append((d.t("risklab_uniques"), before.sample_uniques,
+                     pick(after, lambda m: m.sample_uniques)))
+        rows.append((d.t("risklab_expected"), round(before.expected_reidentifications, 2),
+                     pick(after, lambda m: round(m.expected_reidentifications, 2))))
+        for var, value in before.l_diversity.items():
+            rows.append((d.t("risklab_l", variable=var), value,
+                         pick(after, lambda m, v=var: m.l_diversity.get(v))))
+        for var, value in before.uniques_if_dropped.items():
+            rows.append((d.t("risklab_drop", variable=var), value,
+                         pick(after, lambda m, v=var: m.uniques_if_dropped.get(v))))
+        return rows
+
+    def _number(self, value: Any) -> str:
+        return "—" if value is None else format_number(value, self.document.lang)
+
+    def _show(self) -> None:
+        d = self.document
+        rows = self.measure_rows()
+        t = self.measures
+        t.setRowCount(len(rows))
+        for row, (text, before, after) in enumerate(rows):
+            t.setItem(row, 0, self._fixed_item(text))
+            for col, value in ((1, before), (2, after if self.steps else None)):
+                item = self._fixed_item(self._number(value))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                t.setItem(row, col, item)
+        t.resizeColumnsToContents()
+        fit_height(t, 40)
+        measured = self.shown_measure()
+        if measured is not None and measured.k is not None:
+            key = "gui_lab_k_ok" if measured.reaches_publish_k else "gui_lab_k_low"
+            self.k_note.setText(d.t(key, k=measured.k))
+        elif self.result is not None and self.result.before is not None:
+            self.k_note.setText("")
+        self._show_loss()
+        self._update_buttons()
+
+    def _show_loss(self) -> None:
+        d = self.document
+        loss = self.result.loss if self.result else None
+        t = self.loss
+        if not loss:
+            t.setRowCount(0)
+            fit_height(t)
+            self.loss_summary.setText(d.t("gui_lab_loss_none") if self.frame is not None
+                                      else "")
+            return
+        self.loss_summary.setText(d.t(
+            "gui_lab_loss_summary", removed=self._number(loss["records_removed"]),
+            share=self._number(round(loss["share_removed"] * 100, 2)),
+            suppressed=self._number(loss["values_suppressed"])))
+        if self.result and self.result.still_personal:
+            self.loss_summary.setText(self.loss_summary.text() + "\n" +
+                                      d.t("risklab_still_personal"))
+        variables = list(loss["variables"].items())
+        t.setRowCount(len(variables))
+        for row, (var, info) in enumerate(variables):
+            t.setItem(row, 0, self._fixed_item(var))
+            if info.get("dropped"):
+                state = d.t("gui_lab_loss_dropped")
+            elif info.get("recoded"):
+                state = d.t("gui_lab_loss_recoded")
+            else:
+                state = ""
+            t.setItem(row, 1, self._fixed_item(state))
+            t.setItem(row, 2, self._fixed_item(
+                "" if info.get("dropped") else self._number(info["values_suppressed"])))
+            t.setItem(row, 3, self._fixed_item(
+                "" if info.get("dropped") else
+                self._number(round(info["total_variation"] * 100, 2)) + " %"))
+        t.resizeColumnsToContents()
+        fit_height(t)
+
+    def _update_buttons(self) -> None:
+        ready = self.result is not None and self.shown_measure() is not None
+        self.export_button.setEnabled(ready and self.result is not None and
+                                      (self.result.protected is not None or not self.steps))
+        self.recipe_button.setEnabled(bool(self.steps))
+        self.save_button.setEnabled(ready)
+        self.remove_button.setEnabled(bool(self.steps))
+        self.add_button.setEnabled(self.frame is not None)
+
+    # --- exporting and saving -----------------------------------------------------------
+
+    def choose_export(self) -> None:
+        start = str(Path(self.path).with_name(Path(self.path).stem + "-protected.csv")) \
+            if self.path else ""
+        path, _ = QFileDialog.getSaveFileName(self, self.document.t("gui_lab_export_csv_title"),
+                                              start, "CSV (*.csv)")
+        if path:
+            self.export_csv(path)
+
+    def export_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write the protected file (the original when there are no steps) off the GUI thread."""
+        frame = self.result.protected if self.result and self.result.protected is not None \
+            else self.frame
+        if frame is None:
+            return
+        self._start(self.document.t("gui_lab_writing"), write_protected, self._exported, frame,
+                    str(path))
+
+    def _exported(self, path: str) -> None:
+        self.result_status.setText(self.document.t("gui_lab_written", file=Path(path).name))
+        self.settled.emit()
+
+    def choose_recipe_export(self) -> None:
+        start = str(Path(self.path).with_name(Path(self.path).stem + "-recipe.json")) \
+            if self.path else ""
+        path, _ = QFileDialog.getSaveFileName(self, self.document.t("gui_lab_recipe_title"),
+                                              start, "JSON (*.json)")
+        if path:
+            self.export_recipe(path)
+
+    def export_recipe(self, path: str | os.PathLike[str]) -> None:
+        """The recipe as JSON (hierarchy files relative to it); it never holds the key."""
+        from hrk_workbench.atomic import atomic_write_text
+        from hrk_workbench.disclosure.recipe import Recipe
+
+        folder = Path(path).resolve().parent
+        steps = []
+        for step in self.steps:
+            if step.get("hierarchy"):
+                try:
+                    rel = os.path.relpath(step["hierarchy"], folder)
+                except ValueError:  # another drive on Windows
+                    rel = step["hierarchy"]
+                step = {**step, "hierarchy": Path(rel).as_posix()}
+            steps.append(step)
+        recipe = Recipe.model_validate({"key_variables": self.key_variables(),
+                                        "sensitive": self.sensitive(), "steps": steps})
+        atomic_write_text(path, recipe.to_json())
+        self.result_status.setText(self.document.t("gui_lab_written", file=Path(path).name))
+
+    def saved_recipe(self) -> list[dict[str, Any]]:
+        """The steps as the assessment keeps them: file names only, never paths or the key."""
+        out = []
+        for step in self.recipe().model_dump(mode="json", exclude_none=True)["steps"]:
+            if step.get("hierarchy"):
+                step["hierarchy"] = Path(step["hierarchy"]).name
+            out.append(step)
+        return out
+
+    def dictionary(self) -> list[dict[str, Any]]:
+        """The confirmed roles, descriptions and masking rules, for the data dictionary
+        (types and masking rules as the core's ``data_dictionary`` words them)."""
+        from hrk_workbench.disclosure.results import data_dictionary
+
+        if self.frame is None:
+            return []
+        roles = {c: self.role(c) for c in self._role_combos}
+        descriptions = {c: self.descriptions(c) for c in self._role_combos}
+        return data_dictionary(self.frame, roles, self.recipe(), descriptions,
+                               previous=self._saved_dictionary())
+
+    def _saved_dictionary(self) -> list[dict[str, Any]]:
+        saved = getattr(self.document.assessment, "risk_lab", None)
+        if saved is None:
+            return []
+        return [e.model_dump(mode="json") for e in saved.dictionary]
+
+    def save_result(self) -> bool:
+        """Save the shown measure (after the recipe) and A10 = yes as one undoable edit."""
+        from hrk_workbench.disclosure import results
+
+        measured = self.shown_measure()
+        if measured is None or self.result is None:
+            return False
+        value = results.risk_lab_result(
+            measured, protected=bool(self.steps), recipe=self.saved_recipe(),
+            loss=self.result.loss or {}, dictionary=self.dictionary())
+        ok = self.document.edit_many([("risk_lab", value), ("anonymisation.A10.value", "yes")],
+                                     self.document.t("gui_lab_save_undo"))
+        if ok:
+            self.result_status.setText(self.document.t("gui_lab_saved", k=measured.k))
+        return ok
+
+    # --- language -----------------------------------------------------------------------
+
+    def retranslate(self, lang: str) -> None:
+        d = self.document
+        super().retranslate(lang)
+        self.roles.setHorizontalHeaderLabels([d.t(k) for k in ROLE_COLUMNS])
+        self.measures.setHorizontalHeaderLabels([d.t("gui_lab_col_measure"),
+                                                 d.t("gui_lab_col_original"),
+                                                 d.t("gui_lab_col_protected")])
+        self.loss.setHorizontalHeaderLabels([d.t("gui_lab_col_variable"),
+                                             d.t("gui_lab_col_change"),
+                                             d.t("gui_lab_col_suppressed"),
+                                             d.t("gui_lab_col_distance")])
+        for table in (self.roles, self.measures, self.loss):  # titles never clipped
+            table.resizeColumnsToContents()
+            fit_height(table)
+        current = self.op_combo.currentData()
+        self.op_combo.blockSignals(True)
+        self.op_combo.clear()
+        for op, (name_key, _desc, _kind) in OPS.items():
+            self.op_combo.addItem(d.t(name_key), op)
+        self.op_combo.setCurrentIndex(max(self.op_combo.findData(current), 0))
+        self.op_combo.blockSignals(False)
+        to = self.to_combo.currentData()
+        self.to_combo.clear()
+        self.to_combo.addItem(d.t("gui_lab_to_year"), "year")
+        self.to_combo.addItem(d.t("gui_lab_to_month"), "month")
+        self.to_combo.setCurrentIndex(max(self.to_combo.findData(to), 0))
+        self._op_changed()
+        for row, (col, combo) in enumerate(self._role_combos.items()):
+            combo.blockSignals(True)
+            for i, role in enumerate(ROLES):
+                combo.setItemText(i, d.t(ROLE_KEYS[role]))
+            combo.setAccessibleName(d.t("gui_lab_role_of", column=col))
+            combo.blockSignals(False)
+            basis = self.roles.item(row, COL_BASIS)
+            if basis is not None:
+                basis.setText(self._basis(col))
+        if self.frame is not None:
+            self._fill_steps()
+            self._show()
+

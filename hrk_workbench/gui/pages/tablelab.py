@@ -1,0 +1,607 @@
+"""The Table lab step: a frequency or magnitude table, protected by cell suppression, audited.
+
+Why in the assessment: most opened statistics are tables, and a table is safe only when no
+suppressed cell can be recomputed from what is published, margins included. The steward picks
+the dimensions and the rules and sees at once which cells the rules hide (primary) and which
+are hidden to protect them (secondary); the exported file is the one the independent audit
+passed, and its summary is saved in the assessment for the memo.
+
+All figures come from ``hrk_workbench.disclosure.tables.protect_table`` (the same call as
+``hrk-workbench tables``), run on a worker thread. Primary and secondary cells differ in
+colour *and* in a marker, a tooltip and the accessible text, so colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hrk_workbench.i18n import format_number
+from hrk_workbench.problems import InputError
+
+from ..document import Document, render_problems
+from ..workers import Progress, run_task
+from .base import ScrollSafeComboBox, StepPage, _plain
+from .risklab import Refused, data_filter, lab_data, read_data
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hrk_workbench.disclosure.primary import Rules
+    from hrk_workbench.disclosure.tables import ProtectedTable
+
+RECOMPUTE_MS = 400
+STATUS_ROLE = Qt.ItemDataRole.UserRole
+COLOURS = {"primary": QColor("#f2a7a7"), "secondary": QColor("#ffd77a")}
+MARKERS = {"primary": "●", "secondary": "○", "published": ""}
+DIMENSION_KEYS = ("gui_lab_dim_rows", "gui_lab_dim_cols", "gui_lab_dim_layer")
+
+
+def protect(progress: Progress, frame: pd.DataFrame, dimensions: list[str], value: str | None,
+            hierarchies: dict[str, str], rules: Rules) -> Any:
+    """Build the table from the microdata and protect it (worker thread); Refused on bad input.
+
+    The same calls and defaults (cost ``cells``, method ``auto``) as ``hrk-workbench tables``.
+    """
+    from hrk_workbench.disclosure.tables import protect_table, read_hierarchy, table_from_microdata
+
+    progress.report(0, 2)
+    try:
+        hier = {dim: read_hierarchy(path, dim) for dim, path in hierarchies.items()}
+        table = table_from_microdata(frame, dimensions, value=value, hierarchies=hier)
+        progress.report(1, 2)
+        result = protect_table(table, rules)
+    except InputError as exc:
+        return Refused(exc.source, exc.problems)
+    progress.report(2, 2)
+    return result
+
+
+def write_table(progress: Progress, protected: ProtectedTable, path: str, symbol: str) -> str:
+    """CSV or XLSX by the file's suffix, atomically (the table's own writers)."""
+    progress.report(0, 1)
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        protected.write_xlsx(path, symbol)
+    else:
+        protected.write_csv(path, symbol)
+    progress.report(1, 1)
+    return path
+
+
+class TableLabPage(StepPage):
+    """Choose data, dimensions and rules; see, export and save the protected table."""
+
+    step = "table_lab"
+    loaded = Signal()
+    computed = Signal()
+    settled = Signal()
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        self.data = lab_data(document)
+        self.path: str | None = None
+        self.frame: pd.DataFrame | None = None
+        self.protected: ProtectedTable | None = None
+        self.exported_name: str | None = None
+        self.hierarchies: dict[int, str] = {}
+        self.task: Any = None
+        self._filling = False
+        super().__init__(document, parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(RECOMPUTE_MS)
+        self._timer.timeout.connect(self.recompute)
+        self.data.loaded.connect(self._lab_data_loaded)
+        self._set_default_rules()
+
+    # --- building -----------------------------------------------------------------------
+
+    def _t(self, key: str) -> Callable[[str], str]:
+        return lambda lang: self.document.t(key)
+
+    def _button(self, key: str, slot: Callable[[], Any]) -> QPushButton:
+        button = QPushButton()
+        self.text(lambda s: (button.setText(s), button.setAccessibleName(_plain(s))),
+                  self._t(key))
+        button.clicked.connect(slot)
+        return button
+
+    def _label_for(self, widget: QWidget, key: str) -> QLabel:
+        lab = QLabel()
+        lab.setBuddy(widget)
+        self.text(lambda s: (lab.setText(s), widget.setAccessibleName(_plain(s))),
+                  self._t(key))
+        return lab
+
+    def _group(self, key: str) -> QVBoxLayout:
+        box = QGroupBox()
+        self.text(lambda s: (box.setTitle(s), box.setAccessibleName(_plain(s))), self._t(key))
+        layout = QVBoxLayout(box)
+        self.body_layout.addWidget(box)
+        return layout
+
+    def build(self) -> None:
+        lay = self._group("gui_lab_data_group")
+        row = QHBoxLayout()
+        self.choose_button = self._button("gui_lab_choose_data", self.choose_file)
+        self.reuse_button = self._button("gui_lab_use_risk_data", self.use_risk_lab_data)
+        self.file_field = QLineEdit()
+        self.file_field.setReadOnly(True)
+        self.text(self.file_field.setPlaceholderText, self._t("gui_lab_no_data"))
+        row.addWidget(self.choose_button)
+        row.addWidget(self.reuse_button)
+        row.addWidget(self._label_for(self.file_field, "gui_lab_data_file"))
+        row.addWidget(self.file_field, 1)
+        lay.addLayout(row)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+
+        lay = self._group("gui_lab_table_group")
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.dim_combos: list[QComboBox] = []
+        self.hier_fields: list[QLineEdit] = []
+        for i, key in enumerate(DIMENSION_KEYS):
+            combo = ScrollSafeComboBox()
+            combo.currentIndexChanged.connect(self._dims_changed)
+            field = QLineEdit()
+            field.setReadOnly(True)
+            self.text(lambda s, f=field: f.setAccessibleName(_plain(s)),
+                      lambda lang, k=key: self.document.t(
+                          "gui_lab_hierarchy_of", dimension=_plain(self.document.t(k))))
+            self.text(field.setPlaceholderText, self._t("gui_lab_no_hierarchy"))
+            choose = self._button("gui_lab_choose_hierarchy",
+                                  lambda i=i: self.choose_hierarchy(i))
+            clear = self._button("gui_lab_clear_hierarchy", lambda i=i: self.set_hierarchy(i, None))
+            line = QHBoxLayout()
+            line.addWidget(combo, 2)
+            line.addWidget(field, 1)
+            line.addWidget(choose)
+            line.addWidget(clear)
+            form.addRow(self._label_for(combo, key), line)
+            self.dim_combos.append(combo)
+            self.hier_fields.append(field)
+        self.value_combo = ScrollSafeComboBox()
+        self.value_combo.currentIndexChanged.connect(self._dims_changed)
+        form.addRow(self._label_for(self.value_combo, "gui_lab_value"), self.value_combo)
+        lay.addLayout(form)
+
+        lay = self._group("gui_lab_rules_group")
+        form = QFormLayout()
+        self.min_frequency = QSpinBox()
+        self.min_frequency.setRange(0, 1000)
+        form.addRow(self._label_for(self.min_frequency, "gui_lab_rule_min_frequency"),
+                    self.min_frequency)
+        self.dominance_n = QSpinBox()
+        self.dominance_n.setRange(0, 5)
+        form.addRow(self._label_for(self.dominance_n, "gui_lab_rule_dominance_n"),
+                    self.dominance_n)
+        self.dominance_k = QDoubleSpinBox()
+        self.dominance_k.setRange(1, 100)
+        self.dominance_k.setDecimals(1)
+        form.addRow(self._label_for(self.dominance_k, "gui_lab_rule_dominance_k"),
+                    self.dominance_k)
+        self.p_percent = QDoubleSpinBox()
+        self.p_percent.setRange(0, 100)
+        self.p_percent.setDecimals(1)
+        form.addRow(self._label_for(self.p_percent, "gui_lab_rule_p_percent"), self.p_percent)
+        self.protect_zeros = QCheckBox()
+        self.text(lambda s: (self.protect_zeros.setText(s),
+                             self.protect_zeros.setAccessibleName(_plain(s))),
+                  self._t("gui_lab_rule_zeros"))
+        form.addRow(self.protect_zeros)
+        for spin in (self.min_frequency, self.dominance_n, self.dominance_k, self.p_percent):
+            spin.valueChanged.connect(self._rules_changed)
+        self.protect_zeros.toggled.connect(self._rules_changed)
+        lay.addLayout(form)
+
+        lay = self._group("gui_lab_result_table_group")
+        legend = QHBoxLayout()
+        for status, key in (("primary", "gui_lab_legend_primary"),
+                            ("secondary", "gui_lab_legend_secondary")):
+            swatch = QLabel()
+            swatch.setStyleSheet(f"background: {COLOURS[status].name()}; color: black; "
+                                 "border: 1px solid #808080; padding: 2px 8px;")
+            self.text(lambda s, w=swatch, st=status: w.setText(f"{MARKERS[st]} {s}"),
+                      self._t(key))
+            legend.addWidget(swatch)
+        legend.addStretch(1)
+        lay.addLayout(legend)
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        lay.addWidget(self.summary_label)
+        layer_row = QHBoxLayout()
+        self.layer_combo = ScrollSafeComboBox()
+        self.layer_combo.currentIndexChanged.connect(lambda _i: self._fill_grid())
+        self.layer_label = self._label_for(self.layer_combo, "gui_lab_layer_shown")
+        layer_row.addWidget(self.layer_label)
+        layer_row.addWidget(self.layer_combo)
+        layer_row.addStretch(1)
+        lay.addLayout(layer_row)
+        self.grid = QTableWidget(0, 0)
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.grid.setMinimumHeight(300)
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.text(lambda s: self.grid.setAccessibleName(_plain(s)),
+                  self._t("gui_lab_result_table_group"))
+        lay.addWidget(self.grid)
+
+        lay = self._group("gui_lab_table_export_group")
+        row = QHBoxLayout()
+        self.symbol_field = QLineEdit("..")
+        self.symbol_field.setMaximumWidth(80)
+        row.addWidget(self._label_for(self.symbol_field, "gui_lab_symbol"))
+        row.addWidget(self.symbol_field)
+        self.export_csv_button = self._button("gui_lab_export_table_csv",
+                                              lambda: self.choose_export("csv"))
+        self.export_xlsx_button = self._button("gui_lab_export_table_xlsx",
+                                               lambda: self.choose_export("xlsx"))
+        self.save_button = self._button("gui_lab_save_table", self.save_result)
+        row.addWidget(self.export_csv_button)
+        row.addWidget(self.export_xlsx_button)
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.result_status = QLabel()
+        self.result_status.setWordWrap(True)
+        lay.addWidget(self.result_status)
+        self._update_buttons()
+
+    def _set_default_rules(self) -> None:
+        """The rules of ``forms/anonymisation.yaml`` (what the CLI uses without options)."""
+        from hrk_workbench.disclosure.primary import Rules
+
+        rules = Rules.from_forms(self.document.forms)
+        self._filling = True
+        self.min_frequency.setValue(rules.min_frequency)
+        n, k = rules.dominance[0] if rules.dominance else (0, 80.0)
+        self.dominance_n.setValue(n)
+        self.dominance_k.setValue(k)
+        self.p_percent.setValue(rules.p_percent)
+        self.protect_zeros.setChecked(rules.protect_zeros)
+        self._filling = False
+
+    # --- data ---------------------------------------------------------------------------
+
+    def busy(self) -> bool:
+        """True while a load or computation runs (screenshots wait for it)."""
+        return self.task is not None and not self.task.done
+
+    def _start(self, title: str, fn: Any, done: Callable[[Any], None], *args: Any) -> None:
+        if self.busy():
+            self.task.cancel()
+        task = run_task(self, title, fn, *args, forms=self.document.forms,
+                        lang=self.document.lang)
+        task.finished.connect(lambda r, t=task: done(r) if t is self.task else None)
+        task.failed.connect(lambda m, t=task: self._stopped(m) if t is self.task else None)
+        task.cancelled.connect(lambda t=task: self._stopped(self.document.t(
+            "gui_lab_cancelled")) if t is self.task else None)
+        self.task = task
+
+    def _stopped(self, message: str) -> None:
+        self.status.setText(message)
+        self.loaded.emit()
+        self.computed.emit()
+        self.settled.emit()
+
+    def _problems(self, refused: Refused) -> str:
+        lines = render_problems(refused.problems, self.document.lang, self.document.forms)
+        return "\n".join(f"{Path(refused.source).name}: {line}" for line in lines)
+
+    def choose_file(self) -> None:
+        start = str(self.document.path.parent) if self.document.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, self.document.t("gui_lab_choose_data_title"),
+                                              start, data_filter(self.document))
+        if path:
+            self.load_file(path)
+
+    def load_file(self, path: str | os.PathLike[str]) -> None:
+        """Read the microdata off the GUI thread (progress and Cancel)."""
+        path = str(path)
+        title = self.document.t("gui_lab_loading", file=Path(path).name)
+        self.status.setText(title)
+        self._start(title, read_data, self._loaded, path, False)
+
+    def use_risk_lab_data(self) -> None:
+        """Reuse the file already loaded in the risk lab (no second read)."""
+        if self.data.frame is not None and self.data.path:
+            self._use(self.data.path, self.data.frame)
+
+    def _lab_data_loaded(self) -> None:
+        self._update_buttons()
+
+    def _loaded(self, result: Any) -> None:
+        if isinstance(result, Refused):
+            self.status.setText(self._problems(result))
+            self.loaded.emit()
+            self.settled.emit()
+            return
+        self._use(result.path, result.frame)
+        self.loaded.emit()
+
+    def _use(self, path: str, frame: pd.DataFrame) -> None:
+        self.path, self.frame, self.protected = path, frame, None
+        self.exported_name = None
+        self.file_field.setText(path)
+        self.file_field.setCursorPosition(0)
+        self.status.setText(self.document.t("gui_lab_loaded", file=Path(path).name,
+                                            rows=format_number(len(frame), self.document.lang),
+                                            columns=len(frame.columns)))
+        self._fill_choices()
+        self._show()
+
+    def _fill_choices(self) -> None:
+        d = self.document
+        columns = [] if self.frame is None else [str(c) for c in self.frame.columns]
+        self._filling = True
+        for i, combo in enumerate(self.dim_combos):
+            current = combo.currentData()
+            combo.clear()
+            if i > 0:
+                combo.addItem(d.t("gui_lab_none"), None)
+            for col in columns:
+                combo.addItem(col, col)
+            combo.setCurrentIndex(max(combo.findData(current), 0))
+        current = self.value_combo.currentData()
+        self.value_combo.clear()
+        self.value_combo.addItem(d.t("gui_lab_count_units"), None)
+        for col in columns:
+            self.value_combo.addItem(col, col)
+        self.value_combo.setCurrentIndex(max(self.value_combo.findData(current), 0))
+        self._filling = False
+
+    def set_dimensions(self, dims: list[str], value: str | None = None) -> None:
+        """Choose dimensions (and a value) as the steward would in the combos (tests)."""
+        self._filling = True
+        for i, combo in enumerate(self.dim_combos):
+            want = dims[i] if i < len(dims) else None
+            combo.setCurrentIndex(max(combo.findData(want), 0))
+        self.value_combo.setCurrentIndex(max(self.value_combo.findData(value), 0))
+        self._filling = False
+        self._timer.start()
+
+    def dimensions(self) -> list[str]:
+        out: list[str] = []
+        for combo in self.dim_combos:
+            value = combo.currentData()
+            if value and value not in out:
+                out.append(str(value))
+        return out
+
+    def choose_hierarchy(self, index: int) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.document.t("gui_lab_choose_hierarchy_title"),
+            str(Path(self.path).parent) if self.path else "",
+            self.document.t("gui_lab_hierarchy_filter"))
+        if path:
+            self.set_hierarchy(index, path)
+
+    def set_hierarchy(self, index: int, path: str | None) -> None:
+        if path:
+            self.hierarchies[index] = path
+        else:
+            self.hierarchies.pop(index, None)
+        self.hier_fields[index].setText(Path(path).name if path else "")
+        self._timer.start()
+
+    def rules(self) -> Rules:
+        """The rules as set on the page (forms defaults until changed)."""
+        from hrk_workbench.disclosure.primary import Rules
+
+        n = self.dominance_n.value()
+        return Rules.from_forms(self.document.forms, min_frequency=self.min_frequency.value(),
+                                dominance=((n, self.dominance_k.value()),) if n else (),
+                                p_percent=self.p_percent.value(),
+                                protect_zeros=self.protect_zeros.isChecked())
+
+    def _dims_changed(self) -> None:
+        if not self._filling:
+            self._timer.start()
+
+    def _rules_changed(self) -> None:
+        if not self._filling:
+            self._timer.start()
+
+    # --- computing ----------------------------------------------------------------------
+
+    def recompute(self) -> None:
+        """Protect the table with the current choices (off the GUI thread)."""
+        self._timer.stop()
+        dims = self.dimensions()
+        if self.frame is None or not dims:
+            return
+        hier = {self.dim_combos[i].currentData(): path for i, path in self.hierarchies.items()
+                if self.dim_combos[i].currentData() in dims}
+        self._start(self.document.t("gui_lab_protecting"), protect, self._computed, self.frame,
+                    dims, self.value_combo.currentData(), hier, self.rules())
+
+    def _computed(self, result: Any) -> None:
+        if isinstance(result, Refused):
+            self.protected = None
+            self.summary_label.setText(self._problems(result))
+        else:
+            self.protected = result
+        self._show()
+        self.computed.emit()
+        self.settled.emit()
+
+    # --- showing ------------------------------------------------------------------------
+
+    def _show(self) -> None:
+        p = self.protected
+        d = self.document
+        if p is not None:
+            s = p.to_dict()
+            key = "gui_lab_table_summary" if s["audit_ok"] else "gui_lab_table_audit_failed"
+            self.summary_label.setText(d.t(key, cells=s["cells"], primary=s["primary"],
+                                           secondary=s["secondary"],
+                                           failures=s["audit_failures"]))
+            dims = p.table.dimensions
+            self.layer_label.setVisible(len(dims) == 3)
+            self.layer_combo.setVisible(len(dims) == 3)
+            current = self.layer_combo.currentData()
+            self.layer_combo.blockSignals(True)
+            self.layer_combo.clear()
+            if len(dims) == 3:
+                for code in dict.fromkeys(k[2] for k in p.table.keys):
+                    self.layer_combo.addItem(self._code(code), code)
+                self.layer_combo.setCurrentIndex(max(self.layer_combo.findData(current), 0))
+            self.layer_combo.blockSignals(False)
+        else:
+            self.layer_label.setVisible(False)
+            self.layer_combo.setVisible(False)
+        self._fill_grid()
+        self._update_buttons()
+
+    def _code(self, code: str) -> str:
+        from hrk_workbench.disclosure.tables import TOTAL
+
+        return self.document.t("gui_lab_total") if code == TOTAL else code
+
+    def _fill_grid(self) -> None:
+        """Rows x columns (one layer at a time), margins included; cells carry their status."""
+        g, p = self.grid, self.protected
+        g.clear()
+        if p is None:
+            g.setRowCount(0)
+            g.setColumnCount(0)
+            return
+        t = p.table
+        dims = t.dimensions
+        layer = self.layer_combo.currentData() if len(dims) == 3 else None
+        cells = [(i, k) for i, k in enumerate(t.keys) if layer is None or k[2] == layer]
+        rows = list(dict.fromkeys(k[0] for _, k in cells))
+        cols = list(dict.fromkeys(k[1] for _, k in cells)) if len(dims) > 1 else [None]
+        g.setRowCount(len(rows))
+        g.setColumnCount(len(cols))
+        g.setVerticalHeaderLabels([self._code(r) for r in rows])
+        value_name = t.value_name or self.document.t("gui_lab_count_units")
+        g.setHorizontalHeaderLabels([value_name if c is None else self._code(c) for c in cols])
+        row_at = {r: n for n, r in enumerate(rows)}
+        col_at = {c: n for n, c in enumerate(cols)}
+        for i, key in cells:
+            status = p.status(i)
+            item = QTableWidgetItem(self._cell_text(t.values[i], status))
+            item.setData(STATUS_ROLE, status)
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            where = " / ".join(self._code(c) for c in key)
+            what = self._status_text(i, status)
+            if status != "published":
+                item.setBackground(QBrush(COLOURS[status]))
+                item.setForeground(QBrush(Qt.GlobalColor.black))
+                item.setToolTip(what)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         f"{where}: {format_number(t.values[i], self.document.lang)}"
+                         + (f", {what}" if what else ""))
+            g.setItem(row_at[key[0]], col_at[key[1] if len(dims) > 1 else None], item)
+        g.resizeColumnsToContents()
+
+    def _cell_text(self, value: float, status: str) -> str:
+        text = format_number(value, self.document.lang)
+        return f"{MARKERS[status]} {text}" if MARKERS[status] else text
+
+    def _status_text(self, i: int, status: str) -> str:
+        d = self.document
+        if status == "secondary":
+            return d.t("gui_lab_cell_secondary")
+        if status != "primary" or self.protected is None:
+            return ""
+        names = [self._rule_name(r) for r in self.protected.primary[i].rules]
+        return d.t("gui_lab_cell_primary", rules=", ".join(names))
+
+    def _rule_name(self, rule: str) -> str:
+        d = self.document
+        if rule.startswith("dominance_"):
+            _, n, k = rule.split("_", 2)
+            return d.t("gui_lab_rule_name_dominance", n=n, k=k)
+        known = {"frequency": "gui_lab_rule_name_frequency",
+                 "p_percent": "gui_lab_rule_name_p_percent", "zero": "gui_lab_rule_name_zero"}
+        return d.t(known[rule]) if rule in known else rule
+
+    def shown_counts(self) -> dict[str, int]:
+        """Cells of each status in the grid as shown (the current layer); for tests."""
+        out = {"published": 0, "primary": 0, "secondary": 0}
+        for r in range(self.grid.rowCount()):
+            for c in range(self.grid.columnCount()):
+                item = self.grid.item(r, c)
+                if item is not None:
+                    out[item.data(STATUS_ROLE)] += 1
+        return out
+
+    def _update_buttons(self) -> None:
+        ok = self.protected is not None and self.protected.audit.ok
+        for button in (self.export_csv_button, self.export_xlsx_button, self.save_button):
+            button.setEnabled(ok)
+        self.reuse_button.setEnabled(self.data.frame is not None)
+
+    # --- export and save ----------------------------------------------------------------
+
+    def choose_export(self, kind: str) -> None:
+        start = str(Path(self.path).with_name(Path(self.path).stem + f"-table.{kind}")) \
+            if self.path else ""
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.document.t("gui_lab_export_table_title"), start,
+            "CSV (*.csv)" if kind == "csv" else "Excel (*.xlsx)")
+        if path:
+            self.export(path)
+
+    def export(self, path: str | os.PathLike[str]) -> None:
+        """Write the protected table (only one the audit passed) off the GUI thread."""
+        if self.protected is None or not self.protected.audit.ok:
+            return
+        self._start(self.document.t("gui_lab_writing"), write_table, self._exported,
+                    self.protected, str(path), self.symbol_field.text())
+
+    def _exported(self, path: str) -> None:
+        self.exported_name = Path(path).name
+        self.result_status.setText(self.document.t("gui_lab_written", file=self.exported_name))
+        self.settled.emit()
+
+    def save_result(self) -> bool:
+        """Append this table's summary to the assessment's table lab results (undoable)."""
+        from hrk_workbench.disclosure import results
+
+        p = self.protected
+        if p is None or not p.audit.ok:
+            return False
+        name = self.exported_name or " × ".join(p.table.dimensions)
+        existing = [t.model_dump(mode="json") for t in
+                    getattr(self.document.assessment, "table_lab", None) or []]
+        ok = self.document.edit("table_lab", [*existing, results.table_lab_result(p, name)])
+        if ok:
+            self.result_status.setText(self.document.t("gui_lab_table_saved", name=name))
+        return ok
+
+    # --- language -----------------------------------------------------------------------
+
+    def retranslate(self, lang: str) -> None:
+        super().retranslate(lang)
+        if self.frame is not None:
+            self._fill_choices()
+        if self.protected is not None:
+            self._show()
