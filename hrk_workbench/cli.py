@@ -15,12 +15,9 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from hrk_workbench import __version__
-from hrk_workbench.advice import Advice, advise
 from hrk_workbench.forms import LANGUAGES, Forms, load_forms
 from hrk_workbench.i18n import (
     format_number,
@@ -30,16 +27,12 @@ from hrk_workbench.i18n import (
     render_all,
     render_problem,
 )
-from hrk_workbench.model import (
-    FILE_SUFFIX,
-    Assessment,
-    check_against_forms,
-    load_assessment,
-    save_assessment,
-)
-from hrk_workbench.model.edit import EditError, parse_value, set_answer
 from hrk_workbench.problems import InputError, Problem, has_errors, problems_from_pydantic
-from hrk_workbench.scoring import rank_assessments, summarise
+from hrk_workbench.suffix import FILE_SUFFIX
+
+if TYPE_CHECKING:  # the rules and the model load inside the commands that use them
+    from hrk_workbench.advice import Advice
+    from hrk_workbench.model import Assessment
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 LANG_ENV = "HRK_LANG"
@@ -57,6 +50,8 @@ def _print_json(data: Any) -> None:
 
 def _load_checked(path: str, forms: Forms) -> tuple[Assessment, list[Problem]]:
     """Load and check; errors raise, warnings are returned for the caller to show."""
+    from hrk_workbench.model import check_against_forms, load_assessment
+
     assessment = load_assessment(path)
     problems = check_against_forms(assessment, forms)
     if has_errors(problems):
@@ -83,6 +78,10 @@ def _problems_json(problems: Sequence[Problem], lang: str, forms: Forms) -> list
 # --- commands -------------------------------------------------------------------------------
 
 def cmd_new(args: argparse.Namespace, forms: Forms) -> int:
+    from pydantic import ValidationError
+
+    from hrk_workbench.model import Assessment, save_assessment
+
     out = Path(args.output)
     if out.exists() and not args.force:
         raise InputError(str(out), [Problem("$", "file already exists",
@@ -119,6 +118,9 @@ def cmd_new(args: argparse.Namespace, forms: Forms) -> int:
 
 def cmd_set(args: argparse.Namespace, forms: Forms) -> int:
     """Change answers by path, all or none, and save atomically with a change-log entry."""
+    from hrk_workbench.model import check_against_forms, load_assessment, save_assessment
+    from hrk_workbench.model.edit import EditError, parse_value, set_answer
+
     assessment = load_assessment(args.file)
     baseline = assessment.model_copy(deep=True)
     problems: list[Problem] = []
@@ -150,6 +152,8 @@ def cmd_set(args: argparse.Namespace, forms: Forms) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, forms: Forms) -> int:
+    from hrk_workbench.model import check_against_forms, load_assessment
+
     results, status = [], EXIT_OK
     for path in args.files:
         try:
@@ -188,16 +192,23 @@ def _report(args: argparse.Namespace, forms: Forms,
 
 
 def cmd_score(args: argparse.Namespace, forms: Forms) -> int:
+    from hrk_workbench.scoring import summarise
+
     return _report(args, forms, lambda a: summarise(a, forms).to_json(forms, args.lang),
                    _score_text)
 
 
 def cmd_advise(args: argparse.Namespace, forms: Forms) -> int:
+    from hrk_workbench.advice import advise
+
     return _report(args, forms, lambda a: advise(a, forms).to_json(forms, args.lang),
                    _advice_text)
 
 
 def cmd_summary(args: argparse.Namespace, forms: Forms) -> int:
+    from hrk_workbench.advice import advise
+    from hrk_workbench.scoring import summarise
+
     return _report(
         args, forms,
         lambda a: {"score": summarise(a, forms).to_json(forms, args.lang),
@@ -223,6 +234,8 @@ def _collect(paths: Sequence[str]) -> tuple[list[str], list[InputError]]:
 
 
 def cmd_portfolio(args: argparse.Namespace, forms: Forms) -> int:
+    from hrk_workbench.scoring import rank_assessments
+
     files, errors = _collect(args.paths)
     items = []
     warnings: dict[str, list[Problem]] = {}
@@ -297,6 +310,8 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 
 
 def _score_text(assessment: Assessment, forms: Forms, lang: str) -> str:
+    from hrk_workbench.scoring import summarise
+
     s = summarise(assessment, forms)
     lb = lambda key: label(key, lang, forms)  # noqa: E731
     lines = [
@@ -323,6 +338,8 @@ def _score_text(assessment: Assessment, forms: Forms, lang: str) -> str:
 
 
 def _advice_text(assessment: Assessment, forms: Forms, lang: str) -> str:
+    from hrk_workbench.advice import advise
+
     a = advise(assessment, forms)
     lb = lambda key: label(key, lang, forms)  # noqa: E731
     needed = {True: "anonymisation_needed", False: "anonymisation_not_needed",

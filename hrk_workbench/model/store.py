@@ -18,12 +18,12 @@ from pydantic import ValidationError
 
 from hrk_workbench.atomic import atomic_write_text
 from hrk_workbench.problems import InputError, Problem, problems_from_pydantic
+from hrk_workbench.suffix import FILE_SUFFIX as FILE_SUFFIX  # re-exported by the model
 
 from .assessment import Assessment, Change, ChangeLogEntry
 from .duplicates import find_duplicate_keys
 from .migrations import migrate
 
-FILE_SUFFIX = ".hrk.json"
 AUTHOR_ENV = "HRK_AUTHOR"
 
 
