@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hrk_workbench import __version__
 from hrk_workbench.forms import LANGUAGES, Forms, load_forms
 from hrk_workbench.i18n import (
     format_number,
@@ -42,6 +41,15 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n"
                                   f"(run '{self.prog} --help' for usage)\n")
+
+
+class _VersionAction(argparse.Action):
+    """--version, looking the version up only when asked (it costs a metadata read)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from hrk_workbench import __version__
+
+        parser.exit(message=f"{parser.prog} {__version__}\n")
 
 
 def _print_json(data: Any) -> None:
@@ -404,7 +412,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--forms", metavar="DIR", help="forms folder (default: the bundled one)")
     parser = _Parser(prog="hrk-workbench",
                      description="Assess whether a dataset can be opened as open data.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("new", parents=[common], help="create a new assessment file")

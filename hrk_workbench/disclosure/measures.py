@@ -317,7 +317,10 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
 
     keys, sensitive = list(keys), list(sensitive)
     key_sql = ", ".join(q(k) for k in keys)
-    con.execute(f"CREATE TEMP TABLE classes AS SELECT {key_sql}, count(*) AS f "
+    # one pass over the data: each class's size, and the hashes of its key values that the
+    # drop effect groups by (computed per class, at no cost beside the group-by itself)
+    hashes = ", ".join(f"{_hash_sql(q(k), i + 1)} AS h{i}" for i, k in enumerate(keys))
+    con.execute(f"CREATE TEMP TABLE classes AS SELECT count(*) AS f, {hashes} "
                 f"FROM {table} GROUP BY {key_sql}")
     below = ", ".join(f"coalesce(sum(f) FILTER (WHERE f < {k}), 0)" for k in KS)
     row = con.execute(f"SELECT coalesce(sum(f), 0), min(f), count(*), "
@@ -351,25 +354,25 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
 
 def _uniques_if_dropped_duckdb(con: duckdb.DuckDBPyConnection, keys: list[str], uniques: int,
                                rows: int) -> dict[str, int]:
-    from .loading import quote_ident as q
-
     if len(keys) == 1:  # dropping the only key leaves one class of every record
         return {keys[0]: uniques if rows > 1 else 0}
     if uniques == 0:
         return dict.fromkeys(keys, 0)
-    hashes = ", ".join(f"{_hash_sql(q(k), i + 1)} AS h{i}" for i, k in enumerate(keys))
-    con.execute(f"CREATE TEMP TABLE class_hashes AS SELECT f, {hashes} FROM classes")
     every = "h0"
     for i in range(1, len(keys)):
         every = f"xor({every}, h{i})"
-    parts = ", ".join(
-        f"(SELECT coalesce(sum(u), 0) FROM (SELECT count(*) AS n, count(*) FILTER "
-        f"(WHERE f = 1) AS u FROM class_hashes GROUP BY xor({every}, h{i})) WHERE n > 1)"
+    # the hash of the other key values: all of them XOR-ed, then the dropped one XOR-ed out
+    con.execute(f"CREATE TEMP TABLE class_hashes AS SELECT f, {every} AS hall, "
+                f"{', '.join(f'h{i}' for i in range(len(keys)))} FROM classes")
+    parts = " UNION ALL ".join(
+        f"SELECT {i} AS v, coalesce(sum(u), 0) FROM (SELECT count(*) AS n, count(*) FILTER "
+        f"(WHERE f = 1) AS u FROM class_hashes GROUP BY xor(hall, h{i})) WHERE n > 1"
         for i in range(len(keys)))
-    got = con.execute(f"SELECT {parts}").fetchone()
+    got = dict(con.execute(parts).fetchall())
     con.execute("DROP TABLE class_hashes")
-    assert got is not None
-    return {k: int(v) for k, v in zip(keys, got, strict=True)}
+    return {k: int(got[i]) for i, k in enumerate(keys)}
+
+
 def _trajectories_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: list[str],
                          person: str, time: str) -> tuple[int, float | None]:
     from .loading import quote_ident as q
