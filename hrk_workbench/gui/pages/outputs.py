@@ -322,14 +322,19 @@ class OutputsPage(PageFrame):
         self._readiness_timer.start()
 
     def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:  # render at once on arrival, so the page never shows empty
+        if self._stale:  # the page appears at once; the memo follows when the timer fires
             self._stale = False
-            self.refresh_preview()
+            if not self.preview.toPlainText().strip():
+                self.preview.setPlainText(self.document.t("gui_out_preview_wait"))
+            self._preview_timer.start()
             self.check()
         super().showEvent(event)
 
     def refresh_preview(self) -> None:
         """The memo as the HTML export renders it, in the document's current language."""
+        if not self.isVisible():  # left before the timer fired: catch up when shown again
+            self._stale = True
+            return
         d = self.document
         memo = build_memo(d.assessment, d.forms, d.lang, summary=d.summary())
         html = render_html(memo)
