@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from hrk_workbench.atomic import atomic_write_bytes
+from hrk_workbench.data_files import data_dir
 from hrk_workbench.problems import InputError, Problem, json_path, problems_from_pydantic
 from hrk_workbench.rule_ids import READ_BY_RULES
 
@@ -50,11 +51,7 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def default_forms_dir() -> Path:
     """Where the forms live: ``$HRK_FORMS_DIR``, the installed copy, or the source tree's."""
-    if env := os.environ.get(FORMS_ENV):
-        return Path(env)
-    here = Path(__file__).resolve().parent.parent
-    bundled = here / "_data" / "forms"
-    return bundled if bundled.is_dir() else here.parent / "forms"
+    return data_dir("forms", FORMS_ENV)
 
 
 class FormError(InputError):

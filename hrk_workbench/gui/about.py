@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from hrk_workbench import __version__
+from hrk_workbench.data_files import INSTALLED_DIR, PACKAGE_DIR
 from hrk_workbench.fonts import FONT_DIR
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = PACKAGE_DIR / "_data"
+DATA_DIR = INSTALLED_DIR
 SOURCE_ROOT = PACKAGE_DIR.parent
 LICENCE_FILE = re.compile(r"^(LICEN[CS]E|COPYING|NOTICE)", re.IGNORECASE)
 # Debian's copies of the (L)GPL, where the app runs from a source tree on a Debian desktop

@@ -9,7 +9,6 @@ need no build step. The guide opens in the app's language; a language without it
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hrk_workbench.data_files import data_dir
+
 DOCS_ENV = "HRK_DOCS_DIR"
 FALLBACK = "en"
 
@@ -37,11 +38,7 @@ def guide_dir() -> Path:
     The same order as the forms and report templates: the wheel and the PyInstaller bundle
     both put the guide in ``hrk_workbench/_data/docs/guide``.
     """
-    if env := os.environ.get(DOCS_ENV):
-        return Path(env)
-    here = Path(__file__).resolve().parent.parent
-    bundled = here / "_data" / "docs" / "guide"
-    return bundled if bundled.is_dir() else here.parent / "docs" / "guide"
+    return data_dir("docs/guide", DOCS_ENV)
 
 
 def guide_file(lang: str) -> Path | None:

@@ -7,22 +7,19 @@ explicit ``Markup`` value, which only the figure's own SVG is.
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from hrk_workbench.data_files import data_dir
 
 REPORTS_ENV = "HRK_REPORTS_DIR"
 
 
 def reports_dir() -> Path:
     """``$HRK_REPORTS_DIR``, the installed copy, or the source tree's ``reports/`` folder."""
-    if env := os.environ.get(REPORTS_ENV):
-        return Path(env)
-    here = Path(__file__).resolve().parent.parent
-    bundled = here / "_data" / "reports"
-    return bundled if bundled.is_dir() else here.parent / "reports"
+    return data_dir("reports", REPORTS_ENV)
 
 
 @cache
