@@ -35,8 +35,9 @@ def _styles() -> dict[str, Any]:
                           spaceAfter=4, bulletFontName=FONT)
     return {
         "body": base,
+        # a subheading: kept on the page of what it heads
         "strong": ParagraphStyle("strong", base, fontName=FONT_BOLD, fontSize=11, leading=15,
-                                 spaceAfter=6),
+                                 spaceAfter=6, keepWithNext=1),
         "note": ParagraphStyle("note", base, textColor=HexColor(MUTED)),
         "title": ParagraphStyle("title", base, fontName=FONT_BOLD, fontSize=17, leading=21,
                                 spaceAfter=4),
@@ -69,6 +70,26 @@ def _p(text: str, style: Any) -> Any:
     return P(escape(text).replace("\n", "<br/>"), style)
 
 
+def _keep_subheadings(blocks: tuple[Any, ...], flowables: list[Any]) -> list[Any]:
+    """A subheading and the block after it on one page: reportlab's keepWithNext does not
+    hold a paragraph to a following KeepTogether (a label–value list), so group them here."""
+    from reportlab.platypus import KeepTogether
+
+    out: list[Any] = []
+    i = 0
+    while i < len(flowables):
+        block = blocks[i]
+        if isinstance(block, Paragraph) and block.style == "strong" and i + 1 < len(flowables):
+            after = flowables[i + 1]
+            first, rest = (after[:1], after[1:]) if isinstance(after, list) else ([after], [])
+            out += [KeepTogether([flowables[i], *first]), *rest]
+            i += 2
+            continue
+        out.append(flowables[i])
+        i += 1
+    return out
+
+
 class _Renderer:
     def __init__(self, memo: Memo, width: float) -> None:
         self.memo, self.width = memo, width
@@ -82,7 +103,7 @@ class _Renderer:
                           self.fields(m.title_block), Spacer(1, 6)]
         for section in m.sections:
             heading = _p(section.heading, st["h1"])
-            blocks = [self.block(b) for b in section.blocks]
+            blocks = _keep_subheadings(section.blocks, [self.block(b) for b in section.blocks])
             # a heading starts a new page rather than end one: room for it and a few lines
             out += [CondPageBreak(HEADING_ROOM), heading, *blocks]
         out += [Spacer(1, 10), _p(m.footer, st["note"])]
