@@ -3,10 +3,19 @@ column-role suggestions with identity-code checksums."""
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import pytest
 
-from hrk_workbench.disclosure.loading import duckdb_table, read_table, sniff_csv
+from hrk_workbench.disclosure.loading import (
+    duckdb_table,
+    memory_estimate,
+    read_csv,
+    read_sample,
+    read_table,
+    sniff_csv,
+)
 from hrk_workbench.disclosure.measures import measure_file
 from hrk_workbench.disclosure.roles import (
     is_henkilotunnus,
@@ -141,3 +150,73 @@ def test_role_suggestions():
     # a column of look-alike codes with wrong check characters is not an identity code
     fake = pd.DataFrame({"code": ["131052-308U"] * n})
     assert suggest_roles(fake)[0].basis != "henkilotunnus"
+
+
+# --- reading in chunks (the GUI's progress and Cancel), samples of files too big to load ----
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize(("delim", "encoding"), [(",", "utf-8"), (";", "cp1252")])
+def test_read_with_progress_reports_blocks_and_equals_a_plain_read(tmp_path, delim, encoding):
+    rows = [("kunta", "ikä", "tulot")] + [(("Åbo", "Hämeenlinna", "Espoo")[i % 3], str(i % 90),
+                                          f"{i}.5") for i in range(60_000)]
+    path = _write(tmp_path / "c.csv", rows, delim, encoding)
+    calls = []
+    reported = read_csv(path, progress=lambda *a: calls.append(a))
+    pd.testing.assert_frame_equal(reported, read_table(path))
+    size = path.stat().st_size
+    assert size > 3 * 256 * 1024  # several blocks
+    assert calls[0] == (0, size, 0) and calls[-1] == (size, size, 60_000)
+    assert len(calls) >= 5 and 0 < calls[1][0] < size and 0 < calls[1][2] < 60_000
+    assert all(a[0] <= b[0] and a[1] == size for a, b in itertools.pairwise(calls))
+    assert read_table(path, progress=lambda *a: None).equals(reported)  # passed on
+    empty = _write(tmp_path / "e.csv", rows[:1], delim, encoding)
+    assert list(read_table(empty, progress=lambda *a: None).columns) == list(rows[0])
+
+
+def test_an_exception_from_progress_stops_the_read_at_once(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("a,b\n" + "".join(f"{i},{i}\n" for i in range(200_000)), encoding="utf-8")
+    calls = []
+
+    def progress(done, total, lines):
+        calls.append(done)
+        if done > 0:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        read_csv(path, progress=progress)
+    assert len(calls) == 2 and calls[1] < path.stat().st_size / 4  # the rest never read
+
+
+def test_read_with_progress_still_names_a_bad_line(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b\n" + "1,2\n" * 100_000 + "3,4,5\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_csv(path, progress=lambda *a: None)
+    assert info.value.problems[0].location == "line 100002"
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_one_field_too_many_on_every_row_is_an_error(tmp_path, chunked):
+    """pandas would quietly take the first column as the row labels and shift every value."""
+    path = tmp_path / "shift.csv"
+    path.write_text("a,b,c\n1,2,3,4\n5,6,7,8\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_csv(path, progress=(lambda *a: None) if chunked else None)
+    problem = info.value.problems[0]
+    assert problem.code == "data_wrong_fields" and problem.location == "line 2"
+
+
+def test_sample_and_memory_estimate(tmp_path):
+    path = _write(tmp_path / "d.csv", ROWS, ";", "cp1252")
+    sample = read_sample(path, 2)
+    assert list(sample["kunta"]) == ["Hämeenlinna", "Åbo"]
+    assert memory_estimate(path) == path.stat().st_size
+    frame = pd.DataFrame({"x": ["same text"] * 50_000})
+    pq = tmp_path / "d.parquet"
+    frame.to_parquet(pq)
+    assert memory_estimate(pq) > pq.stat().st_size  # compressed on disk
+    assert list(read_sample(pq, 3)["x"]) == ["same text"] * 3

@@ -21,7 +21,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,25 +187,84 @@ def _bad_csv(path: Path, dialect: CsvDialect, detail: str) -> InputError:
     return _problem(path, "data_unreadable", first, detail=first)
 
 
+#: ``progress(bytes_read, bytes_total, lines_read)``; it may raise to stop the read
+ReadProgress = Callable[[int, int, int], None]
+
+
+class _ReportingFile(io.RawIOBase):
+    """A binary file that calls ``progress`` after every block the CSV parser takes from it.
+
+    pandas' C parser reads in blocks of about 256 KiB, so a reader of this file hears of
+    progress every block; an exception from ``progress`` (the GUI's Cancel) propagates out of
+    the parser at once. The parse itself is untouched: the same checks, the same speed as
+    reading the path. Lines are counted as newline bytes (a quoted newline counts too), which
+    is good enough for a progress label.
+    """
+
+    def __init__(self, handle: io.BufferedReader, total: int, progress: ReadProgress) -> None:
+        super().__init__()
+        self._handle, self._total, self._progress = handle, total, progress
+        self.done = self.lines = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._handle.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.done += n
+        self.lines += data.count(b"\n")
+        self._progress(min(self.done, self._total), self._total, max(self.lines - 1, 0))
+        return n
+
+
 def read_csv(path: str | os.PathLike[str], columns: Sequence[str] | None = None,
-             dialect: CsvDialect | None = None) -> pd.DataFrame:
-    """A CSV file as a DataFrame of text (missing = empty cell), every row checked."""
+             dialect: CsvDialect | None = None, progress: ReadProgress | None = None,
+             nrows: int | None = None) -> pd.DataFrame:
+    """A CSV file as a DataFrame of text (missing = empty cell), every row checked.
+
+    With ``progress``, it is called with the bytes and lines read so far after every block
+    the parser reads (see :class:`_ReportingFile`), and once more at the end with the number
+    of records; an exception it raises (the GUI's Cancel) stops the read at once and
+    propagates, leaving nothing half-read behind. ``nrows`` reads only the first records (a
+    sample of a file too big for memory).
+    """
     import pandas as pd
 
     p = Path(path)
     dialect = dialect or sniff_csv(p)
     _check_columns(p, dialect.header, columns)
     encoding = "latin-1" if dialect.encoding == "cp1252" else dialect.encoding
+    options: dict[str, Any] = dict(
+        sep=dialect.delimiter, encoding=encoding, dtype=str, keep_default_na=False,
+        na_values=[""], header=0, names=list(dialect.header),
+        usecols=list(columns) if columns else None, engine="c", on_bad_lines="error",
+        skipinitialspace=False, nrows=nrows)
     try:
-        frame = pd.read_csv(p, sep=dialect.delimiter, encoding=encoding, dtype=str,
-                            keep_default_na=False, na_values=[""], header=0,
-                            names=list(dialect.header), usecols=list(columns) if columns else None,
-                            engine="c", on_bad_lines="error", skipinitialspace=False)
+        if progress is None:
+            frame = pd.read_csv(p, **options)
+        else:
+            total = p.stat().st_size
+            progress(0, total, 0)
+            with open(p, "rb") as handle:
+                frame = pd.read_csv(_ReportingFile(handle, total, progress), **options)
+            progress(total, total, len(frame))
+        _check_index(frame)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise _bad_csv(p, dialect, str(exc)) from None
     if dialect.encoding == "cp1252":  # latin-1 read keeps every byte; now give them meaning
         frame = _latin1_to_cp1252(frame)
     return frame
+
+
+def _check_index(frame: pd.DataFrame) -> None:
+    """pandas silently makes the first column the row index when every row has one field
+    more than the header (values shifted one column left); that file is malformed."""
+    import pandas as pd
+
+    if not isinstance(frame.index, pd.RangeIndex):
+        raise pd.errors.ParserError("rows have more fields than the header")
 
 
 def _latin1_to_cp1252(frame: pd.DataFrame) -> pd.DataFrame:
@@ -233,12 +292,13 @@ def _check_columns(path: Path, header: Sequence[str], columns: Sequence[str] | N
                                      for c in missing])
 
 
-def read_table(path: str | os.PathLike[str],
-               columns: Sequence[str] | None = None) -> pd.DataFrame:
+def read_table(path: str | os.PathLike[str], columns: Sequence[str] | None = None,
+               progress: ReadProgress | None = None) -> pd.DataFrame:
     """Any supported data file as a DataFrame; CSV and XLSX values as text.
 
     Parquet keeps its column types: they were chosen by whoever wrote it, and no leading
-    zeros were lost on the way.
+    zeros were lost on the way. ``progress`` is as in :func:`read_csv` (a workbook or a
+    Parquet file reports only its start and end).
     """
     import pandas as pd
 
@@ -246,7 +306,10 @@ def read_table(path: str | os.PathLike[str],
     _check_exists(p)
     kind = file_kind(p)
     if kind == "csv":
-        return read_csv(p, columns)
+        return read_csv(p, columns, progress=progress)
+    size = p.stat().st_size
+    if progress is not None:
+        progress(0, size, 0)
     if kind == "xlsx":
         try:
             frame = pd.read_excel(p, dtype=str, keep_default_na=False, na_values=[""],
@@ -263,7 +326,51 @@ def read_table(path: str | os.PathLike[str],
             raise _problem(p, "data_unreadable", f"not a readable Parquet file: {exc}",
                            detail=str(exc).splitlines()[0] if str(exc) else "") from None
     _check_columns(p, list(frame.columns), columns)
+    if progress is not None:
+        progress(size, size, len(frame))
     return frame[list(columns)] if columns else frame
+
+
+def read_sample(path: str | os.PathLike[str], rows: int) -> pd.DataFrame:
+    """The first ``rows`` records of a file, read as :func:`read_table` reads them (for
+    suggesting column roles of a file too big to load)."""
+    p = Path(path)
+    _check_exists(p)
+    kind = file_kind(p)
+    if kind == "csv":
+        return read_csv(p, nrows=rows)
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            batch = next(pq.ParquetFile(p).iter_batches(batch_size=rows), None)
+        except Exception as exc:  # pyarrow's errors have no common base worth naming
+            raise _problem(p, "data_unreadable", f"not a readable Parquet file: {exc}",
+                           detail=str(exc).splitlines()[0] if str(exc) else "") from None
+        if batch is None:
+            return read_table(p)
+        return batch.to_pandas()
+    return read_table(p).head(rows)
+
+
+def memory_estimate(path: str | os.PathLike[str]) -> int:
+    """Roughly how many bytes the file's data takes once decoded (a lower bound): the file
+    size for CSV and XLSX text; for Parquet, whose compressed, dictionary-encoded size may be
+    a small part of it, the largest of the file size, the uncompressed size in its metadata
+    and 8 bytes (one pointer) per cell. A DataFrame of text takes several times this."""
+    p = Path(path)
+    _check_exists(p)
+    size = p.stat().st_size
+    if file_kind(p) != "parquet":
+        return size
+    try:
+        import pyarrow.parquet as pq
+
+        meta = pq.ParquetFile(p).metadata
+        return max(size, meta.num_rows * meta.num_columns * 8,
+                   sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)))
+    except Exception:  # unreadable: the reader names the problem later
+        return size
 
 
 # --- DuckDB, for files bigger than memory ---------------------------------------------------

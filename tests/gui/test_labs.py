@@ -9,12 +9,13 @@ from __future__ import annotations
 import csv
 import json
 import random
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from hrk_workbench.cli import main as cli_main
 from hrk_workbench.forms import Forms
@@ -248,3 +249,232 @@ def test_table_lab_reuses_the_risk_lab_file(document: Document, qtbot: Any,
     document.set_language("fi")
     assert table.heading.text() == "Taulukkolaboratorio"
     assert risk.save_button.text() == "&Tallenna tulos arviointiin"
+
+
+# --- loading: progress, Cancel, files too big for memory -------------------------------------
+
+def big_csv(path: Path, rows: int = 200_000) -> Path:
+    rng = random.Random(3)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        w = csv.writer(handle)
+        w.writerow(["age", "sex", "municipality", "diagnosis"])
+        towns = ["Espoo", "Vantaa", "Helsinki", "Kerava"]
+        w.writerows([rng.randint(0, 99), rng.choice("MF"), rng.choice(towns), "J45"]
+                     for _ in range(rows))
+    return path
+
+
+def test_risk_lab_cancel_stops_a_load(document: Document, qtbot: Any, tmp_path: Path) -> None:
+    """Cancel in the progress dialog, pressed while the file is being read, stops the read at
+    the next block: nothing is loaded and no error is shown."""
+    data = big_csv(tmp_path / "big.csv")
+    page = show(qtbot, RiskLabPage(document))
+    page.load_file(data)
+    task = page.task
+    seen: list[tuple[int, int, str]] = []
+    gate = threading.Event()
+
+    def on_worker(done: int, total: int, text: str) -> None:  # the reading thread
+        seen.append((done, total, text))
+        if done > 0 and len(seen) == 2:
+            gate.wait(5)  # hold the read until the steward has pressed Cancel
+
+    def on_gui(done: int, total: int, text: str) -> None:  # the GUI thread
+        if done > 0 and not gate.is_set():
+            task.dialog.findChild(QPushButton).click()  # the dialog's Cancel button
+            gate.set()
+
+    task.progressed.connect(on_worker, Qt.ConnectionType.DirectConnection)
+    task.progressed.connect(on_gui, Qt.ConnectionType.QueuedConnection)
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        pass
+    assert gate.is_set()
+    assert page.status.text() == "Cancelled."
+    assert page.frame is None and page.data.frame is None and page.roles.rowCount() == 0
+    done, total, text = seen[-1]
+    assert 0 < done < total  # stopped part-way through the file
+    assert text.startswith("big.csv: ") and "lines read" in text
+    assert not page.busy()
+
+    # the same file then loads whole
+    page.load_file(data)
+    qtbot.waitUntil(lambda: page.frame is not None, timeout=WAIT_MS)
+    idle(qtbot, page)
+    assert len(page.frame) == 200_000
+    assert page.status.text() == "big.csv: 200,000 records, 4 columns."
+
+
+def test_risk_lab_measures_a_large_file_from_disk(document: Document, qtbot: Any,
+                                                  tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    data = person_csv(tmp_path / "persons.csv", rows=400)
+    page = show(qtbot, RiskLabPage(document))
+    page.large_file_bytes = 1024  # anything above 1 KiB counts as "larger than memory"
+    page.load_file(data)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    idle(qtbot, page)
+    assert page.large and page.frame is None and page.data.frame is None
+    assert page.key_variables() == ["age", "sex", "municipality"]  # from the sample
+    cli = cli_json(capsys, "risk", str(data), "--key", "age,sex,municipality",
+                   "--sensitive", "diagnosis", "--json")
+    shown = page.result.before.to_dict()
+    for key in ("rows", "k", "records_below_k", "sample_uniques", "l_diversity",
+                "uniques_if_dropped"):
+        assert shown[key] == cli[key], key
+    # honest about what it cannot do: no protection steps, and why (puf needs memory too)
+    assert page.large_note.isVisible()
+    assert "puf" in page.large_note.text() and "memory" in page.large_note.text()
+    assert not page.steps_box.isEnabled() and not page.export_button.isEnabled()
+    assert page.save_button.isEnabled()
+    document.set_language("fi")
+    assert "muistiin" in page.large_note.text()
+    document.set_language("en")
+
+
+# --- longitudinal data ---------------------------------------------------------------------
+
+def panel_csv(path: Path, persons: int = 150) -> Path:
+    rng = random.Random(5)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        w = csv.writer(handle)
+        w.writerow(["person_id", "year", "sex", "municipality"])
+        for p in range(persons):
+            sex, town = rng.choice("MF"), rng.choice(["Espoo", "Vantaa", "Helsinki"])
+            for year in (2021, 2022, 2023):
+                if rng.random() < 0.3:
+                    town = rng.choice(["Espoo", "Vantaa", "Helsinki", "Kerava"])
+                w.writerow([f"p{p:04d}", year, sex, town])
+    return path
+
+
+def test_risk_lab_longitudinal_trajectories(document: Document, qtbot: Any, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    data = panel_csv(tmp_path / "panel.csv")
+    page = show(qtbot, RiskLabPage(document))
+    page.load_file(data)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    idle(qtbot, page)
+    for col, role in (("person_id", "other"), ("year", "other"), ("sex", "quasi"),
+                      ("municipality", "quasi")):
+        page.set_role(col, role)
+    page.set_longitudinal("person_id", None)
+    idle(qtbot, page)
+    assert page.trajectory_hint.text() == document.t("gui_lab_trajectory_need_both")
+    assert page.result.before.person is None
+    page.set_longitudinal("person_id", "year")
+    qtbot.waitUntil(lambda: page.result is not None and page.result.before is not None and
+                    page.result.before.person == "person_id", timeout=WAIT_MS)
+    idle(qtbot, page)
+    cli = cli_json(capsys, "risk", str(data), "--key", "sex,municipality",
+                   "--id", "person_id", "--time", "year", "--json")
+    before = page.result.before
+    assert before.persons == cli["persons"] == 150
+    assert round(before.unique_trajectory_share, 6) == cli["unique_trajectory_share"]
+    label = document.t("gui_lab_unique_trajectories", time="year")
+    row = next(r for r in range(page.measures.rowCount())
+               if page.measures.item(r, 0).text() == label)
+    assert page.measures.item(row, 1).text() == \
+        format_number(round(cli["unique_trajectory_share"] * 100, 2), "en")
+    assert 0 < cli["unique_trajectory_share"] < 1
+
+
+# --- protection steps: direct identifiers, bands at given limits -----------------------------
+
+def named_csv(path: Path, rows: int = 200) -> Path:
+    rng = random.Random(9)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        w = csv.writer(handle)
+        w.writerow(["name", "email", "age", "sex", "municipality"])
+        for i in range(rows):
+            w.writerow([f"Person {i}", f"person{i}@example.fi", rng.randint(0, 90),
+                        rng.choice("MF"), rng.choice(["Espoo", "Vantaa", "Kerava"])])
+    return path
+
+
+def test_risk_lab_removes_direct_identifiers_and_bands_at_limits(
+        document: Document, qtbot: Any, tmp_path: Path) -> None:
+    data = named_csv(tmp_path / "named.csv")
+    page = show(qtbot, RiskLabPage(document))
+    page.load_file(data)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    idle(qtbot, page)
+    assert page.role("name") == "direct" and page.role("email") == "direct"
+
+    page.op_combo.setCurrentIndex(page.op_combo.findData("remove_direct_identifiers"))
+    assert not page.column_combo.isVisible() and not page.param_field.isVisible()
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result.after is not None, timeout=WAIT_MS)
+    idle(qtbot, page)
+    assert page.steps == [{"op": "remove_direct_identifiers", "columns": ["name", "email"]}]
+    assert page.step_list.item(0).text() == "Remove direct identifiers (name, email)"
+    assert list(page.result.protected.columns) == ["age", "sex", "municipality"]
+    assert page.result.loss["variables"]["name"]["dropped"]
+
+    # bands at explicit limits, typed as a steward would
+    page.op_combo.setCurrentIndex(page.op_combo.findData("band_breaks"))
+    assert page.param_label.text() == "Band limits (e.g. 0, 18, 30, 65)"
+    page.column_combo.setCurrentIndex(page.column_combo.findData("age"))
+    page.param_field.setText("0, 18, x")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert "ascending numbers" in page.step_problem.text() and len(page.steps) == 1
+    page.param_field.setText("30, 18")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert page.step_problem.text() and len(page.steps) == 1  # the recipe refuses it
+    page.param_field.setText("0, 18, 30, 65")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.result.steps) == 2, timeout=WAIT_MS)
+    idle(qtbot, page)
+    assert page.steps[1] == {"op": "band", "column": "age", "breaks": [0.0, 18.0, 30.0, 65.0]}
+    assert page.step_list.item(1).text() == "age in bands at 0; 18; 30; 65"
+    assert set(page.result.protected["age"]) <= {"0-17", "18-29", "30-64", "65+"}
+    document.set_language("fi")
+    assert page.step_list.item(0).text() == "Poista suorat tunnisteet (name, email)"
+
+
+# --- table lab: an aggregated table, and what secondary suppression minimises -----------------
+
+def test_table_lab_aggregated_input_and_cost(document: Document, qtbot: Any, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import pandas as pd
+
+    micro = pd.read_csv(business_csv(tmp_path / "firms.csv"))
+    agg = micro.groupby(["region", "industry"]).turnover.agg(
+        turnover="sum", units="size",
+        top1=lambda s: s.nlargest(1).iloc[0],
+        top2=lambda s: s.nlargest(2).iloc[-1] if len(s) > 1 else float("nan")).reset_index()
+    data = tmp_path / "aggregated.csv"
+    agg.to_csv(data, index=False)
+
+    page = show(qtbot, TableLabPage(document))
+    assert not page.count_combo.isVisible()
+    page.set_mode("aggregate")
+    assert page.count_combo.isVisible() and page.top_list.isVisible()
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        page.load_file(data)
+    page.set_dimensions(["region", "industry"], "turnover")
+    page.set_aggregate("units", ["top1", "top2"])
+    assert page.top_columns() == ["top1", "top2"]
+    page.cost_combo.setCurrentIndex(page.cost_combo.findData("value"))
+    qtbot.waitUntil(lambda: page.protected is not None and page.protected.cost == "value",
+                    timeout=WAIT_MS)
+    idle(qtbot, page)
+    cli = cli_json(capsys, "tables", str(data), "--aggregated", "--rows", "region",
+                   "--cols", "industry", "--value", "turnover", "--count", "units",
+                   "--top", "top1,top2", "--cost", "value", "-o", str(tmp_path / "c.csv"),
+                   "--json")
+    counts = page.shown_counts()
+    assert counts["primary"] == cli["primary"] > 0
+    assert counts["secondary"] == cli["secondary"]
+    assert sum(counts.values()) == cli["cells"]
+    assert page.protected.audit.ok
+    # the primary cells are those of the same table built from the microdata
+    micro_cli = cli_json(capsys, "tables", str(tmp_path / "firms.csv"), "--rows", "region",
+                         "--cols", "industry", "--value", "turnover", "--cost", "value",
+                         "-o", str(tmp_path / "m.csv"), "--json")
+    assert cli["primary"] == micro_cli["primary"]
+
+    page.cost_combo.setCurrentIndex(page.cost_combo.findData("cells"))
+    qtbot.waitUntil(lambda: page.protected.cost == "cells", timeout=WAIT_MS)
+    idle(qtbot, page)
+    document.set_language("sv")
+    assert page.cost_combo.currentText() == "antalet undertryckta celler"

@@ -59,11 +59,20 @@ ROLE_KEYS = {"direct": "gui_lab_role_direct", "quasi": "gui_lab_role_quasi",
              "sensitive": "gui_lab_role_sensitive", "other": "gui_lab_role_other"}
 DATA_FILTER_KEY = "gui_lab_data_filter"
 RECOMPUTE_MS = 300
+# A file whose data takes more than this is measured straight from the file (DuckDB) and not
+# loaded: a DataFrame of text takes several times the file's size. HRK_LAB_LARGE_FILE_MB
+# overrides it (a steward with a big machine, or a test).
+LARGE_FILE_MB = 500
+LARGE_FILE_ENV = "HRK_LAB_LARGE_FILE_MB"
+SAMPLE_ROWS = 10_000  # roles of a large file are suggested from its first records
 
 # protection steps offered: op -> (name key, description key, parameter kind)
 OPS: dict[str, tuple[str, str, str]] = {
     "drop": ("gui_lab_op_drop", "gui_lab_desc_drop", "column"),
+    "remove_direct_identifiers": ("gui_lab_op_remove_direct", "gui_lab_desc_remove_direct",
+                                  "none"),
     "band": ("gui_lab_op_band", "gui_lab_desc_band", "width"),
+    "band_breaks": ("gui_lab_op_band_breaks", "gui_lab_desc_band_breaks", "breaks"),
     "top_code": ("gui_lab_op_top_code", "gui_lab_desc_top_code", "at"),
     "bottom_code": ("gui_lab_op_bottom_code", "gui_lab_desc_bottom_code", "at"),
     "merge": ("gui_lab_op_merge", "gui_lab_desc_merge", "hierarchy"),
@@ -74,7 +83,9 @@ OPS: dict[str, tuple[str, str, str]] = {
     "sample": ("gui_lab_op_sample", "gui_lab_desc_sample", "fraction"),
 }
 PARAM_KEYS = {"width": "gui_lab_param_width", "at": "gui_lab_param_at",
-              "k": "gui_lab_param_k", "fraction": "gui_lab_param_percent"}
+              "k": "gui_lab_param_k", "fraction": "gui_lab_param_percent",
+              "breaks": "gui_lab_param_breaks"}
+NO_COLUMN_KINDS = ("k", "fraction", "none")  # steps on the whole file, not one column
 ROLE_COLUMNS = ("gui_lab_col_column", "gui_lab_col_role", "gui_lab_col_basis",
                 "gui_lab_col_description_en", "gui_lab_col_description_fi",
                 "gui_lab_col_description_sv")
@@ -89,6 +100,30 @@ BASIS_KEYS = {"henkilotunnus": "gui_lab_basis_henkilotunnus",
               "street_address": "gui_lab_basis_street_address", "date": "gui_lab_basis_date",
               "all_values_distinct": "gui_lab_basis_all_distinct"}
 MAX_ROWS_SHOWN = 14  # taller tables scroll inside; shorter ones show every row
+
+
+def large_file_bytes() -> int:
+    """The size above which the lab measures from the file instead of loading it."""
+    text = os.environ.get(LARGE_FILE_ENV, "").strip()
+    try:
+        mb = float(text) if text else LARGE_FILE_MB
+    except ValueError:
+        mb = LARGE_FILE_MB
+    return int(mb * 1024 * 1024)
+
+
+def parse_breaks(text: str) -> list[float] | None:
+    """Band limits as typed: ``0, 18, 30, 65`` or ``0 18 30 65``; with ``;`` between the
+    limits a decimal comma is allowed (``0; 17,5; 30``). None when any part is no number."""
+    import re
+
+    from hrk_workbench.gui.pages.base import parse_number
+
+    parts = text.split(";") if ";" in text else re.split(r"[,\s]+", text)
+    values = [parse_number(p) for p in parts if p.strip()]
+    if not values or not all(isinstance(v, (int, float)) for v in values):
+        return None
+    return [float(v) for v in values]
 
 
 def fit_height(table: QTableWidget, max_rows: int = MAX_ROWS_SHOWN) -> None:
@@ -117,9 +152,9 @@ class LabData(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path: str | None = None
-        self.frame: pd.DataFrame | None = None
+        self.frame: pd.DataFrame | None = None  # None too for a file measured from disk
 
-    def set(self, path: str, frame: pd.DataFrame) -> None:
+    def set(self, path: str | None, frame: pd.DataFrame | None) -> None:
         self.path, self.frame = path, frame
         self.loaded.emit()
 
@@ -142,27 +177,48 @@ def data_filter(document: Document) -> str:
     return document.t(DATA_FILTER_KEY)
 
 
-def read_data(progress: Progress, path: str, roles: bool = True) -> Any:
-    """Read a data file (and suggest roles) on a worker thread; Refused on a bad file."""
-    from hrk_workbench.disclosure.loading import read_table
+def read_data(progress: Progress, path: str, roles: bool = True, limit: int | None = None,
+              rows_text: Callable[[int], str] | None = None) -> Any:
+    """Read a data file (and suggest roles) on a worker thread; Refused on a bad file.
+
+    A CSV reports every block the parser reads (in KiB, with ``rows_text(lines)`` as the
+    label) through ``progress``, whose Cancel stops the read at the next block (256 KiB).
+    A file whose data exceeds ``limit`` bytes is not loaded: its first :data:`SAMPLE_ROWS`
+    records are read for the role suggestions and the result is marked ``large``.
+    """
+    from hrk_workbench.disclosure.loading import memory_estimate, read_sample, read_table
     from hrk_workbench.disclosure.roles import suggest_roles
 
-    progress.report(0, 2, Path(path).name)
+    name = Path(path).name
+    progress.report(0, 0, name)
     try:
-        frame = read_table(path)
+        size = memory_estimate(path)
+        if limit is not None and size > limit:
+            frame = read_sample(path, SAMPLE_ROWS)
+            progress.report(1, 2, name)
+            suggestions = suggest_roles(frame) if roles else []
+            progress.report(2, 2)
+            return Loaded(path, frame, suggestions, large=True, size=size)
+
+        def report(done: int, total: int, rows: int) -> None:  # KiB: Qt's int is 32-bit
+            progress.report(done // 1024, max(total // 1024, 1),
+                            rows_text(rows) if rows_text else name)
+
+        frame = read_table(path, progress=report)
     except InputError as exc:
         return Refused(exc.source, exc.problems)
-    progress.report(1, 2, Path(path).name)
     suggestions = suggest_roles(frame) if roles else []
-    progress.report(2, 2)
-    return Loaded(path, frame, suggestions)
+    progress.report(1, 1)
+    return Loaded(path, frame, suggestions, size=size)
 
 
 @dataclass
 class Loaded:
     path: str
-    frame: pd.DataFrame
+    frame: pd.DataFrame  # the whole file, or only its first records when ``large``
     suggestions: list[RoleSuggestion] = field(default_factory=list)
+    large: bool = False
+    size: int = 0
 
 
 @dataclass
@@ -186,8 +242,35 @@ def recoded_columns(recipe: Any) -> list[str]:
                    for c in ([s.column] if hasattr(s, "column") else s.columns)})
 
 
+def rows_text(document: Document, name: str) -> Callable[[int], str]:
+    """The progress label ("x.csv: 120,000 lines read…"), made on the GUI thread in the
+    page's language and called on the worker thread (plain string work, no widget)."""
+    lang = document.lang
+    template = document.t("gui_lab_read_rows", file=name, rows="\x00")
+    return lambda rows: template.replace("\x00", format_number(rows, lang))
+
+
+def size_mb(size: int, document: Document) -> str:
+    return format_number(max(round(size / (1024 * 1024)), 1), document.lang)
+
+
+def measure_large(progress: Progress, path: str, keys: list[str], sensitive: list[str],
+                  person: str | None, time: str | None) -> Any:
+    """Measure a file too big to load, in DuckDB straight from the file (as ``risk``)."""
+    from hrk_workbench.disclosure.measures import measure_file
+
+    progress.report(0, 0, Path(path).name)
+    try:
+        before = measure_file(path, keys, sensitive, person, time)
+    except InputError as exc:
+        return Refused(exc.source, exc.problems)
+    progress.report(1, 1)
+    return Computed(before, None, None, None)
+
+
 def compute(progress: Progress, frame: pd.DataFrame, recipe: Any, key: bytes | None,
-            file: str, before: MeasuredRisk | None = None) -> Any:
+            file: str, before: MeasuredRisk | None = None, person: str | None = None,
+            time: str | None = None) -> Any:
     """Measure the original, apply the recipe, measure the file as written, report the loss.
 
     The same calls as ``hrk-workbench puf`` (the protected data is measured as the written CSV
@@ -204,7 +287,7 @@ def compute(progress: Progress, frame: pd.DataFrame, recipe: Any, key: bytes | N
         if key is not None:
             check_key(key)
         if before is None and keys:
-            before = measure_frame(frame, keys, sensitive, file=file)
+            before = measure_frame(frame, keys, sensitive, person, time, file=file)
         progress.report(1, 3)
         if not recipe.steps:
             return Computed(before, None, None, None)
@@ -213,7 +296,10 @@ def compute(progress: Progress, frame: pd.DataFrame, recipe: Any, key: bytes | N
         written = _as_written(applied.data)
         keys_after = [k for k in keys if k in written.columns]
         sens_after = [s for s in sensitive if s in written.columns]
-        after = measure_frame(written, keys_after, sens_after, file=file) if keys_after \
+        longitudinal = person in written.columns and time in written.columns
+        after = measure_frame(written, keys_after, sens_after,
+                              person if longitudinal else None,
+                              time if longitudinal else None, file=file) if keys_after \
             else None
         loss = loss_report(frame, applied.data, recoded_columns(recipe))
     except InputError as exc:
@@ -248,11 +334,15 @@ class RiskLabPage(StepPage):
         self.data = lab_data(document)
         self.path: str | None = None
         self.frame: pd.DataFrame | None = None
+        self.sample: pd.DataFrame | None = None  # a large file's first records (roles only)
+        self.large = False  # measured from the file with DuckDB; no protection steps
+        self.large_file_bytes = large_file_bytes()
+        self._size = 0
         self.suggestions: dict[str, RoleSuggestion] = {}
         self.steps: list[dict[str, Any]] = []
         self.result: Computed | None = None
         self.task: Any = None
-        self._before_for: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        self._before_for: tuple[Any, ...] | None = None
         self._hierarchy: str | None = None
         self._role_combos: dict[str, QComboBox] = {}
         super().__init__(document, parent)
@@ -315,6 +405,13 @@ class RiskLabPage(StepPage):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.status)
+        self.large_note = QLabel()
+        self.large_note.setWordWrap(True)
+        self.large_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.large_note.setStyleSheet("background: #fff4ce; color: black; "
+                                      "border: 1px solid #c8a600; padding: 6px;")
+        self.large_note.setVisible(False)
+        lay.addWidget(self.large_note)
 
         # roles
         _box, lay = self._group("gui_lab_roles_group")
@@ -327,6 +424,20 @@ class RiskLabPage(StepPage):
                                    QAbstractItemView.EditTrigger.EditKeyPressed |
                                    QAbstractItemView.EditTrigger.AnyKeyPressed)
         lay.addWidget(self.roles)
+        self.trajectory_hint = QLabel()
+        self.trajectory_hint.setWordWrap(True)
+        self.text(self.trajectory_hint.setText, self._t("gui_lab_trajectory_hint"))
+        lay.addWidget(self.trajectory_hint)
+        long_form = QFormLayout()
+        long_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.person_combo = ScrollSafeComboBox()
+        self.time_combo = ScrollSafeComboBox()
+        for combo, key in ((self.person_combo, "gui_lab_person_id"),
+                           (self.time_combo, "gui_lab_time_column")):
+            combo.addItem(self.document.t("gui_lab_none"), None)
+            combo.currentIndexChanged.connect(self._roles_changed)
+            long_form.addRow(self._label_for(combo, key), combo)
+        lay.addLayout(long_form)
 
         # measures
         _box, lay = self._group("gui_lab_measures_group")
@@ -337,7 +448,7 @@ class RiskLabPage(StepPage):
         lay.addWidget(self.k_note)
 
         # protection steps
-        _box, lay = self._group("gui_lab_steps_group")
+        self.steps_box, lay = self._group("gui_lab_steps_group")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.step_form = form
@@ -388,7 +499,7 @@ class RiskLabPage(StepPage):
         lay.addWidget(self.step_problem)
 
         # information loss
-        _box, lay = self._group("gui_lab_loss_group")
+        self.loss_box, lay = self._group("gui_lab_loss_group")
         self.loss_summary = QLabel()
         self.loss_summary.setWordWrap(True)
         lay.addWidget(self.loss_summary)
@@ -427,9 +538,11 @@ class RiskLabPage(StepPage):
     def load_file(self, path: str | os.PathLike[str]) -> None:
         """Read the file and suggest roles off the GUI thread (progress and Cancel)."""
         path = str(path)
-        self.status.setText(self.document.t("gui_lab_loading", file=Path(path).name))
-        self._start(self.document.t("gui_lab_loading", file=Path(path).name), read_data,
-                    self._loaded, path)
+        name = Path(path).name
+        self.status.setText(self.document.t("gui_lab_loading", file=name))
+        self._start(self.document.t("gui_lab_loading", file=name), read_data,
+                    self._loaded, path, True, self.large_file_bytes,
+                    rows_text(self.document, name))
 
     def _start(self, title: str, fn: Any, done: Callable[[Any], None], *args: Any) -> None:
         if self.busy():
@@ -463,21 +576,48 @@ class RiskLabPage(StepPage):
             self.loaded.emit()
             self.settled.emit()
             return
-        self.path, self.frame = result.path, result.frame
+        d = self.document
+        self.path, self.large = result.path, result.large
+        self.frame = None if result.large else result.frame
+        self.sample = result.frame if result.large else None
+        self._size = result.size
         self.suggestions = {s.column: s for s in result.suggestions}
         self.steps, self.result, self._before_for = [], None, None
         self.file_field.setText(self.path)
         self.file_field.setCursorPosition(0)
-        self.data.set(self.path, self.frame)
+        # a file measured from disk has no data to share: the table lab must not go on
+        # offering the previous file as if it were this one
+        self.data.set(self.path, None if result.large else result.frame)
         self._fill_roles()
         self._fill_columns()
         self._fill_steps()
-        self.status.setText(self.document.t("gui_lab_loaded", file=Path(self.path).name,
-                                            rows=format_number(len(self.frame),
-                                                               self.document.lang),
-                                            columns=len(self.frame.columns)))
+        self._show_large_note()
+        name = Path(self.path).name
+        if result.large:
+            self.status.setText(d.t("gui_lab_loaded_large", file=name,
+                                    columns=len(result.frame.columns)))
+        else:
+            self.status.setText(d.t("gui_lab_loaded", file=name,
+                                    rows=format_number(len(result.frame), d.lang),
+                                    columns=len(result.frame.columns)))
         self.loaded.emit()
         self.recompute()
+
+    def columns_frame(self) -> pd.DataFrame | None:
+        """The data whose columns the page lists: the file, or a large file's sample."""
+        return self.frame if self.frame is not None else self.sample
+
+    def _show_large_note(self) -> None:
+        """For a file too big to load: say what is measured and why nothing is protected."""
+        self.large_note.setVisible(self.large)
+        self.steps_box.setEnabled(not self.large)
+        self.loss_box.setEnabled(not self.large)
+        if self.large:
+            d = self.document
+            self.large_note.setText(d.t(
+                "gui_lab_large_note", file=Path(self.path or "").name,
+                size=size_mb(self._size, d), limit=size_mb(self.large_file_bytes, d),
+                rows=format_number(SAMPLE_ROWS, d.lang)))
 
     # --- roles --------------------------------------------------------------------------
 
@@ -486,7 +626,8 @@ class RiskLabPage(StepPage):
         t.blockSignals(True)
         t.clearContents()
         self._role_combos = {}
-        columns = [] if self.frame is None else [str(c) for c in self.frame.columns]
+        source = self.columns_frame()
+        columns = [] if source is None else [str(c) for c in source.columns]
         # roles and descriptions the steward confirmed earlier for this file come back
         lab = getattr(self.document.assessment, "risk_lab", None)
         same_file = lab is not None and self.path is not None and lab.file == Path(self.path).name
@@ -548,6 +689,19 @@ class RiskLabPage(StepPage):
     def sensitive(self) -> list[str]:
         return [c for c in self._role_combos if self.role(c) == "sensitive"]
 
+    def person_time(self) -> tuple[str | None, str | None]:
+        """The person id and time columns of longitudinal data; (None, None) unless both are
+        chosen (and differ)."""
+        person, time = self.person_combo.currentData(), self.time_combo.currentData()
+        if not person or not time or person == time:
+            return None, None
+        return str(person), str(time)
+
+    def set_longitudinal(self, person: str | None, time: str | None) -> None:
+        """Choose the person id and time columns as the steward would (tests)."""
+        self.person_combo.setCurrentIndex(max(self.person_combo.findData(person), 0))
+        self.time_combo.setCurrentIndex(max(self.time_combo.findData(time), 0))
+
     def descriptions(self, column: str) -> dict[str, str]:
         row = list(self._role_combos).index(column)
         out = {}
@@ -563,6 +717,14 @@ class RiskLabPage(StepPage):
     # --- protection steps ---------------------------------------------------------------
 
     def _fill_columns(self) -> None:
+        for combo in (self.person_combo, self.time_combo):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(self.document.t("gui_lab_none"), None)
+            for col in self._role_combos:
+                combo.addItem(col, col)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
         current = self.column_combo.currentText()
         self.column_combo.clear()
         for col in self._role_combos:
@@ -577,7 +739,7 @@ class RiskLabPage(StepPage):
             return
         kind = OPS[op][2]
         form = self.step_form
-        form.setRowVisible(self.column_combo, kind not in ("k", "fraction"))
+        form.setRowVisible(self.column_combo, kind not in NO_COLUMN_KINDS)
         form.setRowVisible(self.param_field, kind in PARAM_KEYS)
         form.setRowVisible(self.to_combo, kind == "to")
         form.setRowVisible(self.hierarchy_holder, kind == "hierarchy")
@@ -607,12 +769,28 @@ class RiskLabPage(StepPage):
         kind = OPS[op][2]
         column = self.column_combo.currentData()
         number = parse_number(self.param_field.text()) if kind in PARAM_KEYS else None
-        if kind in PARAM_KEYS and not isinstance(number, (int, float)):
+        breaks: list[float] = []
+        if kind == "breaks":
+            number = None
+            breaks = parse_breaks(self.param_field.text())
+            if breaks is None:
+                self.step_problem.setText(self.document.t(
+                    "gui_lab_need_breaks", field=_plain(self.param_label.text())))
+                return None
+        elif kind in PARAM_KEYS and not isinstance(number, (int, float)):
             self.step_problem.setText(self.document.t(
                 "gui_lab_need_number", field=_plain(self.param_label.text())))
             return None
-        if kind != "k" and kind != "fraction" and not column:
+        if kind not in NO_COLUMN_KINDS and not column:
             return None
+        if op == "remove_direct_identifiers":
+            direct = [c for c in self._role_combos if self.role(c) == "direct"]
+            if not direct:
+                self.step_problem.setText(self.document.t("gui_lab_no_direct"))
+                return None
+            return {"op": "remove_direct_identifiers", "columns": direct}
+        if op == "band_breaks":
+            return {"op": "band", "column": column, "breaks": breaks}
         if op == "drop":
             return {"op": "drop", "columns": [column]}
         if op == "pseudonymise":
@@ -674,7 +852,10 @@ class RiskLabPage(StepPage):
         """A step in words, in the current language (never the key)."""
         d = self.document
         op = step["op"]
+        if op == "band" and step.get("breaks"):
+            op = "band_breaks"
         values: dict[str, Any] = {
+            "breaks": "; ".join(format_number(b, d.lang) for b in step.get("breaks") or []),
             "column": step.get("column", ""),
             "columns": ", ".join(step.get("columns") or []),
             "width": format_number(step.get("width") or 0, d.lang),
@@ -708,9 +889,10 @@ class RiskLabPage(StepPage):
     def recompute(self) -> None:
         """Measure and protect again with the current roles and steps (off the GUI thread)."""
         self._timer.stop()
-        if self.frame is None:
+        if self.frame is None and not (self.large and self.path):
             return
         recipe = self.recipe()
+        person, time = self.person_time()
         if not recipe.key_variables:
             self.result = None
             self.k_note.setText(self.document.t("gui_lab_need_keys"))
@@ -718,11 +900,25 @@ class RiskLabPage(StepPage):
             self.computed.emit()
             self.settled.emit()
             return
-        wanted = (tuple(recipe.key_variables), tuple(recipe.sensitive))
+        self._longitudinal_note(person, time)
+        if self.large:
+            self._start(self.document.t("gui_lab_computing"), measure_large, self._computed,
+                        self.path, list(recipe.key_variables), list(recipe.sensitive),
+                        person, time)
+            return
+        wanted = (tuple(recipe.key_variables), tuple(recipe.sensitive), person, time)
         before = self.result.before if self.result and self._before_for == wanted else None
         self._before_for = wanted
         self._start(self.document.t("gui_lab_computing"), compute, self._computed, self.frame,
-                    recipe, self._key(), Path(self.path or "").name, before)
+                    recipe, self._key(), Path(self.path or "").name, before, person, time)
+
+    def _longitudinal_note(self, person: str | None, time: str | None) -> None:
+        """Ask for the second column when only one of person id and time is chosen."""
+        chosen = [c.currentData() for c in (self.person_combo, self.time_combo)]
+        if person is None and any(chosen):
+            self.trajectory_hint.setText(self.document.t("gui_lab_trajectory_need_both"))
+        else:
+            self.trajectory_hint.setText(self.document.t("gui_lab_trajectory_hint"))
 
     def _computed(self, result: Any) -> None:
         if isinstance(result, Refused):
@@ -772,6 +968,17 @@ class RiskLabPage(StepPage):
         for var, value in before.uniques_if_dropped.items():
             rows.append((d.t("risklab_drop", variable=var), value,
                          pick(after, lambda m, v=var: m.uniques_if_dropped.get(v))))
+        if before.person and before.time:
+
+            def share(m: MeasuredRisk | None) -> Any:
+                if m is None or m.unique_trajectory_share is None:
+                    return None
+                return round(m.unique_trajectory_share * 100, 2)
+
+            rows.append((d.t("gui_lab_persons", person=before.person), before.persons,
+                         pick(after, lambda m: m.persons)))
+            rows.append((d.t("gui_lab_unique_trajectories", time=before.time),
+                         share(before), share(after)))
         return rows
 
     def _number(self, value: Any) -> str:
@@ -788,6 +995,7 @@ class RiskLabPage(StepPage):
                 item = self._fixed_item(self._number(value))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 t.setItem(row, col, item)
+        t.setColumnHidden(2, self.large)  # a file measured from disk is never protected here
         t.resizeColumnsToContents()
         fit_height(t, 40)
         measured = self.shown_measure()
@@ -837,7 +1045,7 @@ class RiskLabPage(StepPage):
 
     def _update_buttons(self) -> None:
         ready = self.result is not None and self.shown_measure() is not None
-        self.export_button.setEnabled(ready and self.result is not None and
+        self.export_button.setEnabled(ready and not self.large and self.result is not None and
                                       (self.result.protected is not None or not self.steps))
         self.recipe_button.setEnabled(bool(self.steps))
         self.save_button.setEnabled(ready)
@@ -909,11 +1117,12 @@ class RiskLabPage(StepPage):
         (types and masking rules as the core's ``data_dictionary`` words them)."""
         from hrk_workbench.disclosure.results import data_dictionary
 
-        if self.frame is None:
+        source = self.columns_frame()  # a large file's types are judged on its sample
+        if source is None:
             return []
         roles = {c: self.role(c) for c in self._role_combos}
         descriptions = {c: self.descriptions(c) for c in self._role_combos}
-        return data_dictionary(self.frame, roles, self.recipe(), descriptions,
+        return data_dictionary(source, roles, self.recipe(), descriptions,
                                previous=self._saved_dictionary())
 
     def _saved_dictionary(self) -> list[dict[str, Any]]:
@@ -967,6 +1176,8 @@ class RiskLabPage(StepPage):
         self.to_combo.addItem(d.t("gui_lab_to_month"), "month")
         self.to_combo.setCurrentIndex(max(self.to_combo.findData(to), 0))
         self._op_changed()
+        for combo in (self.person_combo, self.time_combo):
+            combo.setItemText(0, d.t("gui_lab_none"))
         for row, (col, combo) in enumerate(self._role_combos.items()):
             combo.blockSignals(True)
             for i, role in enumerate(ROLES):
@@ -976,7 +1187,8 @@ class RiskLabPage(StepPage):
             basis = self.roles.item(row, COL_BASIS)
             if basis is not None:
                 basis.setText(self._basis(col))
-        if self.frame is not None:
+        if self.frame is not None or self.large:
             self._fill_steps()
             self._show()
+            self._show_large_note()
 

@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -46,7 +48,15 @@ from hrk_workbench.problems import InputError
 from ..document import Document, render_problems
 from ..workers import Progress, run_task
 from .base import ScrollSafeComboBox, StepPage, _plain
-from .risklab import Refused, data_filter, lab_data, read_data
+from .risklab import (
+    Refused,
+    data_filter,
+    lab_data,
+    large_file_bytes,
+    read_data,
+    rows_text,
+    size_mb,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,22 +69,37 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole
 COLOURS = {"primary": QColor("#f2a7a7"), "secondary": QColor("#ffd77a")}
 MARKERS = {"primary": "●", "secondary": "○", "published": ""}
 DIMENSION_KEYS = ("gui_lab_dim_rows", "gui_lab_dim_cols", "gui_lab_dim_layer")
+MODES = {"micro": "gui_lab_input_micro", "aggregate": "gui_lab_input_aggregate"}
+COSTS = {"cells": "gui_lab_cost_cells", "value": "gui_lab_cost_value"}  # secondary.COSTS
 
 
 def protect(progress: Progress, frame: pd.DataFrame, dimensions: list[str], value: str | None,
-            hierarchies: dict[str, str], rules: Rules) -> Any:
-    """Build the table from the microdata and protect it (worker thread); Refused on bad input.
+            hierarchies: dict[str, str], rules: Rules, cost: str = "cells",
+            aggregate: tuple[str | None, list[str]] | None = None) -> Any:
+    """Build the table and protect it (worker thread); Refused on bad input.
 
-    The same calls and defaults (cost ``cells``, method ``auto``) as ``hrk-workbench tables``.
+    From microdata, or with ``aggregate`` = (unit count column, largest-contribution columns)
+    from an already aggregated table, one row per cell. The same calls and defaults (method
+    ``auto``) as ``hrk-workbench tables``; ``cost`` is what secondary suppression minimises.
     """
-    from hrk_workbench.disclosure.tables import protect_table, read_hierarchy, table_from_microdata
+    from hrk_workbench.disclosure.tables import (
+        protect_table,
+        read_hierarchy,
+        table_from_aggregate,
+        table_from_microdata,
+    )
 
     progress.report(0, 2)
     try:
         hier = {dim: read_hierarchy(path, dim) for dim, path in hierarchies.items()}
-        table = table_from_microdata(frame, dimensions, value=value, hierarchies=hier)
+        if aggregate is None:
+            table = table_from_microdata(frame, dimensions, value=value, hierarchies=hier)
+        else:
+            count, top = aggregate
+            table = table_from_aggregate(frame, dimensions, value=value, count=count, top=top,
+                                         hierarchies=hier)
         progress.report(1, 2)
-        result = protect_table(table, rules)
+        result = protect_table(table, rules, cost=cost)
     except InputError as exc:
         return Refused(exc.source, exc.problems)
     progress.report(2, 2)
@@ -109,6 +134,7 @@ class TableLabPage(StepPage):
         self.hierarchies: dict[int, str] = {}
         self.task: Any = None
         self._filling = False
+        self.large_file_bytes = large_file_bytes()
         super().__init__(document, parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -163,6 +189,16 @@ class TableLabPage(StepPage):
         lay = self._group("gui_lab_table_group")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.table_form = form
+        self.mode_combo = ScrollSafeComboBox()
+        for mode in MODES:
+            self.mode_combo.addItem(self.document.t(MODES[mode]), mode)
+        self.mode_combo.currentIndexChanged.connect(self._mode_changed)
+        form.addRow(self._label_for(self.mode_combo, "gui_lab_input_mode"), self.mode_combo)
+        self.mode_hint = QLabel()
+        self.mode_hint.setWordWrap(True)
+        self.text(self.mode_hint.setText, self._t("gui_lab_agg_hint"))
+        form.addRow(self.mode_hint)
         self.dim_combos: list[QComboBox] = []
         self.hier_fields: list[QLineEdit] = []
         for i, key in enumerate(DIMENSION_KEYS):
@@ -188,7 +224,15 @@ class TableLabPage(StepPage):
         self.value_combo = ScrollSafeComboBox()
         self.value_combo.currentIndexChanged.connect(self._dims_changed)
         form.addRow(self._label_for(self.value_combo, "gui_lab_value"), self.value_combo)
+        self.count_combo = ScrollSafeComboBox()
+        self.count_combo.currentIndexChanged.connect(self._dims_changed)
+        form.addRow(self._label_for(self.count_combo, "gui_lab_agg_count"), self.count_combo)
+        self.top_list = QListWidget()
+        self._fit_top_list()
+        self.top_list.itemChanged.connect(lambda _item: self._dims_changed())
+        form.addRow(self._label_for(self.top_list, "gui_lab_agg_top"), self.top_list)
         lay.addLayout(form)
+        self._mode_changed()
 
         lay = self._group("gui_lab_rules_group")
         form = QFormLayout()
@@ -217,6 +261,11 @@ class TableLabPage(StepPage):
         for spin in (self.min_frequency, self.dominance_n, self.dominance_k, self.p_percent):
             spin.valueChanged.connect(self._rules_changed)
         self.protect_zeros.toggled.connect(self._rules_changed)
+        self.cost_combo = ScrollSafeComboBox()
+        for cost in COSTS:
+            self.cost_combo.addItem(self.document.t(COSTS[cost]), cost)
+        self.cost_combo.currentIndexChanged.connect(self._rules_changed)
+        form.addRow(self._label_for(self.cost_combo, "gui_lab_cost"), self.cost_combo)
         lay.addLayout(form)
 
         lay = self._group("gui_lab_result_table_group")
@@ -322,9 +371,11 @@ class TableLabPage(StepPage):
     def load_file(self, path: str | os.PathLike[str]) -> None:
         """Read the microdata off the GUI thread (progress and Cancel)."""
         path = str(path)
-        title = self.document.t("gui_lab_loading", file=Path(path).name)
+        name = Path(path).name
+        title = self.document.t("gui_lab_loading", file=name)
         self.status.setText(title)
-        self._start(title, read_data, self._loaded, path, False)
+        self._start(title, read_data, self._loaded, path, False, self.large_file_bytes,
+                    rows_text(self.document, name))
 
     def use_risk_lab_data(self) -> None:
         """Reuse the file already loaded in the risk lab (no second read)."""
@@ -337,6 +388,14 @@ class TableLabPage(StepPage):
     def _loaded(self, result: Any) -> None:
         if isinstance(result, Refused):
             self.status.setText(self._problems(result))
+            self.loaded.emit()
+            self.settled.emit()
+            return
+        if result.large:  # a table needs its microdata in memory: ask for an aggregate
+            self.status.setText(self.document.t(
+                "gui_lab_table_large", file=Path(result.path).name,
+                size=size_mb(result.size, self.document),
+                limit=size_mb(self.large_file_bytes, self.document)))
             self.loaded.emit()
             self.settled.emit()
             return
@@ -372,6 +431,24 @@ class TableLabPage(StepPage):
         for col in columns:
             self.value_combo.addItem(col, col)
         self.value_combo.setCurrentIndex(max(self.value_combo.findData(current), 0))
+        current = self.count_combo.currentData()
+        self.count_combo.clear()
+        self.count_combo.addItem(d.t("gui_lab_none"), None)
+        for col in columns:
+            self.count_combo.addItem(col, col)
+        self.count_combo.setCurrentIndex(max(self.count_combo.findData(current), 0))
+        ticked = set(self.top_columns())
+        self.top_list.blockSignals(True)
+        self.top_list.clear()
+        for col in columns:
+            item = QListWidgetItem(col)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable |
+                          Qt.ItemFlag.ItemIsSelectable)
+            item.setCheckState(Qt.CheckState.Checked if col in ticked
+                               else Qt.CheckState.Unchecked)
+            self.top_list.addItem(item)
+        self.top_list.blockSignals(False)
+        self._fit_top_list()
         self._filling = False
 
     def set_dimensions(self, dims: list[str], value: str | None = None) -> None:
@@ -383,6 +460,49 @@ class TableLabPage(StepPage):
         self.value_combo.setCurrentIndex(max(self.value_combo.findData(value), 0))
         self._filling = False
         self._timer.start()
+
+    def mode(self) -> str:
+        """``micro`` (one row per unit) or ``aggregate`` (one row per cell)."""
+        return str(self.mode_combo.currentData() or "micro")
+
+    def set_mode(self, mode: str) -> None:
+        self.mode_combo.setCurrentIndex(max(self.mode_combo.findData(mode), 0))
+
+    def cost(self) -> str:
+        """What secondary suppression minimises: ``cells`` or ``value``."""
+        return str(self.cost_combo.currentData() or "cells")
+
+    def top_columns(self) -> list[str]:
+        """The ticked largest-contribution columns of an aggregated table, in file order."""
+        return [self.top_list.item(i).text() for i in range(self.top_list.count())
+                if self.top_list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def set_aggregate(self, count: str | None, top: list[str]) -> None:
+        """Choose the unit count and largest-contribution columns (tests)."""
+        self._filling = True
+        self.count_combo.setCurrentIndex(max(self.count_combo.findData(count), 0))
+        for i in range(self.top_list.count()):
+            item = self.top_list.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.text() in top
+                               else Qt.CheckState.Unchecked)
+        self._filling = False
+        self._timer.start()
+
+    def _fit_top_list(self, max_rows: int = 6) -> None:
+        """As tall as its items (up to ``max_rows``, then it scrolls): checkbox rows are
+        taller than a line of text, so the height is measured, not guessed."""
+        t = self.top_list
+        rows = min(max(t.count(), 3), max_rows)
+        row = t.sizeHintForRow(0) if t.count() else 0
+        row = max(row, t.fontMetrics().height() + 6)
+        t.setFixedHeight(row * rows + 2 * t.frameWidth() + 4)
+
+    def _mode_changed(self) -> None:
+        aggregate = self.mode() == "aggregate"
+        for widget in (self.mode_hint, self.count_combo, self.top_list):
+            self.table_form.setRowVisible(widget, aggregate)
+        if not self._filling and self.frame is not None:
+            self._timer.start()
 
     def dimensions(self) -> list[str]:
         out: list[str] = []
@@ -436,8 +556,11 @@ class TableLabPage(StepPage):
             return
         hier = {self.dim_combos[i].currentData(): path for i, path in self.hierarchies.items()
                 if self.dim_combos[i].currentData() in dims}
+        aggregate = (self.count_combo.currentData(), self.top_columns()) \
+            if self.mode() == "aggregate" else None
         self._start(self.document.t("gui_lab_protecting"), protect, self._computed, self.frame,
-                    dims, self.value_combo.currentData(), hier, self.rules())
+                    dims, self.value_combo.currentData(), hier, self.rules(), self.cost(),
+                    aggregate)
 
     def _computed(self, result: Any) -> None:
         if isinstance(result, Refused):
@@ -601,6 +724,9 @@ class TableLabPage(StepPage):
 
     def retranslate(self, lang: str) -> None:
         super().retranslate(lang)
+        for combo, names in ((self.mode_combo, MODES), (self.cost_combo, COSTS)):
+            for i in range(combo.count()):
+                combo.setItemText(i, self.document.t(names[combo.itemData(i)]))
         if self.frame is not None:
             self._fill_choices()
         if self.protected is not None:
