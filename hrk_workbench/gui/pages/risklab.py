@@ -373,7 +373,12 @@ class RiskLabPage(StepPage):
     def _group(self, key: str) -> tuple[QGroupBox, QVBoxLayout]:
         box = QGroupBox()
         self.text(lambda s: (box.setTitle(s), box.setAccessibleName(_plain(s))), self._t(key))
-        layout = QVBoxLayout(box)
+        # the controls sit in an inner widget: Qt would otherwise name the group's title as
+        # the label of every control in it, over the control's own label
+        inner = QWidget()
+        QVBoxLayout(box).addWidget(inner)
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.body_layout.addWidget(box)
         return box, layout
 
@@ -458,6 +463,7 @@ class RiskLabPage(StepPage):
         self.column_combo = ScrollSafeComboBox()
         form.addRow(self._label_for(self.column_combo, "gui_lab_step_column"), self.column_combo)
         self.param_field = QLineEdit()
+        self.text(self._name_param_field, self._t("gui_lab_param_value"))
         self.param_label = QLabel()
         self.param_label.setBuddy(self.param_field)
         form.addRow(self.param_label, self.param_field)
@@ -732,6 +738,14 @@ class RiskLabPage(StepPage):
         index = self.column_combo.findText(current)
         if index >= 0:
             self.column_combo.setCurrentIndex(index)
+
+    def _name_param_field(self, generic: str) -> None:
+        """The parameter field's name while the chosen step takes none (its row is hidden, but
+        a screen reader still lists the field)."""
+        op = self.op_combo.currentData()
+        if op is None or OPS[op][2] not in PARAM_KEYS:
+            self.param_label.setText(generic)
+            self.param_field.setAccessibleName(_plain(generic))
 
     def _op_changed(self) -> None:
         op = self.op_combo.currentData()

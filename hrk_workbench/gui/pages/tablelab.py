@@ -165,7 +165,12 @@ class TableLabPage(StepPage):
     def _group(self, key: str) -> QVBoxLayout:
         box = QGroupBox()
         self.text(lambda s: (box.setTitle(s), box.setAccessibleName(_plain(s))), self._t(key))
-        layout = QVBoxLayout(box)
+        # the controls sit in an inner widget: Qt would otherwise name the group's title as
+        # the label of every control in it, over the control's own label
+        inner = QWidget()
+        QVBoxLayout(box).addWidget(inner)
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.body_layout.addWidget(box)
         return layout
 
