@@ -27,17 +27,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -46,7 +43,8 @@ from hrk_workbench.problems import InputError, Problem
 
 from ..document import Document, render_problems
 from ..workers import Progress, run_task
-from .base import ScrollSafeComboBox, StepPage, _plain
+from .base import ScrollSafeComboBox, _plain
+from .lab_base import LabPage
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -322,7 +320,7 @@ def write_protected(progress: Progress, frame: pd.DataFrame, path: str) -> str:
 
 # --- the page -------------------------------------------------------------------------------
 
-class RiskLabPage(StepPage):
+class RiskLabPage(LabPage):
     """Load, confirm roles, measure, protect, see the loss, export and save (see module)."""
 
     step = "risk_lab"
@@ -352,35 +350,6 @@ class RiskLabPage(StepPage):
         self._timer.timeout.connect(self.recompute)
 
     # --- building -----------------------------------------------------------------------
-
-    def _t(self, key: str) -> Callable[[str], str]:
-        return lambda lang: self.document.t(key)
-
-    def _button(self, key: str, slot: Callable[[], Any]) -> QPushButton:
-        button = QPushButton()
-        self.text(lambda s: (button.setText(s), button.setAccessibleName(_plain(s))),
-                  self._t(key))
-        button.clicked.connect(slot)
-        return button
-
-    def _label_for(self, widget: QWidget, key: str) -> QLabel:
-        lab = QLabel()
-        lab.setBuddy(widget)
-        self.text(lambda s: (lab.setText(s), widget.setAccessibleName(_plain(s))),
-                  self._t(key))
-        return lab
-
-    def _group(self, key: str) -> tuple[QGroupBox, QVBoxLayout]:
-        box = QGroupBox()
-        self.text(lambda s: (box.setTitle(s), box.setAccessibleName(_plain(s))), self._t(key))
-        # the controls sit in an inner widget: Qt would otherwise name the group's title as
-        # the label of every control in it, over the control's own label
-        inner = QWidget()
-        QVBoxLayout(box).addWidget(inner)
-        layout = QVBoxLayout(inner)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.body_layout.addWidget(box)
-        return box, layout
 
     def _table(self, columns: int, name_key: str) -> QTableWidget:
         table = QTableWidget(0, columns)

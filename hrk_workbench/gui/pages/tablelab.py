@@ -27,18 +27,15 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -47,7 +44,8 @@ from hrk_workbench.problems import InputError
 
 from ..document import Document, render_problems
 from ..workers import Progress, run_task
-from .base import ScrollSafeComboBox, StepPage, _plain
+from .base import ScrollSafeComboBox, _plain
+from .lab_base import LabPage
 from .risklab import (
     Refused,
     data_filter,
@@ -117,7 +115,7 @@ def write_table(progress: Progress, protected: ProtectedTable, path: str, symbol
     return path
 
 
-class TableLabPage(StepPage):
+class TableLabPage(LabPage):
     """Choose data, dimensions and rules; see, export and save the protected table."""
 
     step = "table_lab"
@@ -145,37 +143,8 @@ class TableLabPage(StepPage):
 
     # --- building -----------------------------------------------------------------------
 
-    def _t(self, key: str) -> Callable[[str], str]:
-        return lambda lang: self.document.t(key)
-
-    def _button(self, key: str, slot: Callable[[], Any]) -> QPushButton:
-        button = QPushButton()
-        self.text(lambda s: (button.setText(s), button.setAccessibleName(_plain(s))),
-                  self._t(key))
-        button.clicked.connect(slot)
-        return button
-
-    def _label_for(self, widget: QWidget, key: str) -> QLabel:
-        lab = QLabel()
-        lab.setBuddy(widget)
-        self.text(lambda s: (lab.setText(s), widget.setAccessibleName(_plain(s))),
-                  self._t(key))
-        return lab
-
-    def _group(self, key: str) -> QVBoxLayout:
-        box = QGroupBox()
-        self.text(lambda s: (box.setTitle(s), box.setAccessibleName(_plain(s))), self._t(key))
-        # the controls sit in an inner widget: Qt would otherwise name the group's title as
-        # the label of every control in it, over the control's own label
-        inner = QWidget()
-        QVBoxLayout(box).addWidget(inner)
-        layout = QVBoxLayout(inner)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.body_layout.addWidget(box)
-        return layout
-
     def build(self) -> None:
-        lay = self._group("gui_lab_data_group")
+        _box, lay = self._group("gui_lab_data_group")
         row = QHBoxLayout()
         self.choose_button = self._button("gui_lab_choose_data", self.choose_file)
         self.reuse_button = self._button("gui_lab_use_risk_data", self.use_risk_lab_data)
@@ -191,7 +160,7 @@ class TableLabPage(StepPage):
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
 
-        lay = self._group("gui_lab_table_group")
+        _box, lay = self._group("gui_lab_table_group")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.table_form = form
@@ -239,7 +208,7 @@ class TableLabPage(StepPage):
         lay.addLayout(form)
         self._mode_changed()
 
-        lay = self._group("gui_lab_rules_group")
+        _box, lay = self._group("gui_lab_rules_group")
         form = QFormLayout()
         self.min_frequency = QSpinBox()
         self.min_frequency.setRange(0, 1000)
@@ -273,7 +242,7 @@ class TableLabPage(StepPage):
         form.addRow(self._label_for(self.cost_combo, "gui_lab_cost"), self.cost_combo)
         lay.addLayout(form)
 
-        lay = self._group("gui_lab_result_table_group")
+        _box, lay = self._group("gui_lab_result_table_group")
         legend = QHBoxLayout()
         for status, key in (("primary", "gui_lab_legend_primary"),
                             ("secondary", "gui_lab_legend_secondary")):
@@ -304,7 +273,7 @@ class TableLabPage(StepPage):
                   self._t("gui_lab_result_table_group"))
         lay.addWidget(self.grid)
 
-        lay = self._group("gui_lab_table_export_group")
+        _box, lay = self._group("gui_lab_table_export_group")
         row = QHBoxLayout()
         self.symbol_field = QLineEdit("..")
         self.symbol_field.setMaximumWidth(80)
