@@ -116,11 +116,13 @@ class ComboBinding(Binding):
     """A choice: scale points ("2 — Moderate"), options, yes/no; first item "not answered"."""
 
     def __init__(self, document: Document, path: str, options: Options,
-                 allow_none: bool = True) -> None:
-        combo = ScrollSafeComboBox()
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(24)
-        combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+                 allow_none: bool = True, combo: QComboBox | None = None) -> None:
+        if combo is None:  # a wide box for question pages; tables pass a compact one
+            combo = ScrollSafeComboBox()
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(24)
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         super().__init__(document, path, combo)
         self.combo = combo
         self.options = options

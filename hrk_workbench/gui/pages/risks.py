@@ -33,7 +33,7 @@ from hrk_workbench.forms.schema import Scale
 
 from ..document import Document
 from ..widgets.heatmap import HeatMap, RiskPoint, ramp_colour
-from .base import Binding, LineBinding, PageFrame
+from .base import Binding, ComboBinding, LineBinding, PageFrame
 
 # (column key, answer field or None for a computed column, kind)
 COLUMNS: list[tuple[str, str | None, str]] = [
@@ -109,43 +109,22 @@ class ScaleCombo(QComboBox):
         super().showPopup()
 
 
-class ScaleBinding(Binding):
-    """A risk's likelihood or impact (or residual one): "not answered" or a scale point."""
+class ScaleBinding(ComboBinding):
+    """A risk's likelihood or impact (or residual one): "not answered" or a scale point, in a
+    compact box whose tooltip says the chosen point's label."""
 
     def __init__(self, document: Document, path: str,
                  options: Callable[[str], list[tuple[int, str]]]) -> None:
         combo = ScaleCombo()
         combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        super().__init__(document, path, combo)
-        self.combo = combo
-        self.options = options
-        self.retranslate(document.lang)
-        combo.currentIndexChanged.connect(self._changed)
-
-    def retranslate(self, lang: str) -> None:
-        self.combo.blockSignals(True)
-        self.combo.clear()
-        self.combo.addItem(self.document.t("gui_not_answered"), None)
-        for value, text in self.options(lang):
-            self.combo.addItem(text, value)
-        self.combo.blockSignals(False)
-        self.refresh()
-
-    def _changed(self, index: int) -> None:
-        self.commit(self.combo.itemData(index))
+        super().__init__(document, path, options, combo=combo)
 
     def commit(self, value: Any) -> None:
         super().commit(value)
         self.combo.setToolTip(self.combo.currentText())
 
     def refresh(self) -> None:
-        value = self.current()
-        index = next((i for i in range(self.combo.count())
-                      if self.combo.itemData(i) == value), 0)
-        if index != self.combo.currentIndex():
-            self.combo.blockSignals(True)
-            self.combo.setCurrentIndex(index)
-            self.combo.blockSignals(False)
+        super().refresh()
         self.combo.setToolTip(self.combo.currentText())
 
 
