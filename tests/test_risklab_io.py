@@ -220,3 +220,20 @@ def test_sample_and_memory_estimate(tmp_path):
     frame.to_parquet(pq)
     assert memory_estimate(pq) > pq.stat().st_size  # compressed on disk
     assert list(read_sample(pq, 3)["x"]) == ["same text"] * 3
+
+
+def test_an_interrupted_query_is_not_reported_as_a_bad_file(tmp_path):
+    """The app's Cancel interrupts DuckDB; that must surface as an interruption, not as a
+    complaint about the file."""
+    import duckdb
+
+    from hrk_workbench.disclosure.loading import duckdb_table
+
+    data = tmp_path / "p.csv"
+    data.write_text("age,sex\n30,F\n41,M\n", encoding="utf-8")
+    with pytest.raises(duckdb.InterruptException), duckdb_table(data, ["age", "sex"]) as con:
+        assert con.execute("SELECT count(*) FROM data").fetchone() == (2,)
+        raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+    seen = []
+    measure_file(data, ["age", "sex"], on_connection=seen.append)
+    assert len(seen) == 1 and hasattr(seen[0], "interrupt")

@@ -452,6 +452,8 @@ def duckdb_table(path: str | os.PathLike[str], columns: Sequence[str], name: str
                 con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame_view")
                 con.unregister("frame_view")
             yield con
+        except duckdb.InterruptException:
+            raise  # stopped on purpose (the app's Cancel): not a fault of the file
         except duckdb.Error as exc:
             if dialect is None:
                 raise _problem(p, "data_unreadable", str(exc).splitlines()[0],

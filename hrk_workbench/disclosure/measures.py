@@ -20,7 +20,7 @@ read it, within bounded memory.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -276,14 +276,17 @@ def _check_roles(source: str, keys: Sequence[str], sensitive: Sequence[str],
 
 def measure_file(path: str | os.PathLike[str], keys: Sequence[str],
                  sensitive: Sequence[str] = (), person: str | None = None,
-                 time: str | None = None) -> MeasuredRisk:
+                 time: str | None = None,
+                 on_connection: Callable[[Any], None] | None = None) -> MeasuredRisk:
     """Every measure computed by DuckDB on the file itself (CSV, Parquet or XLSX).
 
     Only the key, sensitive and longitudinal columns are read; the equivalence classes are
     counted in one pass over the file, and k, the records below k, the uniques, 1/f and the
     per-variable drop effect are all derived from that class table, which is never larger
     than the file. The file is kept in DuckDB's memory only when a second pass is needed
-    (several sensitive variables, or trajectories).
+    (several sensitive variables, or trajectories). ``on_connection`` receives the DuckDB
+    connection before the queries run, so a caller on another thread can ``interrupt()`` a
+    long query (the app's Cancel).
     """
     from .loading import duckdb_table
 
@@ -293,6 +296,8 @@ def measure_file(path: str | os.PathLike[str], keys: Sequence[str],
     columns = list(dict.fromkeys([*keys, *sensitive, *extra]))
     keep = bool(person and time)  # l needs a second pass only when k > 1
     with duckdb_table(path, columns, materialise=keep) as con:
+        if on_connection is not None:
+            on_connection(con)
         return measure_duckdb(con, "data", keys, sensitive, person, time, Path(path).name)
 
 

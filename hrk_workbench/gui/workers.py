@@ -37,6 +37,7 @@ class Progress:
     def __init__(self, task: Task) -> None:
         self._task = task
         self._cancel = threading.Event()
+        self._on_cancel: list[Callable[[], Any]] = []
 
     @property
     def cancelled(self) -> bool:
@@ -44,6 +45,15 @@ class Progress:
 
     def cancel(self) -> None:
         self._cancel.set()
+        for stop in list(self._on_cancel):
+            stop()
+
+    def on_cancel(self, stop: Callable[[], Any]) -> None:
+        """Call ``stop`` (thread-safe, e.g. a database's interrupt) when the user cancels: for
+        work that cannot check :attr:`cancelled` while it runs, such as one long query."""
+        self._on_cancel.append(stop)
+        if self.cancelled:
+            stop()
 
     def report(self, done: int, total: int, text: str = "") -> None:
         """Queue a progress update to the GUI thread (signals cross threads safely)."""

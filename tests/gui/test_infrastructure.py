@@ -68,6 +68,29 @@ def test_background_task_can_be_cancelled_and_never_freezes(qtbot: Any) -> None:
     assert task.progress.cancelled
 
 
+def test_cancel_interrupts_work_that_cannot_poll(qtbot: Any) -> None:
+    """A long database query cannot check for Cancel: the task registers the database's
+    interrupt, which Cancel calls from the GUI thread."""
+    import threading
+
+    released = threading.Event()
+
+    def one_long_call(progress: Any) -> None:
+        progress.on_cancel(released.set)  # stands in for connection.interrupt
+        if not released.wait(5):
+            raise AssertionError("never interrupted")
+        raise Cancelled()
+
+    task = run_task(None, "query", one_long_call, show_after_ms=0)
+    qtbot.wait(50)
+    with qtbot.waitSignal(task.cancelled, timeout=5000):
+        task.dialog.findChild(QPushButton).click()
+    assert released.is_set()
+    late: list[str] = []
+    task.progress.on_cancel(lambda: late.append("stopped"))  # registered after Cancel
+    assert late == ["stopped"]
+
+
 def test_background_failure_is_one_line(qtbot: Any) -> None:
     def broken(progress: Any) -> None:
         raise ValueError("bad row 3")

@@ -331,6 +331,35 @@ def test_risk_lab_measures_a_large_file_from_disk(document: Document, qtbot: Any
     document.set_language("en")
 
 
+def test_cancel_interrupts_measuring_a_large_file(document: Document, qtbot: Any,
+                                                 tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Measuring a file larger than memory is one DuckDB query: Cancel interrupts it."""
+    import duckdb
+
+    from hrk_workbench.disclosure import measures
+
+    data = person_csv(tmp_path / "persons.csv", rows=400)
+    page = show(qtbot, RiskLabPage(document))
+    page.large_file_bytes = 1024
+    interrupted = []
+
+    class Connection:
+        def interrupt(self) -> None:
+            interrupted.append(True)
+
+    def long_query(*args: Any, on_connection: Any = None, **kw: Any) -> Any:
+        on_connection(Connection())
+        page.task.cancel()  # the user presses Cancel while the query runs
+        raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+
+    monkeypatch.setattr(measures, "measure_file", long_query)
+    page.load_file(data)
+    qtbot.waitUntil(lambda: page.status.text() == "Cancelled.", timeout=WAIT_MS)
+    assert interrupted == [True]
+    assert page.result is None
+
+
 # --- longitudinal data ---------------------------------------------------------------------
 
 def panel_csv(path: Path, persons: int = 150) -> Path:

@@ -42,7 +42,7 @@ from hrk_workbench.i18n import format_number
 from hrk_workbench.problems import InputError, Problem
 
 from ..document import Document, render_problems
-from ..workers import Progress, run_task
+from ..workers import Cancelled, Progress, run_task
 from .base import ScrollSafeComboBox, _plain
 from .lab_base import LabPage
 
@@ -255,13 +255,18 @@ def size_mb(size: int, document: Document) -> str:
 def measure_large(progress: Progress, path: str, keys: list[str], sensitive: list[str],
                   person: str | None, time: str | None) -> Any:
     """Measure a file too big to load, in DuckDB straight from the file (as ``risk``)."""
+    import duckdb
+
     from hrk_workbench.disclosure.measures import measure_file
 
     progress.report(0, 0, Path(path).name)
     try:
-        before = measure_file(path, keys, sensitive, person, time)
+        before = measure_file(path, keys, sensitive, person, time,
+                              on_connection=lambda con: progress.on_cancel(con.interrupt))
     except InputError as exc:
         return Refused(exc.source, exc.problems)
+    except duckdb.InterruptException:  # the user's Cancel stopped the query
+        raise Cancelled() from None
     progress.report(1, 1)
     return Computed(before, None, None, None)
 
