@@ -44,7 +44,7 @@ def _styles() -> dict[str, Any]:
         "subtitle": ParagraphStyle("subtitle", base, fontSize=12, leading=16, spaceAfter=10,
                                    textColor=HexColor(MUTED)),
         "h1": ParagraphStyle("h1", base, fontName=FONT_BOLD, fontSize=13, leading=17,
-                             spaceBefore=12, spaceAfter=6),
+                             spaceBefore=12, spaceAfter=6, keepWithNext=1),
         "h2": ParagraphStyle("h2", base, fontName=FONT_BOLD, fontSize=10, leading=13,
                              spaceBefore=4, spaceAfter=2, keepWithNext=1),
         "bullet": ParagraphStyle("bullet", base, leftIndent=12, bulletIndent=2, spaceAfter=2),
@@ -70,24 +70,8 @@ def _p(text: str, style: Any) -> Any:
     return P(escape(text).replace("\n", "<br/>"), style)
 
 
-def _keep_subheadings(blocks: tuple[Any, ...], flowables: list[Any]) -> list[Any]:
-    """A subheading and the block after it on one page: reportlab's keepWithNext does not
-    hold a paragraph to a following KeepTogether (a label–value list), so group them here."""
-    from reportlab.platypus import KeepTogether
-
-    out: list[Any] = []
-    i = 0
-    while i < len(flowables):
-        block = blocks[i]
-        if isinstance(block, Paragraph) and block.style == "strong" and i + 1 < len(flowables):
-            after = flowables[i + 1]
-            first, rest = (after[:1], after[1:]) if isinstance(after, list) else ([after], [])
-            out += [KeepTogether([flowables[i], *first]), *rest]
-            i += 2
-            continue
-        out.append(flowables[i])
-        i += 1
-    return out
+def _is_subheading(block: Any) -> bool:
+    return isinstance(block, Paragraph) and block.style == "strong"
 
 
 class _Renderer:
@@ -103,7 +87,11 @@ class _Renderer:
                           self.fields(m.title_block), Spacer(1, 6)]
         for section in m.sections:
             heading = _p(section.heading, st["h1"])
-            blocks = _keep_subheadings(section.blocks, [self.block(b) for b in section.blocks])
+            # a label–value list right after a subheading is not wrapped in KeepTogether:
+            # reportlab's keepWithNext (the subheading's) holds only a plain flowable to it
+            blocks = [self.fields(b.items, keep=False) if isinstance(b, Fields) and i and
+                      _is_subheading(section.blocks[i - 1]) else self.block(b)
+                      for i, b in enumerate(section.blocks)]
             # a heading starts a new page rather than end one: room for it and a few lines
             out += [CondPageBreak(HEADING_ROOM), heading, *blocks]
         out += [Spacer(1, 10), _p(m.footer, st["note"])]
