@@ -9,6 +9,7 @@ mapped, empty, ignored or unreadable, so a steward can see that nothing was lost
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,40 +142,38 @@ def _match_sheets(layout: Layout, sheets: list[Sheet], forms: Forms) -> _Match:
                 taken.add(sheet.name)
                 break
     free = [s for s in sheets if s.name not in taken and normalise(s.name) not in ignored]
-    for key in keys:
-        if key in found:
-            continue
-        best, best_score = None, 1
-        for sheet in free:
-            if sheet.name in taken:
-                continue
-            if key == "info":
-                score = _label_hits(sheet, layout)
-            else:
-                rows = sheet.row_numbers()[:HEADER_SCAN_ROWS]
-                found_cols = _header_row(sheet, rows, _columns(layout, key))[1]
-                # "Nro" and "Perustelu" head every section: an answer column must match too
-                score = len(found_cols) if set(found_cols) - _GENERIC_COLUMNS else 0
-            if score > best_score:
-                best, best_score = sheet, score
-        if best is not None:
-            found[key] = (best, "labels" if key == "info" else "headers")
-            taken.add(best.name)
+    def by_headers(key: str, sheet: Sheet) -> int:
+        if key == "info":
+            return _label_hits(sheet, layout)
+        rows = sheet.row_numbers()[:HEADER_SCAN_ROWS]
+        found_cols = _header_row(sheet, rows, _columns(layout, key))[1]
+        # "Nro" and "Perustelu" head every section: an answer column must match too
+        return len(found_cols) if set(found_cols) - _GENERIC_COLUMNS else 0
+
     ids = _section_ids(forms)
-    for key in SECTIONS:
-        if key in found:
-            continue
-        best, best_score = None, 1
-        for sheet in free:
-            if sheet.name in taken:
+    for wanted, score, how in (
+            (keys, by_headers, lambda key: "labels" if key == "info" else "headers"),
+            (SECTIONS, lambda key, sheet: _id_hits(sheet, ids[key]), lambda key: "ids")):
+        for key in wanted:
+            if key in found:
                 continue
-            score = _id_hits(sheet, ids[key])
-            if score > best_score:
-                best, best_score = sheet, score
-        if best is not None:
-            found[key] = (best, "ids")
-            taken.add(best.name)
+            best = _best_sheet([s for s in free if s.name not in taken], key, score)
+            if best is not None:
+                found[key] = (best, how(key))
+                taken.add(best.name)
     return _Match(layout, found)
+
+
+def _best_sheet(sheets: list[Sheet], key: str,
+                score: Callable[[str, Sheet], int]) -> Sheet | None:
+    """The sheet that scores highest, above 1 (one hit alone may be chance); the first wins
+    a tie, so the workbook's own order decides."""
+    best, best_score = None, 1
+    for sheet in sheets:
+        points = score(key, sheet)
+        if points > best_score:
+            best, best_score = sheet, points
+    return best
 
 
 def _match_single(layout: Layout, sheets: list[Sheet]) -> _Match:
