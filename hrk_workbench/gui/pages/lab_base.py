@@ -10,12 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .base import StepPage, _plain
 
 
 class LabPage(StepPage):
+    task: Any = None  # the running load or computation (a workers.Task), if any
     def _t(self, key: str) -> Callable[[str], str]:
         return lambda lang: self.document.t(key)
 
@@ -44,3 +52,19 @@ class LabPage(StepPage):
         layout.setContentsMargins(0, 0, 0, 0)
         self.body_layout.addWidget(box)
         return box, layout
+
+    def _result_row(self, layout: QVBoxLayout, widgets: list[QWidget]) -> QLabel:
+        """A row of export and save controls, and under it the line that says how it went."""
+        row = QHBoxLayout()
+        for widget in widgets:
+            row.addWidget(widget)
+        row.addStretch(1)
+        layout.addLayout(row)
+        status = QLabel()
+        status.setWordWrap(True)
+        layout.addWidget(status)
+        return status
+
+    def busy(self) -> bool:
+        """True while a load or computation runs (screenshots wait for it)."""
+        return self.task is not None and not self.task.done

@@ -488,25 +488,14 @@ class RiskLabPage(LabPage):
 
         # export and save
         _box, lay = self._group("gui_lab_result_group")
-        row = QHBoxLayout()
         self.export_button = self._button("gui_lab_export_csv", self.choose_export)
         self.recipe_button = self._button("gui_lab_export_recipe", self.choose_recipe_export)
         self.save_button = self._button("gui_lab_save_result", self.save_result)
-        row.addWidget(self.export_button)
-        row.addWidget(self.recipe_button)
-        row.addWidget(self.save_button)
-        row.addStretch(1)
-        lay.addLayout(row)
-        self.result_status = QLabel()
-        self.result_status.setWordWrap(True)
-        lay.addWidget(self.result_status)
+        self.result_status = self._result_row(
+            lay, [self.export_button, self.recipe_button, self.save_button])
         self._update_buttons()
 
     # --- loading ------------------------------------------------------------------------
-
-    def busy(self) -> bool:
-        """True while a load or computation runs (screenshots wait for it)."""
-        return self.task is not None and not self.task.done
 
     def choose_file(self) -> None:
         start = str(self.document.path.parent) if self.document.path else ""

@@ -274,24 +274,16 @@ class TableLabPage(LabPage):
         lay.addWidget(self.grid)
 
         _box, lay = self._group("gui_lab_table_export_group")
-        row = QHBoxLayout()
         self.symbol_field = QLineEdit("..")
         self.symbol_field.setMaximumWidth(80)
-        row.addWidget(self._label_for(self.symbol_field, "gui_lab_symbol"))
-        row.addWidget(self.symbol_field)
         self.export_csv_button = self._button("gui_lab_export_table_csv",
                                               lambda: self.choose_export("csv"))
         self.export_xlsx_button = self._button("gui_lab_export_table_xlsx",
                                                lambda: self.choose_export("xlsx"))
         self.save_button = self._button("gui_lab_save_table", self.save_result)
-        row.addWidget(self.export_csv_button)
-        row.addWidget(self.export_xlsx_button)
-        row.addWidget(self.save_button)
-        row.addStretch(1)
-        lay.addLayout(row)
-        self.result_status = QLabel()
-        self.result_status.setWordWrap(True)
-        lay.addWidget(self.result_status)
+        self.result_status = self._result_row(lay, [
+            self._label_for(self.symbol_field, "gui_lab_symbol"), self.symbol_field,
+            self.export_csv_button, self.export_xlsx_button, self.save_button])
         self._update_buttons()
 
     def _set_default_rules(self) -> None:
@@ -309,10 +301,6 @@ class TableLabPage(LabPage):
         self._filling = False
 
     # --- data ---------------------------------------------------------------------------
-
-    def busy(self) -> bool:
-        """True while a load or computation runs (screenshots wait for it)."""
-        return self.task is not None and not self.task.done
 
     def _start(self, title: str, fn: Any, done: Callable[[Any], None], *args: Any) -> None:
         if self.busy():
