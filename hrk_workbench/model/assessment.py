@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, Strict, StringConstraints
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")]
@@ -280,7 +280,7 @@ def _now() -> datetime:
 class Assessment(Part):
     """One dataset's assessment; saved as ``*.hrk.json``."""
 
-    schema_version: Literal[3] = SCHEMA_VERSION
+    schema_version: Literal[4] = SCHEMA_VERSION
     id: str = Field(default_factory=_new_id)
     created: datetime = Field(default_factory=_now)
     language: LangCode = "en"
