@@ -365,10 +365,14 @@ def test_puf_save_measures_the_written_file_and_never_writes_the_key(workdir, ca
     assert masks["age"] == "band width=20; suppress k=5"
     assert masks["person_id"] == "pseudonymise hmac-sha256"
     assert "name" not in masks  # not in the published file
-    # the measurement on the protected file satisfies step 7
+    # the measurement on the protected file satisfies step 7, but the file keeps keyed
+    # pseudonyms (person_id): still personal data, never open (issue 23, step 7b)
     complete = personal_unit({"A2": "yes", "A10": "yes"})
     complete.risk_lab = lab_
-    assert summarise(complete, forms).recommendation.outcome == "open"
+    r = summarise(complete, forms).to_json(forms)
+    assert not _reasons(r, "measured_k_too_small")
+    assert r["recommendation"] == "open_after_mitigation"
+    assert _reasons(r, "lab_still_personal")[0]["column"] == ["person_id"]
 
     # the data dictionary, exported and validated, describes the published file
     schema = workdir / "schema.json"

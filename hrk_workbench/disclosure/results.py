@@ -179,25 +179,34 @@ def data_dictionary(frame: pd.DataFrame, roles: Mapping[str, str],
                     descriptions: Mapping[str, Mapping[str, str]] | None = None,
                     previous: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
     """One entry per column of ``frame``: its type, confirmed role, description (en/fi/sv),
-    masking rule and sensitive flag.
+    masking rule and sensitive flag, and the role detected from its values and name
+    (``detected_role``, ``detected_basis``).
 
     ``previous`` is the dictionary already saved: descriptions the steward wrote are kept for
     columns still present, so re-measuring does not wipe them. A column is flagged sensitive
-    when its role is ``sensitive``.
+    when its role is ``sensitive``. The detected role is always judged afresh from the data,
+    never taken from the steward, so relabelling a henkilötunnus column "other" cannot hide it
+    from the recommendation.
     """
     from hrk_workbench.model import DictionaryEntry
 
+    from .roles import suggest_roles
+
     masks = masking_rules(recipe)
     old = {str(e.get("column")): e for e in previous}
+    detected = {s.column: s for s in suggest_roles(frame)}
     out = []
     for col in frame.columns:
         name = str(col)
         role = roles.get(name) or old.get(name, {}).get("role") or "other"
         text = dict((descriptions or {}).get(name) or old.get(name, {}).get("description")
                     or {})
+        found = detected.get(name)
         entry = DictionaryEntry(column=name, type=infer_type(frame[col]), role=role,
                                 description=text, masking=masks.get(name, ""),
-                                sensitive=role == "sensitive")
+                                sensitive=role == "sensitive",
+                                detected_role=found.role if found else "",
+                                detected_basis=found.basis if found else "")
         out.append(entry.model_dump(mode="json"))
     return out
 
@@ -223,18 +232,23 @@ def sample_frame(path: str | os.PathLike[str], rows: int = SAMPLE_ROWS) -> pd.Da
 def risk_lab_result(measured: MeasuredRisk, *, protected: bool = False,
                     recipe: Recipe | Mapping[str, Any] | Sequence[Any] | None = None,
                     loss: Mapping[str, Any] | None = None,
-                    dictionary: Iterable[Any] = ()) -> dict[str, Any]:
+                    dictionary: Iterable[Any] = (),
+                    columns: Iterable[str] | None = None,
+                    still_personal: bool | None = None) -> dict[str, Any]:
     """The ``risk_lab`` value to save: a plain JSON dict matching ``RiskLabResult``.
 
     ``loss`` may be the whole :func:`~hrk_workbench.disclosure.loss.loss_report`: only its
     summary is kept (:func:`loss_summary`). ``dictionary`` entries may be dicts or
-    ``DictionaryEntry`` models.
+    ``DictionaryEntry`` models. ``columns`` are the measured file's columns (default: the
+    dictionary's); ``still_personal`` defaults to whether the recipe pseudonymises. Both, and
+    the longitudinal measure, are what the recommendation's lab step reads.
     """
     from hrk_workbench.model import DictionaryEntry, RiskLabResult
 
     entries = [DictionaryEntry.model_validate(
         e.model_dump(mode="json") if hasattr(e, "model_dump") else dict(e))
         for e in dictionary]
+    steps = recipe_steps(recipe)
     result = RiskLabResult(
         file=_name(measured.file),
         measured_at=measured.measured_at or _now(),  # type: ignore[arg-type]
@@ -248,9 +262,17 @@ def risk_lab_result(measured: MeasuredRisk, *, protected: bool = False,
         expected_reidentifications=float(measured.expected_reidentifications),
         l_diversity={str(k): int(v) for k, v in measured.l_diversity.items() if v is not None},
         uniques_if_dropped={str(k): int(v) for k, v in measured.uniques_if_dropped.items()},
-        recipe=recipe_steps(recipe),
+        recipe=steps,
         loss=loss_summary(loss),
         dictionary=entries,
+        columns=[str(c) for c in columns] if columns is not None
+        else [e.column for e in entries],
+        still_personal=bool(still_personal) if still_personal is not None
+        else any(s.get("op") == "pseudonymise" for s in steps),
+        person=str(measured.person or ""),
+        time=str(measured.time or ""),
+        unique_trajectory_share=None if measured.unique_trajectory_share is None
+        else min(1.0, max(0.0, float(measured.unique_trajectory_share))),
     )
     return result.model_dump(mode="json")
 

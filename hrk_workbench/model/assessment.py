@@ -200,6 +200,11 @@ class DictionaryEntry(Part):
     description: LocalText = Field(default_factory=dict)
     masking: str = Field(default="", description="the recipe's rule for it, in codes")
     sensitive: Bool = False
+    # schema 4: what the program detected in the values, beside the steward's ``role``, so a
+    # henkilötunnus column relabelled "other" still keeps the recommendation from "open"
+    detected_role: Literal["", "direct", "quasi", "sensitive", "other"] = Field(
+        default="", description="role suggested from the values and name; empty: not checked")
+    detected_basis: str = Field(default="", description="why, e.g. henkilotunnus, name_hint:name")
 
 
 class RiskLabResult(Part):
@@ -225,6 +230,16 @@ class RiskLabResult(Part):
     recipe: list[JsonValue] = Field(default_factory=list)
     loss: dict[str, JsonValue] = Field(default_factory=dict)
     dictionary: list[DictionaryEntry] = Field(default_factory=list)
+    # schema 4: what the recommendation's lab step reads (HRK-METHOD step 7, lab results)
+    columns: list[str] = Field(default_factory=list,
+                               description="the columns of the measured (published) file")
+    still_personal: Bool = Field(default=False,
+                                 description="keyed pseudonyms in the file: still personal data")
+    person: str = Field(default="", description="person id column of a longitudinal measure")
+    time: str = Field(default="", description="time column of a longitudinal measure")
+    unique_trajectory_share: Number | None = Field(
+        default=None, ge=0, le=1, description="share of persons with a unique trajectory, "
+                                             "measured on this file")
 
 
 class TableLabResult(Part):

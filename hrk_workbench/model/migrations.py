@@ -42,6 +42,9 @@ def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
     outputs together (each defaults to empty, so a version-3 file means what it meant):
 
     - (fields are listed here as they are added)
+    - ``risk_lab.columns``, ``still_personal``, ``person``, ``time``,
+      ``unique_trajectory_share`` and each dictionary entry's ``detected_role`` and
+      ``detected_basis``: what the recommendation's lab step reads (empty: not recorded)
     """
     return data
 

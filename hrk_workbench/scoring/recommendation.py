@@ -8,10 +8,17 @@ from hrk_workbench.answers import choice, gate
 from hrk_workbench.completeness import Completeness
 from hrk_workbench.disclosure.need import AnonymisationAdvice
 from hrk_workbench.forms import Forms
-from hrk_workbench.hvd import HvdStatus
+from hrk_workbench.hvd import HvdStatus, hvd_breaches
 from hrk_workbench.model import Assessment
 from hrk_workbench.reasons import Reason
-from hrk_workbench.rule_ids import IDENTIFIABLE, INDIRECT, LINKAGE, MEASURED, SPECIAL
+from hrk_workbench.rule_ids import (
+    IDENTIFIABLE,
+    INDIRECT,
+    LINKAGE,
+    MEASURED,
+    PSEUDONYMISED,
+    SPECIAL,
+)
 
 from .benefit import BenefitResult
 from .cost import CostResult
@@ -37,7 +44,14 @@ def recommend(
     completeness: Completeness,
     anonymisation: AnonymisationAdvice,
 ) -> Recommendation:
-    """HRK-METHOD.md's "Indicative recommendation", its steps in their order of precedence."""
+    """HRK-METHOD.md's "Indicative recommendation", its steps in their order of precedence.
+
+    Step 7b (:func:`lab_findings`) binds the risk lab's saved result: a file that still holds
+    direct identifiers or keyed pseudonyms, or pseudonymised longitudinal data not measured
+    again after protection, is ``open_after_mitigation`` at best, with what to do as
+    conditions. An ``open…`` outcome's conditions also list a high-value dataset's breaches
+    of the regulation (:func:`~hrk_workbench.hvd.hvd_breaches`).
+    """
     gates = forms.hrk.gates.questions
     answer = {g.id: gate(assessment, g.id) for g in gates}
     notes = [Reason("gate_unknown", {"gate": g.id}) for g in gates if answer[g.id] == "unknown"]
@@ -51,6 +65,7 @@ def recommend(
     ans = assessment.anonymisation
     ds = assessment.dataset
     personal_unit = ds.personal_data is True and ds.granularity == "unit"
+    lab_reasons, lab_conditions = lab_findings(assessment)
 
     if blocking:  # 1. a legal barrier decides alone
         outcome = "do_not_open"
@@ -97,6 +112,9 @@ def recommend(
         if lab is not None and (lab.k is None or lab.k < min_group):
             reasons.append(Reason("measured_k_too_small", {
                 "k": lab.k if lab.k is not None else 0, "min_group": min_group}))
+    elif lab_reasons:  # 7b. the risk lab's file is not fit to open as it is
+        outcome = "open_after_mitigation"
+        reasons += lab_reasons
     elif benefit.level == "high":  # 8.
         outcome = "open"
         reasons.append(Reason("benefit_high", {"score": benefit.score,
@@ -141,7 +159,10 @@ def recommend(
                 reasons.append(Reason("hvd_personal_data_conflict", {"question": LINKAGE}))
     conditions: tuple[Reason, ...] = ()
     if outcome.startswith("open"):
-        conditions = tuple(a for a in anonymisation.actions if a.code in CONDITION_CODES)
+        if lab_reasons and not any(r in reasons for r in lab_reasons):
+            reasons += lab_reasons  # an earlier step decided; the lab's findings still bind
+        conditions = (*(a for a in anonymisation.actions if a.code in CONDITION_CODES),
+                      *lab_conditions, *hvd_breaches(assessment, forms))
         if conditions:
             reasons.append(Reason("open_conditions", {"count": len(conditions)}))
     reasons.append(Reason("indicative_only", {}))
@@ -155,6 +176,62 @@ CONDITION_CODES = frozenset({
     "anon_longitudinal", "anon_threshold_base", "anon_threshold_special",
     "anon_threshold_fine_regional", "anon_threshold_grid", "anon_dominance", "anon_secondary",
 })
+
+
+# A column detected as "direct" only because every sampled value differs is an identifier when
+# it holds codes or integers; a column of decimal numbers that never repeat is a measurement.
+_MEASUREMENT_TYPES = frozenset({"number", "number,"})
+
+
+def lab_findings(assessment: Assessment) -> tuple[list[Reason], list[Reason]]:
+    """Step 7b: what the saved risk lab result says against opening the file as it is, as
+    (reasons, conditions). Empty when nothing stands in the way.
+
+    - a column with a direct identifier still in the measured file: detected from its values
+      or name (``detected_role``, judged afresh from the data whatever role the steward chose)
+      or confirmed by the steward (``role``), unless the recipe pseudonymised it;
+    - keyed pseudonyms still in the file (``still_personal``, or a pseudonymised column that
+      the file keeps): pseudonymised data is personal data, not open data;
+    - pseudonymised longitudinal data (``dataset.longitudinal``, or a lab measure with a person
+      id) whose unique-trajectory share was not measured on the protected file: a person's
+      sequence of records can single them out even when each year alone is safe.
+    Any of them keeps the outcome from ``open`` (HRK-METHOD.md, step 7: the lab's result is
+    the file to be published).
+    """
+    reasons: list[Reason] = []
+    conditions: list[Reason] = []
+    lab = assessment.risk_lab
+    still = False
+    if lab is not None:
+        present = set(lab.columns) if lab.columns else {e.column for e in lab.dictionary}
+        pseudonymised = {c for s in lab.recipe if isinstance(s, dict)
+                         and s.get("op") == "pseudonymise"
+                         for c in (s.get("columns") or []) if isinstance(c, str)}
+        pseudonymised |= {e.column for e in lab.dictionary if "pseudonymise" in e.masking}
+        direct = [e for e in lab.dictionary if e.column in present
+                  and e.column not in pseudonymised
+                  and (e.role == "direct" or (
+                      e.detected_role == "direct" and not (
+                          e.detected_basis == "all_values_distinct"
+                          and e.type in _MEASUREMENT_TYPES)))]
+        if direct:
+            columns = [e.column for e in direct]
+            reasons.append(Reason("lab_direct_identifier", {
+                "column": columns, "basis": [e.detected_basis or e.role for e in direct],
+                "file": lab.file}))
+            conditions.append(Reason("lab_remove_direct", {"column": columns}))
+        kept = sorted(pseudonymised & present)
+        still = bool(kept) if pseudonymised else lab.still_personal
+        if still:
+            reasons.append(Reason("lab_still_personal", {"column": kept, "file": lab.file}))
+            conditions.append(Reason("lab_drop_pseudonyms", {"column": kept}))
+    longitudinal = assessment.dataset.longitudinal is True or bool(lab and lab.person)
+    pseudonymous = still or choice(assessment.anonymisation, PSEUDONYMISED) == "yes"
+    remeasured = lab is not None and lab.protected and lab.unique_trajectory_share is not None
+    if longitudinal and pseudonymous and not remeasured:
+        reasons.append(Reason("lab_trajectories_unmeasured", {"question": PSEUDONYMISED}))
+        conditions.append(Reason("lab_measure_trajectories", {}))
+    return reasons, conditions
 
 
 def _min_group(forms: Forms) -> int:
