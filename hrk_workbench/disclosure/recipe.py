@@ -142,8 +142,22 @@ class Recipe(BaseModel):
     version: Literal[1] = 1
     key_variables: list[str] = Field(default_factory=list)
     sensitive: list[str] = Field(default_factory=list)
+    # longitudinal data: the person id and time columns, so the unique-trajectory share is
+    # measured again on the protected file (a pseudonymised panel is not safe without it)
+    person: str | None = None
+    time: str | None = None
     seed: int = 0
     steps: list[Step] = Field(default_factory=list)
+
+    def stated_roles(self) -> dict[str, str]:
+        """The roles the recipe itself states: key variables quasi, sensitive ones sensitive,
+        removed or pseudonymised ids direct (the loss report must not average their codes)."""
+        roles = {k: "quasi" for k in self.key_variables}
+        roles.update({s: "sensitive" for s in self.sensitive})
+        for step in self.steps:
+            if isinstance(step, (RemoveDirect, Pseudonymise)):
+                roles.update({c: "direct" for c in step.columns})
+        return roles
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json", exclude_none=True), ensure_ascii=False,

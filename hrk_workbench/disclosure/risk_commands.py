@@ -36,6 +36,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--id", dest="person", metavar="COLUMN", help="person id (longitudinal)")
     p.add_argument("--time", metavar="COLUMN", help="time column (longitudinal)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--assessment", metavar="FILE.hrk.json",
+                   help="judge the verdict at this assessment's threshold (else --save's)")
     _save_options(p, "save the measured result in the assessment (risk_lab) and record "
                      "A10 (risk measured) as yes")
     p.set_defaults(func=cmd_risk)
@@ -69,6 +71,7 @@ def _save_options(p: argparse.ArgumentParser, text: str) -> None:
 
 def cmd_dictionary(args: argparse.Namespace, forms: Forms) -> int:
     """The data dictionary saved in ``risk_lab`` as a validated Frictionless Table Schema."""
+    from hrk_workbench.i18n import label
     from hrk_workbench.model import load_assessment
 
     from .results import table_schema, write_table_schema
@@ -76,7 +79,8 @@ def cmd_dictionary(args: argparse.Namespace, forms: Forms) -> int:
     assessment = load_assessment(args.file)
     if args.output:
         descriptor = write_table_schema(assessment, args.output, args.lang)
-        print(f"{args.output}: {len(descriptor['fields'])} fields", file=sys.stderr)
+        print(label("risklab_dictionary_written", args.lang, forms).format(
+            file=args.output, count=len(descriptor["fields"])), file=sys.stderr)
     else:
         print(json.dumps(table_schema(assessment, args.lang), ensure_ascii=False, indent=2))
     return EXIT_OK
@@ -92,14 +96,40 @@ def cmd_risk(args: argparse.Namespace, forms: Forms) -> int:
         from .results import open_for_saving
 
         target = open_for_saving(args.save)
+    judged = _judged_by(args, target)
     result = measure_file(args.data, _names(args.key), sensitive, args.person, args.time)
     if target is not None:
         _save_measured(args, forms, target, result)
+    data = result.to_dict()
+    data["verdict"] = verdict_json(data, judged, args.lang, forms)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(risk_text(result.to_dict(), args.lang, forms))
+        print(risk_text(data, args.lang, forms))
     return EXIT_OK
+
+
+def _judged_by(args: argparse.Namespace, target: Any) -> Any:
+    """The assessment whose threshold the verdict applies: ``--assessment``, else the one
+    ``--save`` writes, else none (only k >= 5 is judged)."""
+    if getattr(args, "assessment", None):
+        from hrk_workbench.model import load_assessment
+
+        return load_assessment(args.assessment)
+    return target
+
+
+def verdict_json(measured: dict[str, Any], assessment: Any, lang: str, forms: Forms
+                 ) -> dict[str, Any]:
+    """The ``verdict`` object of ``risk --json`` (and of ``puf``'s report): the codes with
+    their values and the same reasons as text in ``lang``."""
+    from hrk_workbench.i18n import render_all
+
+    from .verdict import assessment_threshold, risk_verdict
+
+    threshold = assessment_threshold(assessment, forms) if assessment is not None else None
+    verdict = risk_verdict(measured, threshold)
+    return {**verdict.to_dict(), "text": render_all(verdict.reasons, lang, forms)}
 
 
 def risk_text(data: dict[str, Any], lang: str, forms: Forms) -> str:
@@ -126,6 +156,9 @@ def risk_text(data: dict[str, Any], lang: str, forms: Forms) -> str:
     if data.get("unique_trajectory_share") is not None:
         lines.append(f"  {lb('risklab_trajectories')}: "
                      f"{n(round(data['unique_trajectory_share'] * 100, 2))} %")
+    if data.get("verdict"):
+        lines.append(f"{lb('risklab_verdict')}:")
+        lines += [f"  {text}" for text in data["verdict"]["text"]]
     return "\n".join(lines)
 
 
@@ -134,6 +167,8 @@ def _save_measured(args: argparse.Namespace, forms: Forms, target: Any, result: 
     its columns: the named roles confirmed (keys quasi, sensitive, the person id direct), the
     other columns' roles and descriptions kept from a dictionary saved before, else
     suggested from their names and values."""
+    from hrk_workbench.i18n import label
+
     from .results import data_dictionary, risk_lab_result, sample_frame, save_risk_result
     from .roles import suggest_roles
 
@@ -147,9 +182,11 @@ def _save_measured(args: argparse.Namespace, forms: Forms, target: Any, result: 
     if result.person:
         roles[result.person] = "direct"
     saved = risk_lab_result(result, protected=False,
-                            dictionary=data_dictionary(frame, roles, previous=previous))
+                            dictionary=data_dictionary(frame, roles, previous=previous),
+                            columns=[str(c) for c in frame.columns], still_personal=False)
     save_risk_result(args.save, saved, forms, args.author, target)
-    print(f"{args.save}: risk_lab saved (k = {result.k})", file=sys.stderr)
+    print(label("risklab_saved", args.lang, forms).format(file=args.save, k=result.k),
+          file=sys.stderr)
 
 
 def _needs_key(recipe: Any) -> bool:
@@ -219,17 +256,22 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
         "still_personal_data": applied.still_personal,
         "notes": ["pseudonymised_still_personal"] if applied.still_personal else [],
         "steps": [s.to_dict() for s in applied.steps],
-        "loss": loss_report(original, applied.data, recoded),
+        "loss": loss_report(original, applied.data, recoded, recipe.stated_roles()),
     }
     keys = [k for k in recipe.key_variables if k in applied.data.columns]
     after = None
     if keys:
         sensitive = [s for s in recipe.sensitive if s in applied.data.columns]
-        before = measure_frame(original, keys, sensitive, file=Path(args.data).name)
+        person, time = recipe.person, recipe.time
+        kept = person in applied.data.columns and time in applied.data.columns
+        before = measure_frame(original, keys, sensitive, person, time,
+                               file=Path(args.data).name)
         after = measure_frame(_as_written(applied.data), keys, sensitive,
+                              person if kept else None, time if kept else None,
                               file=Path(args.output).name)
         report["risk_before"] = before.to_dict()
         report["risk_after"] = after.to_dict()
+        report["verdict"] = verdict_json(report["risk_after"], target, args.lang, forms)
     if target is not None:
         _save_protected(args, forms, target, recipe, report, applied.data, after)
     if args.report:
@@ -244,6 +286,9 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
         if "risk_after" in report:
             print(f"  {label('risklab_k', args.lang, forms)}: {report['risk_before']['k']} -> "
                   f"{report['risk_after']['k']}")
+            print(f"{label('risklab_verdict', args.lang, forms)}:")
+            for text in report["verdict"]["text"]:
+                print(f"  {text}")
     if applied.still_personal:
         print(label("risklab_still_personal", args.lang, forms), file=sys.stderr)
     return EXIT_OK
@@ -253,6 +298,7 @@ def _save_protected(args: argparse.Namespace, forms: Forms, target: Any, recipe:
                     report: dict[str, Any], data: Any, after: Any) -> None:
     """``puf --save``: the risk of the file as written, its dictionary (the output's columns
     with the recipe's masking), the recipe's steps and the loss summary."""
+    from hrk_workbench.i18n import label
     from hrk_workbench.problems import InputError, Problem
 
     from .results import data_dictionary, risk_lab_result, save_risk_result
@@ -269,11 +315,16 @@ def _save_protected(args: argparse.Namespace, forms: Forms, target: Any, recipe:
     for step in recipe.steps:
         if step.op == "pseudonymise":
             roles.update({c: "direct" for c in step.columns})
+    written = _as_written(data)
     saved = risk_lab_result(after, protected=True, recipe=recipe, loss=report["loss"],
-                            dictionary=data_dictionary(_as_written(data), roles, recipe,
-                                                       previous=previous))
+                            dictionary=data_dictionary(written, roles, recipe,
+                                                       previous=previous),
+                            columns=[str(c) for c in written.columns],
+                            still_personal=bool(report["still_personal_data"]))
     save_risk_result(args.save, saved, forms, args.author, target)
-    print(f"{args.save}: risk_lab saved (k = {after.k}, protected)", file=sys.stderr)
+    print(label("risklab_saved_protected", args.lang, forms).format(file=args.save, k=after.k),
+          file=sys.stderr)
+
 
 
 def _as_written(frame: Any) -> Any:

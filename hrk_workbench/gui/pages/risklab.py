@@ -304,7 +304,8 @@ def compute(progress: Progress, frame: pd.DataFrame, recipe: Any, key: bytes | N
                               person if longitudinal else None,
                               time if longitudinal else None, file=file) if keys_after \
             else None
-        loss = loss_report(frame, applied.data, recoded_columns(recipe))
+        loss = loss_report(frame, applied.data, recoded_columns(recipe),
+                           recipe.stated_roles())
     except InputError as exc:
         return Refused(exc.source, exc.problems)
     progress.report(3, 3)
@@ -425,6 +426,17 @@ class RiskLabPage(LabPage):
         self.k_note = QLabel()
         self.k_note.setWordWrap(True)
         lay.addWidget(self.k_note)
+        # the verdict in plain words (the core's risk_verdict): safe or not, why, what next
+        self.verdict_label = QLabel()
+        self.verdict_label.setObjectName("risklab_verdict")
+        self.verdict_label.setWordWrap(True)
+        self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict_label.setStyleSheet("border: 2px solid #1f4e79; padding: 6px; "
+                                         "font-weight: bold;")
+        self.verdict_label.setVisible(False)
+        self.text(lambda s: self.verdict_label.setAccessibleName(_plain(s)),
+                  self._t("gui_lab_verdict"))
+        lay.addWidget(self.verdict_label)
 
         # protection steps
         self.steps_box, lay = self._group("gui_lab_steps_group")
@@ -981,8 +993,26 @@ class RiskLabPage(LabPage):
             self.k_note.setText(d.t(key, k=measured.k))
         elif self.result is not None and self.result.before is not None:
             self.k_note.setText("")
+        self._show_verdict(measured)
         self._show_loss()
         self._update_buttons()
+
+    def verdict_lines(self, measured: MeasuredRisk | None) -> list[str]:
+        """The core's verdict on the shown measure at this assessment's threshold, as text in
+        the document's language (empty before anything is measured)."""
+        from hrk_workbench.disclosure.verdict import assessment_threshold, risk_verdict
+        from hrk_workbench.i18n import render_all
+
+        if measured is None:
+            return []
+        d = self.document
+        verdict = risk_verdict(measured.to_dict(), assessment_threshold(d.assessment, d.forms))
+        return render_all(verdict.reasons, d.lang, d.forms)
+
+    def _show_verdict(self, measured: MeasuredRisk | None) -> None:
+        lines = self.verdict_lines(measured)
+        self.verdict_label.setText("\n".join(lines))
+        self.verdict_label.setVisible(bool(lines))
 
     def _show_loss(self) -> None:
         d = self.document
@@ -1075,8 +1105,10 @@ class RiskLabPage(LabPage):
                     rel = step["hierarchy"]
                 step = {**step, "hierarchy": Path(rel).as_posix()}
             steps.append(step)
+        person, time = self.person_time()
         recipe = Recipe.model_validate({"key_variables": self.key_variables(),
-                                        "sensitive": self.sensitive(), "steps": steps})
+                                        "sensitive": self.sensitive(), "person": person,
+                                        "time": time, "steps": steps})
         atomic_write_text(path, recipe.to_json())
         self.result_status.setText(self.document.t("gui_lab_written", file=Path(path).name))
 
@@ -1115,9 +1147,13 @@ class RiskLabPage(LabPage):
         measured = self.shown_measure()
         if measured is None or self.result is None:
             return False
+        published = self.result.protected if self.steps and self.result.protected is not None \
+            else self.columns_frame()
         value = results.risk_lab_result(
             measured, protected=bool(self.steps), recipe=self.saved_recipe(),
-            loss=self.result.loss or {}, dictionary=self.dictionary())
+            loss=self.result.loss or {}, dictionary=self.dictionary(),
+            columns=None if published is None else [str(c) for c in published.columns],
+            still_personal=bool(self.steps) and bool(self.result.still_personal))
         ok = self.document.edit_many([("risk_lab", value), ("anonymisation.A10.value", "yes")],
                                      self.document.t("gui_lab_save_undo"))
         if ok:
