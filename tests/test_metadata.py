@@ -290,7 +290,7 @@ def test_version_1_examples_migrate_unchanged_in_meaning(path):
     old = json.loads(path.read_text(encoding="utf-8"))
     assert old["schema_version"] == 1 and "publication" not in old
     new = json.loads(dumps(parse_assessment(path.read_bytes(), str(path))))
-    assert new["schema_version"] == SCHEMA_VERSION == 3
+    assert new["schema_version"] == SCHEMA_VERSION == 4
     assert new.pop("publication") == {"distributions": {}, "api": {
         "endpoint_url": "", "documentation_url": "", "description_url": "", "title": {}},
         "schema_url": ""}

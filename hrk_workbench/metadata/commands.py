@@ -3,7 +3,9 @@
 Light on import (the CLI imports every command module to build its parser): rdflib and pyshacl
 load inside :func:`cmd_metadata`. Exit codes: 0 written, 1 ``--validate`` found the record
 incomplete (what to add is listed in the steward's words and nothing is written), 2 bad
-input, including a CKAN package asked for data that is not open.
+input, including a CKAN package asked for data that is not open. A CKAN package the portal
+would refuse (an empty required field, a resource without an address) also exits 1 and
+writes nothing, with or without ``--validate``.
 """
 
 from __future__ import annotations
@@ -51,13 +53,28 @@ def ckan_refusal(record: Any, lang: str, forms: Forms) -> Any:
     from hrk_workbench.i18n import label
     from hrk_workbench.problems import Problem
 
+    from .record import decision_text
+
     if record.is_open:
         return None
+    if record.outcome_from == "decision":  # the decision's own words, e.g. "postponed"
+        return Problem("decision.outcome", f"decision {record.outcome} is not open",
+                       code="ckan_not_open",
+                       params={"outcome": decision_text(record.outcome, forms)})
     if record.access_right is None:
         return Problem("decision.outcome", "the assessment is incomplete",
                        code="ckan_incomplete")
     return Problem("decision.outcome", f"outcome {record.outcome} is not open",
                    code="ckan_not_open", params={"outcome": label(record.outcome, lang, forms)})
+
+
+def ckan_blockers(record: Any, forms: Forms, lang: str) -> list[Any]:
+    """Everything that makes avoindata.fi refuse the package (its required fields, a
+    resource without an address), in the steward's words; empty when it may be written.
+    The command and the app's export write no package while this is not empty."""
+    from .readiness import advise_metadata
+
+    return _ckan_missing(record, forms, lang, advise_metadata)
 
 
 def profile_for(fmt: str, record: Any, forms: Forms) -> Any:
@@ -83,8 +100,10 @@ def missing_for(record: Any, graph: Any, nodes: Any, fmt: str, forms: Forms,
     from .shacl import steward_problems, validate
 
     missing = steward_problems(validate(graph, shape_sets_for(record)), nodes)
-    if fmt == "ckan":
-        missing += _ckan_missing(record, forms, lang, advise_metadata)
+    if fmt == "ckan":  # once each: the shapes and the portal both want a download address
+        seen = {(p.location, p.code) for p in missing}
+        missing += [p for p in _ckan_missing(record, forms, lang, advise_metadata)
+                    if (p.location, p.code) not in seen]
     return missing
 
 
@@ -121,7 +140,16 @@ def cmd_metadata(args: argparse.Namespace, forms: Forms) -> int:
     profile = profile_for(fmt, record, forms)
     graph, nodes = profile.graph(record)
     shape_sets = shape_sets_for(record)
-    if args.validate:
+    if fmt == "ckan":  # a package the portal would refuse is never written, half or whole
+        missing = missing_for(record, graph, nodes, fmt, forms, lang) if args.validate \
+            else ckan_blockers(record, forms, lang)
+        if missing:
+            for p in missing:
+                print(f"{args.file}: {render_problem(p, lang, forms)}", file=sys.stderr)
+            print(label("metadata_package_incomplete", lang, forms).format(
+                file=args.file, profile=profile.name, count=len(missing)), file=sys.stderr)
+            return EXIT_NOT_CONFORMING
+    elif args.validate:
         missing = missing_for(record, graph, nodes, fmt, forms, lang)
         if missing:
             for p in missing:
@@ -206,11 +234,26 @@ def _ckan_missing(record: Any, forms: Forms, lang: str, advise: Any) -> list[Any
     problems = [Problem(paths.get(f, "dataset"), f"required by avoindata.fi: {f}",
                         code="ckan_missing", params={"field": label(f, lang, forms)})
                 for f in advice.missing_catalogue]
+    if not record.assessment.dataset.publisher.split("/")[0].strip():  # owner_org
+        problems.append(Problem("dataset.publisher", "required by avoindata.fi: publisher",
+                                code="ckan_missing",
+                                params={"field": label("publisher", lang, forms)}))
     lic = record.licence
     if lic is not None and lic.ckan_id not in PORTAL_LICENCE_IDS:
         problems.append(Problem("licence.licence_id",
                                 f"licence {lic.id} has no avoindata.fi licence id",
                                 code="ckan_licence_not_portal", params={"licence": lic.id}))
+    # every resource needs its url (resource_url_upload_ex: not_empty)
+    for dist in record.distributions:
+        if not (dist.download_url or dist.access_url):
+            problems.append(Problem(
+                f"publication.distributions.{dist.format_id}.download_url",
+                f"add the address where the {dist.format_id} file can be downloaded",
+                code="metadata_no_access_url", params={"format": dist.format_id}))
+    if record.api is not None and not record.api.endpoint_url:
+        problems.append(Problem("publication.api.endpoint_url",
+                                "add the address of the API endpoint",
+                                code="metadata_no_endpoint"))
     return problems
 
 

@@ -371,7 +371,7 @@ class CkanProfile(HvdProfile):
         titles = self._fluent(ds.title)
         org = ds.publisher.split("/")[0].strip()
         pkg: dict[str, Any] = {
-            "name": slug(self._default(titles) or a.id),
+            "name": slug(self._default(titles)) or slug(a.id),  # never empty
             "title_translated": titles,
             "notes_translated": self._fluent(ds.description),
             "keywords": {lang: [w.strip() for w in ds.keywords.get(lang, []) if w.strip()]

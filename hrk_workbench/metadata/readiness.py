@@ -1,7 +1,8 @@
 """Is the description complete enough for a DCAT-AP record and an avoindata.fi package?
 
 DCAT-AP requires a title and a description and recommends contact point, distribution,
-keywords, publisher, spatial and temporal coverage and themes; avoindata.fi requires Finnish
+keywords, publisher, spatial and temporal coverage, themes and the access rights (which only
+a decision or a complete assessment can give); avoindata.fi requires Finnish
 keywords, a maintainer with e-mail and a licence. High-value datasets add the applicable
 legislation and HVD category. Missing items are told in the steward's words.
 """
@@ -17,6 +18,8 @@ from hrk_workbench.hvd import hvd_status
 from hrk_workbench.model import Assessment
 from hrk_workbench.reasons import Reason
 from hrk_workbench.rule_ids import PLANNED
+
+from .record import access_right
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ def advise_metadata(assessment: Assessment, forms: Forms) -> MetadataAdvice:
         ("themes", bool(ds.themes)),
         ("update_frequency", ds.update_frequency is not None),
         ("licence", assessment.licence.licence_id is not None),
+        # DCAT-AP recommends dct:accessRights; the record states none until it is decided
+        ("access_rights", access_right(assessment, forms)[2] is not None),
     )
     recommended = [f for f, ok in recommended_checks if not ok]
     catalogue = [f for f, ok in (

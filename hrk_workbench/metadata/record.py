@@ -88,10 +88,32 @@ def _suffixed(texts: dict[str, str], suffix: dict[str, str]) -> dict[str, str]:
 
 def _outcome(assessment: Assessment, forms: Forms) -> tuple[str, Literal["decision",
                                                                         "recommendation"]]:
+    """A recorded decision wins over the recommendation, whatever it says: a postponed
+    decision must not let an open recommendation make the record PUBLIC."""
     decided = assessment.decision.outcome
-    if decided and decided in ACCESS_RIGHTS:
+    if decided:
         return decided, "decision"
     return summarise(assessment, forms).recommendation.outcome, "recommendation"
+
+
+def decision_text(outcome: str, forms: Forms) -> dict[str, str]:
+    """A decision outcome's words in every language (forms/vocabularies.yaml), for a problem
+    parameter; the id itself when the vocabulary does not know it."""
+    entry = next((o for o in forms.vocab.decision_outcomes if o.id == outcome), None)
+    return dict(entry.text) if entry else {"en": outcome}
+
+
+def access_right(assessment: Assessment, forms: Forms) -> tuple[
+        str, Literal["decision", "recommendation"], str | None]:
+    """(outcome, where it came from, EU access right or None).
+
+    PUBLIC only when a decision to open, or (with no decision) an open recommendation, exists;
+    RESTRICTED and NON_PUBLIC for limited access and do-not-open; None (no assertion) while
+    the assessment is incomplete or the decision postponed, since a catalogue must not state
+    an access right nobody has decided. Shared by the record and the readiness advice.
+    """
+    outcome, source = _outcome(assessment, forms)
+    return outcome, source, ACCESS_RIGHTS.get(outcome)
 
 
 def _quality(assessment: Assessment, forms: Forms) -> dict[str, str]:
@@ -121,10 +143,15 @@ def build_record(assessment: Assessment, forms: Forms) -> MetadataRecord:
     """Decide everything the catalogue record states; warnings for what it cannot state."""
     ds = assessment.dataset
     pub = assessment.publication
-    outcome, source = _outcome(assessment, forms)
-    access = ACCESS_RIGHTS.get(outcome)
+    outcome, source, access = access_right(assessment, forms)
     warnings: list[Problem] = []
-    if access is None:
+    if access is None and source == "decision":
+        warnings.append(Problem(
+            "decision.outcome", f"no access rights in the record: the decision is {outcome}",
+            "a decision to open, to share with limited access or not to open", "warning",
+            code="metadata_access_rights_undecided",
+            params={"outcome": decision_text(outcome, forms)}))
+    elif access is None:
         warnings.append(Problem(
             "decision.outcome", "no access rights in the record: neither a recorded decision "
             "nor a complete assessment says whether the data may be opened",
