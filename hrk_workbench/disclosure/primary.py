@@ -70,6 +70,45 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class MinFrequency:
+    """The minimum frequency a table uses and where it comes from.
+
+    Why recorded: the assessment's anonymisation advice derives the threshold (3, 10 for
+    special-category data, 50 for grid data, ...; ``disclosure/need.py``), and a steward may
+    set another one. A threshold below the advice must stay visible in the saved result and
+    the memo, so the choice carries the advised value and whether it was overridden.
+    """
+
+    value: int
+    advised: int | None = None  # None: no assessment, or its advice names no threshold
+    overridden: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``TableLabResult`` fields (and the ``tables --json`` keys) of this choice."""
+        return {"min_frequency": self.value, "min_frequency_advised": self.advised,
+                "min_frequency_overridden": self.overridden}
+
+
+def advised_min_frequency(assessment: Any, forms: Forms) -> int | None:
+    """The threshold the anonymisation advice derives for this assessment (None if none)."""
+    from .need import advise_anonymisation
+
+    return advise_anonymisation(assessment, forms).min_frequency
+
+
+def choose_min_frequency(forms: Forms, advised: int | None, given: int | None) -> MinFrequency:
+    """``given`` (the steward's value) wins; else the advised one; else the forms default.
+
+    A given value equal to the advice is not an override: nothing departs from the advice.
+    """
+    if given is not None:
+        return MinFrequency(int(given), advised, advised is not None and given != advised)
+    if advised is not None:
+        return MinFrequency(int(advised), advised, False)
+    return MinFrequency(int(forms.anonymisation.number("min_frequency", 3)), None, False)
+
+
+@dataclass(frozen=True)
 class Protection:
     """What one primary cell needs: an attacker's interval [lo, hi] must reach ``value -
     lower`` and ``value + upper`` and be at least ``width`` wide; ``rules`` says why."""

@@ -19,15 +19,24 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hrk_workbench.i18n import render_problem
+from hrk_workbench.i18n import format_number, label, render_problem
 from hrk_workbench.problems import InputError, Problem
 
 if TYPE_CHECKING:
     from hrk_workbench.forms import Forms
 
+    from .primary import MinFrequency
     from .tables import Hierarchy
 
 META_COLUMNS = ("value", "status", "rule")
+# the secondary suppression's method codes (secondary.suppress) and their texts
+METHOD_LABELS = {"none": "tables_method_none", "exact": "tables_method_exact",
+                 "heuristic": "tables_method_heuristic",
+                 "heuristic_after_timeout": "tables_method_heuristic_after_timeout"}
+# what an audited cell's interval misses (audit.check) and the text that says so
+MISSED_LABELS = {"exact": "audit_cell_exact", "width": "audit_cell_narrow",
+                 "relative": "audit_cell_narrow", "lower": "audit_cell_narrow",
+                 "upper": "audit_cell_narrow", "inconsistent": "audit_cell_inconsistent"}
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -41,12 +50,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--value", help="sum this column (default: count units)")
     p.add_argument("--aggregated", action="store_true",
                    help="DATA is already a table: one row per cell")
-    p.add_argument("--count", help="with --aggregated: the column of unit counts")
+    p.add_argument("--count", help="with --aggregated: the column of unit counts; with "
+                                   "microdata: the units each row stands for (a weight)")
     p.add_argument("--top", help="with --aggregated: columns of the largest contributions, "
                                  "comma-separated (largest first)")
     p.add_argument("--hierarchy", action="append", default=[], metavar="DIM=FILE",
                    help="a hierarchy for a dimension (CSV code,parent or tau-Argus .hrc)")
-    p.add_argument("--min-frequency", type=int, help="minimum units per cell (forms default 3)")
+    p.add_argument("--min-frequency", type=int,
+                   help="minimum units per cell (default: what the assessment of --assessment "
+                        "or --save advises, else forms default 3); recorded as an override")
+    p.add_argument("--assessment", metavar="FILE.hrk.json",
+                   help="take the minimum frequency from this assessment's anonymisation "
+                        "advice (default: the --save file)")
     p.add_argument("--dominance", action="append", metavar="N,K",
                    help="(n,k)-dominance, e.g. 1,80; 'alt' for the second rule in forms "
                         "(2,90); 'off' for none; may be repeated")
@@ -127,9 +142,32 @@ def _lang(args: argparse.Namespace) -> str:
     return getattr(args, "lang", None) or "en"
 
 
+def _t(key: str, lang: str, forms: Forms, **values: Any) -> str:
+    """A label of the message catalogues in ``lang``, filled in (numbers as ``lang`` writes
+    them)."""
+    return label(key, lang, forms).format(**{
+        k: format_number(v, lang) if isinstance(v, (int, float)) and not isinstance(v, bool)
+        else v for k, v in values.items()})
+
+
+def _min_frequency_text(choice: MinFrequency, lang: str, forms: Forms) -> str:
+    """Where the table's minimum frequency comes from, in one line."""
+    if choice.overridden:
+        return _t("tables_min_frequency_overridden", lang, forms, n=choice.value,
+                  advised=choice.advised)
+    if choice.advised is not None:
+        return _t("tables_min_frequency_advised", lang, forms, n=choice.value)
+    return _t("tables_min_frequency_default", lang, forms, n=choice.value)
+
+
+def _in_file(path: str, exc: InputError) -> InputError:
+    """The table builders name their input ``data``; the steward needs the file's name."""
+    return InputError(path, exc.problems) if exc.source == "data" else exc
+
+
 def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
     from .loading import read_table
-    from .primary import Rules
+    from .primary import Rules, advised_min_frequency, choose_min_frequency
     from .tables import protect_table, table_from_aggregate, table_from_microdata
 
     target = None
@@ -137,23 +175,33 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
         from .results import open_for_saving
 
         target = open_for_saving(args.save)
-    dims = [d for d in (args.rows, args.cols, args.layer) if d]
-    top = [c.strip() for c in (args.top or "").split(",") if c.strip()]
-    if (args.count or top) and not args.aggregated:
-        raise _bad("--count", "--count and --top need --aggregated", value="",
-                   allowed="--aggregated")
-    hier = _hierarchies(args.hierarchy, dims)
-    columns = [*dims, *[c for c in (args.value, args.count) if c], *top]
-    frame = read_table(args.data, columns=list(dict.fromkeys(columns)))
-    if args.aggregated:
-        table = table_from_aggregate(frame, dims, value=args.value, count=args.count, top=top,
-                                     hierarchies=hier)
-    else:
-        table = table_from_microdata(frame, dims, value=args.value, hierarchies=hier)
+    advice_from = target
+    if args.assessment:
+        from hrk_workbench.model import load_assessment
+
+        advice_from = load_assessment(args.assessment)
     if args.min_frequency is not None and args.min_frequency < 0:
         raise _bad("--min-frequency", "the minimum frequency cannot be negative",
                    value=args.min_frequency, allowed=">= 0")
-    rules = Rules.from_forms(forms, min_frequency=args.min_frequency,
+    advised = None if advice_from is None else advised_min_frequency(advice_from, forms)
+    choice = choose_min_frequency(forms, advised, args.min_frequency)
+    dims = [d for d in (args.rows, args.cols, args.layer) if d]
+    top = [c.strip() for c in (args.top or "").split(",") if c.strip()]
+    if top and not args.aggregated:
+        raise _bad("--top", "--top needs --aggregated", value=args.top, allowed="--aggregated")
+    hier = _hierarchies(args.hierarchy, dims)
+    columns = [*dims, *[c for c in (args.value, args.count) if c], *top]
+    frame = read_table(args.data, columns=list(dict.fromkeys(columns)))
+    try:
+        if args.aggregated:
+            table = table_from_aggregate(frame, dims, value=args.value, count=args.count,
+                                         top=top, hierarchies=hier)
+        else:
+            table = table_from_microdata(frame, dims, value=args.value, hierarchies=hier,
+                                         count=args.count)
+    except InputError as exc:
+        raise _in_file(args.data, exc) from None
+    rules = Rules.from_forms(forms, min_frequency=choice.value,
                              dominance=_dominance(args.dominance, forms),
                              p_percent=args.p_percent,
                              protect_zeros=True if args.protect_zeros else None)
@@ -161,7 +209,7 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
     for problem in table.problems:
         print(f"{args.data}: {render_problem(problem, lang, forms)}", file=sys.stderr)
     result = protect_table(table, rules, cost=args.cost, method=args.method)
-    summary = result.to_dict()
+    summary = {**result.to_dict(), **choice.to_dict()}
     failures = [_failure(table.dimensions, f) for f in result.audit.failures]
     if not result.audit.ok:
         problem = Problem("$", "the audit found recomputable primary cells; nothing written",
@@ -179,9 +227,9 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
     if target is not None:
         from .results import save_table_result, table_lab_result
 
-        save_table_result(args.save, table_lab_result(result, out.name), forms, args.author,
-                          target)
-        print(f"{args.save}: table_lab saved ({out.name})", file=sys.stderr)
+        save_table_result(args.save, {**table_lab_result(result, out.name), **choice.to_dict()},
+                          forms, args.author, target)
+        print(_t("tables_saved", lang, forms, file=args.save, name=out.name), file=sys.stderr)
     if args.json:
         cells = {"primary_cells": [], "secondary_cells": []}
         for row in result.rows():
@@ -190,8 +238,12 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
         print(json.dumps({**summary, "audit_failures": failures, "file": str(out), **cells},
                          ensure_ascii=False, indent=2))
     else:
-        print(f"{out}: {summary['cells']} cells, {summary['primary']} primary, "
-              f"{summary['secondary']} secondary ({summary['method']}); audit ok")
+        method = summary["method"]
+        print(_t("tables_written", lang, forms, file=str(out), cells=summary["cells"],
+                 primary=summary["primary"], secondary=summary["secondary"],
+                 method=label(METHOD_LABELS[method], lang, forms)
+                 if method in METHOD_LABELS else method))
+        print(_min_frequency_text(choice, lang, forms))
     return 0
 
 
@@ -225,11 +277,12 @@ def _parse_rules(text: str, min_frequency: int | None) -> tuple[float, float]:
 
 
 def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
-    from .audit import Requirement, audit_cells
+    from .audit import Requirement, audit_cells, check
     from .loading import read_table
     from .tables import TOTAL, Hierarchy, to_numbers
 
     frame = read_table(args.table)
+    lang = _lang(args)
     if args.dimensions:
         dims = [d.strip() for d in args.dimensions.split(",") if d.strip()]
     else:
@@ -258,13 +311,19 @@ def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
     reqs = {i: Requirement(None, 0.0, 0.0, width, relative) for i in protect}
     nonneg = all(v >= 0 for v in values if v is not None)
     result = audit_cells(keys, trees, values, reqs, nonnegative=nonneg)
+    failed = {f["cell"]: f["missed"] for f in result.failures}
     cells = []
     for i, (lo, hi) in sorted(result.intervals.items()):
         if i >= len(keys):
             continue
+        # a cell no rule protects (an ordinary secondary cell) is protected unless a reader
+        # can compute it exactly; a cell a rule protects also needs its interval wide enough
+        missed = failed.get(i, []) if i in protect else check((lo, hi), Requirement())
         cells.append({**dict(zip(dims, keys[i], strict=True)),
                       "status": str(status[i]) if status else "suppressed",
-                      "lo": _num(lo), "hi": _num(hi), "protected": i in protect})
+                      "lo": _num(lo), "hi": _num(hi), "required": i in protect,
+                      "exactly_disclosed": "exact" in missed, "missed": list(missed),
+                      "protected": not missed})
     failures = [_failure(dims, f) for f in result.failures]
     if args.json:
         print(json.dumps({"cells": len(keys), "suppressed": len(cells),
@@ -273,11 +332,16 @@ def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
                           "intervals": cells}, ensure_ascii=False, indent=2))
     else:
         for c in cells:
-            key = " / ".join(str(c[d]) for d in dims)
-            lo = "-inf" if c["lo"] is None else f"{c['lo']:g}"
-            hi = "inf" if c["hi"] is None else f"{c['hi']:g}"
-            flag = "" if c["protected"] else " (not protected)"
-            print(f"{key}: [{lo}, {hi}]{flag}")
-        print(f"{args.table}: {len(cells)} suppressed cells, "
-              f"{'audit ok' if result.ok else f'{len(failures)} too narrow'}")
+            lo = "-∞" if c["lo"] is None else format_number(c["lo"], lang)
+            hi = "∞" if c["hi"] is None else format_number(c["hi"], lang)
+            flags = list(dict.fromkeys(MISSED_LABELS.get(m, "audit_cell_narrow")
+                                       for m in c["missed"]))
+            note = "; ".join(_t(k, lang, forms, width=width, relative=relative)
+                             for k in flags)
+            print(_t("audit_cell_line", lang, forms, cell=" / ".join(str(c[d]) for d in dims),
+                     lo=lo, hi=hi) + (f" ({note})" if note else ""))
+        exposed = sum(1 for c in cells if not c["protected"])
+        key = "audit_summary_ok" if result.ok else "audit_summary_failed"
+        print(_t(key, lang, forms, file=args.table, suppressed=len(cells),
+                 failures=len(failures), exposed=exposed))
     return 0 if result.ok else 1

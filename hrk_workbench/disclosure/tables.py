@@ -336,18 +336,50 @@ def to_numbers(series: pd.Series, column: str) -> pd.Series:
     return out
 
 
+def _file_row(frame: pd.DataFrame, pos: Any) -> int:
+    """The row as a spreadsheet shows it (the header is row 1), for an error message."""
+    try:
+        return int(frame.index.get_loc(pos)) + 2
+    except (KeyError, TypeError):
+        return 0
+
+
+def unit_counts(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column of unit counts (frequencies, or the units a record stands for) as numbers.
+
+    Why refused rather than warned: a negative number of units has no meaning, and it would
+    make a small cell look large (or a margin smaller than its cells), so the minimum
+    frequency rule would pass a cell it must flag. The error names the first such row.
+    """
+    numbers = to_numbers(frame[column], column)
+    negative = numbers < 0
+    if negative.any():
+        pos = numbers.index[negative][0]
+        raise InputError("data", [Problem(
+            column, f"row {_file_row(frame, pos)}: negative number of units",
+            "0 or more", code="table_negative_count",
+            params={"column": column, "row": _file_row(frame, pos),
+                    "value": str(frame.at[pos, column]), "count": int(negative.sum())})])
+    return numbers
+
+
 def table_from_microdata(frame: pd.DataFrame, dimensions: Sequence[str],
                          value: str | None = None,
-                         hierarchies: Mapping[str, Hierarchy] | None = None) -> Table:
+                         hierarchies: Mapping[str, Hierarchy] | None = None,
+                         count: str | None = None) -> Table:
     """A count table (``value`` None) or a sum of ``value``, from one row per unit.
 
     Rows whose value is missing still count as units (they are in the frequency) but add
-    nothing to the sum; the number of such rows is reported as a warning.
+    nothing to the sum; the number of such rows is reported as a warning. ``count`` names a
+    column of the units each row stands for (a frequency weight; 1 when empty): the cell's
+    frequency is their sum, and a row's value is the total of its units, so it counts as one
+    contribution to the dominance and p% rules (which can only flag more, never less).
     """
     dimensions = list(dimensions)
     _check_dimensions(dimensions)
     frame = _codes(frame, dimensions)
     problems: list[Problem] = []
+    weights = unit_counts(frame, count).fillna(1.0).round() if count else None
     values = to_numbers(frame[value], value) if value else None
     if values is not None:
         missing = int(values.isna().sum())
@@ -370,6 +402,12 @@ def table_from_microdata(frame: pd.DataFrame, dimensions: Sequence[str],
         vals = group.to_numpy()
         leaf[tuple(str(x) for x in k)] = (math.fsum(vals), len(vals),
                                           tuple(float(x) for x in vals[:TOP_KEEP]))
+    if weights is not None:
+        sums = frame.assign(_w=weights).groupby(dimensions, sort=False)["_w"].sum()
+        for key, n in sums.items():
+            k = tuple(str(x) for x in (key if isinstance(key, tuple) else (key,)))
+            v, _, t = leaf[k]
+            leaf[k] = (float(n) if value is None else v, int(n), t)
     if value is None:  # in a count table every unit contributes 1; no dominance to judge
         leaf = {k: (v, c, ()) for k, (v, c, _) in leaf.items()}
     return _complete(dimensions, hier, leaf, value, problems)
@@ -393,7 +431,7 @@ def table_from_aggregate(frame: pd.DataFrame, dimensions: Sequence[str],
                                              "count column", code="table_no_value")])
     frame = _codes(frame, dimensions)
     vals = to_numbers(frame[value], value).fillna(0.0) if value else None
-    cnts = to_numbers(frame[count], count) if count else None
+    cnts = unit_counts(frame, count) if count else None
     tops = [to_numbers(frame[c], c) for c in top]
     given = dict(hierarchies or {})
     non_leaf: dict[str, set[str]] = {}

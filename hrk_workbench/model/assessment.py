@@ -255,6 +255,12 @@ class TableLabResult(Part):
     secondary: Int = Field(default=0, ge=0)
     audit_ok: Bool = False
     saved_at: datetime | None = None
+    # The minimum frequency used, the one the assessment's anonymisation advice derived
+    # (None: no advice, e.g. saved without an assessment or before schema 4) and whether the
+    # steward set another one: the memo must show a threshold below the advice.
+    min_frequency: Int | None = Field(default=None, ge=0)
+    min_frequency_advised: Int | None = Field(default=None, ge=0)
+    min_frequency_overridden: Bool = False
 
 
 Day = date  # the Decision field named ``date`` would shadow the type inside its class

@@ -45,6 +45,8 @@ def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
     - ``risk_lab.columns``, ``still_personal``, ``person``, ``time``,
       ``unique_trajectory_share`` and each dictionary entry's ``detected_role`` and
       ``detected_basis``: what the recommendation's lab step reads (empty: not recorded)
+    - ``table_lab[].min_frequency``, ``min_frequency_advised``, ``min_frequency_overridden``:
+      the threshold used, the one the assessment advised, and whether the steward overrode it
     """
     return data
 

@@ -589,7 +589,11 @@ class _Builder:
             self.t("memo_col_cells"), self.t("memo_col_primary"), self.t("memo_col_secondary"),
             self.t("memo_col_audit")), tuple(rows), (2.4, 2.4, 2.8, 1.1, 1.2, 1.3, 1.6),
             numeric=(3, 4, 5))
-        return [Paragraph(self.t("memo_table_lab"), "strong"), table,
+        overridden = [Paragraph(self.t(  # a threshold set against the advice stays visible
+            "memo_table_min_frequency_overridden", name=t.name or self.none,
+            n=self.num(t.min_frequency or 0), advised=self.num(t.min_frequency_advised or 0)))
+            for t in self.a.table_lab if t.min_frequency_overridden]
+        return [Paragraph(self.t("memo_table_lab"), "strong"), table, *overridden,
                 Paragraph(self.t("memo_table_lab_note"), "note")]
 
     def rules_text(self, rules: dict) -> str:
