@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--layout", default="fi_v2",
                    help="legacy layout from forms/legacy (fi_v2 or sv; default fi_v2)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("--json", action="store_true",
+                   help="print what was written, the scores and the warnings as JSON")
     p.set_defaults(func=cmd_export_excel)
 
 
@@ -134,8 +136,13 @@ def cmd_import_excel(args: argparse.Namespace, forms: Forms) -> int:
 
 
 def cmd_export_excel(args: argparse.Namespace, forms: Forms) -> int:
-    """Write one assessment in a legacy layout (with data validation lists)."""
+    """Write one assessment in a legacy layout (with data validation lists).
+
+    Warnings (what the layout has no place for) go to stderr, or into ``problems`` with
+    ``--json``, in ``--lang``; they never change the exit code."""
+    from hrk_workbench.i18n import label, problem_json, render_problem
     from hrk_workbench.model import load_assessment
+    from hrk_workbench.scoring import summarise
 
     from .exporter import export_workbook
     from .mapping import load_layouts
@@ -155,6 +162,23 @@ def cmd_export_excel(args: argparse.Namespace, forms: Forms) -> int:
                                             "a new file name, or --force to overwrite",
                                             code="file_exists")])
     assessment = load_assessment(args.file)
-    export_workbook(assessment, layouts[args.layout], forms, out)
-    print(f"{args.file} -> {out} ({args.layout})")
+    warnings = export_workbook(assessment, layouts[args.layout], forms, out)
+    if args.json:
+        scores = summarise(assessment, forms).to_json(forms, args.lang)
+        print(json.dumps({
+            "file": args.file, "output": str(out), "layout": args.layout,
+            "scores": {k: scores[k] for k in SCORE_KEYS},
+            "problems": [problem_json(w, args.lang, forms) for w in warnings]},
+            ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for w in warnings:
+        print(f"{args.file}: {render_problem(w, args.lang, forms)}", file=sys.stderr)
+    print(label("excel_written", args.lang, forms).format(file=args.file, output=out,
+                                                          layout=args.layout))
     return EXIT_OK
+
+
+# The summary values the workbook holds, as ``score --json`` names them.
+SCORE_KEYS = ("benefit_score", "benefit_level", "risk_profile", "risk_scores",
+              "cost_one_off_eur", "cost_yearly_eur", "cost_3y_eur", "cost_level",
+              "recommendation")

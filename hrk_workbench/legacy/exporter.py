@@ -5,6 +5,12 @@ and import read the same file and a round trip gives back the same answers. Cell
 validation lists (gates, ratings) and number checks (costs). Text from the assessment is
 always written as text: a value such as ``=HYPERLINK(...)`` or ``+358 40...`` is stored as a
 string with Excel's quote prefix, so no spreadsheet evaluates it as a formula.
+
+The summary sheet holds the scores the app shows, taken from the core's ``summarise`` (the
+GUI's summary panel uses the same function), as values beside their labels: the old tool's
+formulas summed raw ratings, which is not the weighted benefit score. What the layout has no
+place for (personal data, anonymisation, licence, decision, ...) is returned as warnings by
+:func:`not_held`, so the steward knows the workbook is not the whole assessment.
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ from typing import Any
 
 from hrk_workbench.atomic import atomic_write_bytes
 from hrk_workbench.forms import Forms
+from hrk_workbench.i18n import label
 from hrk_workbench.model import Assessment
+from hrk_workbench.problems import Problem
 
 from .mapping import SECTIONS, Layout
 from .reader import column_letter
@@ -75,9 +83,87 @@ def _section_values(a: Assessment, section: str, qid: str) -> dict[str, Any]:
     return line.model_dump() if line else {}
 
 
+# Where each info field of a layout comes from in the assessment (see _info_values).
+INFO_PATHS = {"title": "dataset.title", "publisher": "dataset.publisher",
+              "information_manager": "dataset.information_manager",
+              "contact_name": "dataset.contact.name", "contact_email": "dataset.contact.email",
+              "description": "dataset.description", "source_system": "dataset.source_system",
+              "update_frequency": "dataset.update_frequency", "assessment_date": "created",
+              "assessor": "participants", "day_rate_eur": "costs.day_rate_eur"}
+# Whole parts of the assessment no sheets layout has a place for, with the words for them.
+PARTS_NOT_HELD = (("anonymisation", "excel_lost_anonymisation"),
+                  ("channel", "excel_lost_channel"), ("quality", "excel_lost_quality"),
+                  ("licence", "excel_lost_licence"), ("publication", "excel_lost_publication"),
+                  ("decision", "excel_lost_decision"), ("risk_lab", "excel_lost_risk_lab"),
+                  ("table_lab", "excel_lost_table_lab"))
+PERSONAL = ("personal_data", "granularity", "longitudinal")
+LANGUAGES_LOST = {"title": "excel_lost_title_languages",
+                  "description": "excel_lost_description_languages"}
+
+
+def _given(value: Any) -> bool:
+    """An answer worth keeping: not empty, not a default (0 costs are the default)."""
+    if hasattr(value, "model_dump"):
+        value = value.model_dump(exclude_defaults=True)
+    if isinstance(value, dict):
+        return any(_given(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_given(v) for v in value)
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None and value is not False and value != 0
+
+
+def not_held(assessment: Assessment, layout: Layout, forms: Forms) -> list[Problem]:
+    """A warning for every answer the assessment has and ``layout`` has no place for.
+
+    Pure: the export calls it, and a test can ask it without writing a workbook. One warning
+    per answer path, so the steward sees exactly what the workbook leaves out.
+    """
+    a = assessment
+    lost: list[tuple[str, str]] = []  # (path, label key)
+    held = {INFO_PATHS[f] for f in layout.info.fields}
+    ds = a.dataset
+    for name in type(ds).model_fields:
+        path, value = f"dataset.{name}", getattr(ds, name)
+        if name in ("title", "description"):  # one language is written, the layout's
+            if path not in held and _given(value):
+                lost.append((path, "excel_lost_dataset"))
+            elif len([t for t in value.values() if t.strip()]) > 1:
+                lost.append((path, LANGUAGES_LOST[name]))
+        elif name == "contact":
+            lost += [(f"{path}.{n}", "excel_lost_dataset") for n in ("name", "email")
+                     if f"{path}.{n}" not in held and _given(getattr(value, n))]
+        elif path not in held and _given(value):
+            lost.append((path, "excel_lost_personal_data" if name in PERSONAL
+                         else "excel_lost_dataset"))
+    first = a.participants[0] if a.participants else None
+    if ("participants" not in held and a.participants) or len(a.participants) > 1 or (
+            first and _given(first.model_copy(update={"name": ""}))):
+        lost.append(("participants", "excel_lost_participants"))
+    if "costs.day_rate_eur" not in held and a.costs.day_rate_eur is not None:
+        lost.append(("costs.day_rate_eur", "excel_lost_answer"))
+    answers = {"gates": a.gates, "benefits": a.benefits, "risks": a.risks,
+               "costs": a.costs.lines}
+    for section in SECTIONS:
+        cols = layout.section(section).columns  # type: ignore[attr-defined]
+        for qid, answer in answers[section].items():
+            for field in type(answer).model_fields:
+                if getattr(cols, field, None) is None and _given(getattr(answer, field)):
+                    lost.append((f"{section}.{qid}.{field}", "excel_lost_answer"))
+    lost += [(part, key) for part, key in PARTS_NOT_HELD if _given(getattr(a, part))]
+    return [Problem(path, f"layout {layout.id} has no place for {path}",
+                    "a layout that holds it; keep the .hrk.json file", "warning",
+                    code="legacy_export_not_held",
+                    params={"layout": layout.id, "what": {
+                        lg: label(key, lg, forms) for lg in forms.messages}})
+            for path, key in lost]
+
+
 def export_workbook(assessment: Assessment, layout: Layout, forms: Forms,
-                    path: str | os.PathLike[str]) -> None:
-    """Write ``assessment`` to ``path`` in ``layout`` (a layout of kind ``sheets``)."""
+                    path: str | os.PathLike[str]) -> list[Problem]:
+    """Write ``assessment`` to ``path`` in ``layout`` (a layout of kind ``sheets``); return
+    the warnings for what the layout cannot hold (see :func:`not_held`)."""
     import io
 
     from openpyxl import Workbook  # heavy: only when a workbook is written
@@ -108,8 +194,6 @@ def export_workbook(assessment: Assessment, layout: Layout, forms: Forms,
         ws.cell(row=row, column=2).fill = answer_fill
         if isinstance(values.get(name), date):
             ws.cell(row=row, column=2).number_format = "d.m.yyyy"
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 50
     scales = layout.scales
     hrk = forms.hrk
     questions = {"gates": hrk.gates.questions, "benefits": hrk.benefits.questions,
@@ -152,19 +236,88 @@ def export_workbook(assessment: Assessment, layout: Layout, forms: Forms,
                 if n != "comment" and n != "mitigation":
                     ws.cell(row=r, column=c).fill = answer_fill
         _validations(ws, section, where, last, layout, forms, DataValidation)
-        ws.column_dimensions["B"].width = 60
     summary = next((ig for ig in layout.ignore_sheets if ig.why == "summary"), None)
+    warnings = not_held(assessment, layout, forms)
     if summary:
-        ws = wb.create_sheet(summary.names[0])
-        b, r = layout.sections.benefits.sheet[0], layout.sections.risks.sheet[0]
-        bl, rl = letters["benefits"]["value"], letters["risks"].get("level")
-        _text_cell(ws, 1, 1, "HRK")
-        ws["B1"] = f"=SUMPRODUCT('{b}'!{bl}2:{bl}{1 + len(hrk.benefits.questions)})"
-        if rl:
-            ws["B2"] = f"=MAX('{r}'!{rl}2:{rl}{1 + len(hrk.risks.questions)})"
+        _summary_sheet(wb.create_sheet(summary.names[0]), assessment, forms, lang, bold)
+    else:  # nowhere to put the scores: say so rather than drop them silently
+        warnings.append(Problem("$", f"layout {layout.id} has no summary sheet",
+                                "a layout with a summary sheet", "warning",
+                                code="legacy_export_not_held", params={
+                                    "layout": layout.id, "what": {
+                                        lg: label("heading_summary", lg, forms)
+                                        for lg in forms.messages}}))
+    for sheet in wb.worksheets:
+        _fit_columns(sheet)
     buffer = io.BytesIO()
     wb.save(buffer)
     atomic_write_bytes(Path(path), buffer.getvalue())
+    return warnings
+
+
+def _summary_sheet(ws: Any, assessment: Assessment, forms: Forms, lang: str,
+                   bold: Any) -> None:
+    """The scores the app shows, each value beside its label, in the workbook's language.
+
+    Values, not formulas: they come from ``summarise``, so the workbook says what the app and
+    ``score --json`` say (weighted benefit score, residual risks, costs over the horizon).
+    """
+    from hrk_workbench.scoring import summarise
+
+    s = summarise(assessment, forms)
+
+    def lb(key: str) -> str:
+        return label(key, lang, forms)
+
+    _text_cell(ws, 1, 1, lb("heading_summary"))
+    ws["A1"].font = bold
+    _text_cell(ws, 2, 1, lb("excel_summary_note"))
+    rows: list[tuple[str, Any]] = [
+        (lb("excel_benefit_score"), s.benefit.score),
+        (lb("excel_benefit_level"), lb(s.benefit.level)),
+        (lb("excel_risk_profile"), lb(s.risks.profile)),
+        (lb("excel_cost_one_off"), s.costs.one_off_eur),
+        (lb("excel_cost_yearly"), s.costs.yearly_eur),
+        (lb("excel_cost_total").format(years=s.costs.horizon_years), s.costs.total_eur),
+        (lb("excel_cost_level"), lb(s.costs.level)),
+        (lb("heading_recommendation"), lb(s.recommendation.outcome)),
+    ]
+    row = 4
+    for text, value in rows:
+        _text_cell(ws, row, 1, text)
+        ws.cell(row=row, column=1).font = bold
+        _put(ws, row, 2, value)
+        if isinstance(value, (int, float)) and "€" in text:
+            ws.cell(row=row, column=2).number_format = "#,##0"
+        row += 1
+    row += 1
+    _text_cell(ws, row, 1, lb("excel_residual_heading"))
+    ws.cell(row=row, column=1).font = bold
+    row += 1
+    for col, key in enumerate(("excel_col_risk", "excel_col_residual_score",
+                               "excel_col_residual_level"), start=1):
+        _text_cell(ws, row, col, lb(key))
+        ws.cell(row=row, column=col).font = bold
+    for r in s.risks.scores:
+        row += 1
+        _text_cell(ws, row, 1, f"{r.id} {forms.question_text(r.id, lang)}")
+        _put(ws, row, 2, r.residual_score)
+        _text_cell(ws, row, 3, lb(r.residual_level))
+
+
+def _fit_columns(ws: Any) -> None:
+    """Widths from the longest text in each column (formulas count as a short number),
+    between 8 and 60 characters, so nothing is cut off or hidden as ####."""
+    widths: dict[str, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            text = str(cell.value)
+            size = 8 if cell.data_type == "f" or text.startswith("=IF(") else len(text)
+            widths[cell.column_letter] = max(widths.get(cell.column_letter, 0), size)
+    for letter, size in widths.items():
+        ws.column_dimensions[letter].width = max(8, min(60, size + 2))
 
 
 def _validations(ws: Any, section: str, where: dict[str, int], last: int, layout: Layout,
