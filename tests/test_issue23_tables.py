@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from helpers import EXAMPLES
 
 from hrk_workbench.cli import main
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the Table lab test below
 SOCIAL = EXAMPLES / "social-assistance.hrk.json"  # special-category, finer regions: 10
 
 
@@ -271,3 +273,49 @@ def test_audit_translates_a_narrow_interval(tmp_path, capsys):
         assert word in line, text
         assert "A / y" in text and word not in next(
             ln for ln in text.splitlines() if ln.startswith("A / y"))
+
+
+# --- the app's Table lab ------------------------------------------------------------------------
+
+def test_table_lab_follows_the_open_assessment_and_records_an_override(tmp_path, qtbot, capsys):
+    pytest.importorskip("PySide6")
+    from hrk_workbench.forms import load_forms
+    from hrk_workbench.gui.document import Document
+    from hrk_workbench.gui.pages.tablelab import TableLabPage
+    from hrk_workbench.model import load_assessment
+
+    forms = load_forms()
+    path = _assessment(tmp_path)
+    document = Document(forms, load_assessment(path), path=path, lang="en")
+    page = TableLabPage(document)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.min_frequency.value() == 10  # what advise derives, not the forms' 3
+    assert "requires 10" in page.min_frequency_hint.text()
+
+    # the assessment changes (grid data): the untouched field follows the new advice
+    assert document.edit("anonymisation.A3.value", "no")
+    assert document.edit("anonymisation.A8.value", "grid")
+    qtbot.waitUntil(lambda: page.min_frequency.value() == 50, timeout=5000)
+
+    data = _persons(tmp_path / "p.csv")
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.load_file(data)
+    page.min_frequency.setValue(5)  # the steward overrides it
+    assert "Set by you" in page.min_frequency_hint.text()
+    page.set_dimensions(["region", "age"])
+    qtbot.waitUntil(lambda: page.protected is not None
+                    and page.protected.rules.min_frequency == 5, timeout=20000)
+    qtbot.waitUntil(lambda: not page.busy() and not page._timer.isActive(), timeout=20000)
+    assert document.edit("anonymisation.A8.value", "finer")  # the override is kept
+    page.refresh()
+    assert page.min_frequency.value() == 5 and "requires 10" in page.min_frequency_hint.text()
+    assert page.save_result()
+    saved = document.assessment.table_lab[-1]
+    assert (saved.min_frequency, saved.min_frequency_advised,
+            saved.min_frequency_overridden) == (5, 10, True)
+
+    # the same table from the CLI with the same override gives the same cells
+    cli = _tables(capsys, str(data), "--rows", "region", "--cols", "age", "-o",
+                  str(tmp_path / "cli.csv"), "--min-frequency", "5")
+    assert page.protected.to_dict()["primary"] == cli["primary"]

@@ -59,7 +59,7 @@ from .risklab import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from hrk_workbench.disclosure.primary import Rules
+    from hrk_workbench.disclosure.primary import MinFrequency, Rules
     from hrk_workbench.disclosure.tables import ProtectedTable
 
 RECOMPUTE_MS = 400
@@ -132,6 +132,8 @@ class TableLabPage(LabPage):
         self.hierarchies: dict[int, str] = {}
         self.task: Any = None
         self._filling = False
+        self._advised: int | None = None  # the assessment's threshold, as last read
+        self._min_frequency_own = False  # the steward set the field: keep it, it overrides
         self.large_file_bytes = large_file_bytes()
         super().__init__(document, parent)
         self._timer = QTimer(self)
@@ -214,6 +216,11 @@ class TableLabPage(LabPage):
         self.min_frequency.setRange(0, 1000)
         form.addRow(self._label_for(self.min_frequency, "gui_lab_rule_min_frequency"),
                     self.min_frequency)
+        self.min_frequency_hint = QLabel()
+        self.min_frequency_hint.setWordWrap(True)
+        self.text(self.min_frequency_hint.setText, lambda lang: self._min_frequency_hint())
+        form.addRow(self.min_frequency_hint)
+        self.min_frequency.valueChanged.connect(self._min_frequency_changed)
         self.dominance_n = QSpinBox()
         self.dominance_n.setRange(0, 5)
         form.addRow(self._label_for(self.dominance_n, "gui_lab_rule_dominance_n"),
@@ -287,18 +294,63 @@ class TableLabPage(LabPage):
         self._update_buttons()
 
     def _set_default_rules(self) -> None:
-        """The rules of ``forms/anonymisation.yaml`` (what the CLI uses without options)."""
-        from hrk_workbench.disclosure.primary import Rules
+        """The rules of ``forms/anonymisation.yaml``, with the minimum frequency the open
+        assessment advises (what ``tables --assessment`` uses without options)."""
+        from hrk_workbench.disclosure.primary import Rules, choose_min_frequency
 
         rules = Rules.from_forms(self.document.forms)
+        self._advised = self._advice()
         self._filling = True
-        self.min_frequency.setValue(rules.min_frequency)
+        self.min_frequency.setValue(
+            choose_min_frequency(self.document.forms, self._advised, None).value)
         n, k = rules.dominance[0] if rules.dominance else (0, 80.0)
         self.dominance_n.setValue(n)
         self.dominance_k.setValue(k)
         self.p_percent.setValue(rules.p_percent)
         self.protect_zeros.setChecked(rules.protect_zeros)
         self._filling = False
+        self.min_frequency_hint.setText(self._min_frequency_hint())
+
+    def _advice(self) -> int | None:
+        """The minimum frequency the anonymisation advice derives for the open assessment."""
+        from hrk_workbench.disclosure.primary import advised_min_frequency
+
+        return advised_min_frequency(self.document.assessment, self.document.forms)
+
+    def min_frequency_choice(self, value: int | None = None) -> MinFrequency:
+        """The field's value (or ``value``) against the assessment's advice: the core says
+        whether it is an override."""
+        from hrk_workbench.disclosure.primary import choose_min_frequency
+
+        given = self.min_frequency.value() if value is None else value
+        return choose_min_frequency(self.document.forms, self._advised, given)
+
+    def _min_frequency_hint(self) -> str:
+        choice = self.min_frequency_choice()
+        if choice.overridden:
+            return self.document.t("gui_lab_min_frequency_overridden", advised=choice.advised)
+        if choice.advised is not None:
+            return self.document.t("gui_lab_min_frequency_advised", n=choice.advised)
+        return self.document.t("gui_lab_min_frequency_default")
+
+    def _min_frequency_changed(self) -> None:
+        if not self._filling:
+            self._min_frequency_own = True
+        self.min_frequency_hint.setText(self._min_frequency_hint())
+
+    def refresh(self) -> None:
+        """The assessment changed: follow a new advice unless the steward set the field."""
+        advised = self._advice()
+        if advised == self._advised:
+            return
+        self._advised = advised
+        if not self._min_frequency_own and advised is not None:
+            self._filling = True
+            self.min_frequency.setValue(advised)
+            self._filling = False
+            if self.frame is not None:
+                self._timer.start()
+        self.min_frequency_hint.setText(self._min_frequency_hint())
 
     # --- data ---------------------------------------------------------------------------
 
@@ -321,7 +373,9 @@ class TableLabPage(LabPage):
 
     def _problems(self, refused: Refused) -> str:
         lines = render_problems(refused.problems, self.document.lang, self.document.forms)
-        return "\n".join(f"{Path(refused.source).name}: {line}" for line in lines)
+        # the table builders call their input "data": name the file the steward chose
+        source = self.path if refused.source == "data" and self.path else refused.source
+        return "\n".join(f"{Path(source).name}: {line}" for line in lines)
 
     def choose_file(self) -> None:
         start = str(self.document.path.parent) if self.document.path else ""
@@ -677,7 +731,9 @@ class TableLabPage(LabPage):
         name = self.exported_name or " × ".join(p.table.dimensions)
         existing = [t.model_dump(mode="json") for t in
                     getattr(self.document.assessment, "table_lab", None) or []]
-        ok = self.document.edit("table_lab", [*existing, results.table_lab_result(p, name)])
+        entry = {**results.table_lab_result(p, name),
+                 **self.min_frequency_choice(p.rules.min_frequency).to_dict()}
+        ok = self.document.edit("table_lab", [*existing, entry])
         if ok:
             self.result_status.setText(self.document.t("gui_lab_table_saved", name=name))
         return ok
