@@ -32,7 +32,9 @@ from hrk_workbench.scoring.summary import HrkSummary
 MISSING_CODES = ("missing_answer", "missing_benefits", "missing_risks", "contradiction")
 # Risk reasons the register table already shows row by row.
 RISK_ROW_CODES = ("risk_scored", "risk_residual")
-HISTORY_PATHS = 6  # changed answers listed per change-log entry before "and N more"
+# "open with conditions": the decision's outcome id and the recommendation's
+CONDITIONAL_DECISIONS = frozenset({"open_with_conditions"})
+CONDITIONAL_RECOMMENDATIONS = frozenset({"open_after_mitigation"})
 # Times in the change log are UTC; the memo shows them as the Finnish authorities read them.
 try:
     LOCAL_TIME: ZoneInfo | None = ZoneInfo("Europe/Helsinki")
@@ -123,6 +125,7 @@ class RiskMatrix:
     legend: tuple[tuple[str, str], ...]
     panels: tuple[MatrixPanel, ...]
     empty_text: str = ""
+    alt: str = ""  # the figure in words, for a screen reader (the PDF's /Alt, HTML's title)
 
     def text_rows(self, panel: MatrixPanel) -> list[list[str]]:
         """The panel as rows of cell texts, highest likelihood first (for text renderings)."""
@@ -160,6 +163,10 @@ class Memo:
     cost_totals: tuple[str, ...] = ()
     attribution: str = ""
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    # ISO 8601 moments from the assessment, never the time of rendering: when it was
+    # created and last saved (the PDF's creation and modification dates)
+    created: str = ""
+    modified: str = ""
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -252,8 +259,7 @@ class _Builder:
             title=self.t("memo_title"),
             dataset_title=title,
             subject=self.t("memo_subject", title=title),
-            author=self.assessor() if self.assessor() != self.none
-            else (a.dataset.publisher or "HRK Workbench"),
+            author=", ".join(self.assessor_names()) or a.dataset.publisher or "HRK Workbench",
             running_header=self.t("memo_running_header", title=title),
             page_template=self.t("memo_page", page="{page}", pages="{pages}"),
             footer=self.t("memo_produced", version=__version__, id=a.id),
@@ -265,17 +271,39 @@ class _Builder:
                          self.eur(s.costs.total_eur)),
             attribution=attribution,
             keywords=tuple(a.dataset.keywords.get(self.lang, ())),
+            created=_local(a.created).isoformat(),
+            modified=_local(a.change_log[-1].at if a.change_log else a.created).isoformat(),
         )
 
+    def assessors(self) -> list:
+        """The people who assessed, from the assessment itself: the data stewards, else
+        every participant named. Never the change log's ``by``, which is the login of
+        whoever saved the file (a shared account, a build script), not a responsible person.
+        """
+        named = [p for p in self.a.participants if p.name.strip()]
+        return [p for p in named if "data_steward" in p.roles] or named
+
+    def assessor_names(self) -> list[str]:
+        """The assessors' names (the PDF's and Word file's author); without participants,
+        whoever recorded the decision."""
+        names = [p.name.strip() for p in self.assessors()]
+        if not names and self.a.decision.decided_by.strip():
+            names = [self.a.decision.decided_by.strip()]
+        return names
+
     def assessor(self) -> str:
-        """Who assessed: the data stewards named, else whoever saved last."""
-        stewards = [p.name for p in self.a.participants if "data_steward" in p.roles]
-        if stewards:
-            return ", ".join(stewards)
-        return self.a.change_log[-1].by if self.a.change_log else self.none
+        """The assessors with their roles, as the title block shows them."""
+        roles = self.forms.vocab.roles
+        people = [self.t("memo_person_roles", name=p.name.strip(), roles=", ".join(
+            self.vocab(roles, r) for r in p.roles)) if p.roles else p.name.strip()
+            for p in self.assessors()]
+        return "; ".join(people or self.assessor_names()) or self.none
 
     def memo_date(self) -> date:
-        """The day of the last save: the same assessment always gives the same memo."""
+        """The memo's date from the assessment, never today's: the decision's day, else
+        the last save, else the day the assessment was created (same file, same memo)."""
+        if self.a.decision.date:
+            return self.a.decision.date
         log = self.a.change_log
         return _local(log[-1].at if log else self.a.created).date()
 
@@ -289,6 +317,7 @@ class _Builder:
                 (self.t("memo_organisation"), self.or_none(a.dataset.publisher)),
                 (self.t("memo_date"), format_day(self.memo_date(), self.lang)),
                 (self.t("memo_assessor"), self.assessor()),
+                (self.t("memo_created"), format_day(a.created, self.lang)),
                 (self.t("memo_version"), version),
                 (self.t("memo_assessment_id"), a.id))
 
@@ -297,15 +326,40 @@ class _Builder:
         if d.outcome is None:
             box = Box("draft", self.t("memo_draft"), text=self.t("memo_draft_text"))
         else:
-            box = Box("decision", "", fields=(
-                (self.t("memo_outcome"), self.vocab(self.forms.vocab.decision_outcomes,
-                                                    d.outcome)),
-                (self.t("memo_decision_conditions"), self.or_none(d.conditions)),
-                (self.t("memo_decided_by"), self.or_none(d.decided_by)),
-                (self.t("memo_decision_date"),
-                 format_day(d.date, self.lang) if d.date else self.none),
-            ))
-        return Section("decision", self.t("memo_decision"), (box,))
+            fields = [(self.t("memo_outcome"), self.vocab(self.forms.vocab.decision_outcomes,
+                                                          d.outcome)),
+                      (self.t("memo_decided_by"), self.or_none(d.decided_by)),
+                      (self.t("memo_decision_date"),
+                       format_day(d.date, self.lang) if d.date else self.none)]
+            if d.comment.strip():
+                fields.append((self.t("memo_decision_note"), d.comment.strip()))
+            box = Box("decision", "", fields=tuple(fields))
+        blocks: list[Block] = [box]
+        conditions = self.decision_conditions()
+        if conditions:
+            blocks.append(Bullets(conditions, self.t("memo_decision_conditions")))
+        return Section("decision", self.t("memo_decision"), tuple(blocks))
+
+    def conditional(self) -> bool:
+        """Is the decision, or without one the recommendation, "open with conditions"?"""
+        outcome = self.a.decision.outcome
+        if outcome is not None:
+            return outcome in CONDITIONAL_DECISIONS
+        return self.s.recommendation.outcome in CONDITIONAL_RECOMMENDATIONS
+
+    def decision_conditions(self) -> tuple[str, ...]:
+        """What the opening waits for: the rule's conditions (in the memo's language) and
+        the steward's own, as written. A conditional outcome never shows an empty list: if
+        neither gives one, the memo says that the conditions are still to be written."""
+        rec = self.s.recommendation
+        items = list(self.r(rec.conditions)) if self.conditional() or rec.outcome in \
+            CONDITIONAL_RECOMMENDATIONS else []
+        own = self.a.decision.conditions.strip()
+        if own:
+            items.append(self.t("memo_conditions_own", text=own))
+        if not items and self.conditional():
+            items.append(self.t("memo_conditions_missing"))
+        return tuple(items)
 
     def summary(self) -> Section:
         s, rec = self.s, self.s.recommendation
@@ -409,7 +463,19 @@ class _Builder:
                     MatrixPanel(self.t("memo_matrix_after"),
                                 {k: tuple(v) for k, v in after.items()})),
             empty_text="" if self.s.risks.scores else self.t("memo_matrix_empty"),
+            alt=self.t("memo_matrix_alt", caption=self.t("memo_matrix_caption"),
+                       before=self.t("memo_matrix_before"), after=self.t("memo_matrix_after"),
+                       before_cells=self.cells_text(before, levels),
+                       after_cells=self.cells_text(after, levels)),
         )
+
+    def cells_text(self, cells: dict[tuple[int, int], list[str]],
+                   levels: dict[tuple[int, int], str]) -> str:
+        """One panel of the matrix in words, for whoever cannot see the figure."""
+        return "; ".join(self.t("memo_matrix_alt_cell", ids=", ".join(ids), likelihood=lk,
+                                impact=im, level=label(levels.get((lk, im), ""), self.lang,
+                                                       self.forms))
+                         for (lk, im), ids in sorted(cells.items(), reverse=True)) or self.none
 
     def costs(self) -> Section:
         c = self.s.costs
@@ -704,18 +770,42 @@ class _Builder:
     def history(self) -> Section:
         rows = []
         for entry in self.a.change_log:
-            paths = [c.path for c in entry.changes]
-            shown = ", ".join(paths[:HISTORY_PATHS])
-            if len(paths) > HISTORY_PATHS:
-                shown += " " + self.t("memo_more", count=len(paths) - HISTORY_PATHS)
-            rows.append((format_moment(entry.at, self.lang), entry.by,
-                         self.t("memo_changes_value", count=len(paths), paths=shown)
-                         if paths else self.none))
+            phrases = self.change_phrases(c.path for c in entry.changes)
+            rows.append((format_moment(entry.at, self.lang), self.saved_by(entry.by),
+                         "; ".join(phrases) if phrases else self.none))
         block: Block = (Table("history", (self.t("memo_col_saved"), self.t("memo_col_by"),
                                           self.t("memo_col_changes")),
                               tuple(rows), (2.4, 2.6, 6.0))
                         if rows else Paragraph(self.t("memo_history_none"), "note"))
         return Section("history", self.t("memo_history"), (block,))
+
+    def saved_by(self, by: str) -> str:
+        """The saver as a participant's name when the login is one of theirs (name or
+        e-mail), else as recorded."""
+        key = by.strip().casefold()
+        for p in self.a.participants:
+            if key and key in (p.name.strip().casefold(), p.email.strip().casefold()):
+                return p.name.strip()
+        return by
+
+    def change_phrases(self, paths: Iterable[str]) -> list[str]:
+        """One save's changes in words, grouped: "Benefits B1–B4 rated", "Licence chosen".
+
+        Each path gives a phrase (from :data:`HISTORY_PHRASES`) and, for a question, its id;
+        the ids of one phrase are listed together, in the questionnaire's order.
+        """
+        groups: dict[tuple[str, str], list[str]] = {}
+        for path in paths:
+            keys, qid = _history_phrase(path)
+            ids = groups.setdefault(keys, [])
+            if qid and qid not in ids:
+                ids.append(qid)
+        order = {keys: n for n, keys in enumerate(HISTORY_PHRASES.values())}
+        out = []
+        for (one, many), ids in sorted(groups.items(), key=lambda kv: order.get(kv[0], 999)):
+            out.append(self.t(many if len(ids) > 1 else one, ids=_id_ranges(ids))
+                       if ids else self.t(one))
+        return out
 
     def signoff(self) -> Section:
         d = self.a.decision
@@ -725,6 +815,102 @@ class _Builder:
                       min_row_height=40.0)
         return Section("signoff", self.t("memo_signoff"),
                        (Paragraph(self.t("memo_signoff_text")), table))
+
+
+# A changed answer's path (section and field) -> the catalogue keys of its phrase in the
+# history, for one question and for several ("Benefit B3 rated", "Benefits B1–B4 rated").
+# Phrases without an id use the first key only. The order is the history's order.
+HISTORY_PHRASES: dict[tuple[str, str], tuple[str, str]] = {
+    ("dataset", ""): ("memo_hist_dataset", "memo_hist_dataset"),
+    ("participants", ""): ("memo_hist_participants", "memo_hist_participants"),
+    ("gates", "value"): ("memo_hist_gate", "memo_hist_gates"),
+    ("benefits", "value"): ("memo_hist_benefit", "memo_hist_benefits"),
+    ("risks", "likelihood"): ("memo_hist_risk", "memo_hist_risks"),
+    ("risks", "residual"): ("memo_hist_residual", "memo_hist_residuals"),
+    ("risks", "mitigation"): ("memo_hist_mitigation", "memo_hist_mitigations"),
+    ("risks", "owner"): ("memo_hist_owner", "memo_hist_owners"),
+    ("costs", "lines"): ("memo_hist_cost", "memo_hist_costs"),
+    ("costs", ""): ("memo_hist_cost_settings", "memo_hist_cost_settings"),
+    ("anonymisation", "value"): ("memo_hist_anonymisation", "memo_hist_anonymisations"),
+    ("channel", "value"): ("memo_hist_channel", "memo_hist_channels"),
+    ("quality", "rating"): ("memo_hist_quality", "memo_hist_qualities"),
+    ("quality", "weaknesses"): ("memo_hist_weakness", "memo_hist_weaknesses"),
+    ("*", "comment"): ("memo_hist_comment", "memo_hist_comments"),
+    ("licence", "licence_id"): ("memo_hist_licence", "memo_hist_licence"),
+    ("licence", ""): ("memo_hist_attribution", "memo_hist_attribution"),
+    ("publication", ""): ("memo_hist_publication", "memo_hist_publication"),
+    ("risk_lab", ""): ("memo_hist_risk_lab", "memo_hist_risk_lab"),
+    ("table_lab", ""): ("memo_hist_table_lab", "memo_hist_table_lab"),
+    ("decision", "outcome"): ("memo_hist_decision", "memo_hist_decision"),
+    ("decision", "conditions"): ("memo_hist_conditions", "memo_hist_conditions"),
+    ("decision", "residual"): ("memo_hist_accepted", "memo_hist_accepted"),
+    ("decision", "comment"): ("memo_hist_decision_note", "memo_hist_decision_note"),
+    ("*", ""): ("memo_hist_other", "memo_hist_other"),
+}
+# sections whose second path segment is a question id (``benefits.B3.value``)
+_BY_QUESTION = frozenset({"gates", "benefits", "risks", "anonymisation", "channel", "quality"})
+# fields that share a phrase with another: likelihood and impact are one rating
+_SAME_PHRASE = {"impact": "likelihood", "residual_likelihood": "residual",
+                "residual_impact": "residual", "decided_by": "outcome", "date": "outcome",
+                "residual_risks_accepted": "residual", "residual_risk_note": "residual"}
+
+
+def _history_phrase(path: str) -> tuple[tuple[str, str], str]:
+    """The phrase keys for one changed path, and the question id it names ("" if none)."""
+    from hrk_workbench.model.edit import EditError, split_path
+
+    try:
+        parts = split_path(path)
+    except EditError:
+        return HISTORY_PHRASES[("*", "")], ""
+    section = str(parts[0])
+    qid, fieldname = "", ""
+    if section in _BY_QUESTION and len(parts) >= 2:
+        qid = str(parts[1])
+        fieldname = str(parts[2]) if len(parts) > 2 else "value"
+    elif section == "costs" and len(parts) >= 3 and parts[1] == "lines":
+        qid, fieldname = str(parts[2]), "comment" if parts[-1] == "comment" else "lines"
+    elif section in ("licence", "decision") and len(parts) > 1:
+        fieldname = str(parts[1])
+    fieldname = _SAME_PHRASE.get(fieldname, fieldname)
+    for key in ((section, fieldname), ("*", fieldname) if qid else ("", ""), (section, "")):
+        if key in HISTORY_PHRASES:
+            return HISTORY_PHRASES[key], qid if key[1] else ""
+    return HISTORY_PHRASES[("*", "")], ""
+
+
+def _id_ranges(ids: Sequence[str]) -> str:
+    """Question ids with runs shortened: B1, B2, B3, B4, B7 -> "B1–B4, B7" (in id order)."""
+    import re
+
+    def split(qid: str) -> tuple[str, int] | None:
+        m = re.fullmatch(r"([A-Za-z]+)(\d+)", qid)
+        return (m.group(1), int(m.group(2))) if m else None
+
+    keyed = sorted(ids, key=lambda q: (split(q) or (q, -1)))
+    out: list[str] = []
+    run: list[tuple[str, int]] = []
+
+    def flush() -> None:
+        if run:
+            first, last = run[0], run[-1]
+            out.append(f"{first[0]}{first[1]}" if len(run) == 1 else
+                       f"{first[0]}{first[1]}–{last[0]}{last[1]}" if len(run) > 2 else
+                       f"{first[0]}{first[1]}, {last[0]}{last[1]}")
+            run.clear()
+
+    for qid in keyed:
+        sp = split(qid)
+        if sp is None:
+            flush()
+            out.append(qid)
+        elif run and run[-1][0] == sp[0] and run[-1][1] + 1 == sp[1]:
+            run.append(sp)
+        else:
+            flush()
+            run.append(sp)
+    flush()
+    return ", ".join(out)
 
 
 def build_memo(assessment: Assessment, forms: Forms, lang: str,

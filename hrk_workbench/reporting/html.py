@@ -1,26 +1,43 @@
 """The memo as one self-contained HTML page (jinja2 template ``reports/memo.html.j2``).
 
 The template only lays out the :class:`~.content.Memo`; autoescaping keeps every text as text.
-The risk matrix is inline SVG, so the page needs no image files beside it. The GUI preview
-can show the same page.
+The risk matrix is inline SVG (with its description as ``<title>``, the alt text), so the page
+needs no image files beside it. The GUI preview can show the same page, and the PDF is this
+page laid out for print (:mod:`.pdf`, with the stylesheet :func:`print_stylesheet` renders).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .content import Memo, RiskMatrix
 from .figures import svg
-from .templates import html_environment, reports_dir
+from .templates import css_environment, html_environment, reports_dir
 
 TEMPLATE = "memo.html.j2"
+PRINT_TEMPLATE = "memo.print.css.j2"
 
 
 def _figure_svg(fig: RiskMatrix) -> object:
     """The figure's SVG as markup: figures.svg escapes every text it writes."""
     from markupsafe import Markup
 
-    return Markup(svg(fig, fig.caption))
+    return Markup(svg(fig, fig.alt or fig.caption))
 
 
-def render_html(memo: Memo) -> str:
+def render_html(memo: Memo, for_print: bool = False) -> str:
+    """The page; ``for_print`` marks web addresses for the print stylesheet (:mod:`.pdf`)."""
     env = html_environment(str(reports_dir()))
-    return env.get_template(TEMPLATE).render(memo=memo, figure_svg=_figure_svg)
+    return env.get_template(TEMPLATE).render(memo=memo, figure_svg=_figure_svg,
+                                             print=for_print)
+
+
+def print_stylesheet(memo: Memo, regular: Path, bold: Path) -> str:
+    """The CSS that lays the page out as the printed memo: A4, running header, page x of y
+    (the catalogue's "Page {page} of {pages}" around CSS page counters), the given fonts."""
+    before, _, rest = memo.page_template.partition("{page}")
+    middle, _, after = rest.partition("{pages}")
+    env = css_environment(str(reports_dir()))
+    return env.get_template(PRINT_TEMPLATE).render(
+        memo=memo, fonts={"regular": regular.as_uri(), "bold": bold.as_uri()},
+        page_before=before, page_middle=middle, page_after=after)

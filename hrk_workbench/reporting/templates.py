@@ -2,7 +2,8 @@
 
 Both escape every value by default (HTML: autoescape; Markdown: a ``finalize`` hook), so a
 dataset title containing ``<script>`` or ``|`` stays text; a template can only opt out with an
-explicit ``Markup`` value, which only the figure's own SVG is.
+explicit ``Markup`` value: the figure's own SVG, and the ``urls`` filter's output (the text
+escaped first, then its web addresses wrapped in a span).
 """
 
 from __future__ import annotations
@@ -26,9 +27,27 @@ def reports_dir() -> Path:
 def html_environment(directory: str) -> Any:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    return Environment(loader=FileSystemLoader(directory), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                       keep_trailing_newline=True)
+    env = Environment(loader=FileSystemLoader(directory), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters["urls"] = mark_urls
+    return env
+
+
+_URL = re.compile(r"https?://[^\s<>\"')]+")
+
+
+def mark_urls(value: Any, for_print: bool = True) -> Any:
+    """For print, the text escaped with each web address in a ``<span class="url">``: the
+    print stylesheet keeps an address on one line (a break after its ``//`` or ``/`` would
+    leave an address a reader cannot copy, and text extraction would read it with a space).
+    On screen the text as it is (autoescaped by the template)."""
+    from markupsafe import Markup, escape
+
+    if not for_print:
+        return value
+    text = str(escape("" if value is None else value))
+    return Markup(_URL.sub(lambda m: f'<span class="url">{m.group(0)}</span>', text))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
@@ -55,3 +74,26 @@ def markdown_environment(directory: str) -> Any:
     return Environment(loader=FileSystemLoader(directory), autoescape=False,
                        finalize=md_escape, undefined=StrictUndefined, trim_blocks=True,
                        lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def css_string(value: Any) -> str:
+    """A quoted CSS string that stays one string whatever it holds: every character but
+    letters, digits and spaces as a six-digit escape, so a quote, a backslash or
+    ``</style>`` in a dataset title cannot end it. The space after each escape ends it
+    (CSS consumes it), so a real space that follows is kept."""
+    text = "" if value is None else str(value)
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x} "
+                         for c in text) + '"'
+
+
+@cache
+def css_environment(directory: str) -> Any:
+    """The environment for the print stylesheet: no HTML escaping (it is CSS), every value
+    through :func:`css_string` explicitly."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(directory), autoescape=False,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters["css_string"] = css_string
+    return env
