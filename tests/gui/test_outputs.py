@@ -147,3 +147,28 @@ def test_readiness_lists_what_the_catalogue_needs(make_window: Any, qtbot: Any,
     refusal = ckan_refusal(build_record(load_assessment(HEALTH), forms), "en", forms)
     assert any(render_problem(refusal, "en", forms).endswith(text) for text in items)
     assert "dcat-ap-3.0.1" in page.readiness_status.text()
+
+
+def test_ckan_with_empty_required_fields_writes_nothing(make_window: Any, qtbot: Any,
+                                                        dialogs: Any, tmp_path: Path,
+                                                        forms: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An open dataset whose Finnish description is missing: the portal would refuse the
+    package, so the app lists what is missing (as `metadata --format ckan` does) and writes
+    no file."""
+    from hrk_workbench.metadata.commands import ckan_blockers
+
+    doc = load_assessment(BIKES)
+    doc.dataset.description.pop("fi", None)
+    path = tmp_path / "bikes.hrk.json"
+    path.write_text(doc.model_dump_json(), encoding="utf-8")
+    blockers = ckan_blockers(build_record(load_assessment(path), forms), forms, "en")
+    assert blockers, "the example must lack a required CKAN field for this test"
+    _window, page = _outputs(make_window, qtbot, path)
+    out = tmp_path / "out"
+    out.mkdir()
+    _save_to(monkeypatch, out / "package.json")
+    with qtbot.waitSignal(page.exportFailed, timeout=WAIT_MS) as failed:
+        qtbot.mouseClick(page.buttons["meta_ckan"], Qt.MouseButton.LeftButton)
+    assert failed.args[0] == [render_problem(p, "en", forms) for p in blockers]
+    assert list(out.iterdir()) == []

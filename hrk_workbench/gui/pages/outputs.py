@@ -47,6 +47,7 @@ from hrk_workbench.reporting import build_memo
 from hrk_workbench.reporting.html import render_html
 
 from ..document import Document
+from ..qtlang import FILE_DIALOG_OPTIONS
 from ..workers import Progress, Task, run_task
 from .base import PageFrame
 
@@ -120,6 +121,7 @@ def export_metadata(progress: Progress, assessment: Assessment, forms: Forms, fm
                     lang: str, path: str) -> ExportResult:
     """Build the record as ``hrk-workbench metadata`` does and write it; CKAN only if open."""
     from hrk_workbench.metadata.commands import (
+        ckan_blockers,
         ckan_refusal,
         profile_for,
         record_text,
@@ -133,6 +135,9 @@ def export_metadata(progress: Progress, assessment: Assessment, forms: Forms, fm
         refusal = ckan_refusal(record, lang, forms)
         if refusal is not None:
             return ExportResult(path, problems=[refusal])
+        blockers = ckan_blockers(record, forms, lang)
+        if blockers:  # the portal would refuse it: write nothing, as the command does
+            return ExportResult(path, problems=blockers)
     profile = profile_for(fmt, record, forms)
     graph, _nodes = profile.graph(record)
     text, size = record_text(profile, record, graph, fmt)
@@ -442,12 +447,14 @@ class OutputsPage(PageFrame):
             return
         d = self.document
         if export.fmt == "ckan":  # refuse before asking for a file name that gets nothing
-            from hrk_workbench.metadata.commands import ckan_refusal
+            from hrk_workbench.metadata.commands import ckan_blockers, ckan_refusal
             from hrk_workbench.metadata.record import build_record
 
-            refusal = ckan_refusal(build_record(d.assessment, d.forms), d.lang, d.forms)
-            if refusal is not None:
-                self._failed([refusal])
+            record = build_record(d.assessment, d.forms)
+            refusal = ckan_refusal(record, d.lang, d.forms)
+            blockers = [refusal] if refusal else ckan_blockers(record, d.forms, d.lang)
+            if blockers:
+                self._failed(blockers)
                 return
         path = self._ask_path(export)
         if not path:
@@ -476,7 +483,8 @@ class OutputsPage(PageFrame):
         suggested = str(folder / f"{stem}{export.suffix}")
         filter_text = d.t("gui_out_filter", format=export.name, pattern=f"*{export.suffix}")
         path, _chosen = QFileDialog.getSaveFileName(
-            self, d.t("gui_out_save_title", format=export.name), suggested, filter_text)
+            self, d.t("gui_out_save_title", format=export.name), suggested, filter_text,
+            options=FILE_DIALOG_OPTIONS)
         if path and not Path(path).suffix:
             path += export.suffix
         return path
