@@ -124,9 +124,28 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _risk_lab_done(a: Assessment) -> bool:
+    """A measured result saved, or nothing to measure: the answers say the data is not
+    personal or only aggregated (unanswered is not "nothing to measure")."""
+    return a.risk_lab is not None or a.dataset.personal_data is False \
+        or a.dataset.granularity == "aggregated"
+
+
+def _table_lab_done(a: Assessment) -> bool:
+    """A protected table saved, or no tables published (A7 none)."""
+    return bool(a.table_lab) or answer_value(a, f"anonymisation.{TABLES}") == "none"
+
+
+LAB_RESULTS = {"risk_lab": _risk_lab_done, "table_lab": _table_lab_done}
+"""The lab steps, each with the test of "its result exists or it has nothing to do"; a lab
+step without one is ``not_run``: a lab is run, not filled in, so "incomplete" would send the
+steward looking for a missing answer."""
+
+
 def step_states(assessment: Assessment, forms: Forms) -> dict[str, str]:
-    """Each step's mark: ``problems`` (an error or warning in its answers), ``incomplete``
-    (a required answer missing, or nothing filled in yet) or ``complete``."""
+    """Each step's mark: ``problems`` (an error or warning in its answers), ``not_run`` (a lab
+    step whose lab has not been run: no saved result), ``incomplete`` (a required answer
+    missing, or nothing filled in yet) or ``complete``."""
     from hrk_workbench.metadata import advise_metadata
     from hrk_workbench.model import check_against_forms
 
@@ -144,11 +163,9 @@ def step_states(assessment: Assessment, forms: Forms) -> dict[str, str]:
         "costs": any(line.one_off_days or line.one_off_eur or line.yearly_days
                      or line.yearly_eur for line in a.costs.lines.values()),
         "anonymisation": bool(a.anonymisation) or a.dataset.personal_data is False,
-        # a measured result saved, or nothing to measure: no personal unit-level data
-        "risk_lab": a.risk_lab is not None or not (a.dataset.personal_data is True
-                                                   and a.dataset.granularity == "unit"),
-        # a protected table saved, or no tables published (A7 none)
-        "table_lab": bool(a.table_lab) or answer_value(a, f"anonymisation.{TABLES}") == "none",
+        # the labs are judged by their saved results below (LAB_RESULTS)
+        "risk_lab": True,
+        "table_lab": True,
         "channel": bool(a.channel),
         "quality": all(c.id in a.quality and a.quality[c.id].rating is not None
                        for c in forms.quality.criteria),
@@ -164,6 +181,8 @@ def step_states(assessment: Assessment, forms: Forms) -> dict[str, str]:
 
         if any(mine(p.location) for p in problems) or any(mine(p) for p in flagged):
             states[step] = "problems"
+        elif step in LAB_RESULTS and not LAB_RESULTS[step](a):
+            states[step] = "not_run"
         elif any(mine(p) for p in done.missing) or not filled[step]:
             states[step] = "incomplete"
         else:

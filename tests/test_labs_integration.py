@@ -270,7 +270,7 @@ def test_lab_steps_follow_anonymisation():
 def test_lab_step_states(forms):
     a = personal_unit({"A2": "yes", "A7": "frequency"})
     states = step_states(a, forms)
-    assert (states["risk_lab"], states["table_lab"]) == ("incomplete", "incomplete")
+    assert (states["risk_lab"], states["table_lab"]) == ("not_run", "not_run")
     a.risk_lab = lab(2)
     a.table_lab = [TableLabResult(name="t.csv")]
     states = step_states(a, forms)
@@ -280,7 +280,7 @@ def test_lab_step_states(forms):
     assert (states["risk_lab"], states["table_lab"]) == ("complete", "complete")
     c = make(personal_data=True, granularity="aggregated", anonymisation={"A7": "both"})
     assert step_states(c, forms)["risk_lab"] == "complete"
-    assert step_states(c, forms)["table_lab"] == "incomplete"
+    assert step_states(c, forms)["table_lab"] == "not_run"
 
 
 # --- the commands, end to end ---------------------------------------------------------------

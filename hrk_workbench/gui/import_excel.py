@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from hrk_workbench.forms import Forms
 from hrk_workbench.problems import InputError
 
+from .qtlang import FILE_DIALOG_OPTIONS
 from .workers import Progress, Task, run_task
 
 if TYPE_CHECKING:
@@ -67,7 +68,8 @@ def choose_and_import(window: MainWindow) -> Task | None:
     if not window.maybe_save():
         return None
     path, _ = QFileDialog.getOpenFileName(window, window.t("gui_import_title"), "",
-                                          window.t("gui_import_filter"))
+                                          window.t("gui_import_filter"),
+                                          options=FILE_DIALOG_OPTIONS)
     return import_path(window, path) if path else None
 
 

@@ -12,12 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QColor,
     QFont,
+    QGuiApplication,
     QIcon,
     QKeySequence,
     QPainter,
@@ -48,9 +49,11 @@ from .document import Document, render_problems
 from .import_excel import choose_and_import
 from .pages.questions import question_help
 from .pages.registry import STEPS, make_page
-from .qtlang import install_qt_translator
+from .qtlang import FILE_DIALOG_OPTIONS, install_qt_translator
 from .settings import AppSettings, SettingsDialog
 from .summary import SummaryPanel
+from .widgets.combo import name_combo_popups
+from .widgets.tables import fit_all_headers
 
 try:
     from hrk_workbench.completeness import step_states
@@ -58,8 +61,16 @@ except ImportError:  # pragma: no cover - the core module arrives with the same 
     def step_states(assessment: Any, forms: Forms) -> dict[str, str]:
         return {}
 
+PREFERRED_SIZE = QSize(1440, 900)
+DECORATION = QSize(16, 40)
+"""Title bar and borders a window manager adds around the window (a typical value, used
+before the window is shown and the real frame is known)."""
+GEOMETRY_KEY = "window/geometry"
+
+# the state (core: completeness.step_states) -> symbol and colour of its badge; a lab step
+# not run yet has its own hollow mark, since it is waiting for a run, not for an answer
 MARKS = {"complete": ("✓", "#2e7d32"), "incomplete": ("•", "#757575"),
-         "problems": ("!", "#c62828")}
+         "problems": ("!", "#c62828"), "not_run": ("○", "#1565c0")}
 
 
 def _mark_icon(state: str) -> QIcon:
@@ -94,8 +105,6 @@ class MainWindow(QMainWindow):
         self._last_states: dict[str, str] = {}
         # False for a window that must not touch the recovery file (--screenshots)
         self.owns_recovery = True
-        self.setMinimumSize(QSize(1000, 700))
-        self.resize(1440, 900)
         self._build_ui()
         self._build_menus()
         self.document.changed.connect(self._update_steps)
@@ -109,6 +118,43 @@ class MainWindow(QMainWindow):
         self.document.replace(self._new_assessment(), None)
         self.retranslate(lang)
         self.go_to(0)
+        self.place_on_screen()
+
+    # --- geometry -------------------------------------------------------------------------
+
+    def _available(self) -> QRect:
+        """The screen area a window may use (without panels and docks), of the screen the
+        window is on, else the primary one."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+
+    def place_on_screen(self) -> None:
+        """The window as it was last closed, else the preferred size; never bigger than the
+        available screen area (a 1280x800 laptop included) and never off it."""
+        saved = self.settings.store.value(GEOMETRY_KEY)
+        if not (isinstance(saved, QByteArray | bytes) and self.restoreGeometry(saved)):
+            self.resize(PREFERRED_SIZE)
+        self.clamp_to_screen()
+
+    def clamp_to_screen(self) -> None:
+        """Shrink and move the window so that its frame lies inside the available area."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        avail = self._available()
+        # the frame is only known once shown; until then count the usual decorations
+        frame = self.frameGeometry()
+        extra_w = max(frame.width() - self.width(), 0) or DECORATION.width()
+        extra_h = max(frame.height() - self.height(), 0) or DECORATION.height()
+        width = max(min(self.width(), avail.width() - extra_w), 1)
+        height = max(min(self.height(), avail.height() - extra_h), 1)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(frame.x(), avail.x()), avail.right() + 1 - width - extra_w)
+        y = min(max(frame.y(), avail.y()), avail.bottom() + 1 - height - extra_h)
+        self.move(max(x, avail.x()), max(y, avail.y()))
+
+    def remember_geometry(self) -> None:
+        self.settings.store.setValue(GEOMETRY_KEY, self.saveGeometry())
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -246,6 +292,9 @@ class MainWindow(QMainWindow):
         self._update_steps()
         self._update_counter()
         self._update_title()
+        # after the pages (connected before the window): their combos have their new names
+        name_combo_popups(self)
+        fit_all_headers(self.stack)
 
     def set_language(self, lang: str) -> None:
         """Switch everything, Qt's own dialogs included, to ``lang``."""
@@ -268,6 +317,8 @@ class MainWindow(QMainWindow):
         if row >= 0:
             self.stack.setCurrentIndex(row)
             self._update_counter()
+            # every page's tables, the lab pages' included: no column title is cut
+            fit_all_headers(self.stack.widget(row))
 
     def _update_counter(self) -> None:
         i = self.stack.currentIndex()
@@ -361,7 +412,8 @@ class MainWindow(QMainWindow):
             return
         start = str(self.document.path.parent) if self.document.path else ""
         path, _ = QFileDialog.getOpenFileName(self, self.t("gui_open_title"), start,
-                                              self.t("gui_file_filter"))
+                                              self.t("gui_file_filter"),
+                                              options=FILE_DIALOG_OPTIONS)
         if path:
             self.open_path(path, ask=False)
 
@@ -406,7 +458,8 @@ class MainWindow(QMainWindow):
         start = str(self.document.path) if self.document.path else (
             (self.document.assessment.title(self.document.lang) or "assessment") + FILE_SUFFIX)
         path, _ = QFileDialog.getSaveFileName(self, self.t("gui_save_title"), start,
-                                              self.t("gui_file_filter"))
+                                              self.t("gui_file_filter"),
+                                              options=FILE_DIALOG_OPTIONS)
         if not path:
             return False
         if not path.endswith(FILE_SUFFIX):
@@ -518,6 +571,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.maybe_save():
+            if self.owns_recovery:
+                self.remember_geometry()
             if self.owns_recovery:
                 self.document.remove_recovery()
                 self.settings.store.remove("recovery_source")

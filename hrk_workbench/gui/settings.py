@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 from hrk_workbench.forms import LANGUAGES, Forms
 from hrk_workbench.i18n import label
 
+from .widgets.combo import NamedPopupComboBox
+
 ORGANISATION = "HRK Workbench"
 APPLICATION = "hrk-workbench"
 RECENT_MAX = 8
@@ -112,7 +114,7 @@ class SettingsDialog(QDialog):
         heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
         layout.addWidget(heading)
         top = QFormLayout()
-        self.language = QComboBox()
+        self.language = NamedPopupComboBox()
         for code in LANGUAGES:
             self.language.addItem(t(f"gui_lang_{code}"), code)
         self.language.setCurrentIndex(LANGUAGES.index(lang))
@@ -127,7 +129,7 @@ class SettingsDialog(QDialog):
         self.day_rate = QLineEdit("" if settings.day_rate is None else f"{settings.day_rate:g}")
         self.day_rate.setPlaceholderText(
             t("gui_settings_form_default", value=f"{forms.hrk.costs.day_rate_eur:g}"))
-        self.licence = QComboBox()
+        self.licence = NamedPopupComboBox()
         self.licence.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.licence.setMinimumContentsLength(30)

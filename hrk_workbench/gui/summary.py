@@ -1,9 +1,12 @@
 """The live summary panel: the core's figures and reasons beside every step.
 
 Each figure is a read-only line edit whose accessible name is its caption, and whose text is
-the value ``hrk-workbench score --json`` prints (numbers as JSON writes them; levels and the
-recommendation as the label of the JSON code, the code itself as accessible description), so
-the panel and the command line can be compared field by field.
+the value ``hrk-workbench score --json`` prints (the benefit score as JSON writes it; the cost
+in euros written by the memo's and the Costs page's Babel function, "35 000 €", because a
+steward reads a sum, not a JSON number; levels and the recommendation as the label of the JSON
+code, the code itself as accessible description), so the panel and the command line can be
+compared field by field. A value wider than its field is elided on screen with the whole value
+as tooltip; the text itself is never cut.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import html
 import json
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -21,14 +24,46 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hrk_workbench.reporting.content import format_eur
+
 from .document import Document
 
-# (JSON key, caption key, is a code shown by its label)
-FIELDS = (("benefit_score", "gui_benefit_score", False),
-          ("benefit_level", "gui_benefit_level", True),
-          ("risk_profile", "gui_risk_profile", True),
-          ("cost_3y_eur", "gui_cost_3y", False),
-          ("recommendation", "gui_recommendation", True))
+# (JSON key, caption key, how the value is shown: "code" by its label, "eur" in euros,
+# "json" as JSON writes it)
+FIELDS = (("benefit_score", "gui_benefit_score", "json"),
+          ("benefit_level", "gui_benefit_level", "code"),
+          ("risk_profile", "gui_risk_profile", "code"),
+          ("cost_3y_eur", "gui_cost_3y", "eur"),
+          ("recommendation", "gui_recommendation", "code"))
+
+
+class ValueField(QLineEdit):
+    """A read-only value that asks the layout for the width of its whole text, so a long
+    Finnish recommendation moves below its caption instead of being cut (the form wraps a
+    row whose caption and field do not fit side by side); the whole value is also its
+    tooltip, for a panel made narrower than the value."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.textChanged.connect(self._text_changed)
+
+    def _text_changed(self, text: str) -> None:
+        self.setToolTip(text)
+        self.updateGeometry()
+
+    def _text_width(self) -> int:
+        # QLineEdit's own hint is 17 "x" wide plus frame and margins: keep those parts
+        fm = self.fontMetrics()
+        extra = super().sizeHint().width() - 17 * fm.horizontalAdvance("x")
+        return fm.horizontalAdvance(self.text()) + extra + 2  # + the cursor's width
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self._text_width()), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self._text_width(), super().minimumSizeHint().height())
 
 
 class SummaryPanel(QWidget):
@@ -44,11 +79,10 @@ class SummaryPanel(QWidget):
         layout.addWidget(self.heading)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.fields: dict[str, QLineEdit] = {}
+        self.fields: dict[str, ValueField] = {}
         self.captions: dict[str, QLabel] = {}
         for key, _, _ in FIELDS:
-            edit = QLineEdit()
-            edit.setReadOnly(True)
+            edit = ValueField()
             edit.setObjectName(f"summary_{key}")
             caption = QLabel()
             caption.setBuddy(edit)
@@ -86,12 +120,14 @@ class SummaryPanel(QWidget):
     def refresh(self) -> None:
         d = self.document
         data = d.summary_json()
-        for key, _, is_code in FIELDS:
+        for key, _, shown in FIELDS:
             value = data.get(key)
             edit = self.fields[key]
-            if is_code:
+            if shown == "code":
                 edit.setText(d.t(str(value)) if value is not None else "")
                 edit.setAccessibleDescription(str(value))
+            elif shown == "eur":
+                edit.setText("" if value is None else format_eur(value, d.lang))
             else:
                 edit.setText("" if value is None else json.dumps(value))
             edit.setCursorPosition(0)

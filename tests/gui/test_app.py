@@ -16,8 +16,9 @@ from hrk_workbench.cli import main as cli_main
 from hrk_workbench.completeness import STEPS
 from hrk_workbench.forms import load_forms
 from hrk_workbench.gui import app as gui_app
-from hrk_workbench.gui.mainwindow import MainWindow
+from hrk_workbench.gui.mainwindow import MARKS, MainWindow
 from hrk_workbench.model import load_assessment
+from hrk_workbench.reporting.content import format_eur
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "city-bike-trips.hrk.json"
@@ -54,8 +55,10 @@ def expected_panel(window: MainWindow, data: dict[str, Any]) -> dict[str, str]:
     out = {}
     for key in SUMMARY_KEYS:
         value = data[key]
-        out[key] = json.dumps(value) if key in ("benefit_score", "cost_3y_eur") \
-            else window.t(value)
+        if key == "cost_3y_eur":
+            out[key] = format_eur(value, window.document.lang)
+        else:
+            out[key] = json.dumps(value) if key == "benefit_score" else window.t(value)
     return out
 
 
@@ -75,7 +78,7 @@ def test_first_start_lists_all_steps_and_opens_no_dialog(make_window: Any, dialo
     assert dialogs.shown == []
     assert window.stack.count() == len(STEPS)
     # every step carries its completion mark from the core
-    assert all(window.step_state(step) in ("complete", "incomplete", "problems")
+    assert all(window.step_state(step) in MARKS
                for step in STEPS)
 
 
@@ -293,7 +296,7 @@ def test_new_document_is_prefilled_from_settings(make_window: Any, app_settings:
     assert a.dataset.publisher == "City of Vaara"
     assert a.dataset.contact.email == "data@vaara.example"
     assert a.costs.day_rate_eur == 750.0
-    assert window.summary.fields["cost_3y_eur"].text() == "0"
+    assert window.summary.fields["cost_3y_eur"].text() == "0\u00a0€"
     assert not window.isWindowModified()
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from hrk_workbench.completeness import STEPS
 from hrk_workbench.forms import LANGUAGES
-from hrk_workbench.gui.mainwindow import MainWindow
+from hrk_workbench.gui.mainwindow import MARKS, MainWindow
 from hrk_workbench.gui.settings import AppSettings
 from hrk_workbench.gui.workers import Cancelled, run_task
 
@@ -154,7 +154,7 @@ def test_every_gui_text_key_is_in_all_catalogues(forms: Any) -> None:
         used |= set(re.findall(r"[\"'](gui_[a-z0-9_]+)[\"']", source.read_text("utf-8")))
     dynamic = {f"gui_step_{s}" for s in STEPS} | {f"gui_lang_{lang}" for lang in LANGUAGES} \
         | {f"gui_language_{lang}" for lang in LANGUAGES} \
-        | {f"gui_state_{s}" for s in ("complete", "incomplete", "problems")}
+        | {f"gui_state_{s}" for s in MARKS}
     for lang in LANGUAGES:
         labels = forms.messages[lang].labels
         missing = sorted(k for k in used | dynamic if k not in labels)

@@ -23,6 +23,7 @@ from hrk_workbench.gui.pages.portfolio import COL_RANK, PortfolioPage
 from hrk_workbench.gui.pages.risks import COL_RESIDUAL, COL_SCORE, RisksPage
 from hrk_workbench.i18n import format_number
 from hrk_workbench.model import Assessment
+from hrk_workbench.reporting.content import format_eur
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -187,7 +188,7 @@ def test_cost_edits_show_the_core_totals(costs_page: CostsPage, document: Docume
     code, score = cli_json(capsys, "score", str(path), "--json")
     assert code == 0
     assert score["cost_3y_eur"] == 5 * 700 + 3 * (2.5 * 700 + 1200)
-    euros = lambda v: f"{format_number(v, 'en')} €"  # noqa: E731
+    euros = lambda v: format_eur(v, "en")  # noqa: E731
     assert costs_page.total_field("gui_cost_total_one_off").text() == \
         euros(score["cost_one_off_eur"])
     assert costs_page.total_field("gui_cost_total_yearly").text() == \
@@ -212,10 +213,10 @@ def test_undo_restores_a_cost_line(costs_page: CostsPage, document: Document,
     type_into(qtbot, field, "800")
     assert document.summary().costs.one_off_eur == 800
     type_into(qtbot, field, "900")
-    assert costs_page.total_field("gui_cost_total_one_off").text() == "900 €"
+    assert costs_page.total_field("gui_cost_total_one_off").text() == "900\u00a0€"
     document.undo_stack.undo()
     assert field.text() == "800"
-    assert costs_page.total_field("gui_cost_total_one_off").text() == "800 €"
+    assert costs_page.total_field("gui_cost_total_one_off").text() == "800\u00a0€"
     document.undo_stack.redo()
     assert field.text() == "900"
 
@@ -226,7 +227,7 @@ def test_undo_of_a_cost_lines_first_edit_removes_the_line(
     document.undo_stack.undo()
     assert "C2" not in document.assessment.costs.lines
     assert costs_page.editor("C2", "one_off_eur").text() == ""
-    assert costs_page.total_field("gui_cost_total_one_off").text() == "0 €"
+    assert costs_page.total_field("gui_cost_total_one_off").text() == "0\u00a0€"
 
 
 # --- portfolio ------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..document import Document
+from ..widgets.combo import NamedPopupComboBox
 
 TextFn = Callable[[str], str]
 """A visible text as a function of the language, so it can be re-rendered on a switch."""
@@ -94,7 +95,7 @@ class Binding:
         """Re-render texts inside the control (choice lists); most controls have none."""
 
 
-class ScrollSafeComboBox(QComboBox):
+class ScrollSafeComboBox(NamedPopupComboBox):
     """A combo box that ignores the mouse wheel unless it has the focus.
 
     Scrolling a long question page must scroll the page, not change the answers the pointer

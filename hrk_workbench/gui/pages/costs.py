@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from hrk_workbench.i18n import format_number, render_all
+from hrk_workbench.reporting.content import format_eur
 
 from ..document import Document
 from .base import LineBinding, PageFrame
@@ -192,7 +193,7 @@ class CostsPage(PageFrame):
         return self.document.t("gui_cost_day_rate_default", rate=rate)
 
     def _euros(self, value: float) -> str:
-        return self.document.t("gui_cost_euros", amount=format_number(value, self.document.lang))
+        return format_eur(value, self.document.lang)
 
     # --- updates ------------------------------------------------------------------------
 

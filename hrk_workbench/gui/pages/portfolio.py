@@ -37,7 +37,9 @@ from hrk_workbench.problems import InputError, Problem, has_errors
 from hrk_workbench.scoring import PortfolioEntry, rank_assessments
 
 from ..document import Document, render_problems
+from ..qtlang import FILE_DIALOG_OPTIONS
 from ..widgets.bubble_chart import Bubble, BubbleChart
+from ..widgets.tables import fit_header_sections
 from ..workers import Progress, run_task
 from .base import PageFrame
 
@@ -203,7 +205,8 @@ class PortfolioPage(PageFrame):
         """Ask for a folder (Qt's dialog, translated) and load it."""
         start = self.folder or (str(self.document.path.parent) if self.document.path else "")
         folder = QFileDialog.getExistingDirectory(self, self.document.t(
-            "gui_portfolio_dialog_title"), start)
+            "gui_portfolio_dialog_title"), start,
+            options=QFileDialog.Option.ShowDirsOnly | FILE_DIALOG_OPTIONS)
         if folder:
             self.load_folder(folder)
 
@@ -319,6 +322,7 @@ class PortfolioPage(PageFrame):
         t.resizeColumnsToContents()
         for col, cap in ((COL_TITLE, 280), (COL_FILE, 220), (COL_PROBLEM, 400)):
             t.setColumnWidth(col, min(t.columnWidth(col), cap))
+        fit_header_sections(t)  # a capped or still empty column keeps its whole title
 
     def rows(self) -> list[dict[str, str]]:
         """The table as shown (top to bottom), column key -> text; for tests and checks."""
@@ -360,6 +364,7 @@ class PortfolioPage(PageFrame):
         self.folder_field.setAccessibleName(d.t("gui_portfolio_folder"))
         self.folder_field.setPlaceholderText(d.t("gui_portfolio_no_folder"))
         self.table.setHorizontalHeaderLabels([d.t(k) for k in COLUMNS])
+        fit_header_sections(self.table)
         self.table.setAccessibleName(d.t("gui_portfolio_table"))
         self.chart.set_language(lang)
         if self.data is not None and not self.loading:

@@ -16,7 +16,6 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSize, Qt
 from PySide6.QtGui import QBrush, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHeaderView,
     QSizePolicy,
     QSplitter,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from hrk_workbench.forms.schema import Scale
 
 from ..document import Document
+from ..widgets.combo import NamedPopupComboBox
 from ..widgets.heatmap import HeatMap, RiskPoint, ramp_colour
 from .base import Binding, ComboBinding, LineBinding, PageFrame
 
@@ -76,7 +76,7 @@ def scale_options(document: Document, scale: Scale) -> Callable[[str], list[tupl
     return options
 
 
-class ScaleCombo(QComboBox):
+class ScaleCombo(NamedPopupComboBox):
     """A scale choice that is narrow when closed ("3"), with "3 — Possible" in its list,
     its tooltip and its accessible value: a register row must fit beside the heat map in
     every language, and the column title already says which scale it is."""
