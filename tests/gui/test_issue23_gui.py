@@ -145,6 +145,32 @@ def test_every_summary_value_fits_its_field(make_window: Any, qtbot: Any, lang: 
             assert field.toolTip() == field.text()
 
 
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_cost_table_shows_every_number_whole(make_window: Any, qtbot: Any, lang: str) -> None:
+    window = make_window(lang=lang)
+    window.resize(1264, 760)
+    window.open_path(str(BIKES))
+    window.go_to_step("costs")
+    page = window.pages["costs"]
+    editor = page.editor(page.line_ids[0], "one_off_eur")
+    assert window.document.edit(f"costs.lines.{page.line_ids[0]}.one_off_eur", 123456789)
+    settle(qtbot)
+    table = page.table
+    for row in range(table.rowCount()):
+        for col in range(1, table.columnCount()):
+            field = table.cellWidget(row, col)
+            if field is not None:
+                text = field.text() or field.placeholderText()
+                assert field.width() <= table.columnWidth(col)
+                assert field.fontMetrics().horizontalAdvance(text) <= text_room(field), (
+                    row, col, text, field.width())
+            else:
+                item = table.item(row, col)
+                width = table.fontMetrics().horizontalAdvance(item.text())
+                assert width <= table.columnWidth(col), (row, col, item.text())
+    assert editor.text() == "123456789"
+
+
 # --- the summary writes euros as the Costs page does ----------------------------------------
 
 @pytest.mark.parametrize("lang", ["en", "fi", "sv"])

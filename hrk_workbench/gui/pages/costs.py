@@ -44,7 +44,8 @@ COLUMNS: list[tuple[str, str | None]] = [
     ("gui_cost_line_yearly", None),
 ]
 COL_ITEM, COL_LINE_ONE_OFF, COL_LINE_YEARLY = 0, 5, 6
-ITEM_MIN_WIDTH = 220
+ITEM_MIN_WIDTH = 180
+AMOUNT_MIN_WIDTH = 64  # a column is widened further for a long title or number (_fit_columns)
 
 
 class AmountBinding(LineBinding):
@@ -80,6 +81,14 @@ class _FitTable(QTableWidget):
 
     def minimumSizeHint(self) -> QSize:
         return QSize(super().minimumSizeHint().width(), 120)
+
+
+def _field_width_for(edit: QLineEdit, text: str) -> int:
+    """The width a line edit needs to show ``text`` whole: QLineEdit's own hint is 17 "x"
+    wide plus frame and margins, so keep those parts and put the text in."""
+    fm = edit.fontMetrics()
+    extra = edit.sizeHint().width() - 17 * fm.horizontalAdvance("x")
+    return fm.horizontalAdvance(text) + extra + 2
 
 
 def _readonly(caption_key: str) -> QLineEdit:
@@ -171,7 +180,7 @@ class CostsPage(PageFrame):
                 if fld is None:
                     continue
                 binding = AmountBinding(self.document, f"costs.lines.{cid}.{fld}")
-                binding.edit.setMinimumWidth(90)
+                binding.edit.setMinimumWidth(AMOUNT_MIN_WIDTH)
                 table.setCellWidget(row, col, binding.edit)
                 self.bindings[(cid, fld)] = binding
                 if previous is not None:
@@ -223,6 +232,7 @@ class CostsPage(PageFrame):
             field.setCursorPosition(0)
         self.reasons.setText("\n".join(f"• {r}" for r in
                                        render_all(costs.reasons, lang, self.forms)))
+        self._fit_columns()  # a longer number widens its column
 
 
     def retranslate(self, lang: str) -> None:
@@ -246,6 +256,10 @@ class CostsPage(PageFrame):
         self.day_rate_label.setText(d.t("gui_cost_day_rate"))
         self.day_rate.edit.setAccessibleName(d.t("gui_cost_day_rate_plain"))
         self.day_rate.retranslate(lang)
+        rate = self.day_rate.edit  # wide enough for "600 (the form's default)" in any language
+        need = _field_width_for(rate, rate.placeholderText())
+        rate.setMinimumWidth(need)
+        rate.setMaximumWidth(max(220, need))
         self.totals_box.setTitle(d.t("gui_cost_totals"))
         years = self.forms.hrk.costs.horizon_years
         for key, (caption, field) in self.total_fields.items():
@@ -261,12 +275,22 @@ class CostsPage(PageFrame):
         t = self.table
         header = t.horizontalHeader()
         for col in range(1, len(COLUMNS)):
-            t.setColumnWidth(col, max(header.sectionSizeHint(col), 80))
+            t.setColumnWidth(col, max(header.sectionSizeHint(col), t.sizeHintForColumn(col),
+                                      self._widest_amount(col), AMOUNT_MIN_WIDTH))
         others = sum(t.columnWidth(c) for c in range(1, len(COLUMNS)))
         avail = t.width() - 2 * t.frameWidth() - t.verticalScrollBar().sizeHint().width()
         t.setColumnWidth(COL_ITEM, max(ITEM_MIN_WIDTH, avail - others))
         t.resizeRowsToContents()
         t.updateGeometry()
+
+    def _widest_amount(self, col: int) -> int:
+        """The width the amount fields of ``col`` need to show their whole number."""
+        fld = COLUMNS[col][1]
+        if fld is None:
+            return 0
+        edits = [self.bindings[(cid, fld)].edit for cid in self.line_ids]
+        return max((_field_width_for(edit, edit.text() or edit.placeholderText())
+                    for edit in edits), default=0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
