@@ -111,7 +111,7 @@ def test_bundle_finds_every_run_time_file_inside_itself(bundle: Path, clean_env:
     for key in ("forms_dir", "reports_dir", "guide_dir", "translations_dir", "icon"):
         assert found[key].startswith(inside), (key, found[key])
     assert found["forms_languages"] == ["en", "fi", "sv"]
-    assert found["report_templates"] == ["memo.html.j2", "memo.md.j2"]
+    assert found["report_templates"] == ["memo.html.j2", "memo.md.j2", "memo.print.css.j2"]
     assert {"en.md", "fi.md", "sv.md"} <= set(found["guides"])
     assert found["fonts"] == [True, True]
     assert set(found["shapes"]) == {"dcat-ap-SHACL.ttl", "dcat-ap-SHACL-errata.ttl",
