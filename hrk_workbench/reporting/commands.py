@@ -1,7 +1,7 @@
 """``hrk-workbench report FILE -o memo.pdf``: the decision memo from the command line.
 
 Registered by :mod:`hrk_workbench.cli` through ``COMMAND_MODULES``; this module stays light
-(reportlab, jinja2 and python-docx load only when the command runs).
+(WeasyPrint, jinja2 and python-docx load only when the command runs).
 """
 
 from __future__ import annotations
@@ -86,5 +86,7 @@ def cmd_report(args: argparse.Namespace, forms: Any) -> int:
                      "problems": _problems_json(warnings, args.lang, forms)})
     else:
         _warn(args.file, warnings, args.lang, forms)
-        print(f"wrote {out}")
+        from hrk_workbench.i18n import label
+
+        print(label("memo_cli_wrote", args.lang, forms).format(path=out))
     return 0
