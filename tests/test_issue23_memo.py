@@ -311,3 +311,11 @@ def test_cli_report_speaks_the_language(tmp_path):
     assert out["en"].startswith("wrote ")
     assert out["fi"].startswith("kirjoitettiin ") and out["sv"].startswith("skrev ")
     assert all(Path(o.split(" ", 1)[1]).exists() for o in out.values())
+    # the refusal of a missing folder is in the language too, its detail included
+    missing = {"en": "cannot write: no such folder", "fi": "ei voi kirjoittaa: kansiota ei ole",
+               "sv": "kan inte skrivas: mappen finns inte"}
+    for lang, said in missing.items():
+        done = subprocess.run([sys.executable, "-m", "hrk_workbench.cli", "report", src, "-o",
+                               str(tmp_path / "no-such" / "m.pdf"), "--lang", lang],
+                              capture_output=True, text=True, check=False, cwd=tmp_path)
+        assert done.returncode == 2 and said in done.stderr, (lang, done.stderr)

@@ -69,6 +69,7 @@ def render(memo: Any, fmt: str) -> bytes:
 def cmd_report(args: argparse.Namespace, forms: Any) -> int:
     from hrk_workbench.atomic import atomic_write_bytes
     from hrk_workbench.cli import _load_checked, _print_json, _problems_json, _warn
+    from hrk_workbench.i18n import label
 
     from .content import build_memo
 
@@ -77,7 +78,8 @@ def cmd_report(args: argparse.Namespace, forms: Any) -> int:
     if not out.parent.is_dir():  # say so before rendering, and in one line
         raise InputError(args.output, [Problem(
             "$", "cannot write: the folder does not exist", "an existing folder",
-            code="cannot_write", params={"detail": "no such folder"})])
+            code="cannot_write",
+            params={"detail": label("memo_cli_no_folder", args.lang, forms)})])
     assessment, warnings = _load_checked(args.file, forms)
     data = render(build_memo(assessment, forms, args.lang), fmt)
     atomic_write_bytes(out, data)
@@ -86,7 +88,5 @@ def cmd_report(args: argparse.Namespace, forms: Any) -> int:
                      "problems": _problems_json(warnings, args.lang, forms)})
     else:
         _warn(args.file, warnings, args.lang, forms)
-        from hrk_workbench.i18n import label
-
         print(label("memo_cli_wrote", args.lang, forms).format(path=out))
     return 0
