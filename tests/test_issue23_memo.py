@@ -299,6 +299,30 @@ def test_no_table_header_word_is_split(forms, tmp_path, example, lang):
         assert re.search(rf"(?<!\w){re.escape(m[0])}", text), f"{m[0]!r} is hyphenated"
 
 
+MARGIN = 2 / 2.54 * 72  # the print stylesheet's left and right page margin, 2 cm
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("lang", ("fi", "sv"))  # the longest words
+@pytest.mark.parametrize("example", sorted(p.name.removesuffix(".hrk.json")
+                                           for p in EXAMPLES.glob("*.hrk.json")))
+def test_every_word_is_inside_the_margins(forms, tmp_path, example, lang):
+    """No header or cell runs past the right margin (or off the page): every word's box,
+    as pdftotext -bbox reads it, lies between the 2 cm margins."""
+    pdf = tmp_path / "memo.pdf"
+    pdf.write_bytes(render(build_memo(load_assessment(EXAMPLES / f"{example}.hrk.json"),
+                                      forms, lang), "pdf"))
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', bbox)[1])
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<',
+                       bbox)
+    assert words
+    outside = [w for x0, x1, w in words
+               if float(x0) < MARGIN - 0.5 or float(x1) > width - MARGIN + 0.5]
+    assert outside == [], outside
+
+
 def test_cli_report_speaks_the_language(tmp_path):
     src = str(EXAMPLES / "air-quality.hrk.json")
     out = {}

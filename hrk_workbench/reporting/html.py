@@ -25,11 +25,20 @@ def _figure_svg(fig: RiskMatrix) -> object:
     return Markup(svg(fig, fig.alt or fig.caption))
 
 
-def render_html(memo: Memo, for_print: bool = False) -> str:
-    """The page; ``for_print`` marks web addresses for the print stylesheet (:mod:`.pdf`)."""
+def render_html(memo: Memo, for_print: bool = False, print_css: str = "") -> str:
+    """The page; ``for_print`` marks web addresses for the print stylesheet (:mod:`.pdf`).
+
+    ``print_css`` (the output of :func:`print_stylesheet`) goes into the page as its last
+    ``<style>``: WeasyPrint takes the stylesheets given to ``write_pdf`` as *user* styles,
+    which lose to every rule of the page's own (author) ``<style>``, so passed that way the
+    screen sizes (15px text, 16em labels) won over the print layout and long table headers
+    ran past the margin. Inside the page, later and of the same origin, the print rules win.
+    Every value in it went through ``css_string``, so no text can end the element."""
+    from markupsafe import Markup
+
     env = html_environment(str(reports_dir()))
     return env.get_template(TEMPLATE).render(memo=memo, figure_svg=_figure_svg,
-                                             print=for_print)
+                                             print=for_print, print_css=Markup(print_css))
 
 
 def print_stylesheet(memo: Memo, regular: Path, bold: Path) -> str:

@@ -31,17 +31,19 @@ PDF_VARIANT = "pdf/ua-1"
 
 def render_pdf(memo: Memo) -> bytes:
     """The memo as PDF/UA-1 bytes (A4)."""
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
 
     # WeasyPrint and fontTools log every font subset and CSS property they skip at INFO and
     # WARNING; the memo's stylesheet is ours, so only real errors are worth showing
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    page = render_html(memo, for_print=True)
-    css = CSS(string=print_stylesheet(memo, REGULAR, BOLD), base_url=str(reports_dir()))
+    # the print stylesheet inside the page, after the screen one (see render_html: passed
+    # as write_pdf(stylesheets=...) it would be a user stylesheet the page's own rules beat)
+    page = render_html(memo, for_print=True,
+                       print_css=print_stylesheet(memo, REGULAR, BOLD))
     with _source_date(memo.modified):
         return HTML(string=page, base_url=str(reports_dir())).write_pdf(
-            stylesheets=[css], pdf_variant=PDF_VARIANT, pdf_identifier=True)
+            pdf_variant=PDF_VARIANT, pdf_identifier=True)
 
 
 @contextmanager
