@@ -308,10 +308,21 @@ MARGIN = 2 / 2.54 * 72  # the print stylesheet's left and right page margin, 2 c
                                            for p in EXAMPLES.glob("*.hrk.json")))
 def test_every_word_is_inside_the_margins(forms, tmp_path, example, lang):
     """No header or cell runs past the right margin (or off the page): every word's box,
-    as pdftotext -bbox reads it, lies between the 2 cm margins."""
+    as pdftotext -bbox reads it, lies between the 2 cm margins. And the sign-off is on one
+    page: its attestation, the signature table and the colophon after it."""
+    memo = build_memo(load_assessment(EXAMPLES / f"{example}.hrk.json"), forms, lang)
     pdf = tmp_path / "memo.pdf"
-    pdf.write_bytes(render(build_memo(load_assessment(EXAMPLES / f"{example}.hrk.json"),
-                                      forms, lang), "pdf"))
+    pdf.write_bytes(render(memo, "pdf"))
+    pages = [flat(p) for p in subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")]
+    signoff = [i for i, p in enumerate(pages) if memo.section("signoff").heading in p]
+    assert signoff, "no sign-off heading"
+    page = pages[signoff[-1]]
+    table = next(b for b in memo.section("signoff").blocks if isinstance(b, Table))
+    for text in (memo.section("signoff").blocks[0].text, *table.header,
+                 flat(memo.footer)[:40]):
+        assert flat(text) in page, text
     bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     width = float(re.search(r'<page width="([\d.]+)"', bbox)[1])
