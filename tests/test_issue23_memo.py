@@ -221,6 +221,24 @@ def test_assessor_is_a_participant_not_the_login(forms):
     a.decision.decided_by = "Maija Meri"
     memo = build_memo(a, forms, "en")
     assert dict(memo.title_block)["Assessor"] == "Maija Meri" and memo.author == "Maija Meri"
+    # nobody at all: said in words, not a dash
+    a.decision.decided_by = ""
+    for lang in LANGS:
+        memo = build_memo(a, forms, lang)
+        assessor = dict(memo.title_block)[label("memo_assessor", lang, forms)]
+        assert assessor == label("memo_assessor_none", lang, forms) != "—"
+
+
+def test_print_binds_per_cent_and_equals():
+    """A printed line never breaks inside "80 %" or "p = 10" (the table lab's rules); only
+    the print page gets the no-break spaces, the other formats keep the text as it is."""
+    from hrk_workbench.reporting.templates import mark_urls
+
+    rules = "(1, 80 %) -dominanssi; p %:n sääntö, p = 10; https://x.example/a?b=1"
+    assert str(mark_urls(rules)) == ("(1, 80\u00a0%) -dominanssi; p\u00a0%:n sääntö, "
+                                     "p\u00a0=\u00a010; <span class=\"url\">"
+                                     "https://x.example/a?b=1</span>")
+    assert mark_urls(rules, for_print=False) == rules
 
 
 def test_dates_are_the_assessments_own(forms, city_pdf):

@@ -297,7 +297,8 @@ class _Builder:
         people = [self.t("memo_person_roles", name=p.name.strip(), roles=", ".join(
             self.vocab(roles, r) for r in p.roles)) if p.roles else p.name.strip()
             for p in self.assessors()]
-        return "; ".join(people or self.assessor_names()) or self.none
+        # nobody named: say so in words (a dash reads as "nothing to say" to a signer)
+        return "; ".join(people or self.assessor_names()) or self.t("memo_assessor_none")
 
     def memo_date(self) -> date:
         """The memo's date from the assessment, never today's: the decision's day, else

@@ -40,14 +40,23 @@ _URL = re.compile(r"https?://[^\s<>\"')]+")
 def mark_urls(value: Any, for_print: bool = True) -> Any:
     """For print, the text escaped with each web address in a ``<span class="url">``: the
     print stylesheet keeps an address on one line (a break after its ``//`` or ``/`` would
-    leave an address a reader cannot copy, and text extraction would read it with a space).
+    leave an address a reader cannot copy, and text extraction would read it with a space);
+    and a no-break space where a line must not break ("80 %", "p = 10": :data:`_PERCENT`,
+    :data:`_EQUALS`).
     On screen the text as it is (autoescaped by the template)."""
     from markupsafe import Markup, escape
 
     if not for_print:
         return value
     text = str(escape("" if value is None else value))
+    text = _EQUALS.sub("\u00a0=\u00a0", _PERCENT.sub("\u00a0", text))
     return Markup(_URL.sub(lambda m: f'<span class="url">{m.group(0)}</span>', text))
+
+
+# Spaces a printed line must not break at: before a per cent sign ("80 %", "p %:n") and
+# around an equals sign ("p = 10", "3 × 4 = 12"); the other formats keep the plain space
+_PERCENT = re.compile(r"(?<=\w) (?=%)")
+_EQUALS = re.compile(r"(?<=\S) = (?=\S)")
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
