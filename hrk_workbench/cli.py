@@ -125,29 +125,35 @@ def cmd_new(args: argparse.Namespace, forms: Forms) -> int:
 
 
 def cmd_set(args: argparse.Namespace, forms: Forms) -> int:
-    """Change answers by path, all or none, and save atomically with a change-log entry."""
-    from hrk_workbench.model import check_against_forms, load_assessment, save_assessment
+    """Change answers by path, all or none, and save atomically with a change-log entry.
+
+    The file's lock is held from the read to the save, so two ``set`` runs on one file take
+    turns; a program that takes no lock and writes meanwhile is caught by the fingerprint.
+    """
+    from hrk_workbench.model import check_against_forms, editing, read_assessment, save_assessment
     from hrk_workbench.model.edit import EditError, parse_value, set_answer
 
-    assessment = load_assessment(args.file)
-    baseline = assessment.model_copy(deep=True)
-    problems: list[Problem] = []
-    changes = []
-    for item in args.assignments:
-        path, sep, text = item.partition("=")
-        if not sep or not path.strip():
-            problems.append(Problem(item or "$", "expected PATH=VALUE", code="bad_assignment",
-                                    params={"got": item}))
-            continue
-        try:
-            value = parse_value(assessment, path.strip(), text, forms)
-            changes.append(set_answer(assessment, path.strip(), value, forms))
-        except EditError as exc:
-            problems += exc.problems
-    if problems:
-        raise InputError(args.file, problems)
-    warnings = check_against_forms(assessment, forms)
-    save_assessment(assessment, args.file, author=args.author, baseline=baseline)
+    with editing(args.file):
+        assessment, fingerprint = read_assessment(args.file)
+        baseline = assessment.model_copy(deep=True)
+        problems: list[Problem] = []
+        changes = []
+        for item in args.assignments:
+            path, sep, text = item.partition("=")
+            if not sep or not path.strip():
+                problems.append(Problem(item or "$", "expected PATH=VALUE",
+                                        code="bad_assignment", params={"got": item}))
+                continue
+            try:
+                value = parse_value(assessment, path.strip(), text, forms)
+                changes.append(set_answer(assessment, path.strip(), value, forms))
+            except EditError as exc:
+                problems += exc.problems
+        if problems:
+            raise InputError(args.file, problems)
+        warnings = check_against_forms(assessment, forms)
+        save_assessment(assessment, args.file, author=args.author, baseline=baseline,
+                        expected=fingerprint)
     if args.json:
         _print_json({"file": args.file, "changes": [c.model_dump(mode="json") for c in changes],
                      "problems": _problems_json(warnings, args.lang, forms)})
@@ -488,6 +494,18 @@ def _language(args: argparse.Namespace) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every line it prints has bidirectional controls shown escaped."""
+    from hrk_workbench.terminal import EscapingStream
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapingStream(out), EscapingStream(err)  # type: ignore[assignment]
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv or ["gui"])
     func: Callable[[argparse.Namespace, Forms], int] = args.func

@@ -17,8 +17,15 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from hrk_workbench import i18n
+from hrk_workbench.atomic import file_fingerprint
 from hrk_workbench.forms import Forms
-from hrk_workbench.model import Assessment, load_assessment, save_assessment, write_assessment
+from hrk_workbench.model import (
+    Assessment,
+    document_fingerprint,
+    read_assessment,
+    save_assessment,
+    write_assessment,
+)
 from hrk_workbench.model.edit import EditError, set_answer
 from hrk_workbench.problems import InputError, Problem
 from hrk_workbench.scoring import summarise
@@ -58,6 +65,9 @@ class Document(QObject):
         self.assessment: Assessment = assessment or Assessment(language=lang)
         self.lang: str = lang
         self.path: Path | None = Path(path) if path else None
+        # the version of the file at ``path`` this document started from: a save compares
+        # the file with it, so an answer another program saved meanwhile is never overwritten
+        self._on_disk: str | None = file_fingerprint(path) if path else None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._summary: Any = None
@@ -140,9 +150,15 @@ class Document(QObject):
     # --- documents ----------------------------------------------------------------------
 
     def replace(self, assessment: Assessment, path: str | os.PathLike[str] | None,
-                dirty: bool = False) -> None:
-        """Show another assessment (new, opened or restored); its undo history starts empty."""
+                dirty: bool = False, fingerprint: str | None = None) -> None:
+        """Show another assessment (new, opened or restored); its undo history starts empty.
+
+        ``fingerprint`` is that of the file as read; without it the file at ``path`` as it is
+        now counts as the version this document continues (a restored recovery copy).
+        """
         self.assessment = assessment
+        self._on_disk = fingerprint if fingerprint is not None else (
+            file_fingerprint(path) if path else None)
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self._set_path(Path(path) if path else None)
@@ -152,22 +168,31 @@ class Document(QObject):
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Open a file; raises InputError (with ``.problems``) and leaves this one untouched."""
-        assessment = load_assessment(path)
+        assessment, fingerprint = read_assessment(path)
         from hrk_workbench.model import check_against_forms
         from hrk_workbench.problems import has_errors
 
         problems = check_against_forms(assessment, self.forms)
         if has_errors(problems):
             raise InputError(str(path), problems)
-        self.replace(assessment, path)
+        self.replace(assessment, path, fingerprint=fingerprint)
 
     def save(self, path: str | os.PathLike[str] | None = None, author: str | None = None) -> None:
-        """Save atomically (with a change-log entry) and mark the document clean."""
+        """Save atomically (with a change-log entry) and mark the document clean.
+
+        Saving to the file it came from raises :class:`FileChangedError` (nothing written,
+        the edits kept) when another program saved that file meanwhile; "Save as" onto
+        another file replaces it, as the steward confirmed in the dialog.
+        """
         target = Path(path) if path else self.path
         if target is None:
             raise ValueError("no file name")
         kwargs: dict[str, Any] = {"author": author} if author else {}
+        same = self.path is not None and target.resolve() == self.path.resolve()
+        if same and self._on_disk is not None:
+            kwargs["expected"] = self._on_disk
         saved = save_assessment(self.assessment, target, **kwargs)
+        self._on_disk = document_fingerprint(saved)
         if isinstance(saved, Assessment):  # carries the new change-log entry
             self.assessment = saved
         self._forced_dirty = False

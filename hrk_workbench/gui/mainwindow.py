@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from hrk_workbench.forms import Forms
-from hrk_workbench.model import FILE_SUFFIX, Assessment, load_assessment
+from hrk_workbench.model import FILE_SUFFIX, Assessment, FileChangedError, load_assessment
 from hrk_workbench.model.edit import EditError, set_answer
 from hrk_workbench.problems import InputError
 
@@ -470,8 +470,15 @@ class MainWindow(QMainWindow):
         try:
             self.document.save(path, author=self.settings.author or None)
         except (OSError, InputError) as exc:
-            QMessageBox.critical(self, self.t("gui_save_failed_title"),
-                                 self.t("gui_save_failed", file=path.name, error=str(exc)))
+            if isinstance(exc, InputError):
+                error = "\n".join(render_problems(exc.problems, self.document.lang,
+                                                   self.document.forms))
+            else:
+                error = exc.strerror or str(exc)
+            text = self.t("gui_save_failed", file=path.name, error=error)
+            if isinstance(exc, FileChangedError):
+                text += "\n\n" + self.t("gui_save_changed_hint")
+            QMessageBox.critical(self, self.t("gui_save_failed_title"), text)
             return False
         self.settings.add_recent(path)
         self.settings.store.remove("recovery_source")

@@ -28,6 +28,7 @@ from .assessment import (
     RiskAnswer,
 )
 from .check import check_against_forms
+from .text import text_problems
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -164,7 +165,8 @@ def set_answer(assessment: Assessment, path: str, value: Any, forms: Forms) -> C
     """Set the answer at ``path`` in place and return the change (old and new value).
 
     Nothing is changed when the edit is refused: unknown question, wrong type, value off the
-    scale or off the form's options raise :class:`EditError` with ``validate``'s messages.
+    scale or off the form's options, a text too long or with a control character raise
+    :class:`EditError` with ``validate``'s messages.
     """
     parts = split_path(path)
     canonical = format_path(parts)
@@ -172,6 +174,10 @@ def set_answer(assessment: Assessment, path: str, value: Any, forms: Forms) -> C
         raise EditError(canonical, [Problem(canonical, "not an answer", "an answer path such as "
                                             "benefits.B3.value", code="not_an_answer")])
     _check_id(parts, canonical, forms)
+    # a text no output could carry (too long, a control character) is refused at its path,
+    # before it reaches the memo, the RDF/XML or the workbook
+    if problems := text_problems(value, parts):
+        raise EditError(canonical, problems)
     data = assessment.model_dump(mode="json")
     old = _get(data, parts)
     _set(data, parts, value, canonical)

@@ -7,28 +7,81 @@ traceability a decision memo needs.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from hrk_workbench.atomic import atomic_write_text
+from hrk_workbench.atomic import (
+    LOCK_TIMEOUT_S,
+    LockTimeout,
+    atomic_write_text,
+    content_fingerprint,
+    file_fingerprint,
+    file_lock,
+)
 from hrk_workbench.problems import InputError, Problem, problems_from_pydantic
 from hrk_workbench.suffix import FILE_SUFFIX as FILE_SUFFIX  # re-exported by the model
 
 from .assessment import Assessment, Change, ChangeLogEntry
 from .duplicates import find_duplicate_keys
 from .migrations import migrate
+from .text import text_problems
 
 AUTHOR_ENV = "HRK_AUTHOR"
 
 
 class AssessmentFileError(InputError):
     """An assessment file that cannot be read; ``problems`` says where and what was expected."""
+
+
+class FileChangedError(InputError):
+    """Another program saved the file after this one read it; nothing was written.
+
+    Overwriting would silently drop the other program's answers, so the save stops and the
+    steward reopens the file and applies the change again.
+    """
+
+    def __init__(self, source: str) -> None:
+        super().__init__(source, [Problem(
+            "$", "the file was changed by another program since it was opened",
+            "the version that was read; nothing was written: reopen it and apply your change "
+            "again", code="file_changed")])
+
+
+class FileLockedError(InputError):
+    """Another program held the file's save lock for longer than a save can take."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(source, [Problem(
+            "$", f"another program has been saving this file for {LOCK_TIMEOUT_S:.0f} seconds",
+            "the other save to finish; try again, or close the program that holds it",
+            code="file_locked", params={"seconds": int(LOCK_TIMEOUT_S)})])
+
+
+def document_fingerprint(assessment: Assessment) -> str:
+    """The fingerprint of the file that saving ``assessment`` as it is writes."""
+    return content_fingerprint(dumps(assessment).encode("utf-8"))
+
+
+@contextlib.contextmanager
+def editing(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold the file's save lock across a read, an edit and the save (``set``, scripts).
+
+    Every program that saves through :func:`save_assessment` takes the same lock, so two
+    ``set`` runs on one file take turns instead of one overwriting the other's answers.
+    """
+    try:
+        with file_lock(path):
+            yield
+    except LockTimeout:
+        raise FileLockedError(str(path)) from None
 
 
 def dumps(assessment: Assessment) -> str:
@@ -82,6 +135,7 @@ def parse_assessment(text: str | bytes, source: str = "<input>") -> Assessment:
             "$", f"the document is a JSON {type(data).__name__}", "a JSON object",
             code="not_an_object", params={"kind": type(data).__name__})])
     data, problems = migrate(data)
+    problems = problems or text_problems(data)
     if problems:
         raise AssessmentFileError(source, problems)
     try:
@@ -93,8 +147,12 @@ def parse_assessment(text: str | bytes, source: str = "<input>") -> Assessment:
 def load_assessment(path: str | os.PathLike[str]) -> Assessment:
     """Read an assessment file; any problem raises :class:`AssessmentFileError`."""
     p = Path(path)
+    return parse_assessment(_read_bytes(p), str(p))
+
+
+def _read_bytes(p: Path) -> bytes:
     try:
-        raw = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise AssessmentFileError(str(p), [Problem("$", "file not found",
                                                    "an existing .hrk.json file",
@@ -107,12 +165,41 @@ def load_assessment(path: str | os.PathLike[str]) -> Assessment:
         raise AssessmentFileError(str(p), [Problem(
             "$", f"cannot read: {exc.strerror}", code="cannot_read",
             params={"detail": exc.strerror or str(exc)})]) from None
-    return parse_assessment(raw, str(p))
 
 
-def write_assessment(assessment: Assessment, path: str | os.PathLike[str]) -> None:
-    """Write the document exactly as it is, atomically (no change-log entry)."""
-    atomic_write_text(path, dumps(assessment))
+def read_assessment(path: str | os.PathLike[str]) -> tuple[Assessment, str]:
+    """Read an assessment file and the fingerprint of the very bytes parsed.
+
+    Pass the fingerprint to :func:`save_assessment` as ``expected``: the save then refuses
+    to replace a file that another program changed in the meantime.
+    """
+    p = Path(path)
+    raw = _read_bytes(p)
+    return parse_assessment(raw, str(p)), content_fingerprint(raw)
+
+
+def write_assessment(assessment: Assessment, path: str | os.PathLike[str], *,
+                     expected: str | None = None) -> None:
+    """Write the document exactly as it is, atomically (no change-log entry).
+
+    A text no output could carry (too long, or a control character) is refused here, so no
+    file on disk ever holds one. With ``expected`` (a fingerprint from
+    :func:`read_assessment`) the file on disk must still be that version when the new one
+    replaces it, else :class:`FileChangedError` and nothing is written.
+    """
+    problems = text_problems(assessment.model_dump(mode="json"))
+    if problems:
+        raise InputError(str(path), problems)
+
+    def unchanged() -> None:
+        if file_fingerprint(path) != expected:
+            raise FileChangedError(str(path))
+
+    try:
+        atomic_write_text(path, dumps(assessment),
+                          before_replace=None if expected is None else unchanged)
+    except LockTimeout:
+        raise FileLockedError(str(path)) from None
 
 
 def current_author(configured: str | None = None) -> str:
@@ -138,21 +225,30 @@ def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
         out[prefix] = value
 
 
-def _answers(assessment: Assessment) -> dict[str, Any]:
+def _answers(assessment: Assessment, exclude_defaults: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    data = assessment.model_dump(mode="json", exclude={"change_log"})
+    data = assessment.model_dump(mode="json", exclude={"change_log"},
+                                 exclude_defaults=exclude_defaults)
     _flatten(data, "", out)
     return out
 
 
 def diff_answers(before: Assessment | None, after: Assessment) -> list[Change]:
-    """Every answer path whose value differs; an empty or default value counts as absent."""
+    """Every answer path whose value differs; an empty or default value counts as absent.
+
+    A part that appears or disappears (a new cost line) brings its untouched defaults (the
+    other amounts at 0); those were never answered, so only its set values are changes.
+    """
     old = _answers(before) if before is not None else {}
     new = _answers(after)
+    old_set = _answers(before, exclude_defaults=True) if before is not None else {}
+    new_set = _answers(after, exclude_defaults=True)
     changes = []
     for path in sorted(set(old) | set(new)):
         a, b = old.get(path), new.get(path)
         if _blank(a) and _blank(b):
+            continue
+        if (path not in old and path not in new_set) or (path not in new and path not in old_set):
             continue
         if a != b:
             changes.append(Change(path=path, old=a, new=b))
@@ -178,12 +274,14 @@ def save_assessment(
     author: str | None = None,
     baseline: Assessment | None = None,
     now: datetime | None = None,
+    expected: str | None = None,
 ) -> Assessment:
     """Save with a change-log entry and return the document as written.
 
     The changes are computed against ``baseline`` (the last saved state the caller holds), else
     against the same document already at ``path``, else against an empty assessment. A save
-    that changes nothing adds no entry, so the log lists only real edits.
+    that changes nothing adds no entry, so the log lists only real edits. ``expected``: see
+    :func:`write_assessment`.
     """
     target = Path(path)
     if baseline is None:
@@ -198,5 +296,5 @@ def save_assessment(
                                by=current_author(author), changes=changes)
         saved = assessment.model_copy(update={"change_log": [*assessment.change_log, entry]},
                                       deep=True)
-    write_assessment(saved, target)
+    write_assessment(saved, target, expected=expected)
     return saved

@@ -88,12 +88,12 @@ class _Writer:
             setattr(section, side, Cm(2))
         self.width = self._text_width()
         props = doc.core_properties
-        props.title = f"{m.title}: {m.dataset_title}"
-        props.author = m.author
-        props.subject = m.subject
-        props.keywords = ", ".join(m.keywords)
+        props.title = _property(f"{m.title}: {m.dataset_title}")
+        props.author = _property(m.author)
+        props.subject = _property(m.subject)
+        props.keywords = _property(", ".join(m.keywords))
         props.language = m.lang
-        props.comments = m.footer
+        props.comments = _property(m.footer)
         header = section.header.paragraphs[0]
         header.text = m.running_header
         for run in header.runs:
@@ -229,3 +229,12 @@ class _Writer:
 def render_docx(memo: Memo) -> bytes:
     """The memo as .docx bytes."""
     return _Writer(memo).build()
+
+
+# Word's document properties hold at most 255 characters (python-docx refuses more); a long
+# title is legal in an assessment, so the property carries its start and the memo all of it.
+_PROPERTY_CHARS = 255
+
+
+def _property(text: str) -> str:
+    return text if len(text) <= _PROPERTY_CHARS else text[:_PROPERTY_CHARS - 1] + "…"

@@ -1,0 +1,49 @@
+"""What the command line prints, made safe to read: bidirectional controls shown escaped.
+
+A title may legally hold U+202E (RIGHT-TO-LEFT OVERRIDE) and its kin: XML, RDF and the memo
+carry them, and Arabic or Hebrew text may need them. In a terminal, though, they reorder the
+rest of the line, so ``set`` could print ``risk R1: "low" -> "high"`` while the bytes say
+the opposite, and a path shown in an error could look like another file's. Every line the
+CLI writes therefore shows them as ``\\u202e``, which is also what they are in a JSON string,
+so ``--json`` output means exactly the same after the escape.
+
+C0 and C1 controls other than tab, newline and carriage return are escaped too: a file name
+or a cell read from a data file could otherwise move the cursor or change the colours.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TextIO
+
+# LRM, RLM, ALM; the embeddings and overrides LRE..RLO with PDF; the isolates LRI..PDI
+BIDI_CONTROLS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# tab, newline and carriage return (a progress line rewritten in place) pass through
+_UNSAFE = re.compile(f"[{BIDI_CONTROLS}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def escape_for_terminal(text: str) -> str:
+    """``text`` with every bidirectional and terminal control written as ``\\uXXXX``."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class EscapingStream:
+    """A text stream that escapes what :func:`escape_for_terminal` escapes, then writes.
+
+    Installed over ``sys.stdout`` and ``sys.stderr`` while a CLI command runs, so no command
+    can forget it; everything else (``flush``, ``encoding``, ``isatty``) is the stream's own.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(escape_for_terminal(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

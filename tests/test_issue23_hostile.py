@@ -1,0 +1,143 @@
+"""Issue 23 point 7: hostile text is refused or rendered safely.
+
+A hand-edited file with a megabyte title, a NUL in a comment or a right-to-left override in a
+title must give a clear message (or escaped output), never a hang, a traceback or an output
+file no XML reader can open.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import EXAMPLES
+
+from hrk_workbench.cli import main
+from hrk_workbench.forms import load_forms
+from hrk_workbench.i18n import render_problem
+from hrk_workbench.model import AssessmentFileError, load_assessment, save_assessment
+from hrk_workbench.model.text import MAX_LONG_TEXT_CHARS, MAX_TITLE_CHARS, text_problems
+from hrk_workbench.terminal import escape_for_terminal
+
+SOURCE = EXAMPLES / "air-quality.hrk.json"
+
+
+def _hostile(tmp_path: Path, change) -> Path:
+    data = json.loads(SOURCE.read_text(encoding="utf-8"))
+    change(data)
+    out = tmp_path / "hostile.hrk.json"
+    out.write_text(json.dumps(data), encoding="utf-8")  # \uXXXX escapes: a lone surrogate too
+    return out
+
+
+def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hrk_workbench.cli", *args],
+                          capture_output=True, text=True, timeout=timeout, check=False,
+                          env={"HRK_LANG": "en", "PATH": "/usr/bin:/bin"})
+
+
+def test_a_megabyte_title_is_refused_quickly_with_its_path(tmp_path):
+    hostile = _hostile(tmp_path, lambda d: d["dataset"]["title"].update(en="A" * 1_000_000))
+    memo = tmp_path / "memo.pdf"
+    done = _cli("report", str(hostile), "-o", str(memo), timeout=60)  # a hang fails here
+    assert done.returncode == 2
+    assert f"{hostile}: dataset.title.en: text of 1,000,000 characters is too long" in done.stderr
+    assert f"at most {MAX_TITLE_CHARS} characters" in done.stderr
+    assert "Traceback" not in done.stderr and not memo.exists()
+    checked = _cli("validate", str(hostile), "--json")
+    assert checked.returncode == 2
+    problems = json.loads(checked.stdout)["problems"]
+    assert [p["code"] for p in problems] == ["text_too_long"]
+    assert problems[0]["path"] == "dataset.title.en"
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
+def test_the_longest_allowed_texts_render_every_memo(tmp_path, fmt):
+    """At the limits, one unbroken word each: the outputs are written, and in bounded time."""
+    def longest(d):
+        d["dataset"]["title"]["en"] = "W" * MAX_TITLE_CHARS
+        d["dataset"]["description"]["en"] = "Q" * MAX_LONG_TEXT_CHARS
+    hostile = _hostile(tmp_path, longest)
+    out = tmp_path / f"memo.{fmt}"
+    done = _cli("report", str(hostile), "-o", str(out), "--lang", "en", timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 1000
+
+
+@pytest.mark.parametrize(("char", "shown"), [("\x00", "U+0000"), ("\x1b", "U+001B"),
+                                             ("\x85", "U+0085"), ("\ud800", "U+D800")])
+def test_control_characters_in_a_file_are_refused_by_validate(tmp_path, char, shown):
+    hostile = _hostile(tmp_path, lambda d: d["benefits"]["B1"].update(comment=f"ok{char}ok"))
+    done = _cli("validate", str(hostile))
+    assert done.returncode == 2
+    assert f"{hostile}: benefits.B1.comment: contains" in done.stderr and shown in done.stderr
+    assert "XML formats" in done.stderr
+    with pytest.raises(AssessmentFileError):
+        load_assessment(hostile)
+
+
+def test_set_refuses_a_nul_and_leaves_the_file_as_it_was(tmp_path, capsys):
+    target = tmp_path / "a.hrk.json"
+    target.write_bytes(SOURCE.read_bytes())
+    before = target.read_bytes()
+    assert main(["set", str(target), "dataset.title.en=Bad\x00title",
+                 "benefits.B1.value=1"]) == 2
+    err = capsys.readouterr().err
+    assert f"{target}: dataset.title.en: contains the control character U+0000 at " \
+           "character 4" in err
+    assert target.read_bytes() == before  # all or nothing: B1 was not saved either
+    assert main(["set", str(target), "dataset.title.en=" + "x" * (MAX_TITLE_CHARS + 1)]) == 2
+    assert "is too long" in capsys.readouterr().err
+    assert target.read_bytes() == before
+
+
+def test_tab_and_newline_are_ordinary_text(tmp_path):
+    target = tmp_path / "a.hrk.json"
+    target.write_bytes(SOURCE.read_bytes())
+    assert main(["set", str(target), "benefits.B1.comment=line one\nline\ttwo"]) == 0
+    assert load_assessment(target).benefits["B1"].comment == "line one\nline\ttwo"
+
+
+def test_save_never_writes_a_text_no_output_can_carry(tmp_path):
+    assessment = load_assessment(SOURCE)
+    assessment.dataset.publisher = "City\x0bHall"  # a model changed in code, not via set
+    target = tmp_path / "out.hrk.json"
+    with pytest.raises(Exception) as caught:
+        save_assessment(assessment, target)
+    assert "U+000B" in str(caught.value.problems[0].message)
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(("lang", "words"), [("fi", "ohjausmerkin U+0000"),
+                                             ("sv", "styrtecknet U+0000")])
+def test_the_messages_speak_finnish_and_swedish(lang, words):
+    problem = text_problems({"dataset": {"title": {"fi": "a\x00"}}})[0]
+    assert words in render_problem(problem, lang, load_forms())
+    long = text_problems({"dataset": {"description": {"fi": "a" * 30_000}}})[0]
+    assert re.search(r"30\s000", render_problem(long, lang, load_forms()))
+
+
+def test_rtl_override_is_kept_in_the_file_and_shown_escaped(tmp_path, capsys):
+    target = tmp_path / "a.hrk.json"
+    target.write_bytes(SOURCE.read_bytes())
+    title = "Air \u202eytilauq\u202c data"
+    assert main(["set", str(target), f"dataset.title.en={title}"]) == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\\u202e" in out and "\\u202c" in out
+    assert load_assessment(target).dataset.title["en"] == title  # the text itself is legal
+    # --json stays valid JSON with the same meaning: the escape is JSON's own
+    assert main(["score", str(target), "--json"]) == 0
+    printed = capsys.readouterr().out
+    assert "\u202e" not in printed and json.loads(printed)["title"] == title
+    done = _cli("validate", str(target))
+    assert done.returncode == 0 and "\u202e" not in done.stdout + done.stderr
+
+
+def test_escape_for_terminal_keeps_ordinary_text():
+    text = "Päätös – ✓ العربية\tok\r\n"
+    assert escape_for_terminal(text) == text
+    assert escape_for_terminal("a\u2067b\x1b[31m") == "a\\u2067b\\u001b[31m"
