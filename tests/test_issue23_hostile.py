@@ -20,7 +20,12 @@ from hrk_workbench.cli import main
 from hrk_workbench.forms import load_forms
 from hrk_workbench.i18n import render_problem
 from hrk_workbench.model import AssessmentFileError, load_assessment, save_assessment
-from hrk_workbench.model.text import MAX_LONG_TEXT_CHARS, MAX_TITLE_CHARS, text_problems
+from hrk_workbench.model.text import (
+    MAX_ITEMS,
+    MAX_LONG_TEXT_CHARS,
+    MAX_TITLE_CHARS,
+    text_problems,
+)
 from hrk_workbench.terminal import escape_for_terminal
 
 SOURCE = EXAMPLES / "air-quality.hrk.json"
@@ -141,3 +146,24 @@ def test_escape_for_terminal_keeps_ordinary_text():
     text = "Päätös – ✓ العربية\tok\r\n"
     assert escape_for_terminal(text) == text
     assert escape_for_terminal("a\u2067b\x1b[31m") == "a\\u2067b\\u001b[31m"
+
+
+def test_a_list_of_a_hundred_thousand_keywords_is_refused(tmp_path):
+    hostile = _hostile(tmp_path, lambda d: d["dataset"]["keywords"].update(
+        en=[f"kw{i}" for i in range(100_000)]))
+    done = _cli("report", str(hostile), "-o", str(tmp_path / "m.pdf"), timeout=60)
+    assert done.returncode == 2 and not (tmp_path / "m.pdf").exists()
+    assert f"{hostile}: dataset.keywords.en: 100,000 items are too many" in done.stderr
+    assert f"at most {MAX_ITEMS:,} items" in done.stderr
+
+
+def test_set_refuses_the_item_past_the_bound_and_the_longest_list_renders(tmp_path, capsys):
+    at_bound = _hostile(tmp_path, lambda d: d.update(
+        participants=[{"name": f"Person {i}"} for i in range(MAX_ITEMS)]))
+    assert main(["set", str(at_bound), f"participants[{MAX_ITEMS}].name=One more"]) == 2
+    assert "items are too many" in capsys.readouterr().err
+    assert len(load_assessment(at_bound).participants) == MAX_ITEMS
+    memo = tmp_path / "m.pdf"
+    done = _cli("report", str(at_bound), "-o", str(memo), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert memo.stat().st_size > 1000

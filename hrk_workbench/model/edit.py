@@ -174,14 +174,15 @@ def set_answer(assessment: Assessment, path: str, value: Any, forms: Forms) -> C
         raise EditError(canonical, [Problem(canonical, "not an answer", "an answer path such as "
                                             "benefits.B3.value", code="not_an_answer")])
     _check_id(parts, canonical, forms)
-    # a text no output could carry (too long, a control character) is refused at its path,
-    # before it reaches the memo, the RDF/XML or the workbook
-    if problems := text_problems(value, parts):
-        raise EditError(canonical, problems)
     data = assessment.model_dump(mode="json")
     old = _get(data, parts)
     _set(data, parts, value, canonical)
     _prune(data, parts)
+    # a text no output could carry (too long, a control character) or a list grown past its
+    # bound is refused at its path, before it reaches the memo, the RDF/XML or the workbook
+    data.pop("change_log", None)
+    if problems := [p for p in text_problems(data) if _related(p.location, canonical)]:
+        raise EditError(canonical, problems)
     try:
         updated = Assessment.model_validate(data)
     except ValidationError as exc:

@@ -1,4 +1,5 @@
-"""Limits on the text an assessment may hold: lengths, and characters no output can carry.
+"""Limits on the text an assessment may hold: lengths, item counts, and characters no
+output can carry.
 
 A hand-edited or hostile file can put a megabyte into a title or a NUL into a comment. The
 title then reaches every output: a 1 MB word makes the memo's line breaking crawl, and a
@@ -24,6 +25,11 @@ MAX_LONG_TEXT_CHARS = 20_000
 """Descriptions, comments, mitigations, conditions: about ten pages of prose."""
 MAX_SHORT_TEXT_CHARS = 2_000
 """Everything else: ids, names, e-mail and web addresses, codes, column names, keys."""
+MAX_ITEMS = 1_000
+"""Items in one list or map (keywords, participants, a data dictionary's columns): a
+hostile file with 100 000 keywords makes the memo take a minute; no real assessment has a
+thousand. The change log is exempt: it grows with every save and the memo summarises it."""
+UNBOUNDED = frozenset({"change_log"})
 
 TITLE_FIELDS = frozenset({"title"})
 LONG_TEXT_FIELDS = frozenset({
@@ -66,7 +72,14 @@ def text_problems(data: Any, prefix: Iterable[str | int] = ()) -> list[Problem]:
 def _walk(value: Any, loc: list[str | int], out: list[Problem]) -> None:
     if isinstance(value, str):
         _check(value, loc, out)
-    elif isinstance(value, dict):
+        return
+    if isinstance(value, (dict, list, tuple)) and len(value) > MAX_ITEMS \
+            and not (loc and loc[0] in UNBOUNDED):
+        out.append(Problem(json_path(loc), f"{len(value)} items are too many",
+                           f"at most {MAX_ITEMS} items", code="too_many_items",
+                           params={"count": len(value), "max": MAX_ITEMS}))
+        return  # one problem for the list, not one per item
+    if isinstance(value, dict):
         for key, item in value.items():
             if isinstance(key, str):
                 shown = key if len(key) <= _SHORT_KEY else key[:_SHORT_KEY] + "…"
