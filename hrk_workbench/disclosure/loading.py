@@ -31,6 +31,7 @@ from hrk_workbench.problems import InputError, Problem
 
 if TYPE_CHECKING:
     import duckdb
+    import numpy as np
     import pandas as pd
 
 SNIFF_BYTES = 256 * 1024
@@ -155,18 +156,44 @@ def _check_header(path: Path, header: Sequence[str]) -> None:
 def find_bad_line(path: str | os.PathLike[str], dialect: CsvDialect) -> tuple[int, int] | None:
     """The first line whose field count differs from the header's, as (line, fields).
 
-    Used only after a fast reader has failed, to tell the steward where to look.
+    Used only after a fast reader has failed, to tell the steward where to look. A quote
+    left open swallows the rest of the file into one last record of too few fields; that is
+    reported as (the line where the record starts, -1), the same as a quote error.
     """
     encoding = "latin-1" if dialect.encoding == "cp1252" else dialect.encoding
     width = len(dialect.header)
     with open(path, encoding=encoding, errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=dialect.delimiter)
         try:
+            start = 1
             for row in reader:
                 if row and len(row) != width:
-                    return reader.line_num, len(row)
+                    end = reader.line_num
+                    if end > start and next(reader, None) is None and row[-1].count("\n"):
+                        return start, -1
+                    return end, len(row)
+                start = reader.line_num + 1
         except csv.Error:
             return reader.line_num, -1
+    return _open_quote_at_end(path, encoding, dialect.delimiter)
+
+
+def _open_quote_at_end(path: str | os.PathLike[str], encoding: str,
+                       delimiter: str) -> tuple[int, int] | None:
+    """A quote the file's last record leaves open, as (line where that record starts, -1).
+
+    The lenient reader above closes such a quote at the end of the file, so a last record
+    of the right width hides it; the strict reader does not.
+    """
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        start = 1
+        try:
+            for _row in reader:
+                start = reader.line_num + 1
+        except csv.Error as error:
+            if "unexpected end of data" in str(error):
+                return start, -1
     return None
 
 
@@ -371,6 +398,217 @@ def memory_estimate(path: str | os.PathLike[str]) -> int:
                    sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)))
     except Exception:  # unreadable: the reader names the problem later
         return size
+
+
+# --- key columns as integer codes, for measuring a file that fits in memory ---------------
+
+#: a column as integer codes (equal values share a code, missing values one of their own)
+#: and the number of codes (every code is below it)
+Codes = tuple["np.ndarray", int]
+
+#: above this many records (estimated), a file is measured in DuckDB, which spills to disk;
+#: below, its key columns fit in memory as codes (4 bytes a value, a few arrays of 8 bytes a
+#: record while measuring: about 1.5 GB at this size with eight keys)
+MAX_IN_MEMORY_ROWS = 16_000_000
+
+
+def estimated_rows(path: str | os.PathLike[str]) -> int:
+    """Roughly how many records a file holds, without reading it: exact for Parquet (its
+    metadata), for CSV the file size over the mean line length of its first 256 KiB."""
+    p = Path(path)
+    _check_exists(p)
+    kind = file_kind(p)
+    if kind == "parquet":
+        try:
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(p).metadata.num_rows)
+        except Exception:  # unreadable: the reader names the problem later
+            return 0
+    size = p.stat().st_size
+    with open(p, "rb") as handle:
+        sample = handle.read(SNIFF_BYTES)
+    lines = max(sample.count(b"\n"), 1)
+    return size * lines // max(len(sample), 1)
+
+
+class QuotingDiffers(ValueError):
+    """The file quotes values in a way Arrow's CSV reader and DuckDB's read differently (see
+    :func:`plain_quoting`): read it with DuckDB, the reference."""
+
+
+def plain_quoting(path: str | os.PathLike[str], dialect: CsvDialect,
+                  block: int = 1 << 26) -> bool:
+    """True when every ``"`` in a CSV file opens a value at the start of a field, closes it
+    before a delimiter, a line end or the end of the file, or is doubled inside it.
+
+    Why: Arrow's CSV reader and DuckDB's agree on such files, and only on those. Arrow takes
+    a quote left open at the end of the file as the rest of the file in one value (records
+    lost without a word) and text after a closing quote as part of the value, where DuckDB
+    stops with an error; DuckDB drops the blanks around a quoted value (``, "x" ,``), Arrow
+    keeps them. A file without any quote (most system exports) is passed after one scan for
+    the byte; otherwise the quotes' positions are checked with numpy, on the assumption that
+    they alternate open, close (a doubled quote being a close and an open side by side),
+    which holds exactly when every test below passes.
+    """
+    import numpy as np
+
+    size = Path(path).stat().st_size
+    with open(path, "rb") as handle:
+        while chunk := handle.read(block):
+            if b'"' in chunk:
+                break
+        else:
+            return True
+    data = np.memmap(path, dtype=np.uint8, mode="r")
+    quote = ord('"')
+    found = [np.flatnonzero(data[start:start + block] == quote) + start
+             for start in range(0, size, block)]
+    at = np.concatenate(found)
+    if len(at) % 2:  # a quote left open at the end
+        return False
+    opens, closes = at[0::2], at[1::2]
+    begin = 3 if dialect.encoding == "utf-8-sig" else 0
+    boundary = np.zeros(256, dtype=bool)
+    boundary[[ord(dialect.delimiter), ord("\n"), ord("\r")]] = True
+    before = data[np.maximum(opens - 1, 0)]
+    doubled_before = np.zeros(len(opens), dtype=bool)
+    doubled_before[1:] = closes[:-1] == opens[1:] - 1
+    if not (boundary[before] | (opens == begin) | doubled_before).all():
+        return False
+    after = data[np.minimum(closes + 1, size - 1)]
+    doubled_after = np.zeros(len(closes), dtype=bool)
+    doubled_after[:-1] = opens[1:] == closes[:-1] + 1
+    return bool((boundary[after] | (closes == size - 1) | doubled_after).all())
+
+
+def read_codes(path: str | os.PathLike[str], columns: Sequence[str]) -> dict[str, Codes]:
+    """``columns`` of a CSV or Parquet file as integer codes, for the risk measures, which
+    only ask whether two values are equal.
+
+    Why codes: grouping a million records by eight texts is most of the cost of measuring
+    risk, and a code per value turns every later group-by into arithmetic on integers. The
+    CSV is parsed by Arrow's multi-threaded reader straight into dictionary arrays (the text
+    of each distinct value is kept once), read exactly as :func:`duckdb_table` reads it: the
+    sniffed dialect, every value text, an empty cell (quoted or not) missing, a row with the
+    wrong number of fields an error naming its line. A CSV whose quoting the two readers
+    take differently raises :class:`QuotingDiffers` (see :func:`plain_quoting`). Parquet
+    keeps its column types.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    p = Path(path)
+    _check_exists(p)
+    columns = list(columns)
+    kind = file_kind(p)
+    if kind == "csv":
+        import pyarrow.csv as pcsv
+
+        dialect = sniff_csv(p)
+        _check_columns(p, dialect.header, columns)
+        if not plain_quoting(p, dialect):
+            raise QuotingDiffers(f"{p.name}: quotes that Arrow and DuckDB read differently")
+        text = pa.dictionary(pa.int32(), pa.string())
+        with _utf8_copy(p, dialect) as source:
+            try:
+                table = pcsv.read_csv(
+                    source,
+                    read_options=pcsv.ReadOptions(column_names=list(dialect.header),
+                                                  skip_rows_after_names=1),
+                    parse_options=pcsv.ParseOptions(
+                        delimiter=dialect.delimiter, quote_char='"', double_quote=True,
+                        escape_char=False, newlines_in_values=True, ignore_empty_lines=True),
+                    convert_options=pcsv.ConvertOptions(
+                        include_columns=columns, column_types=dict.fromkeys(columns, text),
+                        strings_can_be_null=True, quoted_strings_can_be_null=True,
+                        null_values=[""]))
+            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                if not _has_records(p, dialect):  # Arrow cannot skip a header without \n
+                    return {c: (np.zeros(0, dtype=np.int32), 0) for c in columns}
+                raise _bad_csv(p, dialect, str(exc)) from None
+    elif kind == "parquet":
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        try:
+            have = pq.ParquetFile(p).schema_arrow.names
+            _check_columns(p, have, columns)
+            table = pq.read_table(p, columns=columns)
+        except InputError:
+            raise
+        except Exception as exc:  # pyarrow's errors have no common base worth naming
+            raise _problem(p, "data_unreadable", f"not a readable Parquet file: {exc}",
+                           detail=str(exc).splitlines()[0] if str(exc) else "") from None
+        table = pa.table({c: pc.dictionary_encode(_decoded(table.column(c))) for c in columns})
+    else:
+        raise ValueError(f"{p.name}: codes are read from CSV and Parquet files only")
+    table = table.unify_dictionaries()  # one dictionary per column, shared by every chunk
+    return {c: _dictionary_codes(table.column(c)) for c in columns}
+
+
+def _has_records(path: Path, dialect: CsvDialect) -> bool:
+    """Whether a CSV file holds any record after its header (asked only after Arrow's reader
+    failed: it cannot skip a header that is the whole file without a final newline, which
+    the other readers take for a file of no records)."""
+    encoding = "latin-1" if dialect.encoding == "cp1252" else dialect.encoding
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        rows = csv.reader(handle, delimiter=dialect.delimiter)
+        try:
+            next(rows, None)
+            return any(row for row in rows)
+        except csv.Error:
+            return True
+
+
+def _decoded(column: Any) -> Any:
+    """A Parquet column ready to be encoded anew, so that equal codes mean what DuckDB's
+    group-by takes for equal values.
+
+    Its values, not dictionary indices: Parquet's dictionaries differ from row group to row
+    group, and may repeat a value or hold a null, which Arrow cannot unify; encoding the
+    values anew gives one dictionary of distinct values, the missing values left as nulls
+    for :func:`_dictionary_codes`. Floats with -0.0 made 0.0 (adding 0.0 does it): DuckDB
+    groups them together, Arrow's hash would not.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    if pa.types.is_float32(column.type) or pa.types.is_float64(column.type):
+        column = pc.add(column, pa.scalar(0.0, column.type))
+    return column
+
+
+def _dictionary_codes(column: Any) -> Codes:
+    """The indices of a dictionary column as one array, missing values given the code after
+    the last value."""
+    import numpy as np
+
+    if column.num_chunks == 0:
+        return np.zeros(0, dtype=np.int32), 0
+    values = len(column.chunk(0).dictionary)
+    missing = column.null_count > 0
+    parts = [arrow_codes(chunk.indices, values) for chunk in column.chunks]
+    return np.concatenate(parts), values + int(missing)
+
+
+def arrow_codes(indices: Any, missing: int = -1) -> np.ndarray:
+    """An Arrow int32 array as numpy, nulls given the code ``missing``.
+
+    Read from its buffers because every Arrow route to numpy (``to_numpy``, ``fill_null``)
+    imports pandas, a fifth of a second of a command that takes one or two.
+    """
+    import numpy as np
+
+    validity, data = indices.buffers()[:2]
+    start, n = indices.offset, len(indices)
+    out = np.frombuffer(data, dtype=np.int32, count=n, offset=start * 4)
+    if indices.null_count:
+        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+        out = np.where(bits[start:start + n].astype(bool), out, np.int32(missing))
+    return out
 
 
 # --- DuckDB, for files bigger than memory ---------------------------------------------------
