@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -167,3 +168,40 @@ def test_set_refuses_the_item_past_the_bound_and_the_longest_list_renders(tmp_pa
     done = _cli("report", str(at_bound), "-o", str(memo), timeout=120)
     assert done.returncode == 0, done.stderr
     assert memo.stat().st_size > 1000
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_words_too_long_for_a_line_wrap_inside_the_margins(tmp_path):
+    """An unbroken word longer than a line (a pasted hash, a hostile title) is printed in
+    full and wraps inside the 2 cm margins: in the title, the subtitle, a field list, a
+    table cell and the decision note; words of real prose are never cut."""
+    words = {"title": "T" * MAX_TITLE_CHARS, "cost": "C" * 1_900, "name": "N" * 300,
+             "note": "D" * 5_000}
+    prose = "Lentokonesuihkuturbiinimoottoriapumekaanikkoaliupseerioppilas"  # 61 letters
+
+    def longest(d):
+        d["dataset"]["title"]["en"] = words["title"]
+        d["costs"]["lines"]["C4"]["comment"] = words["cost"]
+        d["decision"].update(outcome="open", decided_by=words["name"], date="2026-12-01",
+                             comment=f"{words['note']} {prose}")
+    hostile = _hostile(tmp_path, longest)
+    pdf = tmp_path / "memo.pdf"
+    done = _cli("report", str(hostile), "-o", str(pdf), "--lang", "en", timeout=120)
+    assert done.returncode == 0, done.stderr
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', bbox)[1])
+    boxes = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<',
+                       bbox)
+    margin = 2 / 2.54 * 72
+    outside = [w[:20] for x0, x1, w in boxes
+               if float(x0) < margin - 0.5 or float(x1) > width - margin + 0.5]
+    assert outside == [], outside
+    pieces = [w.replace("\u200b", "") for _, _, w in boxes]
+    for key, word in words.items():  # its pieces in order (other cells' words between)
+        joined = "".join(w for w in pieces if w and set(w) == {word[0]})
+        assert word in joined, f"the {key} is not printed in full"
+    assert prose in [w for _, _, w in boxes]  # a real word is kept whole
+    html = tmp_path / "memo.html"
+    assert _cli("report", str(hostile), "-o", str(html)).returncode == 0
+    assert "\u200b" not in html.read_text(encoding="utf-8")  # the page is left as written

@@ -48,9 +48,38 @@ def mark_urls(value: Any, for_print: bool = True) -> Any:
 
     if not for_print:
         return value
-    text = str(escape("" if value is None else value))
-    text = _EQUALS.sub("\u00a0=\u00a0", _PERCENT.sub("\u00a0", text))
-    return Markup(_URL.sub(lambda m: f'<span class="url">{m.group(0)}</span>', text))
+    if hasattr(value, "__html__"):
+        return value
+    out: list[str] = []
+    raw = "" if value is None else str(value)
+    at = 0
+    for match in _URL.finditer(raw):
+        out.append(_print_text(raw[at:match.start()]))
+        out.append(f'<span class="url">{escape(match.group(0))}</span>')
+        at = match.end()
+    out.append(_print_text(raw[at:]))
+    return Markup("".join(out))
+
+
+def _print_text(raw: str) -> str:
+    """Plain text for print, escaped: no-break spaces where a line must not break, and a
+    break opportunity (U+200B) every :data:`_CHUNK` characters of a word too long for any
+    line (a pasted hash, a hostile title): without one the word ran past the margin, and
+    letting the layout engine break anywhere (``overflow-wrap``) made a memo of such words
+    take a minute to lay out. No real word is that long, so none is touched."""
+    from markupsafe import escape
+
+    raw = _LONG_WORD.sub(lambda m: _ZWSP.join(m[0][i:i + _CHUNK]
+                                              for i in range(0, len(m[0]), _CHUNK)), raw)
+    text = str(escape(raw))
+    return _EQUALS.sub("\u00a0=\u00a0", _PERCENT.sub("\u00a0", text))
+
+
+# a word longer than any in Finnish or Swedish prose (61 letters is Finnish's record) is cut
+# into pieces that fit a narrow table column
+_CHUNK = 16
+_ZWSP = "\u200b"
+_LONG_WORD = re.compile(r"[^\s\u200b]{64,}")
 
 
 # Spaces a printed line must not break at: before a per cent sign ("80 %", "p %:n") and
