@@ -163,8 +163,10 @@ def test_decision_box_or_draft(rendered):
     assert "Draft — no decision recorded" not in decided
     draft = " ".join(pdf_text(rendered[("street-trees-draft.hrk.json", "fi")]["pdf"]))
     assert "Luonnos – päätöstä ei ole kirjattu" in draft
-    # the incomplete one lists the missing answer in the summary
-    assert "dataset.personal_data" in draft
+    # the incomplete one lists the missing answer in the summary, named as the app names it
+    # (the step and the field), never by its answer path
+    assert "Vastaa kohtaan Aineisto, ”Sisältää henkilötietoja”" in draft
+    assert "dataset.personal_data" not in draft
 
 
 def test_pdf_is_reproducible(forms, rendered):

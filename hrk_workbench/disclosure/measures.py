@@ -489,8 +489,10 @@ def measure_file(path: str | os.PathLike[str], keys: Sequence[str],
     ``codes`` (chosen by ``auto`` for a CSV or Parquet file of at most
     :data:`loading.MAX_IN_MEMORY_ROWS` records, without trajectories or ``on_connection``):
     Arrow's multi-threaded reader turns the key and sensitive columns into integer codes and
-    :func:`measure_codes` counts on those, about twice as fast as DuckDB's group-bys of
-    text when almost every record is unique. A CSV quoted in a way the two readers take
+    :func:`measure_codes` counts on those: on a million records of eight keys of thousands
+    of values each (almost every record unique) 0.9 s where DuckDB's group-bys of text take
+    1.1 s (benchmarks/bench_risk.py; on keys of tens of values, whose first classes are
+    large, DuckDB is a tenth of a second faster). A CSV quoted in a way the two readers take
     differently (blanks around a quoted value, a quote left open) goes to DuckDB instead,
     even when ``codes`` is asked for, so both engines always read a file alike.
 

@@ -12,7 +12,7 @@ safe to hand to a template (the renderers escape it for their medium).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -222,7 +222,28 @@ class _Builder:
         return text.format(**values) if values else text
 
     def r(self, reasons: Iterable[Reason]) -> tuple[str, ...]:
-        return tuple(render_all(reasons, self.lang, self.forms))
+        """Reasons as sentences, an answer path they name given as the app names it: the
+        memo is read and signed by people who never type ``dataset.personal_data``."""
+        return tuple(render_all((replace(r, params={**r.params, "path": self.path_words(p)})
+                                 if isinstance(p := r.params.get("path"), str) else r
+                                 for r in reasons), self.lang, self.forms))
+
+    def path_words(self, path: str) -> str:
+        """``gates.G1`` as "G1", ``benefits`` as "Benefits" and ``dataset.personal_data`` as
+        'Dataset, "Contains personal data"': the step and field names of the app."""
+        parts = path.replace("[", ".[").split(".")
+        section = parts[0]
+        step = self.t(f"gui_step_{section}")
+        if step == f"gui_step_{section}":  # not a step of the app: leave the path
+            return path
+        if len(parts) == 1:
+            return step
+        if section in _BY_QUESTION:
+            return parts[1]
+        name = self.t(f"gui_ds_{parts[1]}") if section == "dataset" else ""
+        if not name or name.startswith("gui_ds_") or "{" in name:
+            return path
+        return self.t("memo_path_field", step=step, field=name.replace("&", ""))
 
     def q(self, qid: str) -> str:
         return self.forms.question_text(qid, self.lang)
@@ -532,8 +553,10 @@ class _Builder:
         blocks.append(Bullets(actions, self.t("memo_actions")) if actions
                       else Paragraph(self.t("memo_no_actions"), "note"))
         if adv.missing:
-            blocks.append(Bullets(tuple(f"{p} {self.q(p.split('.')[-1])}" for p in adv.missing),
-                                  label("heading_missing", self.lang, self.forms)))
+            asked = (Reason("missing_answer", {"path": p, "question": p.split(".")[-1]})
+                     for p in adv.missing)
+            blocks.append(Bullets(self.r(asked), label("heading_missing", self.lang,
+                                                        self.forms)))
         blocks += self.risk_lab()
         blocks += self.table_lab()
         return Section("anonymisation", self.t("memo_anonymisation"), tuple(blocks))
