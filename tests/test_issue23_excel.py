@@ -215,3 +215,25 @@ def test_the_exported_example_imports_back_with_the_same_scores(tmp_path, capsys
     assert sheets[0] == sheets[1]
     assert sheets[0][label("excel_benefit_score", layout.language, forms)] == \
         first["benefit_score"]
+
+
+@pytest.mark.parametrize("layout_id", LAYOUTS)
+def test_every_warned_path_is_an_answer_path_that_holds_the_lost_value(tmp_path, capsys,
+                                                                       layout_id):
+    """A warning names the answer as `set` and `validate` name it (costs.lines.C1.comment,
+    not costs.C1.comment), and the file holds a value there: the steward can look it up."""
+    from hrk_workbench.model.edit import _get, split_path
+
+    src = tmp_path / "a.hrk.json"
+    src.write_bytes((EXAMPLES / "city-bike-trips.hrk.json").read_bytes())
+    assert run(capsys, "set", str(src), "costs.lines.C1.one_off_days=2",
+               "costs.lines.C1.comment=two days of a developer", "risks.R1.owner=Kaisa",
+               "gates.G1.comment=checked with the lawyer")[0] == 0
+    out, _ = export(capsys, src, tmp_path / "b.xlsx", layout_id, "--json")
+    paths = [p["path"] for p in json.loads(out)["problems"] if p["path"] != "$"]
+    assert paths
+    data = load_assessment(src).model_dump(mode="json")
+    for path in paths:
+        assert _get(data, split_path(path)) not in (None, "", [], {}), path
+    lost_comment = [p for p in paths if p.endswith("C1.comment")]
+    assert lost_comment == ["costs.lines.C1.comment"]  # the layouts have no cost comments

@@ -145,12 +145,14 @@ def not_held(assessment: Assessment, layout: Layout, forms: Forms) -> list[Probl
         lost.append(("costs.day_rate_eur", "excel_lost_answer"))
     answers = {"gates": a.gates, "benefits": a.benefits, "risks": a.risks,
                "costs": a.costs.lines}
+    prefix = {"costs": "costs.lines"}  # the answer paths of set and validate
     for section in SECTIONS:
         cols = layout.section(section).columns  # type: ignore[attr-defined]
         for qid, answer in answers[section].items():
             for field in type(answer).model_fields:
                 if getattr(cols, field, None) is None and _given(getattr(answer, field)):
-                    lost.append((f"{section}.{qid}.{field}", "excel_lost_answer"))
+                    lost.append((f"{prefix.get(section, section)}.{qid}.{field}",
+                                 "excel_lost_answer"))
     lost += [(part, key) for part, key in PARTS_NOT_HELD if _given(getattr(a, part))]
     return [Problem(path, f"layout {layout.id} has no place for {path}",
                     "a layout that holds it; keep the .hrk.json file", "warning",
