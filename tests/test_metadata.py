@@ -305,3 +305,19 @@ def test_publication_addresses_must_be_web_addresses():
     with pytest.raises(InputError) as info:
         parse_assessment(json.dumps(doc))
     assert [p.location for p in info.value.problems] == ["publication.api.endpoint_url"]
+
+
+def test_ckan_refuses_a_licence_that_is_not_open(tmp_path, capsys):
+    """avoindata.fi lists CC BY-NC (cc-nc), but a package of open data under it would
+    claim what the licence does not give: nothing is written, exit 1, in the language."""
+    src = tmp_path / "a.hrk.json"
+    src.write_bytes(example("city-bike-trips").read_bytes())
+    assert run(capsys, "set", str(src), "licence.licence_id=CC-BY-NC-4.0")[0] == 0
+    out = tmp_path / "p.json"
+    code, _, err = run(capsys, "metadata", str(src), "-o", str(out), "--format", "ckan",
+                       "--lang", "fi")
+    assert code == 1 and not out.exists()
+    assert f"{src}: licence.licence_id: lisenssi CC-BY-NC-4.0 ei ole avoin lisenssi" in err
+    assert run(capsys, "set", str(src), "licence.licence_id=CC-BY-4.0")[0] == 0
+    code, _, err = run(capsys, "metadata", str(src), "-o", str(out), "--format", "ckan")
+    assert code == 0 and json.loads(out.read_text())["license_id"] == "cc-by-4.0"

@@ -243,6 +243,9 @@ def _ckan_missing(record: Any, forms: Forms, lang: str, advise: Any) -> list[Any
         problems.append(Problem("licence.licence_id",
                                 f"licence {lic.id} has no avoindata.fi licence id",
                                 code="ckan_licence_not_portal", params={"licence": lic.id}))
+    elif lic is not None and not lic.open:  # the portal lists it, but not as open data
+        problems.append(Problem("licence.licence_id", f"licence {lic.id} is not open",
+                                code="ckan_licence_not_open", params={"licence": lic.id}))
     # every resource needs its url (resource_url_upload_ex: not_empty)
     for dist in record.distributions:
         if not (dist.download_url or dist.access_url):
