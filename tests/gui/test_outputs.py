@@ -172,3 +172,34 @@ def test_ckan_with_empty_required_fields_writes_nothing(make_window: Any, qtbot:
         qtbot.mouseClick(page.buttons["meta_ckan"], Qt.MouseButton.LeftButton)
     assert failed.args[0] == [render_problem(p, "en", forms) for p in blockers]
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(("key", "layout_id"), [("excel_fi_v2", "fi_v2"), ("excel_sv", "sv")])
+def test_excel_export_writes_what_the_command_writes_and_says_what_is_left_out(
+        make_window: Any, qtbot: Any, dialogs: Any, tmp_path: Path, forms: Any,
+        monkeypatch: pytest.MonkeyPatch, key: str, layout_id: str) -> None:
+    """Outputs → Excel writes the legacy workbook export-excel writes (the same cells), and
+    the losses the command prints are shown, in the app's language, in full."""
+    import openpyxl
+
+    from hrk_workbench.cli import main
+
+    _window, page = _outputs(make_window, qtbot, BIKES, lang="fi")
+    target = tmp_path / "book.xls"  # a wrong suffix: .xlsx is added
+    _save_to(monkeypatch, target)
+    with qtbot.waitSignal(page.exportWarned, timeout=WAIT_MS) as warned:
+        qtbot.mouseClick(page.buttons[key], Qt.MouseButton.LeftButton)
+    written = tmp_path / "book.xls.xlsx"
+    qtbot.waitUntil(lambda: "book.xls.xlsx" in page.result_label.text(), timeout=WAIT_MS)
+    cli_book = tmp_path / "cli.xlsx"
+    assert main(["export-excel", str(BIKES), "-o", str(cli_book), "--layout", layout_id,
+                 "--json", "--lang", "fi"]) == 0
+    ours, theirs = openpyxl.load_workbook(written), openpyxl.load_workbook(cli_book)
+    assert ours.sheetnames == theirs.sheetnames
+    for a, b in zip(ours.worksheets, theirs.worksheets, strict=True):
+        assert [[c.value for c in row] for row in a.iter_rows()] == \
+               [[c.value for c in row] for row in b.iter_rows()], a.title
+    assert warned.args[0] and all("asettelussa" in w for w in warned.args[0])
+    box = dialogs.shown[-1]
+    assert box["title"] == label("gui_out_excel_lost_title", "fi", forms)
+    assert str(len(warned.args[0])) in box["text"]

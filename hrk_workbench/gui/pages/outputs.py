@@ -57,8 +57,8 @@ class Export:
     """One export button: what it writes, its file suffix and its texts' keys."""
 
     key: str  # gui_out_<key> is the button text
-    kind: str  # "memo" or "metadata"
-    fmt: str  # reporting format (pdf, docx, html, md) or metadata format (turtle, …, ckan)
+    kind: str  # "memo", "metadata" or "excel"
+    fmt: str  # reporting format (pdf, …), metadata format (turtle, …, ckan) or Excel layout
     suffix: str
     name: str  # the format's proper name, for the file dialog's filter
 
@@ -74,6 +74,10 @@ METADATA_EXPORTS = (
     Export("meta_jsonld", "metadata", "json-ld", ".jsonld", "JSON-LD"),
     Export("meta_rdfxml", "metadata", "rdf-xml", ".rdf", "RDF/XML"),
     Export("meta_ckan", "metadata", "ckan", ".json", "CKAN JSON"),
+)
+EXCEL_EXPORTS = (  # the legacy layouts export-excel writes (forms/legacy/*.yaml, export: true)
+    Export("excel_fi_v2", "excel", "fi_v2", ".xlsx", "Excel"),
+    Export("excel_sv", "excel", "sv", ".xlsx", "Excel"),
 )
 
 PREVIEW_DEBOUNCE_MS = 150  # an undo burst re-renders the preview once
@@ -94,6 +98,7 @@ class ExportResult:
     path: str
     written: str = ""
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # written, but with these losses
 
 
 def _write(progress: Progress, path: str, data: bytes) -> ExportResult | None:
@@ -153,6 +158,26 @@ def export_metadata(progress: Progress, assessment: Assessment, forms: Forms, fm
     return ExportResult(path, written)
 
 
+def export_excel(progress: Progress, assessment: Assessment, forms: Forms, layout_id: str,
+                 lang: str, source: str, path: str) -> ExportResult:
+    """Write the legacy workbook as ``hrk-workbench export-excel`` does; its warnings (what
+    the layout has no place for) come back to be shown, as the command prints them."""
+    from hrk_workbench.legacy.exporter import export_workbook
+    from hrk_workbench.legacy.mapping import load_layouts
+
+    progress.report(0, 2)
+    layout = next(lay for lay in load_layouts(forms) if lay.id == layout_id)
+    try:
+        warnings = export_workbook(assessment, layout, forms, path)
+    except OSError as exc:
+        detail = exc.strerror or str(exc)
+        return ExportResult(path, problems=[Problem(
+            path, f"cannot write: {detail}", code="cannot_write", params={"detail": detail})])
+    written = label("excel_written", lang, forms).format(file=source, output=path,
+                                                         layout=layout_id)
+    return ExportResult(path, written, warnings=warnings)
+
+
 @dataclass
 class Readiness:
     """The metadata check's findings, each group in the order the steward should act."""
@@ -197,6 +222,7 @@ class OutputsPage(PageFrame):
     step = "outputs"
     exported = Signal(str)  # the file written
     exportFailed = Signal(list)  # the problems, as shown in the message box
+    exportWarned = Signal(list)  # written, with what the layout could not hold
     settled = Signal()  # the readiness check finished (screenshots and tests wait for it)
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
@@ -276,6 +302,10 @@ class OutputsPage(PageFrame):
         meta.addWidget(self.readiness_list, 1)
         meta.addLayout(self._button_grid(METADATA_EXPORTS))
         right_layout.addWidget(self.metadata_box, 1)
+
+        self.excel_box = self._export_group(EXCEL_EXPORTS)
+        self._text(self.excel_box.setTitle, "excel")
+        right_layout.addWidget(self.excel_box)
 
         self.result_label = QLabel()
         self.result_label.setObjectName("exportResult")
@@ -464,6 +494,11 @@ class OutputsPage(PageFrame):
             memo = build_memo(d.assessment, d.forms, d.lang, summary=d.summary())
             task = run_task(self, title, export_memo, memo, export.fmt, path,
                             forms=d.forms, lang=d.lang)
+        elif export.kind == "excel":
+            source = str(d.path) if d.path else d.t("gui_untitled")
+            task = run_task(self, title, export_excel, d.assessment.model_copy(deep=True),
+                            d.forms, export.fmt, d.lang, source, path, forms=d.forms,
+                            lang=d.lang)
         else:
             task = run_task(self, title, export_metadata, d.assessment.model_copy(deep=True),
                             d.forms, export.fmt, d.lang, path, forms=d.forms, lang=d.lang)
@@ -480,13 +515,16 @@ class OutputsPage(PageFrame):
                 else "memo" if export.kind == "memo" else "metadata")
         if export.kind == "metadata" and d.path:
             stem += "-metadata" if export.fmt == "ckan" else ""
+        if export.kind == "excel":
+            stem += f"-{export.fmt}"
         suggested = str(folder / f"{stem}{export.suffix}")
         filter_text = d.t("gui_out_filter", format=export.name, pattern=f"*{export.suffix}")
         path, _chosen = QFileDialog.getSaveFileName(
             self, d.t("gui_out_save_title", format=export.name), suggested, filter_text,
             options=FILE_DIALOG_OPTIONS)
-        if path and not Path(path).suffix:
-            path += export.suffix
+        if path and (not Path(path).suffix or (export.kind == "excel"
+                     and Path(path).suffix.lower() != export.suffix)):
+            path += export.suffix  # openpyxl and Excel need .xlsx
         return path
 
     def _export_finished(self, result: ExportResult) -> None:
@@ -496,6 +534,14 @@ class OutputsPage(PageFrame):
         d = self.document
         self._report(result.written or d.t("gui_out_saved", file=result.path))
         self.exported.emit(result.path)
+        if result.warnings:  # written; say what the layout could not hold, in full
+            lines = [render_problem(w, d.lang, d.forms) for w in result.warnings]
+            box = QMessageBox(QMessageBox.Icon.Information, d.t("gui_out_excel_lost_title"),
+                              d.t("gui_out_excel_lost", count=len(lines)),
+                              QMessageBox.StandardButton.Ok, self)
+            box.setDetailedText("\n".join(lines))
+            self.exportWarned.emit(lines)
+            box.exec()
 
     def _report(self, text: str) -> None:
         """Say what happened beside the buttons and in the window's status bar."""
