@@ -3,11 +3,15 @@
 Layout only, from the :class:`~.content.Memo`: real headings (so Word's navigation pane and
 table of contents work), tables whose header row repeats on every page, the risk matrix as a
 PNG, a running header and "page x of y" as Word fields, and title/author/subject properties.
+The created and modified dates are the assessment's own (the memo's ``created`` and
+``modified``, as the PDF's), and "last modified by" is the memo's author, never the login of
+whoever renders it: the same assessment gives the same properties.
 """
 
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 from .content import Box, Bullets, Fields, Memo, Paragraph, RiskMatrix, Table
@@ -90,6 +94,12 @@ class _Writer:
         props = doc.core_properties
         props.title = _property(f"{m.title}: {m.dataset_title}")
         props.author = _property(m.author)
+        props.last_modified_by = _property(m.author)
+        created, modified = _moment(m.created), _moment(m.modified or m.created)
+        if created is not None:
+            props.created = created
+        if modified is not None:
+            props.modified = modified
         props.subject = _property(m.subject)
         props.keywords = _property(", ".join(m.keywords))
         props.language = m.lang
@@ -234,6 +244,15 @@ def render_docx(memo: Memo) -> bytes:
 # Word's document properties hold at most 255 characters (python-docx refuses more); a long
 # title is legal in an assessment, so the property carries its start and the memo all of it.
 _PROPERTY_CHARS = 255
+
+
+def _moment(text: str) -> datetime | None:
+    """The memo's ISO 8601 moment in UTC (Word's core properties store UTC only: python-docx
+    writes the clock time with a Z, so a local time would be off by its offset)."""
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _property(text: str) -> str:
