@@ -404,3 +404,158 @@ def test_risk_lab_page_shows_the_verdict_with_an_accessible_name(tmp_path, capsy
     assert code == 0
     assert label.text() == "\n".join(json.loads(out)["verdict"]["text"])
     assert "k ≥ 10" in label.text()
+
+
+# --- findings of an independent check: the flag, the share, the threshold, the verdict ----
+
+def test_a_pseudonym_dropped_later_is_not_kept_and_a_saved_flag_is_honoured(tmp_path, capsys):
+    data = people_csv(tmp_path / "people.csv")
+    key = tmp_path / "key.txt"
+    key.write_text(KEY, encoding="utf-8")
+    target = saved(personal_unit({"A1": "yes", "A2": "yes"}), tmp_path / "a.hrk.json")
+    recipe = recipe_file(tmp_path / "r.json", [
+        {"op": "remove_direct_identifiers", "columns": ["name"]},
+        {"op": "pseudonymise", "columns": ["person_id"]},
+        {"op": "drop", "columns": ["person_id"]}, *PROTECT])
+    code, out, _ = run(capsys, "puf", data, "--recipe", recipe, "-o", tmp_path / "o.csv",
+                       "--key-file", key, "--save", target, "--json")
+    report = json.loads(out)
+    assert code == 0 and report["still_personal_data"] is False and report["notes"] == []
+    assert report["verdict"]["safe"] is True
+    assert score(capsys, target)["recommendation"] == "open"
+    # a saved result that says the file is still personal data is never overruled
+    raw = json.loads(target.read_text(encoding="utf-8"))
+    raw["risk_lab"]["still_personal"] = True
+    target.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    r = score(capsys, target)
+    assert r["recommendation"] == "open_after_mitigation" and codes(r, "lab_still_personal")
+
+
+def test_unique_trajectories_measured_again_still_block_open(tmp_path, capsys):
+    """Measured again after protection is not enough: if persons are still alone in their
+    sequence of records, the file does not open (and the verdict says not safe)."""
+    rng = random.Random(4)
+    data = tmp_path / "panel.csv"
+    with open(data, "w", newline="", encoding="utf-8") as handle:
+        w = csv.writer(handle)
+        w.writerow(["pid", "year", "sex", "region", "status"])
+        for p in range(150):  # people move: the sequence of regions singles most out
+            sex = rng.choice("FM")
+            for year in (2022, 2023, 2024):
+                w.writerow([f"X{p:04d}", year, sex, rng.choice("NSEW"), rng.choice("ABCD")])
+    target = saved(personal_unit({"A5": "yes"}, longitudinal=True), tmp_path / "a.hrk.json")
+    recipe = tmp_path / "r.json"
+    recipe.write_text(json.dumps({"key_variables": ["sex", "region"], "person": "pid",
+                                  "time": "year", "steps": [
+                                      {"op": "drop", "columns": ["status"]}]}),
+                      encoding="utf-8")
+    code, out, _ = run(capsys, "puf", data, "--recipe", recipe, "-o", tmp_path / "o.csv",
+                       "--save", target, "--json", "--lang", "fi")
+    assert code == 0
+    lab = load_assessment(target).risk_lab
+    assert lab.protected and lab.unique_trajectory_share and lab.unique_trajectory_share > 0.1
+    r = score(capsys, target)
+    assert r["recommendation"] == "open_after_mitigation"
+    share = round(100 * lab.unique_trajectory_share, 1)
+    assert codes(r, "lab_trajectories_unique") == [{"share": share, "file": "o.csv"}]
+    assert "lab_break_trajectories" in r["conditions"]
+    verdict = json.loads(out)["verdict"]
+    assert verdict["safe"] is False
+    assert verdict["next_step"] in ("verdict_next_break_trajectories",
+                                    "verdict_next_remove_direct")
+    assert any("yksilöllinen tietueiden sarja" in t for t in verdict["text"])
+
+
+def test_a_file_below_the_special_category_threshold_does_not_open(tmp_path, capsys):
+    """The verdict says "not safe at k >= 10" for special-category data; the recommendation
+    agrees (it used to check k >= 5 only)."""
+    data = classes_csv(tmp_path / "c.csv", smallest=6)
+    target = saved(personal_unit({"A3": "yes", "A10": "yes"}), tmp_path / "s.hrk.json")
+    code, out, _ = run(capsys, "risk", data, "--key", "sex,region", "--save", target,
+                       "--json")
+    assert code == 0 and json.loads(out)["verdict"]["safe_threshold"] is False
+    r = score(capsys, target)
+    assert r["recommendation"] == "open_after_mitigation"
+    assert codes(r, "measured_k_too_small") == [{"k": 6, "min_group": 10}]
+
+
+def test_the_verdict_is_not_safe_while_the_file_holds_identifiers(tmp_path, capsys):
+    """k counts the keys only: a file with henkilötunnus (a fifth of them valid, the rest
+    placeholders, in a column with a neutral name) is never "safe", in any language."""
+    rng = random.Random(8)
+    data = tmp_path / "p.csv"
+    with open(data, "w", newline="", encoding="utf-8") as handle:
+        w = csv.writer(handle)
+        w.writerow(["koodi", "sex", "region"])
+        for i in range(300):
+            w.writerow([hetu(rng) if i % 3 == 0 else "tuntematon", rng.choice("FM"),
+                        rng.choice(["N", "S"])])
+    for lang, said in (("en", "still holds direct identifiers (koodi)"),
+                       ("fi", "yhä suoria tunnisteita (koodi)"),
+                       ("sv", "fortfarande direkta identifierare (koodi)")):
+        code, out, _ = run(capsys, "risk", data, "--key", "sex,region", "--json",
+                           "--lang", lang)
+        v = json.loads(out)["verdict"]
+        assert code == 0 and v["safe_k5"] is True
+        assert v["safe"] is False and v["direct_identifiers"] == ["koodi"]
+        assert v["next_step"] == "verdict_next_remove_direct"
+        assert said in v["text"][0]
+    target = saved(personal_unit({"A2": "yes"}), tmp_path / "a.hrk.json")
+    assert run(capsys, "risk", data, "--key", "sex,region", "--save", target)[0] == 0
+    assert codes(score(capsys, target), "lab_direct_identifier")[0]["column"] == ["koodi"]
+    # and the saved dictionary (so the Table Schema) keeps the detected role
+    entry = next(e for e in load_assessment(target).risk_lab.dictionary if e.column == "koodi")
+    assert (entry.role, entry.detected_role) == ("direct", "direct")
+
+
+def test_puf_save_gives_an_unnamed_column_its_detected_role(tmp_path, capsys):
+    rng = random.Random(9)
+    data = tmp_path / "p.csv"
+    with open(data, "w", newline="", encoding="utf-8") as handle:
+        w = csv.writer(handle)
+        w.writerow(["tunniste", "age", "sex", "municipality", "diagnosis"])
+        for _ in range(300):
+            w.writerow([hetu(rng), rng.randint(20, 80), rng.choice("FM"),
+                        rng.choice(["091", "049"]), rng.choice(["E11", "I10"])])
+    target = saved(personal_unit({"A2": "yes"}), tmp_path / "a.hrk.json")
+    recipe = recipe_file(tmp_path / "r.json", PROTECT)
+    code, out, _ = run(capsys, "puf", data, "--recipe", recipe, "-o", tmp_path / "o.csv",
+                       "--save", target, "--json")
+    assert code == 0 and json.loads(out)["verdict"]["direct_identifiers"] == ["tunniste"]
+    entry = next(e for e in load_assessment(target).risk_lab.dictionary
+                 if e.column == "tunniste")
+    assert (entry.role, entry.detected_basis) == ("direct", "henkilotunnus")
+    schema = tmp_path / "schema.json"
+    assert run(capsys, "dictionary", target, "-o", schema)[0] == 0
+    field = next(f for f in json.loads(schema.read_text())["fields"] if f["name"] == "tunniste")
+    assert field["hrk:role"] == "direct"
+
+
+def test_risk_lab_page_verdict_names_the_identifiers_as_the_command_does(tmp_path, capsys,
+                                                                         forms, qtbot):
+    pytest.importorskip("PySide6")
+    from hrk_workbench.gui.document import Document
+    from hrk_workbench.gui.pages.risklab import RiskLabPage
+
+    data = persons_csv(tmp_path / "p.csv")  # tunniste: henkilötunnus, not a key
+    a = personal_unit({"A2": "yes"})
+    page = RiskLabPage(Document(forms, a, lang="sv"))
+    qtbot.addWidget(page)
+    page.show()
+    page.load_file(data)
+    qtbot.waitUntil(lambda: page.result is not None and not page.busy()
+                    and not page._timer.isActive(), timeout=15_000)
+    for column in ("sex", "region"):
+        page.set_role(column, "quasi")
+    page.set_role("diagnosis", "other")
+    page.recompute()
+    qtbot.waitUntil(lambda: not page.busy() and page.result is not None
+                    and page.result.before is not None
+                    and page.result.before.key_variables == ("sex", "region"),
+                    timeout=15_000)
+    code, out, _ = run(capsys, "risk", data, "--key", "sex,region", "--json",
+                       "--assessment", saved(a, tmp_path / "a.hrk.json"), "--lang", "sv")
+    verdict = json.loads(out)["verdict"]
+    assert code == 0 and verdict["direct_identifiers"] == ["tunniste"]
+    assert page.verdict_label.text() == "\n".join(verdict["text"])
+    assert "direkta identifierare (tunniste)" in page.verdict_label.text()

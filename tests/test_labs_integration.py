@@ -225,11 +225,26 @@ def test_step7_saved_k_below_min_group_is_not_measured(forms):
 
 
 def test_step7_saved_k_reaching_min_group_goes_on_to_benefit(forms):
-    a = personal_unit({"A3": "yes", "A10": "yes"})
+    a = personal_unit({"A2": "yes", "A10": "yes"})
     a.risk_lab = lab(5, protected=True)
     r = _rec(a, forms)
     assert r["recommendation"] == "open"
     assert _reasons(r, "benefit_high")
+
+
+@pytest.mark.parametrize(("anon", "needed"), [({"A3": "yes"}, 10), ({"A3": "unknown"}, 10),
+                                              ({"A2": "yes", "A8": "finer"}, 10),
+                                              ({"A2": "yes", "A8": "grid"}, 50)])
+def test_step7_needs_the_assessments_own_threshold(forms, anon, needed):
+    """Special-category data (or finer regions, grid squares) needs k >= 10 (50): the
+    threshold the risk lab's verdict names, so a file it calls not safe is never opened."""
+    a = personal_unit({**anon, "A10": "yes"})
+    a.risk_lab = lab(needed - 1, protected=True)
+    r = _rec(a, forms)
+    assert r["recommendation"] == "open_after_mitigation"
+    assert _reasons(r, "measured_k_too_small") == [{"k": needed - 1, "min_group": needed}]
+    a.risk_lab = lab(needed, protected=True)
+    assert _rec(a, forms)["recommendation"] == "open"
 
 
 def test_step7_saved_k_needs_a10_yes_too(forms):

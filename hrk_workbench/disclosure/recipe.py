@@ -409,6 +409,7 @@ def apply_recipe(df: pd.DataFrame, recipe: Recipe, key: bytes | None = None,
     """Apply every step in order; the input is not changed and the row labels are kept, so
     the loss report can compare each surviving record with its original."""
     result = Applied(df.copy())
+    pseudonymised: set[str] = set()
     for index, step in enumerate(recipe.steps):
         before = result.data
         rows_before = len(before)
@@ -417,7 +418,9 @@ def apply_recipe(df: pd.DataFrame, recipe: Recipe, key: bytes | None = None,
         result.data = data
         result.steps.append(info)
         if isinstance(step, Pseudonymise):
-            result.still_personal = True
+            pseudonymised |= set(step.columns)
+    # a pseudonym dropped by a later step links nothing; one left in the file does
+    result.still_personal = bool(pseudonymised & set(result.data.columns))
     return result
 
 

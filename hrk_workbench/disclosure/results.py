@@ -198,10 +198,13 @@ def data_dictionary(frame: pd.DataFrame, roles: Mapping[str, str],
     out = []
     for col in frame.columns:
         name = str(col)
-        role = roles.get(name) or old.get(name, {}).get("role") or "other"
+        found = detected.get(name)
+        # a column nobody has given a role gets the detected one (as the app and risk --save
+        # suggest it), so the Table Schema does not call a henkilötunnus column "other"
+        role = roles.get(name) or old.get(name, {}).get("role") or (
+            found.role if found else "other")
         text = dict((descriptions or {}).get(name) or old.get(name, {}).get("description")
                     or {})
-        found = detected.get(name)
         entry = DictionaryEntry(column=name, type=infer_type(frame[col]), role=role,
                                 description=text, masking=masks.get(name, ""),
                                 sensitive=role == "sensitive",

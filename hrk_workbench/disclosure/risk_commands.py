@@ -101,7 +101,7 @@ def cmd_risk(args: argparse.Namespace, forms: Forms) -> int:
     if target is not None:
         _save_measured(args, forms, target, result)
     data = result.to_dict()
-    data["verdict"] = verdict_json(data, judged, args.lang, forms)
+    data["verdict"] = verdict_json(data, judged, args.lang, forms, _identifiers_in(args.data))
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
@@ -119,8 +119,8 @@ def _judged_by(args: argparse.Namespace, target: Any) -> Any:
     return target
 
 
-def verdict_json(measured: dict[str, Any], assessment: Any, lang: str, forms: Forms
-                 ) -> dict[str, Any]:
+def verdict_json(measured: dict[str, Any], assessment: Any, lang: str, forms: Forms,
+                 identifiers: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """The ``verdict`` object of ``risk --json`` (and of ``puf``'s report): the codes with
     their values and the same reasons as text in ``lang``."""
     from hrk_workbench.i18n import render_all
@@ -128,8 +128,22 @@ def verdict_json(measured: dict[str, Any], assessment: Any, lang: str, forms: Fo
     from .verdict import assessment_threshold, risk_verdict
 
     threshold = assessment_threshold(assessment, forms) if assessment is not None else None
-    verdict = risk_verdict(measured, threshold)
+    verdict = risk_verdict(measured, threshold, identifiers)
     return {**verdict.to_dict(), "text": render_all(verdict.reasons, lang, forms)}
+
+
+#: records looked at to find the direct identifiers the measured file still holds: as many
+#: as the role suggestions of the data dictionary look at, so both judge a column alike
+IDENTIFIER_SAMPLE = 1000
+
+
+def _identifiers_in(path: str) -> list[str]:
+    """The columns of the measured file that hold direct identifiers (from its first
+    records), for the verdict: the measure reads the key columns only."""
+    from .loading import sample_values
+    from .verdict import direct_columns
+
+    return direct_columns(sample_values(path, IDENTIFIER_SAMPLE))
 
 
 def risk_text(data: dict[str, Any], lang: str, forms: Forms) -> str:
@@ -271,7 +285,11 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
                               file=Path(args.output).name)
         report["risk_before"] = before.to_dict()
         report["risk_after"] = after.to_dict()
-        report["verdict"] = verdict_json(report["risk_after"], target, args.lang, forms)
+        from .verdict import direct_columns_in_frame
+
+        report["verdict"] = verdict_json(
+            report["risk_after"], target, args.lang, forms,
+            direct_columns_in_frame(_as_written(applied.data), IDENTIFIER_SAMPLE))
     if target is not None:
         _save_protected(args, forms, target, recipe, report, applied.data, after)
     if args.report:

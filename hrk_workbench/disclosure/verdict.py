@@ -10,7 +10,7 @@ forms/anonymisation.yaml) and which variable to coarsen. This module says so, as
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -74,11 +74,14 @@ class Verdict:
     causes: tuple[str, ...]
     next_step: str
     reasons: tuple[Reason, ...]
+    safe: bool = False  # all of it: k, the threshold, no identifier, no unique trajectory
+    identifiers: tuple[str, ...] = ()  # direct identifiers still in the measured file
 
     def to_dict(self) -> dict[str, Any]:
         return {"k": self.k, "safe_k5": self.safe_k5, "threshold": self.threshold,
                 "threshold_basis": list(self.threshold_basis),
                 "safe_threshold": self.safe_threshold, "causes": list(self.causes),
+                "safe": self.safe, "direct_identifiers": list(self.identifiers),
                 "next_step": self.next_step,
                 "reason_codes": [r.to_dict() for r in self.reasons]}
 
@@ -102,8 +105,15 @@ def _causes(measured: Mapping[str, Any]) -> tuple[list[str], int]:
     return [v for v in ranked if dropped[v] >= CAUSE_SHARE * top][:MAX_CAUSES], top
 
 
-def risk_verdict(measured: Mapping[str, Any], threshold: Threshold | None = None) -> Verdict:
+def risk_verdict(measured: Mapping[str, Any], threshold: Threshold | None = None,
+                 identifiers: Sequence[str] = ()) -> Verdict:
     """The verdict on one measure (``MeasuredRisk.to_dict()`` or a saved ``risk_lab``).
+
+    A file is safe only when it also holds no direct identifier (``identifiers``: the
+    columns of the measured file detected or marked as such, see :func:`direct_columns`)
+    and no person is alone in their sequence of records (``unique_trajectory_share``, when
+    measured): k counts only the key variables, and a file with henkilötunnus in it is not
+    safe whatever its k.
 
     Records below a threshold come from ``records_below_k`` when the measure counted that
     size (2, 3, 5, 10); for another threshold (50 for grid data) only the smallest class
@@ -140,13 +150,27 @@ def risk_verdict(measured: Mapping[str, Any], threshold: Threshold | None = None
     causes, top = _causes(measured)
     keys = [str(v) for v in measured.get("key_variables") or []]
     safe = safe5 and safe_t is not False
+    ids = [str(c) for c in identifiers]
+    trajectories = measured.get("unique_trajectory_share")
+    if trajectories:  # said first: k (of the keys alone) does not make up for them
+        reasons.insert(0, Reason("verdict_unique_trajectories", {
+            "share": round(100 * float(trajectories), 1)}))
+    if ids:
+        reasons.insert(0, Reason("verdict_direct_identifiers", {"column": ids}))
+    blocked = bool(ids) or bool(trajectories)
     if causes and not safe:
         reasons.append(Reason("verdict_causes", {
             "variable": causes, "top": causes[0], "uniques": top,
             "total": int(measured.get("sample_uniques") or 0)}))
     elif not safe and int(measured.get("sample_uniques") or 0) and keys:
         reasons.append(Reason("verdict_no_single_cause", {"variable": keys}))
-    if safe:
+    if ids:  # first of all: nothing else makes a file with identifiers safe
+        step = "verdict_next_remove_direct"
+        reasons.append(Reason(step, {"column": ids}))
+    elif safe and trajectories:
+        step = "verdict_next_break_trajectories"
+        reasons.append(Reason(step, {}))
+    elif safe:
         step = "verdict_next_save"
         reasons.append(Reason(step, {}))
     elif causes:
@@ -157,5 +181,46 @@ def risk_verdict(measured: Mapping[str, Any], threshold: Threshold | None = None
         reasons.append(Reason(step, {"threshold": needed}))
     return Verdict(k, safe5, threshold.n if threshold else None,
                    threshold.basis if threshold else (), safe_t, tuple(causes), step,
-                   tuple(reasons))
+                   tuple(reasons), safe=safe and not blocked, identifiers=tuple(ids))
+
+
+def direct_columns(sample: Mapping[str, list[str]], keep: Sequence[str] = ()) -> list[str]:
+    """The columns of a file (a sample of each column's values as text) that hold direct
+    identifiers: detected by their values or names (henkilötunnus, personnummer, Y-tunnus,
+    e-mail, phone, address, name), or every value different in a column of codes (a record
+    number links the file to its source). Decimal measurements that never repeat, and the
+    columns in ``keep`` (keyed pseudonyms the recipe made, judged separately), are not."""
+    from .roles import suggest_role_from_values
+
+    out = []
+    for column, values in sample.items():
+        if column in keep:
+            continue
+        s = suggest_role_from_values(column, values)
+        if s.role != "direct":
+            continue
+        if s.basis == "all_values_distinct" and _decimals(values):
+            continue
+        out.append(column)
+    return out
+
+
+def direct_columns_in_frame(frame: Any, rows: int = 1000) -> list[str]:
+    """:func:`direct_columns` for records in memory (a DataFrame), from its first ``rows``."""
+    head = frame.head(rows)
+    return direct_columns({str(c): [str(v) for v in head[c].dropna() if str(v).strip()]
+                           for c in head.columns})
+
+
+def _decimals(values: Sequence[str]) -> bool:
+    """Numbers with a fractional part: a measurement, not a code."""
+    seen = False
+    for v in values:
+        text = v.strip().replace(",", ".")
+        try:
+            float(text)
+        except ValueError:
+            return False
+        seen = seen or "." in text
+    return seen
 

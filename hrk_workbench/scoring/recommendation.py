@@ -102,7 +102,7 @@ def recommend(
             "risk": high, "score": max(scores.values()), "threshold": _band_min(forms, "high")}))
     elif personal_unit and _identifying(assessment) and not _measured(assessment, forms):  # 7.
         outcome = "open_after_mitigation"
-        min_group = _min_group(forms)
+        min_group = required_k(assessment, forms)
         if choice(ans, MEASURED) != "yes":
             reasons.append(Reason("unmeasured_disclosure_risk", {
                 "question": [q for q in (INDIRECT, SPECIAL)
@@ -221,7 +221,7 @@ def lab_findings(assessment: Assessment) -> tuple[list[Reason], list[Reason]]:
                 "file": lab.file}))
             conditions.append(Reason("lab_remove_direct", {"column": columns}))
         kept = sorted(pseudonymised & present)
-        still = bool(kept) if pseudonymised else lab.still_personal
+        still = bool(kept) or lab.still_personal  # the saved flag is never overruled
         if still:
             reasons.append(Reason("lab_still_personal", {"column": kept, "file": lab.file}))
             conditions.append(Reason("lab_drop_pseudonyms", {"column": kept}))
@@ -231,6 +231,12 @@ def lab_findings(assessment: Assessment) -> tuple[list[Reason], list[Reason]]:
     if longitudinal and pseudonymous and not remeasured:
         reasons.append(Reason("lab_trajectories_unmeasured", {"question": PSEUDONYMISED}))
         conditions.append(Reason("lab_measure_trajectories", {}))
+    elif longitudinal and remeasured and lab is not None and lab.unique_trajectory_share:
+        # measured again, and some persons are still alone in their sequence of records:
+        # whoever knows a few of a person's periods finds all of them
+        reasons.append(Reason("lab_trajectories_unique", {
+            "share": round(100 * lab.unique_trajectory_share, 1), "file": lab.file}))
+        conditions.append(Reason("lab_break_trajectories", {}))
     return reasons, conditions
 
 
@@ -238,13 +244,23 @@ def _min_group(forms: Forms) -> int:
     return int(forms.anonymisation.number("min_group_persons", 5))
 
 
+def required_k(assessment: Assessment, forms: Forms) -> int:
+    """The smallest class the file to be published must reach: min_group_persons (5), or
+    the assessment's own threshold when higher (10 for special-category data or regional
+    detail finer than a municipality, 50 for grid squares): the threshold the risk lab's
+    verdict names, so the recommendation never opens a file the verdict calls not safe."""
+    from hrk_workbench.disclosure.verdict import assessment_threshold
+
+    return max(_min_group(forms), assessment_threshold(assessment, forms).n)
+
+
 def _measured(assessment: Assessment, forms: Forms) -> bool:
     """Step 7's "measured": A10 yes, and once the risk lab has saved a result, that result
-    reaching k >= min_group_persons on the file to be published (HRK-METHOD.md)."""
+    reaching :func:`required_k` on the file to be published (HRK-METHOD.md)."""
     if choice(assessment.anonymisation, MEASURED) != "yes":
         return False
     lab = assessment.risk_lab
-    return lab is None or (lab.k is not None and lab.k >= _min_group(forms))
+    return lab is None or (lab.k is not None and lab.k >= required_k(assessment, forms))
 
 
 def _identifying(assessment: Assessment) -> bool:

@@ -345,6 +345,7 @@ class RiskLabPage(LabPage):
         self.suggestions: dict[str, RoleSuggestion] = {}
         self.steps: list[dict[str, Any]] = []
         self.result: Computed | None = None
+        self._identifiers_for: tuple[Any, list[str]] | None = None  # (data, its identifiers)
         self.task: Any = None
         self._before_for: tuple[Any, ...] | None = None
         self._hierarchy: str | None = None
@@ -1000,13 +1001,27 @@ class RiskLabPage(LabPage):
     def verdict_lines(self, measured: MeasuredRisk | None) -> list[str]:
         """The core's verdict on the shown measure at this assessment's threshold, as text in
         the document's language (empty before anything is measured)."""
-        from hrk_workbench.disclosure.verdict import assessment_threshold, risk_verdict
+        from hrk_workbench.disclosure.verdict import (
+            assessment_threshold,
+            direct_columns_in_frame,
+            risk_verdict,
+        )
         from hrk_workbench.i18n import render_all
 
         if measured is None:
             return []
         d = self.document
-        verdict = risk_verdict(measured.to_dict(), assessment_threshold(d.assessment, d.forms))
+        shown = self.result.protected if self.steps and self.result is not None \
+            and self.result.protected is not None else self.frame
+        if shown is None:
+            ids: list[str] = []
+        elif self._identifiers_for is not None and self._identifiers_for[0] is shown:
+            ids = self._identifiers_for[1]  # the page re-shows often; the data seldom changes
+        else:
+            ids = direct_columns_in_frame(shown)
+            self._identifiers_for = (shown, ids)
+        verdict = risk_verdict(measured.to_dict(), assessment_threshold(d.assessment, d.forms),
+                               ids)
         return render_all(verdict.reasons, d.lang, d.forms)
 
     def _show_verdict(self, measured: MeasuredRisk | None) -> None:
