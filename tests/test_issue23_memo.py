@@ -372,3 +372,28 @@ def test_cli_report_speaks_the_language(tmp_path):
                                str(tmp_path / "no-such" / "m.pdf"), "--lang", lang],
                               capture_output=True, text=True, check=False, cwd=tmp_path)
         assert done.returncode == 2 and said in done.stderr, (lang, done.stderr)
+
+
+@pytest.mark.parametrize("example", ["city-bike-trips", "social-assistance"])
+def test_every_table_cell_finds_its_headers_through_the_id_tree(forms, example):
+    """A TD names its header cells by /ID (/Headers); the structure tree's /IDTree resolves
+    each to a TH of the same table, which says it heads a column (/Scope /Column), so a
+    screen reader reads "Weight: 2" and not a bare "2"."""
+    memo = build_memo(load_assessment(EXAMPLES / f"{example}.hrk.json"), forms, "fi")
+    data = render(memo, "pdf")
+    elements, root = structure(data)
+    tree = root["/StructTreeRoot"].get_object()["/IDTree"].get_object()
+    names = tree["/Names"]
+    keys = [str(names[i]) for i in range(0, len(names), 2)]
+    assert keys == sorted(keys, key=lambda k: k.encode())  # a name tree's keys are sorted
+    by_id = {str(names[i]): names[i + 1].get_object() for i in range(0, len(names), 2)}
+    cells = [e for e in elements if str(e["/S"]) == "/TD"]
+    assert cells
+    for cell in cells:
+        headers = cell["/A"]["/Headers"]
+        assert headers, "a cell without headers"
+        for key in headers:
+            th = by_id[str(key)]
+            assert str(th["/S"]) == "/TH" and str(th["/A"]["/Scope"]) == "/Column"
+    th_all = [e for e in elements if str(e["/S"]) == "/TH"]
+    assert len(by_id) == len(th_all) and all("/Scope" in e["/A"] for e in th_all)

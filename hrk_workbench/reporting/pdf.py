@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from hrk_workbench.fonts import BOLD, REGULAR
 
@@ -43,7 +44,44 @@ def render_pdf(memo: Memo) -> bytes:
                        print_css=print_stylesheet(memo, REGULAR, BOLD))
     with _source_date(memo.modified):
         return HTML(string=page, base_url=str(reports_dir())).write_pdf(
-            pdf_variant=PDF_VARIANT, pdf_identifier=True)
+            pdf_variant=PDF_VARIANT, pdf_identifier=True, finisher=_complete_table_tags)
+
+
+def _complete_table_tags(_document: object, pdf: Any) -> None:
+    """What WeasyPrint's table tags leave out, added before the file is written.
+
+    Every TD names its header cells by their /ID (its /Headers attribute), but an element
+    identifier means something only through the structure tree's /IDTree (ISO 32000-1,
+    14.7.2), which WeasyPrint does not write: a screen reader cannot find the header a cell
+    points to. And a TH has no /Scope, which PDF/UA checkers look for. The memo's tables
+    have column headers only (``<th scope="col">`` in reports/memo.html.j2).
+    """
+    import pydyf
+
+    root = None
+    named: list[tuple[bytes, Any]] = []
+    for obj in pdf.objects:
+        if not isinstance(obj, pydyf.Dictionary):
+            continue
+        if obj.get("Type") == "/StructTreeRoot":
+            root = obj
+        elif obj.get("Type") == "/StructElem":
+            if obj.get("S") == "/TH":
+                attributes = obj.get("A")
+                if not isinstance(attributes, pydyf.Dictionary):
+                    attributes = obj["A"] = pydyf.Dictionary({"O": "/Table"})
+                attributes["Scope"] = "/Column"
+            identifier = obj.get("ID")
+            if isinstance(identifier, pydyf.String):
+                named.append((str(identifier.string).encode("utf-8"), obj))
+    if root is None or not named:
+        return
+    names = pydyf.Array()
+    for key, element in sorted(named, key=lambda pair: pair[0]):  # a name tree is sorted
+        names.extend([pydyf.String(key.decode("utf-8")), element.reference])
+    tree = pydyf.Dictionary({"Names": names})
+    pdf.add_object(tree)
+    root["IDTree"] = tree.reference
 
 
 @contextmanager
