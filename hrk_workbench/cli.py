@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hrk_workbench import cli_i18n
 from hrk_workbench.forms import LANGUAGES, Forms, load_forms
 from hrk_workbench.i18n import (
     format_number,
@@ -39,8 +40,7 @@ LANG_ENV = "HRK_LANG"
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n"
-                                  f"(run '{self.prog} --help' for usage)\n")
+        self.exit(EXIT_BAD_INPUT, cli_i18n.parser_error(self.prog, message))
 
 
 class _VersionAction(argparse.Action):
@@ -120,7 +120,7 @@ def cmd_new(args: argparse.Namespace, forms: Forms) -> int:
     if args.json:
         _print_json({"file": str(out), "id": saved.id, "title": saved.dataset.title})
     else:
-        print(f"created {out}")
+        print(label("cli_created", args.lang, forms).format(path=out))
     return EXIT_OK
 
 
@@ -184,7 +184,7 @@ def cmd_validate(args: argparse.Namespace, forms: Forms) -> int:
             for line in _lines(path, problems, args.lang, forms):
                 print(line, file=stream)
             if valid:
-                print(f"{path}: valid")
+                print(label("cli_valid", args.lang, forms).format(path=path))
     if args.json:
         _print_json(results if len(results) > 1 else results[0])
     return status
@@ -512,12 +512,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv or ["gui"])
+    # argparse's own messages (usage, "invalid choice", ...) in the language asked for: it is
+    # read from the arguments before they are parsed (see cli_i18n)
+    forms_dir = cli_i18n.prescan_forms(argv)
+    with cli_i18n.argparse_language(cli_i18n.prescan_language(argv, os.environ.get(LANG_ENV)),
+                                    forms_dir) as translator:
+        args = build_parser().parse_args(argv or ["gui"])
     func: Callable[[argparse.Namespace, Forms], int] = args.func
     forms: Forms | None = None
     lang = "en"
     try:
-        forms = load_forms(args.forms)
+        if translator is not None and translator.forms is not None and args.forms == forms_dir:
+            forms = translator.forms  # already read for the parser's messages
+        else:
+            forms = load_forms(args.forms)
         if func is not cmd_gui:  # the app resolves its own language (settings, then locale)
             lang = args.lang = _language(args)
         return func(args, forms)
@@ -527,8 +535,11 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_BAD_INPUT
     except OSError as exc:
         where = exc.filename or "file"
+        detail = exc.strerror or str(exc)
+        if forms is not None:  # the system's reason in the user's language, not in English
+            detail = cli_i18n.os_error_detail(exc, lang, forms, writing=True)
         problem = Problem("$", f"cannot write: {exc.strerror or exc}", code="cannot_write",
-                          params={"detail": exc.strerror or str(exc)})
+                          params={"detail": detail})
         for line in _lines(str(where), [problem], lang, forms):
             print(line, file=sys.stderr)
         return EXIT_BAD_INPUT

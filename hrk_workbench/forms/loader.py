@@ -164,7 +164,7 @@ def _load_messages(directory: Path) -> dict[str, Messages]:
         if problems:
             raise FormError(str(path), problems)
         labels = dict(data["labels"])
-        for part in ("gui", "report"):  # the desktop app's texts, then the memo's
+        for part in ("gui", "report", "cli"):  # the desktop app's, the memo's, the CLI's texts
             labels.update(_gui_labels(directory, lang, labels, part))
         catalogues[lang] = Messages(lang, dict(data["reasons"]), labels,
                                     dict(data.get("problems") or {}))

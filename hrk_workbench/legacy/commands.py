@@ -157,6 +157,11 @@ def cmd_export_excel(args: argparse.Namespace, forms: Forms) -> int:
     if out.suffix.lower() != ".xlsx":
         raise InputError(str(out), [Problem("$", "wrong file name", "a name ending .xlsx",
                                             code="legacy_output_suffix")])
+    if not out.parent.is_dir():  # said before anything is read, as the report command says it
+        raise InputError(str(out), [Problem(
+            "$", "cannot write: the folder does not exist", "an existing folder",
+            code="cannot_write",
+            params={"detail": label("memo_cli_no_folder", args.lang, forms)})])
     if out.exists() and not args.force:
         raise InputError(str(out), [Problem("$", "file already exists",
                                             "a new file name, or --force to overwrite",

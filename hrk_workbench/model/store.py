@@ -115,11 +115,18 @@ def parse_assessment(text: str | bytes, source: str = "<input>") -> Assessment:
     try:
         data = json.loads(text, object_pairs_hook=pairs_hook)
     except json.JSONDecodeError as exc:
+        # the json module's reason (exc.msg) is English whatever --lang says: it stays in the
+        # English message and the params, the templates say what to do instead
+        where = f"line {exc.lineno}, column {exc.colno}"
+        params = {"line": exc.lineno, "column": exc.colno, "detail": exc.msg}
+        if not text.lstrip().startswith("{"):  # not even begun as an object: another kind of file
+            raise AssessmentFileError(source, [Problem(
+                where, f"not valid JSON: {exc.msg}", f"an assessment file *{FILE_SUFFIX}",
+                code="not_json", params={**params, "suffix": FILE_SUFFIX})]) from None
         raise AssessmentFileError(source, [Problem(
-            f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}",
+            where, f"not valid JSON: {exc.msg}",
             "a complete JSON document (the file may be cut short or damaged)",
-            code="bad_json", params={"line": exc.lineno, "column": exc.colno,
-                                     "detail": exc.msg})]) from None
+            code="bad_json", params=params)]) from None
     except RecursionError:
         raise AssessmentFileError(source, [Problem("$", "JSON nested too deeply",
                                                    "an assessment document",
