@@ -119,6 +119,13 @@ def problem_text(problem: Problem, lang: str, forms: Forms) -> str:
         text = problem.message + (f" (expected {problem.expected})" if problem.expected else "")
     else:
         values = {k: _param_text(v, lang, forms) for k, v in problem.params.items()}
+        code = problem.params.get("errno")
+        if isinstance(code, int) and not isinstance(code, bool):  # the system's words: English
+            from hrk_workbench.cli_i18n import os_error_detail
+
+            values["detail"] = os_error_detail(
+                OSError(code, str(problem.params.get("detail") or "")), lang, forms,
+                writing=problem.code == "cannot_write")
         kinds = problem.params.get("kinds")
         if isinstance(kinds, list):
             values["kinds"] = " / ".join(label(f"kind_{k}", lang, forms) for k in kinds)

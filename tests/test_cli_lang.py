@@ -258,3 +258,29 @@ def test_created_and_valid_follow_lang(capsys, tmp_path, lang):
     assert out == {"fi": f"luotiin {target}\n", "sv": f"skapade {target}\n"}[lang]
     code, out, _ = run(capsys, "validate", str(target), "--lang", lang)
     assert out == {"fi": f"{target}: kelvollinen\n", "sv": f"{target}: giltig\n"}[lang]
+
+
+@pytest.mark.parametrize(("lang", "said"), [("fi", "tiedostoa ei ole"), ("sv", "filen finns inte"),
+                                            ("en", "No such file or directory")])
+def test_a_key_file_or_recipe_that_cannot_be_read_is_said_in_lang(capsys, tmp_path, lang,
+                                                                  said):
+    """The system's reason is English; the message carries its errno and is said in --lang
+    (puf's key file and recipe are read by the core, which knows no language)."""
+    data = tmp_path / "d.csv"
+    data.write_text("a,b\n1,2\n", encoding="utf-8")
+    recipe = tmp_path / "r.json"
+    recipe.write_text('{"key_variables": ["a"], "steps": [{"op": "pseudonymise", '
+                      '"columns": ["b"]}]}', encoding="utf-8")
+    code, _, err = run(capsys, "puf", str(data), "--recipe", str(recipe), "-o",
+                       str(tmp_path / "o.csv"), "--key-file", str(tmp_path / "nokey"),
+                       "--lang", lang)
+    assert code == 2 and said in err and f"{tmp_path / 'nokey'}: " in err
+    if lang != "en":
+        assert "No such file" not in err
+    folder = tmp_path / "a-folder.json"
+    folder.mkdir()
+    code, _, err = run(capsys, "puf", str(data), "--recipe", str(folder), "-o",
+                       str(tmp_path / "o.csv"), "--lang", lang)
+    assert code == 2 and str(folder) in err
+    if lang != "en":
+        assert "Is a directory" not in err

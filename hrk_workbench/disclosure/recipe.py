@@ -172,7 +172,12 @@ def load_recipe(path: str | os.PathLike[str]) -> Recipe:
     except FileNotFoundError:
         raise InputError(str(p), [Problem("$", "file not found", code="recipe_not_found")]) \
             from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise InputError(str(p), [Problem("$", f"cannot read: {exc.strerror or exc}",
+                                          code="cannot_read", params={
+                                              "detail": exc.strerror or str(exc),
+                                              "errno": exc.errno})]) from None
+    except UnicodeDecodeError as exc:
         raise InputError(str(p), [Problem("$", f"cannot read: {exc}", code="cannot_read",
                                           params={"detail": str(exc)})]) from None
     try:
@@ -243,7 +248,8 @@ def read_key(path: str | os.PathLike[str]) -> bytes:
     except OSError as exc:
         raise InputError(str(p), [Problem("$", f"cannot read: {exc.strerror}",
                                           code="cannot_read",
-                                          params={"detail": exc.strerror or ""})]) from None
+                                          params={"detail": exc.strerror or "",
+                                                  "errno": exc.errno})]) from None
     return check_key(key.rstrip(b"\r\n"), str(p))
 
 

@@ -41,7 +41,8 @@ def check_workbook_file(path: Path) -> None:
     except OSError as exc:
         raise InputError(source, [Problem("$", f"cannot read: {exc.strerror or exc}",
                                           code="cannot_read",
-                                          params={"detail": exc.strerror or str(exc)})]) \
+                                          params={"detail": exc.strerror or str(exc),
+                                                  "errno": exc.errno})]) \
             from None
     if size == 0:
         raise InputError(source, [Problem("$", "the file is empty",

@@ -171,7 +171,7 @@ def _read_bytes(p: Path) -> bytes:
     except OSError as exc:
         raise AssessmentFileError(str(p), [Problem(
             "$", f"cannot read: {exc.strerror}", code="cannot_read",
-            params={"detail": exc.strerror or str(exc)})]) from None
+            params={"detail": exc.strerror or str(exc), "errno": exc.errno})]) from None
 
 
 def read_assessment(path: str | os.PathLike[str]) -> tuple[Assessment, str]:
