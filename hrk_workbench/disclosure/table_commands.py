@@ -7,7 +7,14 @@ independent audit finds a primary cell that can be recomputed (it should never h
 unsafe table must not leave the tool).
 
 ``hrk-workbench audit TABLE.csv`` reads a published table (ours or anybody's), finds the
-interval a reader can derive for every suppressed cell and reports the ones too narrow.
+interval a reader can derive for every suppressed cell and reports the ones too narrow. Its
+margins are the rows labelled Total, Yhteensä, Totalt ... (``total_labels`` in
+forms/anonymisation.yaml, any case; ``--total-label`` adds one). A dimension without a margin
+it can recognise is a warning naming the column and the labels looked for, and then no cell is
+called protected (``protected`` null, ``audit_ok`` false, exit 1): the equations that margin
+would give are not known, and without them every interval is only an upper bound on what a
+reader has. An interval already exact or too narrow stays a failure (more equations only
+narrow it).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hrk_workbench.i18n import format_number, label, render_problem
+from hrk_workbench.i18n import format_number, label, problem_json, render_problem
 from hrk_workbench.problems import InputError, Problem
 
 if TYPE_CHECKING:
@@ -90,6 +97,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                                "'width=3,relative=10' (interval at least 3 "
                                                "wide and 10%% of its upper end)")
     p.add_argument("--min-frequency", type=int, help="shorthand for --rules width=N")
+    p.add_argument("--total-label", action="append", default=[], metavar="TEXT",
+                   help="another label of the margins (besides total_labels of "
+                        "forms/anonymisation.yaml: Total, Yhteensä, Totalt ...); may be repeated")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_audit)
 
@@ -195,10 +205,12 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
     try:
         if args.aggregated:
             table = table_from_aggregate(frame, dims, value=args.value, count=args.count,
-                                         top=top, hierarchies=hier)
+                                         top=top, hierarchies=hier,
+                                         total_labels=forms.anonymisation.total_labels)
         else:
             table = table_from_microdata(frame, dims, value=args.value, hierarchies=hier,
-                                         count=args.count)
+                                         count=args.count,
+                                         total_labels=forms.anonymisation.total_labels)
     except InputError as exc:
         raise _in_file(args.data, exc) from None
     rules = Rules.from_forms(forms, min_frequency=choice.value,
@@ -276,24 +288,88 @@ def _parse_rules(text: str, min_frequency: int | None) -> tuple[float, float]:
     return width, relative
 
 
+def _margins(table: str, keys: list[tuple[str, ...]], dims: list[str],
+             hier: dict[str, Hierarchy], labels: list[str]
+             ) -> tuple[list[tuple[str, ...]], dict[str, str | None], list[Problem]]:
+    """The keys with each dimension's margin as the hierarchy's root (``Total``), the label
+    found per dimension (None: none) and the warnings for what the audit cannot know.
+
+    A code of the dimension's hierarchy is never taken for a margin label. Two labels in one
+    column (``Total`` and ``Yhteensä``) are refused: the audit could not tell which is the sum.
+    """
+    from .tables import TOTAL, is_margin_label, margin_labels
+
+    wanted = margin_labels(labels)
+    looked_for = list(dict.fromkeys(t.strip() for t in (TOTAL, *labels) if t.strip()))
+    rows = [list(k) for k in keys]
+    found: dict[str, str | None] = {}
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for d, dim in enumerate(dims):
+        h = hier.get(dim)
+        nodes = set(h.nodes()) - {TOTAL} if h else set()
+        codes = list(dict.fromkeys(k[d] for k in keys))
+        margin = [c for c in codes if c not in nodes and is_margin_label(c, wanted)]
+        if len(margin) > 1:
+            errors.append(Problem(dim, f"{dim} has more than one margin label",
+                                  code="table_two_margin_labels",
+                                  params={"dimension": dim, "labels": margin}))
+            continue
+        found[dim] = margin[0] if margin else None
+        for row in rows:
+            if margin and row[d] == margin[0]:
+                row[d] = TOTAL
+        subtotals = h is not None and any(h.children.get(c) for c in codes)
+        if not margin and not subtotals:
+            warnings.append(Problem(dim, f"{dim} has no margin labelled {', '.join(looked_for)}",
+                                    severity="warning", code="table_no_margin",
+                                    params={"dimension": dim, "labels": looked_for}))
+        outside = [c for c in codes if h and c not in nodes and c not in margin]
+        if outside:
+            warnings.append(Problem(dim, f"code {outside[0]} of {dim} is not in its hierarchy",
+                                    severity="warning", code="table_code_outside_hierarchy",
+                                    params={"dimension": dim, "value": outside[0],
+                                            "count": len(outside)}))
+    if errors:
+        raise InputError(table, errors)
+    return [tuple(r) for r in rows], found, warnings
+
+
 def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
     from .audit import Requirement, audit_cells, check
     from .loading import read_table
     from .tables import TOTAL, Hierarchy, to_numbers
 
-    frame = read_table(args.table)
     lang = _lang(args)
+    extra = [t.strip() for t in args.total_label]
+    if not all(extra):
+        raise _bad("--total-label", "a margin label cannot be empty", value="''",
+                   allowed="the text of the margins' label, such as Yhteensä")
+    frame = read_table(args.table)
     if args.dimensions:
         dims = [d.strip() for d in args.dimensions.split(",") if d.strip()]
     else:
         dims = [c for c in frame.columns if c not in META_COLUMNS]
-    if "value" not in frame.columns or not dims or any(d not in frame.columns for d in dims):
+    unknown = [d for d in dims if d not in frame.columns]
+    if unknown:
+        raise InputError(args.table, [Problem("--dimensions", f"column {d} is not in the table",
+                                              code="table_unknown_column",
+                                              params={"column": d,
+                                                      "columns": ", ".join(frame.columns)})
+                                      for d in unknown])
+    if "value" not in frame.columns or not dims:
         raise InputError(args.table, [Problem("$", "a table needs dimension columns and value",
                                               code="table_no_columns",
                                               params={"columns": ", ".join(frame.columns)})])
     width, relative = _parse_rules(args.rules, args.min_frequency)
     hier = _hierarchies(args.hierarchy, dims)
-    keys = [tuple(str(v).strip() for v in row) for row in frame[dims].itertuples(index=False)]
+    shown = [tuple(str(v).strip() for v in row) for row in frame[dims].itertuples(index=False)]
+    keys, margins, warnings = _margins(args.table, shown, dims, hier,
+                                       [*forms.anonymisation.total_labels, *extra])
+    complete = not warnings
+    if not args.json:
+        for problem in warnings:
+            print(f"{args.table}: {render_problem(problem, lang, forms)}", file=sys.stderr)
     trees = []
     for d, dim in enumerate(dims):
         if dim in hier:
@@ -319,29 +395,40 @@ def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
         # a cell no rule protects (an ordinary secondary cell) is protected unless a reader
         # can compute it exactly; a cell a rule protects also needs its interval wide enough
         missed = failed.get(i, []) if i in protect else check((lo, hi), Requirement())
-        cells.append({**dict(zip(dims, keys[i], strict=True)),
+        # without every margin the interval is only an upper bound on what a reader has:
+        # too narrow is certain, wide enough is not
+        cells.append({**dict(zip(dims, shown[i], strict=True)),
                       "status": str(status[i]) if status else "suppressed",
                       "lo": _num(lo), "hi": _num(hi), "required": i in protect,
                       "exactly_disclosed": "exact" in missed, "missed": list(missed),
-                      "protected": not missed})
-    failures = [_failure(dims, f) for f in result.failures]
+                      "protected": False if missed else (True if complete else None)})
+    # the cells as the file labels them (a margin as Yhteensä, not as the internal Total)
+    failures = [_failure(dims, {**f, "key": list(shown[f["cell"]])}) for f in result.failures]
+    ok = result.ok and complete
     if args.json:
         print(json.dumps({"cells": len(keys), "suppressed": len(cells),
                           "rules": {"width": width, "relative": relative},
-                          "audit_ok": result.ok, "audit_failures": failures,
-                          "intervals": cells}, ensure_ascii=False, indent=2))
+                          "margins": margins, "complete": complete,
+                          "audit_ok": ok, "audit_failures": failures,
+                          "intervals": cells,
+                          "problems": [problem_json(p, lang, forms) for p in warnings]},
+                         ensure_ascii=False, indent=2))
     else:
         for c in cells:
             lo = "-∞" if c["lo"] is None else format_number(c["lo"], lang)
             hi = "∞" if c["hi"] is None else format_number(c["hi"], lang)
             flags = list(dict.fromkeys(MISSED_LABELS.get(m, "audit_cell_narrow")
                                        for m in c["missed"]))
+            if c["protected"] is None:
+                flags.append("audit_cell_unknown")
             note = "; ".join(_t(k, lang, forms, width=width, relative=relative)
                              for k in flags)
             print(_t("audit_cell_line", lang, forms, cell=" / ".join(str(c[d]) for d in dims),
                      lo=lo, hi=hi) + (f" ({note})" if note else ""))
-        exposed = sum(1 for c in cells if not c["protected"])
-        key = "audit_summary_ok" if result.ok else "audit_summary_failed"
+        exposed = sum(1 for c in cells if c["protected"] is False)
+        key = "audit_summary_failed" if not result.ok else \
+            "audit_summary_ok" if complete else "audit_summary_incomplete"
         print(_t(key, lang, forms, file=args.table, suppressed=len(cells),
-                 failures=len(failures), exposed=exposed))
-    return 0 if result.ok else 1
+                 failures=len(failures), exposed=exposed,
+                 dimensions=", ".join(dict.fromkeys(p.location for p in warnings))))
+    return 0 if ok else 1

@@ -41,6 +41,22 @@ MAX_DIMENSIONS = 3
 TOP_KEEP = 5  # largest contributions kept per cell: enough for (n,k) with n <= 5 and p%
 
 
+def margin_labels(labels: Iterable[str] = ()) -> frozenset[str]:
+    """The labels read as a margin (``Total`` and ``labels``), trimmed and case-folded.
+
+    Why more than ``Total``: tables published in Finnish and Swedish label their margins
+    Yhteensä, Totalt, Summa ...; read as ordinary codes, a margin adds no equation, and a cell
+    it gives away looks protected. The labels are data (``total_labels`` in
+    forms/anonymisation.yaml).
+    """
+    return frozenset(t.strip().casefold() for t in (TOTAL, *labels) if t.strip())
+
+
+def is_margin_label(code: str, labels: frozenset[str]) -> bool:
+    """``code`` is one of ``labels`` (from :func:`margin_labels`), in any case, trimmed."""
+    return code.strip().casefold() in labels
+
+
 # --- hierarchies ------------------------------------------------------------------------------
 
 @dataclass
@@ -272,7 +288,8 @@ def _check_dimensions(dimensions: Sequence[str]) -> None:
 
 
 def _hierarchies(frame: pd.DataFrame, dimensions: Sequence[str],
-                 given: Mapping[str, Hierarchy] | None) -> list[Hierarchy]:
+                 given: Mapping[str, Hierarchy] | None,
+                 labels: frozenset[str] = frozenset()) -> list[Hierarchy]:
     out = []
     problems = []
     for dim in dimensions:
@@ -289,6 +306,12 @@ def _hierarchies(frame: pd.DataFrame, dimensions: Sequence[str],
         if TOTAL in codes and dim not in (given or {}):
             problems.append(Problem(f"{dim}={TOTAL}", f"{TOTAL} is the margin's label",
                                     code="table_total_code", params={"dimension": dim}))
+        elif dim not in (given or {}):
+            # a code audit would read as a margin: the published table could not be read back
+            problems += [Problem(f"{dim}={c}", f"{c} is a margin label",
+                                 code="table_total_label_code",
+                                 params={"dimension": dim, "value": c})
+                         for c in codes if is_margin_label(c, labels)]
         out.append(h)
     if problems:
         raise InputError("data", problems)
@@ -366,7 +389,7 @@ def unit_counts(frame: pd.DataFrame, column: str) -> pd.Series:
 def table_from_microdata(frame: pd.DataFrame, dimensions: Sequence[str],
                          value: str | None = None,
                          hierarchies: Mapping[str, Hierarchy] | None = None,
-                         count: str | None = None) -> Table:
+                         count: str | None = None, total_labels: Iterable[str] = ()) -> Table:
     """A count table (``value`` None) or a sum of ``value``, from one row per unit.
 
     Rows whose value is missing still count as units (they are in the frequency) but add
@@ -374,6 +397,8 @@ def table_from_microdata(frame: pd.DataFrame, dimensions: Sequence[str],
     column of the units each row stands for (a frequency weight; 1 when empty): the cell's
     frequency is their sum, and a row's value is the total of its units, so it counts as one
     contribution to the dominance and p% rules (which can only flag more, never less).
+    A code that is one of ``total_labels`` (any case) is refused, as ``Total`` is: the
+    published table would have it next to its margins, and ``audit`` would read it as one.
     """
     dimensions = list(dimensions)
     _check_dimensions(dimensions)
@@ -394,7 +419,7 @@ def table_from_microdata(frame: pd.DataFrame, dimensions: Sequence[str],
                                     code="table_negative_values", params={"column": value}))
     else:
         frame = frame.assign(_v=1.0)
-    hier = _hierarchies(frame, dimensions, hierarchies)
+    hier = _hierarchies(frame, dimensions, hierarchies, margin_labels(total_labels))
     leaf: dict[tuple[str, ...], tuple[float, int | None, tuple[float, ...]]] = {}
     ordered = frame.sort_values("_v", ascending=False, kind="stable")
     for key, group in ordered.groupby(dimensions, sort=False)["_v"]:
@@ -416,13 +441,16 @@ def table_from_microdata(frame: pd.DataFrame, dimensions: Sequence[str],
 def table_from_aggregate(frame: pd.DataFrame, dimensions: Sequence[str],
                          value: str | None = None, count: str | None = None,
                          top: Sequence[str] = (),
-                         hierarchies: Mapping[str, Hierarchy] | None = None) -> Table:
+                         hierarchies: Mapping[str, Hierarchy] | None = None,
+                         total_labels: Iterable[str] = ()) -> Table:
     """An already aggregated table: one row per finest cell (margins, if given, are checked).
 
     ``value`` None and ``count`` given is a frequency table. Rows labelled ``Total`` (or any
     non-lowest hierarchy code) are margins: they are recomputed from the finest cells and a
     given margin that differs is reported, because a table whose margins do not add up would
-    make both the suppression and the audit wrong.
+    make both the suppression and the audit wrong. A row labelled one of ``total_labels``
+    (Yhteensä, Totalt ..., any case; not a code of the dimension's hierarchy) is the same
+    margin as ``Total``.
     """
     dimensions = list(dimensions)
     _check_dimensions(dimensions)
@@ -430,6 +458,12 @@ def table_from_aggregate(frame: pd.DataFrame, dimensions: Sequence[str],
         raise InputError("--value", [Problem("$", "an aggregated table needs a value or a "
                                              "count column", code="table_no_value")])
     frame = _codes(frame, dimensions)
+    labels = margin_labels(total_labels)
+    for dim in dimensions:  # the margin, however labelled, is the hierarchy's root
+        h = (hierarchies or {}).get(dim)
+        codes = set(h.nodes()) - {TOTAL} if h else set()
+        frame[dim] = frame[dim].map(
+            lambda c, codes=codes: TOTAL if c not in codes and is_margin_label(c, labels) else c)
     vals = to_numbers(frame[value], value).fillna(0.0) if value else None
     cnts = unit_counts(frame, count) if count else None
     tops = [to_numbers(frame[c], c) for c in top]

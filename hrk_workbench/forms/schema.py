@@ -225,6 +225,8 @@ class QuestionForm(FormModel):
     questions: list[Question]
     parameters: dict[str, int | float | list[str]] = {}
     contradictions: list[Condition] = []
+    # the labels a published table's margins go by (``audit`` reads them, any case)
+    total_labels: list[Annotated[str, Field(min_length=1, pattern=r"\S")]] = []
 
     def number(self, key: str, default: float) -> float:
         """A numeric rule parameter; the default applies only when the form omits it."""
