@@ -8,6 +8,7 @@ Exit codes: 0 success, 2 bad input (one line per problem on stderr, never a trac
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
@@ -533,6 +534,12 @@ def _run(argv: Sequence[str] | None) -> int:
         for line in _lines(exc.source, exc.problems, lang, forms):
             print(line, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # the reader went away (`score … | head`): what it did not read is not an error of
+        # the file; say nothing, and let no flush at exit print a traceback either
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:
         where = exc.filename or "file"
         detail = exc.strerror or str(exc)

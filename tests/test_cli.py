@@ -236,3 +236,18 @@ def test_no_module_outside_gui_imports_qt_and_heavy_imports_wait_for_their_comma
 def test_the_import_scan_sees_function_level_imports():
     tree = ast.parse("import os\ndef f():\n    from PySide6 import QtCore\n")
     assert _imports(tree) == [(1, "os", True), (3, "PySide6", False)]
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
+    """`hrk-workbench score … | head`: the pipe closes before the output is written; the
+    command says nothing (no "cannot write: Broken pipe", no traceback) and exits 0."""
+    import subprocess
+    import sys
+
+    src = Path(__file__).resolve().parent.parent / "examples" / "city-bike-trips.hrk.json"
+    proc = subprocess.Popen([sys.executable, "-m", "hrk_workbench.cli", "score", str(src),
+                             "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # before the command has started writing
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert err == ""
