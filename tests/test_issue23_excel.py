@@ -91,12 +91,29 @@ def test_the_summary_sheet_holds_the_scores_the_app_shows(tmp_path, capsys, form
     assert values[total] == expected["cost_3y_eur"]
     assert values[lb("excel_cost_level")] == lb(expected["cost_level"])
     assert values[lb("heading_recommendation")] == lb(expected["recommendation"])
+    # an open… outcome with its conditions, in the workbook's language, wrapped not cut
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    at = next((i for i, r in enumerate(rows) if r[0] == lb("heading_conditions")), None)
+    said = [r[1] for r in rows[at:at + len(expected["conditions"])]] if at is not None else []
+    assert len(said) == len(expected["conditions"])
+    if expected["conditions"]:
+        assert said and all(isinstance(t, str) and t for t in said)
+        assert said == score_texts(capsys, src, lang)["conditions_text"]
+        long = [c for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and len(c.value) > 58]
+        assert long and all(c.alignment.wrap_text for c in long)
     residual = {str(k).split(" ", 1)[0]: v for k, v in values.items()
                 if str(k).split(" ", 1)[0] in expected["risk_scores"]}
     assert residual == expected["risk_scores"]
     # values, not formulas: a reader without a spreadsheet engine sees them too
     assert not any(isinstance(c.value, str) and c.value.startswith("=")
                    for row in ws.iter_rows() for c in row)
+
+
+def score_texts(capsys, src: Path, lang: str) -> dict:
+    code, out, _ = run(capsys, "score", str(src), "--json", "--lang", lang)
+    assert code == 0
+    return json.loads(out)
 
 
 def numbers_without_labels(wb) -> list[str]:
@@ -210,8 +227,9 @@ def test_the_exported_example_imports_back_with_the_same_scores(tmp_path, capsys
     sheets = [labelled_values(openpyxl.load_workbook(b)[summary]) for b in (book, book2)]
     # the scores survive; the recommendation does not (personal data and the anonymisation
     # answers are not in the workbook, as the export warned), so it is left out here
-    for sheet in sheets:
+    for sheet in sheets:  # (and its conditions with it)
         sheet.pop(label("heading_recommendation", layout.language, forms))
+        sheet.pop(label("heading_conditions", layout.language, forms), None)
     assert sheets[0] == sheets[1]
     assert sheets[0][label("excel_benefit_score", layout.language, forms)] == \
         first["benefit_score"]

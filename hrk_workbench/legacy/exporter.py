@@ -22,7 +22,7 @@ from typing import Any
 
 from hrk_workbench.atomic import atomic_write_bytes
 from hrk_workbench.forms import Forms
-from hrk_workbench.i18n import label
+from hrk_workbench.i18n import label, render_all
 from hrk_workbench.model import Assessment
 from hrk_workbench.problems import Problem
 
@@ -289,8 +289,16 @@ def _summary_sheet(ws: Any, assessment: Assessment, forms: Forms, lang: str,
         _text_cell(ws, row, 1, text)
         ws.cell(row=row, column=1).font = bold
         _put(ws, row, 2, value)
-        if isinstance(value, (int, float)) and "€" in text:
-            ws.cell(row=row, column=2).number_format = "#,##0"
+        if isinstance(value, (int, float)) and "€" in text:  # cents shown when there are some
+            ws.cell(row=row, column=2).number_format = \
+                "#,##0" if float(value).is_integer() else "#,##0.00"
+        row += 1
+    # an open… recommendation holds only with its conditions: never the outcome without them
+    for n, text in enumerate(render_all(s.recommendation.conditions, lang, forms)):
+        if n == 0:
+            _text_cell(ws, row, 1, lb("heading_conditions"))
+            ws.cell(row=row, column=1).font = bold
+        _text_cell(ws, row, 2, text)
         row += 1
     row += 1
     _text_cell(ws, row, 1, lb("excel_residual_heading"))
@@ -320,6 +328,13 @@ def _fit_columns(ws: Any) -> None:
             widths[cell.column_letter] = max(widths.get(cell.column_letter, 0), size)
     for letter, size in widths.items():
         ws.column_dimensions[letter].width = max(8, min(60, size + 2))
+    from openpyxl.styles import Alignment
+
+    for row in ws.iter_rows():  # a text wider than its column wraps instead of being cut
+        for cell in row:
+            if isinstance(cell.value, str) and len(cell.value) > 58 \
+                    and not cell.value.startswith("="):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _validations(ws: Any, section: str, where: dict[str, int], last: int, layout: Layout,
