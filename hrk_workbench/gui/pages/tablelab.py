@@ -73,7 +73,8 @@ COSTS = {"cells": "gui_lab_cost_cells", "value": "gui_lab_cost_value"}  # second
 
 def protect(progress: Progress, frame: pd.DataFrame, dimensions: list[str], value: str | None,
             hierarchies: dict[str, str], rules: Rules, cost: str = "cells",
-            aggregate: tuple[str | None, list[str]] | None = None) -> Any:
+            aggregate: tuple[str | None, list[str]] | None = None,
+            total_labels: tuple[str, ...] = ()) -> Any:
     """Build the table and protect it (worker thread); Refused on bad input.
 
     From microdata, or with ``aggregate`` = (unit count column, largest-contribution columns)
@@ -91,11 +92,12 @@ def protect(progress: Progress, frame: pd.DataFrame, dimensions: list[str], valu
     try:
         hier = {dim: read_hierarchy(path, dim) for dim, path in hierarchies.items()}
         if aggregate is None:
-            table = table_from_microdata(frame, dimensions, value=value, hierarchies=hier)
+            table = table_from_microdata(frame, dimensions, value=value, hierarchies=hier,
+                                         total_labels=total_labels)
         else:
             count, top = aggregate
             table = table_from_aggregate(frame, dimensions, value=value, count=count, top=top,
-                                         hierarchies=hier)
+                                         hierarchies=hier, total_labels=total_labels)
         progress.report(1, 2)
         result = protect_table(table, rules, cost=cost)
     except InputError as exc:
@@ -576,7 +578,7 @@ class TableLabPage(LabPage):
             if self.mode() == "aggregate" else None
         self._start(self.document.t("gui_lab_protecting"), protect, self._computed, self.frame,
                     dims, self.value_combo.currentData(), hier, self.rules(), self.cost(),
-                    aggregate)
+                    aggregate, tuple(self.document.forms.anonymisation.total_labels))
 
     def _computed(self, result: Any) -> None:
         if isinstance(result, Refused):
