@@ -319,3 +319,15 @@ def test_table_lab_follows_the_open_assessment_and_records_an_override(tmp_path,
     cli = _tables(capsys, str(data), "--rows", "region", "--cols", "age", "-o",
                   str(tmp_path / "cli.csv"), "--min-frequency", "5")
     assert page.protected.to_dict()["primary"] == cli["primary"]
+
+
+@pytest.mark.parametrize("p", ["-5", "100", "250"])
+def test_a_p_percent_outside_its_range_is_refused(tmp_path, capsys, p):
+    data = tmp_path / "t.csv"
+    data.write_text("region,turnover\nA,10\nA,20\nB,30\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    code = main(["tables", str(data), "--rows", "region", "--value", "turnover", "-o",
+                 str(out), "--p-percent", p, "--lang", "sv"])
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert err.startswith("--p-percent: ") and "inte giltigt" in err and "0 ≤ p < 100" in err

@@ -193,6 +193,9 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
     if args.min_frequency is not None and args.min_frequency < 0:
         raise _bad("--min-frequency", "the minimum frequency cannot be negative",
                    value=args.min_frequency, allowed=">= 0")
+    if args.p_percent is not None and not 0 <= args.p_percent < 100:
+        raise _bad("--p-percent", "the p% rule's p is a share of a contribution",
+                   value=args.p_percent, allowed="0 ≤ p < 100")
     advised = None if advice_from is None else advised_min_frequency(advice_from, forms)
     choice = choose_min_frequency(forms, advised, args.min_frequency)
     dims = [d for d in (args.rows, args.cols, args.layer) if d]
