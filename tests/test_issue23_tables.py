@@ -225,7 +225,8 @@ def test_audit_never_calls_a_derivable_cell_protected(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "A / x: [2, 2] (exactly disclosed" in text
     assert "A / y: [13, 13] (exactly disclosed" in text
-    assert "cells the rules protect that are exactly disclosed or have too narrow an interval: 1" in text
+    assert ("cells the rules protect that are exactly disclosed or have too narrow an "
+            "interval: 1") in text
 
 
 def test_audit_text_of_a_safe_table_calls_no_secondary_cell_unprotected(tmp_path, capsys):
