@@ -9,6 +9,7 @@ to look like ``010190-123X`` is not flagged as personal IDs.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -235,8 +236,9 @@ def suggest_role_from_values(column: str, values: list[str]) -> RoleSuggestion:
     """:func:`suggest_role` on a column's non-missing values as text (a sample)."""
     if values:
         for code, role, check in VALUE_CHECKS:
-            share = sum(1 for v in values if check(v)) / len(values)
-            if share >= (CHECKSUM_SHARE if code in CHECKSUMMED else MATCH_SHARE):
+            share = _share(values, check, CHECKSUM_SHARE if code in CHECKSUMMED
+                           else MATCH_SHARE)
+            if share is not None:
                 return RoleSuggestion(column, role, code, round(share, 3))
     hint = _name_hint(column)
     if hint is not None:
@@ -245,6 +247,20 @@ def suggest_role_from_values(column: str, values: list[str]) -> RoleSuggestion:
         # every value different: a record identifier of some kind
         return RoleSuggestion(column, "direct", "all_values_distinct", 1.0)
     return RoleSuggestion(column, "other", "")
+
+
+def _share(values: list[str], check: Any, needed: float) -> float | None:
+    """The share of ``values`` that pass ``check`` when it reaches ``needed``, else None;
+    a column stops being read once too many values have failed to reach it (most columns
+    fail every check, and the risk command judges every column of the file)."""
+    allowed = len(values) - math.ceil(needed * len(values))  # failures that still reach it
+    failed = 0
+    for v in values:
+        if not check(v):
+            failed += 1
+            if failed > allowed:
+                return None
+    return (len(values) - failed) / len(values)
 
 
 def suggest_roles(df: pd.DataFrame, columns: Iterable[str] | None = None) -> list[RoleSuggestion]:
