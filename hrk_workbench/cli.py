@@ -498,11 +498,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every line it prints has bidirectional controls shown escaped."""
     from hrk_workbench.terminal import EscapingStream
 
-    # Before numpy loads (the commands import it lazily): numpy asks the kernel for huge
-    # pages for every big array, and where the kernel compacts memory to find them on the
-    # first touch (transparent_hugepage/defrag = madvise, Debian's default), the risk
-    # measures' short-lived arrays spent half their time there. A user's setting wins.
-    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = EscapingStream(out), EscapingStream(err)  # type: ignore[assignment]
     try:

@@ -30,7 +30,6 @@ from hrk_workbench.problems import InputError, Problem
 
 if TYPE_CHECKING:
     import duckdb
-    import numpy as np
     import pandas as pd
 
 KS = (2, 3, 5, 10)  # thresholds reported for "records in classes smaller than k"
@@ -254,209 +253,6 @@ def measure_frame(df: pd.DataFrame, keys: Sequence[str], sensitive: Sequence[str
         measured_at=_now())
 
 
-# --- the same on integer codes, for a file that fits in memory ------------------------------
-
-# Each key column arrives as integer codes (loading.read_codes); the classes are then built
-# by refining one variable at a time, and every count is arithmetic on integer arrays.
-
-#: a pair of codes (a, b) is packed as a * n_b + b and counted with bincount when there are at
-#: most this many possible pairs per record (plus a floor), else hashed
-_BINCOUNT_PER_RECORD = 4
-_BINCOUNT_FLOOR = 1 << 16
-
-
-@dataclass(frozen=True)
-class Partition:
-    """Equivalence classes as a class number per record (``codes``, 0..n-1) and the size of
-    each class (``sizes``): the class table of :func:`equivalence_classes`, without the key
-    values, which no measure needs."""
-
-    codes: np.ndarray
-    sizes: np.ndarray
-
-    @property
-    def alone(self) -> np.ndarray:
-        """Per record: True when it is alone in its class (a sample unique)."""
-        return self.sizes[self.codes] == 1
-
-
-def _dense(keys: np.ndarray, bound: int) -> Partition:
-    """Number the distinct values of ``keys`` (integers in [0, bound)) 0..m-1 and count them.
-
-    A direct count when ``bound`` is small (an array of ``bound`` counters costs less than
-    hashing), else Arrow's hash table (numpy's sort-based ``unique`` is twice as slow).
-    """
-    import numpy as np
-
-    if bound <= max(_BINCOUNT_PER_RECORD * len(keys), _BINCOUNT_FLOOR):
-        counts = np.bincount(keys, minlength=bound)
-        present = counts > 0
-        number = np.cumsum(present) - 1
-        return Partition(number[keys], counts[present])
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from .loading import arrow_codes
-
-    keys = np.ascontiguousarray(keys, dtype=np.int64)
-    # from its buffer: pa.array() imports pandas, a fifth of a second of the command
-    array = pa.Array.from_buffers(pa.int64(), len(keys), [None, pa.py_buffer(keys)])
-    # as int64: callers pack a class number and a code into one integer, which overflows
-    # int32 (Arrow's index type) beyond 2**31 pairs
-    codes = arrow_codes(pc.dictionary_encode(array).indices).astype(np.int64)
-    return Partition(codes, np.bincount(codes))
-
-
-def partition_of(codes: np.ndarray, n: int) -> Partition:
-    """The classes of a single variable given as codes below ``n``."""
-    import numpy as np
-
-    return _dense(codes.astype(np.int64, copy=False), n)
-
-
-def refine(classes: Partition, codes: np.ndarray, n: int) -> Partition:
-    """The classes of the key plus one more variable (codes below ``n``).
-
-    A record alone in its class stays alone whatever is added, so only the records that
-    share their class are paired with the new variable; with a million records and a few
-    keys of thousands of values each, almost none are left to pair after the third key.
-    """
-    import numpy as np
-
-    alone = classes.alone
-    if alone.all():
-        return classes
-    shared = np.flatnonzero(~alone)
-    # number the shared classes 0..m-1 so that the pairs' range (and the counters) stay small
-    big = classes.sizes > 1
-    number = np.cumsum(big) - 1
-    pairs = number[classes.codes[shared]] * n + codes[shared]
-    inner = _dense(pairs, int(big.sum()) * n)
-    if len(shared) == len(alone):
-        return inner
-    out = np.empty(len(alone), dtype=np.int64)
-    out[shared] = inner.codes
-    single = np.flatnonzero(alone)
-    first = len(inner.sizes)
-    out[single] = np.arange(first, first + len(single))
-    return Partition(out, np.concatenate([inner.sizes, np.ones(len(single), np.int64)]))
-
-
-def prefix_classes(columns: Sequence[tuple[np.ndarray, int]]) -> list[Partition]:
-    """The classes of the first variable, of the first two, ... of all of them (the last is
-    the key's equivalence classes; the others serve :func:`uniques_if_dropped_codes`)."""
-    chain = [partition_of(*columns[0])]
-    for codes, n in columns[1:]:
-        chain.append(refine(chain[-1], codes, n))
-    return chain
-
-
-def classes_of(columns: Sequence[tuple[np.ndarray, int]]) -> Partition:
-    """The equivalence classes of several variables given as codes (missing = a code)."""
-    return prefix_classes(columns)[-1]
-
-
-def _joined(left: Partition, right: Partition, rows: np.ndarray) -> Partition:
-    """The classes of the records ``rows`` by the variables of both partitions together."""
-    import numpy as np
-
-    a = partition_of(left.codes[rows], len(left.sizes))
-    b = partition_of(right.codes[rows], len(right.sizes))
-    return _dense(a.codes * len(b.sizes) + b.codes, len(a.sizes) * len(b.sizes)) \
-        if len(rows) else Partition(np.zeros(0, np.int64), np.zeros(0, np.int64))
-
-
-def uniques_if_dropped_codes(columns: Sequence[tuple[np.ndarray, int]], names: Sequence[str],
-                             prefixes: Sequence[Partition] | None = None) -> dict[str, int]:
-    """:func:`uniques_if_dropped` on code columns, without a group-by per variable.
-
-    Leaving out variable i keeps the variables before it (a prefix) and after it (a suffix).
-    A sample unique stays unique when it is alone in the prefix's classes or in the suffix's,
-    and the records it could merge with share both its prefix and its suffix class; so only
-    the records whose prefix and suffix classes both have company and hold a sample unique
-    are grouped, usually very few. The prefixes are built once, the suffixes on the way
-    back, one refinement each.
-    """
-    import numpy as np
-
-    prefixes = list(prefixes) if prefixes is not None else prefix_classes(columns)
-    alone = prefixes[-1].alone
-    rows = len(alone)
-    if len(columns) == 1:  # dropping the only key leaves one class of every record
-        return {names[0]: int(alone.sum()) if rows > 1 else 0}
-    uniques = np.flatnonzero(alone)
-    if len(uniques) == 0:
-        return dict.fromkeys(names, 0)
-
-    def merged_by(classes: Partition) -> np.ndarray:  # per record: in a class with company
-        return classes.sizes[classes.codes] > 1
-
-    def holds_unique(classes: Partition) -> np.ndarray:  # per record: class holds a unique
-        marked = np.zeros(len(classes.sizes), dtype=bool)
-        marked[classes.codes[uniques]] = True
-        return marked[classes.codes]
-
-    out: dict[str, int] = {}
-    last = len(columns) - 1
-    out[names[last]] = int(merged_by(prefixes[last - 1])[uniques].sum())
-    suffix = partition_of(*columns[last])
-    for i in range(last - 1, 0, -1):
-        prefix = prefixes[i - 1]
-        candidates = np.flatnonzero(merged_by(prefix) & holds_unique(prefix)
-                                    & merged_by(suffix) & holds_unique(suffix))
-        count = 0
-        if len(candidates):
-            rest = _joined(prefix, suffix, candidates)
-            count = int((rest.sizes[rest.codes] > 1)[alone[candidates]].sum())
-        out[names[i]] = count
-        suffix = refine(suffix, *columns[i])
-    out[names[0]] = int(merged_by(suffix)[uniques].sum())
-    return {name: out[name] for name in names}
-
-
-def l_diversity_codes(classes: Partition, codes: np.ndarray, n: int) -> int | None:
-    """:func:`l_diversity` on codes: distinct (class, value) pairs, then pairs per class."""
-    import numpy as np
-
-    if len(classes.codes) == 0:
-        return None
-    if int(classes.sizes.min()) == 1:  # a class of one record holds one value of anything
-        return 1
-    pairs = _dense(classes.codes * n + codes, len(classes.sizes) * n)
-    class_of_pair = np.empty(len(pairs.sizes), dtype=np.int64)
-    class_of_pair[pairs.codes] = classes.codes
-    return int(np.bincount(class_of_pair, minlength=len(classes.sizes)).min())
-
-
-def measure_codes(columns: dict[str, tuple[np.ndarray, int]], keys: Sequence[str],
-                  sensitive: Sequence[str] = (), file: str = "") -> MeasuredRisk:
-    """Every measure (but trajectories) from code columns (:func:`loading.read_codes`): the
-    same numbers as :func:`measure_frame` and :func:`measure_duckdb`."""
-    import numpy as np
-
-    keys, sensitive = list(keys), list(sensitive)
-    key_columns = [columns[k] for k in keys]
-    rows = len(key_columns[0][0])
-    if rows == 0:
-        return MeasuredRisk(
-            file=file, rows=0, key_variables=tuple(keys), k=None,
-            records_below_k={str(k): 0 for k in KS}, sample_uniques=0,
-            expected_reidentifications=0.0, classes=0, l_diversity=dict.fromkeys(sensitive),
-            uniques_if_dropped=dict.fromkeys(keys, 0), sensitive=tuple(sensitive),
-            measured_at=_now())
-    chain = prefix_classes(key_columns)
-    full = chain[-1]
-    f = full.sizes
-    return MeasuredRisk(
-        file=file, rows=rows, key_variables=tuple(keys), k=int(f.min()),
-        records_below_k={str(k): int(f[f < k].sum()) for k in KS},
-        sample_uniques=int(np.count_nonzero(f == 1)),
-        expected_reidentifications=float(len(f)), classes=len(f),
-        l_diversity={s: l_diversity_codes(full, *columns[s]) for s in sensitive},
-        uniques_if_dropped=uniques_if_dropped_codes(key_columns, keys, chain),
-        sensitive=tuple(sensitive), measured_at=_now())
-
-
 # --- the same in DuckDB, straight from the file ---------------------------------------------
 
 def _check_roles(source: str, keys: Sequence[str], sensitive: Sequence[str],
@@ -481,55 +277,21 @@ def _check_roles(source: str, keys: Sequence[str], sensitive: Sequence[str],
 def measure_file(path: str | os.PathLike[str], keys: Sequence[str],
                  sensitive: Sequence[str] = (), person: str | None = None,
                  time: str | None = None,
-                 on_connection: Callable[[Any], None] | None = None,
-                 engine: str = "auto") -> MeasuredRisk:
-    """Every measure computed on the file itself (CSV, Parquet or XLSX), by one of two
-    engines that give the same numbers.
+                 on_connection: Callable[[Any], None] | None = None) -> MeasuredRisk:
+    """Every measure computed by DuckDB on the file itself (CSV, Parquet or XLSX).
 
-    ``codes`` (chosen by ``auto`` for a CSV or Parquet file of at most
-    :data:`loading.MAX_IN_MEMORY_ROWS` records, without trajectories or ``on_connection``):
-    Arrow's multi-threaded reader turns the key and sensitive columns into integer codes and
-    :func:`measure_codes` counts on those: on a million records of eight keys of thousands
-    of values each (almost every record unique) 0.9 s where DuckDB's group-bys of text take
-    1.1 s (benchmarks/bench_risk.py; on keys of tens of values, whose first classes are
-    large, DuckDB is a tenth of a second faster). A CSV quoted in a way the two readers take
-    differently (blanks around a quoted value, a quote left open) goes to DuckDB instead,
-    even when ``codes`` is asked for, so both engines always read a file alike.
-
-    ``duckdb`` (everything else): only the key, sensitive and longitudinal columns are read;
-    the equivalence classes are counted in one pass over the file, and k, the records below
-    k, the uniques, 1/f and the per-variable drop effect are all derived from that class
-    table, which is never larger than the file; DuckDB spills to disk beyond its memory
-    limit. The file is kept in DuckDB's memory only when a second pass is needed
-    (trajectories). ``on_connection`` receives the DuckDB connection before the queries
-    run, so a caller on another thread can ``interrupt()`` a long query (the app's Cancel).
+    Only the key, sensitive and longitudinal columns are read; the equivalence classes are
+    counted in one pass over the file, and k, the records below k, the uniques, 1/f and the
+    per-variable drop effect are all derived from that class table, which is never larger
+    than the file. The file is kept in DuckDB's memory only when a second pass is needed
+    (several sensitive variables, or trajectories). ``on_connection`` receives the DuckDB
+    connection before the queries run, so a caller on another thread can ``interrupt()`` a
+    long query (the app's Cancel).
     """
-    from .loading import (
-        MAX_IN_MEMORY_ROWS,
-        QuotingDiffers,
-        duckdb_table,
-        estimated_rows,
-        file_kind,
-        read_codes,
-    )
+    from .loading import duckdb_table
 
-    if engine not in ("auto", "codes", "duckdb"):
-        raise ValueError(f"unknown engine {engine!r}")
     keys, sensitive = list(keys), list(sensitive)
     _check_roles(str(path), keys, sensitive, person, time)
-    if engine == "auto":
-        fits = file_kind(path) in ("csv", "parquet") and not (person and time) \
-            and on_connection is None and estimated_rows(path) <= MAX_IN_MEMORY_ROWS
-        engine = "codes" if fits else "duckdb"
-    if engine == "codes":
-        if person and time:
-            raise ValueError("trajectories are measured by the duckdb engine only")
-        try:
-            columns_read = read_codes(path, list(dict.fromkeys([*keys, *sensitive])))
-        except QuotingDiffers:  # DuckDB's reading is the reference: let it read (or refuse)
-            pass
-        else:
-            return measure_codes(columns_read, keys, sensitive, Path(path).name)
     extra = [c for c in (person, time) if c and c not in keys and c not in sensitive]
     columns = list(dict.fromkeys([*keys, *sensitive, *extra]))
     keep = bool(person and time)  # l needs a second pass only when k > 1

@@ -1,11 +1,8 @@
-"""The two engines of ``measure_file`` give the same numbers.
-
-``engine="duckdb"`` is the reference the stewards have been using; ``engine="codes"`` (Arrow's
-CSV reader into dictionary codes, then numpy) is what ``auto`` picks for a file that fits in
-memory. Every field of the result but the time of measuring must agree, on generated data of
-many shapes written as real CSV and Parquet files, on the CSV files Finnish and Swedish
-exports produce (and the malformed ones, which must fail alike), and with the plain pandas
-functions on the frame as loaded.
+"""Measuring a file (``measure_file``: DuckDB on the file itself) gives the numbers pandas
+gives on the same file as loaded (``measure_frame`` on ``read_table``): two independent
+implementations, compared on generated data of many shapes written as real CSV and Parquet
+files, on the CSV files Finnish and Swedish exports produce, and on a file counted by hand.
+Malformed files fail with the file, the line and what was expected.
 """
 
 from __future__ import annotations
@@ -20,7 +17,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from hrk_workbench.disclosure import loading
-from hrk_workbench.disclosure import measures as m
 from hrk_workbench.disclosure.loading import read_table
 from hrk_workbench.disclosure.measures import MeasuredRisk, measure_file, measure_frame
 from hrk_workbench.problems import InputError
@@ -34,11 +30,11 @@ def _fields(risk: MeasuredRisk) -> dict[str, object]:
 
 
 def _both(path: Path, keys: list[str], sensitive: list[str] = ()) -> MeasuredRisk:
-    """The result of the codes engine, after asserting the duckdb engine gives the same."""
-    codes = measure_file(path, keys, sensitive, engine="codes")
-    reference = measure_file(path, keys, sensitive, engine="duckdb")
-    assert _fields(codes) == _fields(reference)
-    return codes
+    """DuckDB's result on the file, after asserting pandas gives the same on it as loaded."""
+    got = measure_file(path, keys, sensitive)
+    frame = read_table(path, [*keys, *sensitive])
+    assert _fields(got) == _frame_fields(frame, keys, list(sensitive), path.name)
+    return got
 
 
 def _frame_fields(frame: pd.DataFrame, keys: list[str], sensitive: list[str],
@@ -51,7 +47,7 @@ def _frame_fields(frame: pd.DataFrame, keys: list[str], sensitive: list[str],
 def _column(rng: np.random.Generator, rows: int, values: int, missing: float,
             zeros: bool) -> list[str | None]:
     """``values`` distinct texts (with leading zeros when ``zeros``, so "01" and "1" would
-    merge if either engine read numbers), a share ``missing`` of them left empty."""
+    merge if either reader took numbers), a share ``missing`` of them left empty."""
     drawn = rng.integers(0, values, rows)
     text = [f"{v:05d}" if zeros else str(v) for v in drawn]
     gone = rng.random(rows) < missing
@@ -99,7 +95,7 @@ def _generated(shape: str, seed: int, rows: int, cards: tuple[int, ...], missing
 @pytest.mark.parametrize(("name", "seed", "rows", "cards", "missing", "sensitive"), SHAPES,
                          ids=[s[0] for s in SHAPES])
 @pytest.mark.parametrize("kind", ["csv", "parquet"])
-def test_engines_agree_on_generated_files(tmp_path, name, seed, rows, cards, missing,
+def test_file_and_frame_agree_on_generated_files(tmp_path, name, seed, rows, cards, missing,
                                           sensitive, kind):
     frame, keys, names = _generated(name, seed, rows, cards, missing, sensitive)
     path = tmp_path / f"{name}.{kind}"
@@ -128,7 +124,7 @@ def test_generated_shapes_cover_what_they_claim(tmp_path):
     assert {1, 2, 3} <= seen_k and {1, 2, 3} <= seen_l
 
 
-def test_engines_agree_on_typed_parquet(tmp_path):
+def test_file_and_frame_agree_on_typed_parquet(tmp_path):
     """Parquet keeps its types: integers, floats with missing values, booleans, a
     categorical (read back as an Arrow dictionary), dates."""
     rng = np.random.default_rng(42)
@@ -170,7 +166,7 @@ def test_l_diversity_of_many_classes_and_values_does_not_overflow(tmp_path):
 
 def test_floats_compare_as_duckdb_compares_them(tmp_path):
     """0.0 and -0.0 are one value, every NaN one value, a null another (DuckDB's group-by);
-    pandas, unlike both engines, takes NaN for missing."""
+    pandas takes NaN for missing, so here the two differ, and the file's measure is DuckDB's."""
     table = pa.table({
         "x": pa.array([0.0, -0.0, np.nan, None, np.nan, 1.0, -0.0, None], pa.float64()),
         "y": pa.array([1, 1, 1, 1, 1, 1, 2, 2], pa.int64()),
@@ -178,16 +174,15 @@ def test_floats_compare_as_duckdb_compares_them(tmp_path):
     })
     path = tmp_path / "floats.parquet"
     pq.write_table(table, path, row_group_size=3)
-    single = _both(path, ["x"], ["s"])
+    single = measure_file(path, ["x"], ["s"])
     assert (single.classes, single.sample_uniques) == (4, 1)  # 0 x3, NaN x2, null x2, 1
-    _both(path, ["x", "y"], ["s"])
-    _both(path, ["y", "x"], ["s"])
+    assert measure_file(path, ["x", "y"], ["s"]).classes == \
+        measure_file(path, ["y", "x"], ["s"]).classes == 6
     assert measure_frame(read_table(path), ["x"]).classes == 3
 
 
 def test_a_csv_of_several_blocks_with_missing_values(tmp_path):
-    """Arrow parses a CSV in blocks of 1 MiB, each with its own dictionary: the codes must
-    be one numbering across blocks, missing values included."""
+    """A CSV of several MiB, read in blocks by both readers, missing values included."""
     rng = np.random.default_rng(77)
     frame, keys, names = _generated("blocks", 77, 150_000, (40, 300, 9), 0.05, (3,))
     frame["pad"] = rng.choice(["x" * 20, "y" * 20], len(frame))
@@ -212,11 +207,10 @@ HAND_CSV = (
 )
 
 
-@pytest.mark.parametrize("engine", ["codes", "duckdb", "auto"])
-def test_a_hand_counted_file(tmp_path, engine):
+def test_a_hand_counted_file(tmp_path):
     path = tmp_path / "hand.csv"
     path.write_text(HAND_CSV, encoding="utf-8")
-    got = measure_file(path, ["postcode", "sex", "age"], ["diag"], engine=engine)
+    got = measure_file(path, ["postcode", "sex", "age"], ["diag"])
     # classes: (00100,M,30) x2, (100,M,30), (00100,F,missing) x2, (00100,F,40)
     assert (got.rows, got.k, got.classes, got.sample_uniques) == (6, 1, 4, 2)
     assert got.records_below_k == {"2": 2, "3": 6, "5": 6, "10": 6}
@@ -224,9 +218,9 @@ def test_a_hand_counted_file(tmp_path, engine):
     assert got.l_diversity == {"diag": 1}
     # without postcode, 100 joins (M,30); without age, (F,40) joins (F,missing)
     assert got.uniques_if_dropped == {"postcode": 1, "sex": 0, "age": 1}
-    two = measure_file(path, ["sex", "age"], ["diag"], engine=engine)
+    two = measure_file(path, ["sex", "age"], ["diag"])
     assert (two.k, two.sample_uniques, two.l_diversity) == (1, 1, {"diag": 1})
-    pair = measure_file(path, ["sex"], ["diag"], engine=engine)
+    pair = measure_file(path, ["sex"], ["diag"])
     assert (pair.k, pair.classes, pair.l_diversity) == (3, 2, {"diag": 2})
     assert pair.uniques_if_dropped == {"sex": 0}
 
@@ -267,7 +261,7 @@ TRICKY = {
 
 
 @pytest.mark.parametrize("case", sorted(TRICKY))
-def test_tricky_csv_reads_alike(tmp_path, case):
+def test_tricky_csv_reads_as_pandas_reads_it(tmp_path, case):
     text, encoding, bom = TRICKY[case]
     path = _write(tmp_path / f"{case}.csv", text, encoding, bom)
     header = loading.sniff_csv(path).header
@@ -315,34 +309,25 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
-def test_malformed_csv_fails_alike(tmp_path, case):
+def test_malformed_csv_fails_with_its_line(tmp_path, case):
     text, code, line = BAD[case]
     path = _write(tmp_path / f"{case}.csv", text)
-    problems = []
-    for engine in ("codes", "duckdb"):
-        with pytest.raises(InputError) as info:
-            measure_file(path, ["a", "b"], ["c"], engine=engine)
-        assert info.value.source == str(path)
-        problems.append(info.value.problems)
-    assert problems[0] == problems[1]
-    assert problems[0][0].code == code
-    if line:
-        assert problems[0][0].location == line
+    with pytest.raises(InputError) as info:
+        measure_file(path, ["a", "b"], ["c"])
+    assert info.value.source == str(path)
+    assert info.value.problems[0].code == code
+    assert info.value.problems[0].location == line
 
 
-def test_invalid_utf8_after_the_sniffed_part_fails_alike(tmp_path):
+def test_invalid_utf8_after_the_sniffed_part_fails(tmp_path):
     """The encoding is sniffed from the first 256 KiB; a stray byte after it is an error
-    naming the file in both engines (not a silently different value)."""
+    naming the file (not a silently different value)."""
     path = tmp_path / "late.csv"
     body = "".join(f"Espoo,{i % 90},a\n" for i in range(30_000))
     path.write_bytes(b"kunta,age,diag\n" + body.encode() + b"\xe4bo,7,b\n")
-    kinds = []
-    for engine in ("codes", "duckdb"):
-        with pytest.raises(InputError) as info:
-            measure_file(path, ["kunta", "age"], engine=engine)
-        assert info.value.source == str(path)
-        kinds.append(info.value.problems[0].code)
-    assert kinds[0] == kinds[1]
+    with pytest.raises(InputError) as info:
+        measure_file(path, ["kunta", "age"])
+    assert info.value.source == str(path)
 
 
 @pytest.mark.parametrize("kind", ["csv", "parquet"])
@@ -350,95 +335,26 @@ def test_a_column_that_does_not_exist(tmp_path, kind):
     frame = pd.DataFrame({"a": ["1", "2"], "b": ["x", "y"]})
     path = tmp_path / f"cols.{kind}"
     frame.to_csv(path, index=False) if kind == "csv" else frame.to_parquet(path)
-    problems = []
-    for engine in ("codes", "duckdb"):
-        with pytest.raises(InputError) as info:
-            measure_file(path, ["a", "nope"], ["gone"], engine=engine)
-        assert info.value.source == str(path)
-        problems.append(info.value.problems)
-    assert problems[0] == problems[1]
-    assert [p.params["column"] for p in problems[0]] == ["nope", "gone"]
-    assert {p.code for p in problems[0]} == {"data_no_column"}
+    with pytest.raises(InputError) as info:
+        measure_file(path, ["a", "nope"], ["gone"])
+    assert info.value.source == str(path)
+    assert [p.params["column"] for p in info.value.problems] == ["nope", "gone"]
+    assert {p.code for p in info.value.problems} == {"data_no_column"}
 
 
 def test_a_missing_file_and_an_empty_file(tmp_path):
-    for engine in ("codes", "duckdb"):
-        with pytest.raises(InputError) as info:
-            measure_file(tmp_path / "absent.csv", ["a"], engine=engine)
-        assert info.value.problems[0].code == "data_not_found"
-        (tmp_path / "empty.csv").write_bytes(b"")
-        with pytest.raises(InputError) as info:
-            measure_file(tmp_path / "empty.csv", ["a"], engine=engine)
-        assert info.value.problems[0].code == "data_empty"
+    with pytest.raises(InputError) as info:
+        measure_file(tmp_path / "absent.csv", ["a"])
+    assert info.value.problems[0].code == "data_not_found"
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(InputError) as info:
+        measure_file(tmp_path / "empty.csv", ["a"])
+    assert info.value.problems[0].code == "data_empty"
 
 
-def test_a_damaged_parquet_fails_alike(tmp_path):
+def test_a_damaged_parquet_fails(tmp_path):
     path = tmp_path / "x.parquet"
     path.write_bytes(b"not really")
-    for engine in ("codes", "duckdb"):
-        with pytest.raises(InputError) as info:
-            measure_file(path, ["a"], engine=engine)
-        assert info.value.problems[0].code == "data_unreadable"
-
-
-# --- which engine ``auto`` picks ----------------------------------------------------------
-
-@pytest.fixture
-def engines_used(monkeypatch):
-    """The engines ``measure_file`` ran, in order (codes: measure_codes, duckdb:
-    measure_duckdb)."""
-    used: list[str] = []
-    for name, label in (("measure_codes", "codes"), ("measure_duckdb", "duckdb")):
-        real = getattr(m, name)
-
-        def spy(*args, _real=real, _label=label, **kwargs):
-            used.append(_label)
-            return _real(*args, **kwargs)
-
-        monkeypatch.setattr(m, name, spy)
-    return used
-
-
-def test_auto_picks_codes_for_a_small_file(tmp_path, engines_used):
-    path = tmp_path / "small.csv"
-    path.write_text(HAND_CSV, encoding="utf-8")
-    measure_file(path, ["postcode", "sex"], ["diag"])
-    frame = read_table(path)
-    frame.to_parquet(tmp_path / "small.parquet")
-    measure_file(tmp_path / "small.parquet", ["postcode", "sex"], ["diag"])
-    assert engines_used == ["codes", "codes"]
-
-
-def test_auto_picks_duckdb_for_trajectories_a_workbook_cancel_and_big_files(
-        tmp_path, engines_used, monkeypatch):
-    path = tmp_path / "panel.csv"
-    path.write_text("pid,year,mun\n1,2020,A\n1,2021,B\n2,2020,A\n2,2021,B\n3,2020,A\n",
-                    encoding="utf-8")
-    got = measure_file(path, ["mun"], person="pid", time="year")
-    assert got.persons == 3 and got.unique_trajectory_share == pytest.approx(1 / 3)
-    measure_file(path, ["mun"], on_connection=lambda con: None)
-    read_table(path).to_excel(tmp_path / "panel.xlsx", index=False)
-    measure_file(tmp_path / "panel.xlsx", ["mun"])
-    monkeypatch.setattr(loading, "MAX_IN_MEMORY_ROWS", 3)
-    measure_file(path, ["mun"])
-    assert engines_used == ["duckdb"] * 4
-    monkeypatch.setattr(loading, "MAX_IN_MEMORY_ROWS", 10)
-    measure_file(path, ["mun"])
-    assert engines_used[-1] == "codes"
-
-
-def test_the_codes_engine_refuses_what_it_cannot_do(tmp_path):
-    path = tmp_path / "panel.csv"
-    path.write_text("pid,year,mun\n1,2020,A\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="duckdb"):
-        measure_file(path, ["mun"], person="pid", time="year", engine="codes")
-    with pytest.raises(ValueError, match="engine"):
-        measure_file(path, ["mun"], engine="pandas")
-
-
-def test_estimated_rows(tmp_path):
-    path = tmp_path / "rows.csv"
-    path.write_text("a,b\n" + "".join(f"{i},x\n" for i in range(1000)), encoding="utf-8")
-    assert 900 <= loading.estimated_rows(path) <= 1100
-    pd.DataFrame({"a": range(1234)}).to_parquet(tmp_path / "rows.parquet")
-    assert loading.estimated_rows(tmp_path / "rows.parquet") == 1234
+    with pytest.raises(InputError) as info:
+        measure_file(path, ["a"])
+    assert info.value.problems[0].code == "data_unreadable"
