@@ -171,6 +171,28 @@ def test_cost_table_shows_every_number_whole(make_window: Any, qtbot: Any, lang:
     assert editor.text() == "123456789"
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("fi", "12,5"), ("sv", "12,5"), ("en", "12.5")])
+def test_cost_fields_write_decimals_as_the_language_does(make_window: Any, qtbot: Any,
+                                                         lang: str, shown: str) -> None:
+    """12.5 days reads "12,5" in Finnish and Swedish (as the totals below it), and the
+    steward may type either "2,5" or "2.5"; the file keeps the number."""
+    window = make_window(lang=lang)
+    window.open_path(str(BIKES))
+    window.go_to_step("costs")
+    page = window.pages["costs"]
+    line = page.line_ids[0]
+    assert window.document.edit(f"costs.lines.{line}.one_off_days", 12.5)
+    settle(qtbot)
+    editor = page.editor(line, "one_off_days")
+    assert editor.text() == shown
+    for typed in ("2,5", "2.5"):
+        editor.setText(typed)
+        editor.editingFinished.emit()
+        settle(qtbot)
+        assert window.document.assessment.costs.lines[line].one_off_days == 2.5
+        assert editor.text() == shown.replace("12", "2")
+
+
 # --- the summary writes euros as the Costs page does ----------------------------------------
 
 @pytest.mark.parametrize("lang", ["en", "fi", "sv"])

@@ -51,13 +51,19 @@ def value_at(obj: Any, path: str) -> Any:
     return obj
 
 
-def number_text(value: Any) -> str:
-    """A number exactly as JSON writes it (57800, 0.5): the figure the CLI prints."""
+def number_text(value: Any, lang: str = "en") -> str:
+    """A number to edit: every digit the file holds (57800, 0.5), no grouping, with the
+    decimal comma Finnish and Swedish write ("12,5"); :func:`parse_number` reads both."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return json.dumps(value)
+    text = json.dumps(value)
+    return text.replace(".", ",") if lang in DECIMAL_COMMA and isinstance(value, float) \
+        else text
+
+
+DECIMAL_COMMA = frozenset({"fi", "sv"})
 
 
 def parse_number(text: str) -> Any:
@@ -182,11 +188,14 @@ class LineBinding(Binding):
         return text.strip()
 
     def _finished(self) -> None:
-        self.commit(self._value())
+        value = self._value()
+        self.commit(value)
+        if self.kind == "number" and value == self.current():
+            self.refresh()  # "2.5" typed in Finnish is shown as the file's 2,5
 
     def _shown(self, value: Any) -> str:
         if self.kind == "number":
-            return number_text(value)
+            return number_text(value, self.document.lang)
         if self.kind == "list":
             return ", ".join(value or [])
         return "" if value is None else str(value)
