@@ -49,6 +49,12 @@ class CsvDialect:
     delimiter: str
     header: tuple[str, ...]
 
+    @property
+    def reading_encoding(self) -> str:
+        """The codec Python reads the file with: cp1252 as latin-1, which maps every byte
+        (cp1252 leaves five undefined, and a stray one must not stop the read)."""
+        return "latin-1" if self.encoding == "cp1252" else self.encoding
+
 
 def _problem(path: Path, code: str, message: str, **params: Any) -> InputError:
     return InputError(str(path), [Problem("$", message, code=code, params=params)])
@@ -159,7 +165,7 @@ def find_bad_line(path: str | os.PathLike[str], dialect: CsvDialect) -> tuple[in
     left open swallows the rest of the file into one last record of too few fields; that is
     reported as (the line where the record starts, -1), the same as a quote error.
     """
-    encoding = "latin-1" if dialect.encoding == "cp1252" else dialect.encoding
+    encoding = dialect.reading_encoding
     width = len(dialect.header)
     with open(path, encoding=encoding, errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=dialect.delimiter)
@@ -261,7 +267,7 @@ def read_csv(path: str | os.PathLike[str], columns: Sequence[str] | None = None,
     p = Path(path)
     dialect = dialect or sniff_csv(p)
     _check_columns(p, dialect.header, columns)
-    encoding = "latin-1" if dialect.encoding == "cp1252" else dialect.encoding
+    encoding = dialect.reading_encoding
     options: dict[str, Any] = dict(
         sep=dialect.delimiter, encoding=encoding, dtype=str, keep_default_na=False,
         na_values=[""], header=0, names=list(dialect.header),
@@ -366,13 +372,7 @@ def read_sample(path: str | os.PathLike[str], rows: int) -> pd.DataFrame:
     if kind == "csv":
         return read_csv(p, nrows=rows)
     if kind == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            batch = next(pq.ParquetFile(p).iter_batches(batch_size=rows), None)
-        except Exception as exc:  # pyarrow's errors have no common base worth naming
-            raise _problem(p, "data_unreadable", f"not a readable Parquet file: {exc}",
-                           detail=str(exc).splitlines()[0] if str(exc) else "") from None
+        batch = _first_parquet_batch(p, rows)
         if batch is None:
             return read_table(p)
         return batch.to_pandas()
@@ -392,7 +392,7 @@ def sample_values(path: str | os.PathLike[str], rows: int) -> dict[str, list[str
     kind = file_kind(p)
     if kind == "csv":
         dialect = sniff_csv(p)
-        encoding = "latin-1" if dialect.encoding == "cp1252" else dialect.encoding
+        encoding = dialect.reading_encoding
         out: dict[str, list[str]] = {h: [] for h in dialect.header}
         with open(p, encoding=encoding, errors="replace", newline="") as handle:
             reader = csv.reader(handle, delimiter=dialect.delimiter)
@@ -408,21 +408,32 @@ def sample_values(path: str | os.PathLike[str], rows: int) -> dict[str, list[str
                 pass  # the measurement itself reports a malformed file, with its line
         return out
     if kind == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            batch = next(pq.ParquetFile(p).iter_batches(batch_size=rows), None)
-        except Exception as exc:  # pyarrow's errors have no common base worth naming
-            raise _problem(p, "data_unreadable", f"not a readable Parquet file: {exc}",
-                           detail=str(exc).splitlines()[0] if str(exc) else "") from None
+        batch = _first_parquet_batch(p, rows)
         if batch is None:
             return {}
         return {name: [str(v) for v in batch.column(i).to_pylist()
                        if v is not None and str(v).strip()]
                 for i, name in enumerate(batch.schema.names)}
-    frame = read_sample(p, rows)
+    return frame_values(read_sample(p, rows))
+
+
+def frame_values(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """Every column's non-missing, non-blank values as text, as :func:`sample_values` gives
+    them for a file."""
     return {str(c): [str(v) for v in frame[c].dropna() if str(v).strip()]
             for c in frame.columns}
+
+
+def _first_parquet_batch(path: Path, rows: int) -> Any:
+    """The first ``rows`` records of a Parquet file as an Arrow batch (None when it has
+    none); a damaged file is an error naming it."""
+    import pyarrow.parquet as pq
+
+    try:
+        return next(pq.ParquetFile(path).iter_batches(batch_size=rows), None)
+    except Exception as exc:  # pyarrow's errors have no common base worth naming
+        raise _problem(path, "data_unreadable", f"not a readable Parquet file: {exc}",
+                       detail=str(exc).splitlines()[0] if str(exc) else "") from None
 
 
 def memory_estimate(path: str | os.PathLike[str]) -> int:

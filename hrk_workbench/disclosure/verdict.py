@@ -207,9 +207,9 @@ def direct_columns(sample: Mapping[str, list[str]], keep: Sequence[str] = ()) ->
 
 def direct_columns_in_frame(frame: Any, rows: int = 1000) -> list[str]:
     """:func:`direct_columns` for records in memory (a DataFrame), from its first ``rows``."""
-    head = frame.head(rows)
-    return direct_columns({str(c): [str(v) for v in head[c].dropna() if str(v).strip()]
-                           for c in head.columns})
+    from .loading import frame_values
+
+    return direct_columns(frame_values(frame.head(rows)))
 
 
 def _decimals(values: Sequence[str]) -> bool:
