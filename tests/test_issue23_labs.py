@@ -372,16 +372,14 @@ def test_puf_messages_follow_lang(tmp_path, capsys):
 
 # --- the Risk lab page shows the verdict ----------------------------------------------------
 
-def test_risk_lab_page_shows_the_verdict_with_an_accessible_name(tmp_path, capsys, forms,
-                                                                 qtbot):
+def measured_page(qtbot, forms, a: Assessment, lang: str, data: Path, other: str) -> Any:
+    """The Risk lab page with ``data`` loaded and measured on the keys sex and region
+    (``other`` given no role), as a steward does it."""
     pytest.importorskip("PySide6")
     from hrk_workbench.gui.document import Document
     from hrk_workbench.gui.pages.risklab import RiskLabPage
 
-    data = classes_csv(tmp_path / "c.csv", smallest=6)
-    a = personal_unit({"A3": "yes"})
-    document = Document(forms, a, lang="fi")
-    page = RiskLabPage(document)
+    page = RiskLabPage(Document(forms, a, lang=lang))
     qtbot.addWidget(page)
     page.show()
     page.load_file(data)
@@ -389,12 +387,20 @@ def test_risk_lab_page_shows_the_verdict_with_an_accessible_name(tmp_path, capsy
                     and not page._timer.isActive(), timeout=15_000)
     for column in ("sex", "region"):
         page.set_role(column, "quasi")
-    page.set_role("age", "other")
+    page.set_role(other, "other")
     page.recompute()
     qtbot.waitUntil(lambda: not page.busy() and page.result is not None
                     and page.result.before is not None
                     and page.result.before.key_variables == ("sex", "region"),
                     timeout=15_000)
+    return page
+
+
+def test_risk_lab_page_shows_the_verdict_with_an_accessible_name(tmp_path, capsys, forms,
+                                                                 qtbot):
+    data = classes_csv(tmp_path / "c.csv", smallest=6)
+    a = personal_unit({"A3": "yes"})
+    page = measured_page(qtbot, forms, a, "fi", data, other="age")
     label = page.verdict_label
     assert label.isVisible()
     assert label.accessibleName() == "Arvio paljastumisriskistä"
@@ -533,26 +539,9 @@ def test_puf_save_gives_an_unnamed_column_its_detected_role(tmp_path, capsys):
 
 def test_risk_lab_page_verdict_names_the_identifiers_as_the_command_does(tmp_path, capsys,
                                                                          forms, qtbot):
-    pytest.importorskip("PySide6")
-    from hrk_workbench.gui.document import Document
-    from hrk_workbench.gui.pages.risklab import RiskLabPage
-
     data = persons_csv(tmp_path / "p.csv")  # tunniste: henkilötunnus, not a key
     a = personal_unit({"A2": "yes"})
-    page = RiskLabPage(Document(forms, a, lang="sv"))
-    qtbot.addWidget(page)
-    page.show()
-    page.load_file(data)
-    qtbot.waitUntil(lambda: page.result is not None and not page.busy()
-                    and not page._timer.isActive(), timeout=15_000)
-    for column in ("sex", "region"):
-        page.set_role(column, "quasi")
-    page.set_role("diagnosis", "other")
-    page.recompute()
-    qtbot.waitUntil(lambda: not page.busy() and page.result is not None
-                    and page.result.before is not None
-                    and page.result.before.key_variables == ("sex", "region"),
-                    timeout=15_000)
+    page = measured_page(qtbot, forms, a, "sv", data, other="diagnosis")
     code, out, _ = run(capsys, "risk", data, "--key", "sex,region", "--json",
                        "--assessment", saved(a, tmp_path / "a.hrk.json"), "--lang", "sv")
     verdict = json.loads(out)["verdict"]
