@@ -103,6 +103,11 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEARMONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
+# A column detected as "direct" only because every sampled value differs is an identifier when
+# it holds codes or integers; a column of decimal numbers that never repeat is a measurement.
+MEASUREMENT_TYPES = frozenset({"number", "number,"})
+
+
 def infer_type(series: pd.Series) -> str:
     """A Table Schema type for a column of text values: integer, number (point decimals),
     number with a decimal comma (``number,``), date, yearmonth or string.
@@ -118,8 +123,12 @@ def infer_type(series: pd.Series) -> str:
         return "number"
     if pd.api.types.is_bool_dtype(series):
         return "boolean"
-    values = [str(v).strip() for v in series.dropna().head(SAMPLE_ROWS)]
-    values = [v for v in values if v]
+    return type_of_values([str(v) for v in series.dropna().head(SAMPLE_ROWS)])
+
+
+def type_of_values(values: Sequence[str]) -> str:
+    """:func:`infer_type` for values given as text (a column's sample, without pandas)."""
+    values = [v for v in (str(v).strip() for v in values) if v]
     if not values:
         return "string"
     for kind, pattern in (("integer", _INTEGER), ("number", _NUMBER_POINT),

@@ -132,18 +132,15 @@ def verdict_json(measured: dict[str, Any], assessment: Any, lang: str, forms: Fo
     return {**verdict.to_dict(), "text": render_all(verdict.reasons, lang, forms)}
 
 
-#: records looked at to find the direct identifiers the measured file still holds: as many
-#: as the role suggestions of the data dictionary look at, so both judge a column alike
-IDENTIFIER_SAMPLE = 1000
-
-
 def _identifiers_in(path: str) -> list[str]:
     """The columns of the measured file that hold direct identifiers (from its first
-    records), for the verdict: the measure reads the key columns only."""
+    records, as many as the role suggestions of the data dictionary look at, so both judge
+    a column alike), for the verdict: the measure reads the key columns only."""
     from .loading import sample_values
+    from .roles import SAMPLE
     from .verdict import direct_columns
 
-    return direct_columns(sample_values(path, IDENTIFIER_SAMPLE))
+    return direct_columns(sample_values(path, SAMPLE))
 
 
 def risk_text(data: dict[str, Any], lang: str, forms: Forms) -> str:
@@ -287,9 +284,8 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
         report["risk_after"] = after.to_dict()
         from .verdict import direct_columns_in_frame
 
-        report["verdict"] = verdict_json(
-            report["risk_after"], target, args.lang, forms,
-            direct_columns_in_frame(_as_written(applied.data), IDENTIFIER_SAMPLE))
+        report["verdict"] = verdict_json(report["risk_after"], target, args.lang, forms,
+                                         direct_columns_in_frame(_as_written(applied.data)))
     if target is not None:
         _save_protected(args, forms, target, recipe, report, applied.data, after)
     if args.report:

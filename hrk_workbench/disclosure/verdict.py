@@ -184,43 +184,32 @@ def risk_verdict(measured: Mapping[str, Any], threshold: Threshold | None = None
                    tuple(reasons), safe=safe and not blocked, identifiers=tuple(ids))
 
 
-def direct_columns(sample: Mapping[str, list[str]], keep: Sequence[str] = ()) -> list[str]:
+def direct_columns(sample: Mapping[str, list[str]]) -> list[str]:
     """The columns of a file (a sample of each column's values as text) that hold direct
     identifiers: detected by their values or names (henkilötunnus, personnummer, Y-tunnus,
     e-mail, phone, address, name), or every value different in a column of codes (a record
-    number links the file to its source). Decimal measurements that never repeat, and the
-    columns in ``keep`` (keyed pseudonyms the recipe made, judged separately), are not."""
+    number links the file to its source). Decimal measurements that never repeat are not:
+    the rule the recommendation applies to the saved dictionary (:data:`MEASUREMENT_TYPES`).
+    """
+    from .results import MEASUREMENT_TYPES, type_of_values
     from .roles import suggest_role_from_values
 
     out = []
     for column, values in sample.items():
-        if column in keep:
-            continue
         s = suggest_role_from_values(column, values)
         if s.role != "direct":
             continue
-        if s.basis == "all_values_distinct" and _decimals(values):
+        if s.basis == "all_values_distinct" and type_of_values(values) in MEASUREMENT_TYPES:
             continue
         out.append(column)
     return out
 
 
-def direct_columns_in_frame(frame: Any, rows: int = 1000) -> list[str]:
-    """:func:`direct_columns` for records in memory (a DataFrame), from its first ``rows``."""
+def direct_columns_in_frame(frame: Any, rows: int | None = None) -> list[str]:
+    """:func:`direct_columns` for records in memory (a DataFrame), from its first ``rows``
+    (as many as the role suggestions look at)."""
     from .loading import frame_values
+    from .roles import SAMPLE
 
-    return direct_columns(frame_values(frame.head(rows)))
-
-
-def _decimals(values: Sequence[str]) -> bool:
-    """Numbers with a fractional part: a measurement, not a code."""
-    seen = False
-    for v in values:
-        text = v.strip().replace(",", ".")
-        try:
-            float(text)
-        except ValueError:
-            return False
-        seen = seen or "." in text
-    return seen
+    return direct_columns(frame_values(frame.head(rows or SAMPLE)))
 

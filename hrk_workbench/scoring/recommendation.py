@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from hrk_workbench.answers import choice, gate
 from hrk_workbench.completeness import Completeness
 from hrk_workbench.disclosure.need import AnonymisationAdvice
+from hrk_workbench.disclosure.results import MEASUREMENT_TYPES
 from hrk_workbench.forms import Forms
 from hrk_workbench.hvd import HvdStatus, hvd_breaches
 from hrk_workbench.model import Assessment
@@ -178,9 +179,6 @@ CONDITION_CODES = frozenset({
 })
 
 
-# A column detected as "direct" only because every sampled value differs is an identifier when
-# it holds codes or integers; a column of decimal numbers that never repeat is a measurement.
-_MEASUREMENT_TYPES = frozenset({"number", "number,"})
 
 
 def lab_findings(assessment: Assessment) -> tuple[list[Reason], list[Reason]]:
@@ -213,7 +211,7 @@ def lab_findings(assessment: Assessment) -> tuple[list[Reason], list[Reason]]:
                   and (e.role == "direct" or (
                       e.detected_role == "direct" and not (
                           e.detected_basis == "all_values_distinct"
-                          and e.type in _MEASUREMENT_TYPES)))]
+                          and e.type in MEASUREMENT_TYPES)))]
         if direct:
             columns = [e.column for e in direct]
             reasons.append(Reason("lab_direct_identifier", {
