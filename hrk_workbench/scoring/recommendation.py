@@ -191,8 +191,9 @@ def lab_findings(assessment: Assessment) -> tuple[list[Reason], list[Reason]]:
     - keyed pseudonyms still in the file (``still_personal``, or a pseudonymised column that
       the file keeps): pseudonymised data is personal data, not open data;
     - pseudonymised longitudinal data (``dataset.longitudinal``, or a lab measure with a person
-      id) whose unique-trajectory share was not measured on the protected file: a person's
-      sequence of records can single them out even when each year alone is safe.
+      id) whose unique-trajectory share was not measured on the protected file, or longitudinal
+      data where that share, measured again, is still above zero: a person's sequence of
+      records can single them out even when each year alone is safe.
     Any of them keeps the outcome from ``open`` (HRK-METHOD.md, step 7: the lab's result is
     the file to be published).
     """
