@@ -59,7 +59,7 @@ def _complete_table_tags(_document: object, pdf: Any) -> None:
     import pydyf
 
     root = None
-    named: list[tuple[bytes, Any]] = []
+    named: list[tuple[str, Any]] = []
     for obj in pdf.objects:
         if not isinstance(obj, pydyf.Dictionary):
             continue
@@ -73,12 +73,13 @@ def _complete_table_tags(_document: object, pdf: Any) -> None:
                 attributes["Scope"] = "/Column"
             identifier = obj.get("ID")
             if isinstance(identifier, pydyf.String):
-                named.append((str(identifier.string).encode("utf-8"), obj))
+                named.append((str(identifier.string), obj))
     if root is None or not named:
         return
     names = pydyf.Array()
-    for key, element in sorted(named, key=lambda pair: pair[0]):  # a name tree is sorted
-        names.extend([pydyf.String(key.decode("utf-8")), element.reference])
+    # a name tree's keys are sorted as bytes
+    for key, element in sorted(named, key=lambda pair: pair[0].encode("utf-8")):
+        names.extend([pydyf.String(key), element.reference])
     tree = pydyf.Dictionary({"Names": names})
     pdf.add_object(tree)
     root["IDTree"] = tree.reference

@@ -179,8 +179,6 @@ CONDITION_CODES = frozenset({
 })
 
 
-
-
 def lab_findings(assessment: Assessment) -> tuple[list[Reason], list[Reason]]:
     """Step 7b: what the saved risk lab result says against opening the file as it is, as
     (reasons, conditions). Empty when nothing stands in the way.
