@@ -107,10 +107,17 @@ def _write(progress: Progress, path: str, data: bytes) -> ExportResult | None:
     try:
         atomic_write_bytes(path, data)
     except OSError as exc:
-        detail = exc.strerror or str(exc)
-        return ExportResult(path, problems=[Problem(
-            path, f"cannot write: {detail}", code="cannot_write", params={"detail": detail})])
+        return _cannot_write(path, exc)
     return None
+
+
+def _cannot_write(path: str, exc: OSError) -> ExportResult:
+    """An unwritable file or folder as the problem the message box shows (its errno makes
+    the renderer say the system's reason in the app's language)."""
+    detail = exc.strerror or str(exc)
+    return ExportResult(path, problems=[Problem(
+        path, f"cannot write: {detail}", code="cannot_write",
+        params={"detail": detail, "errno": exc.errno})])
 
 
 def export_memo(progress: Progress, memo: Any, fmt: str, path: str) -> ExportResult:
@@ -170,9 +177,7 @@ def export_excel(progress: Progress, assessment: Assessment, forms: Forms, layou
     try:
         warnings = export_workbook(assessment, layout, forms, path)
     except OSError as exc:
-        detail = exc.strerror or str(exc)
-        return ExportResult(path, problems=[Problem(
-            path, f"cannot write: {detail}", code="cannot_write", params={"detail": detail})])
+        return _cannot_write(path, exc)
     written = label("excel_written", lang, forms).format(file=source, output=path,
                                                          layout=layout_id)
     return ExportResult(path, written, warnings=warnings)
