@@ -88,6 +88,7 @@ def test_version_2_files_load_unchanged_in_meaning(path, forms):
     assert new["schema_version"] == SCHEMA_VERSION
     assert (new.pop("risk_lab"), new.pop("table_lab")) == (None, [])
     assert new["publication"].pop("schema_url") == ""
+    assert new["decision"].pop("justification") == {}  # schema 5: no departure justified
     old.pop("schema_version"), new.pop("schema_version")
     assert new == old
     # the v2 file's recommendation is what it was (A10 alone decides step 7)

@@ -290,12 +290,14 @@ def test_version_1_examples_migrate_unchanged_in_meaning(path):
     old = json.loads(path.read_text(encoding="utf-8"))
     assert old["schema_version"] == 1 and "publication" not in old
     new = json.loads(dumps(parse_assessment(path.read_bytes(), str(path))))
-    assert new["schema_version"] == SCHEMA_VERSION == 4
+    assert new["schema_version"] == SCHEMA_VERSION == 5
     assert new.pop("publication") == {"distributions": {}, "api": {
         "endpoint_url": "", "documentation_url": "", "description_url": "", "title": {}},
         "schema_url": ""}
     # schema 3's lab results: nothing measured in a version-1 file
     assert (new.pop("risk_lab"), new.pop("table_lab")) == (None, [])
+    # schema 5's justification of a departure from the recommendation: none written
+    assert new["decision"].pop("justification") == {}
     old.pop("schema_version"), new.pop("schema_version")
     assert new == old
 

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, Strict, StringConstraints
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")]
@@ -240,6 +240,32 @@ class RiskLabResult(Part):
     unique_trajectory_share: Number | None = Field(
         default=None, ge=0, le=1, description="share of persons with a unique trajectory, "
                                              "measured on this file")
+    # schema 5: HRK-METHOD rev. 3, step 7's "measured" (each empty or None: not measured)
+    period_worst: dict[str, JsonValue] = Field(
+        default_factory=dict, description="the worst period of a longitudinal file: "
+                                          '{"period", "k", "sample_uniques", "l_diversity"}')
+    l_required: Int | None = Field(default=None, ge=0,
+                                   description="distinct l every sensitive variable needs")
+    l_entropy: dict[str, Number] = Field(default_factory=dict,
+                                         description="entropy l per sensitive variable")
+    disclosed_records: dict[str, Int] = Field(
+        default_factory=dict, description="per sensitive variable, records in classes whose "
+                                          "l is below l_required (worst period)")
+    unmeasured_quasi: list[str] = Field(
+        default_factory=list, description="quasi-identifiers found but not among the keys")
+    k_with_unmeasured: Int | None = Field(default=None, ge=0,
+                                          description="k with the unmeasured ones added")
+    not_identifying: list[str] = Field(
+        default_factory=list, description="columns the steward marked not identifying")
+    weight: str = Field(default="", description="sampling weight column of a survey")
+    individual_risk_max: Number | None = Field(default=None, ge=0, le=1)
+    individual_risk_threshold: Number | None = Field(default=None, ge=0, le=1)
+    above_threshold: Int | None = Field(default=None, ge=0,
+                                        description="records above the individual-risk "
+                                                    "threshold")
+    global_risk_share: Number | None = Field(default=None, ge=0, le=1)
+    global_risk_share_limit: Number | None = Field(default=None, ge=0, le=1)
+    safe: Bool | None = Field(default=None, description="the verdict on this file, all checks")
 
 
 class TableLabResult(Part):
@@ -274,6 +300,8 @@ class Decision(Part):
     residual_risk_note: str = ""
     conditions: str = ""
     comment: str = ""
+    # schema 5: why a decision more open than the recommendation was taken (HRK-METHOD rev. 3)
+    justification: LocalText = Field(default_factory=dict)
 
 
 class Change(Part):
@@ -301,7 +329,7 @@ def _now() -> datetime:
 class Assessment(Part):
     """One dataset's assessment; saved as ``*.hrk.json``."""
 
-    schema_version: Literal[4] = SCHEMA_VERSION
+    schema_version: Literal[5] = SCHEMA_VERSION
     id: str = Field(default_factory=_new_id)
     created: datetime = Field(default_factory=_now)
     language: LangCode = "en"

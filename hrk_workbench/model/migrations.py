@@ -16,7 +16,6 @@ from .assessment import SCHEMA_VERSION
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     """Schema 2 only adds ``publication`` (download, access and API addresses for the
     catalogue record). A version-1 file had no such answers, so it gains the empty section
@@ -51,8 +50,24 @@ def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v4_to_v5(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 5 only adds optional fields (HRK-METHOD revision 3), each empty by default, so a
+    version-4 file means what it meant:
+
+    - ``decision.justification``: why a decision more open than the recommendation was taken
+    - ``risk_lab`` measures of step 7's "measured": ``period_worst``, ``l_required``,
+      ``l_entropy``, ``disclosed_records``, ``unmeasured_quasi``, ``k_with_unmeasured``,
+      ``not_identifying``, ``weight``, ``individual_risk_max``,
+      ``individual_risk_threshold``, ``above_threshold``, ``global_risk_share``,
+      ``global_risk_share_limit`` and ``safe`` (empty: not measured by a version that knew
+      them, and the recommendation says so rather than guessing)
+    """
+    return data
+
+
 # MIGRATIONS[n] turns a version-n document into a version-(n+1) document.
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
+                                   4: _v4_to_v5}
 
 
 def migrate(data: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
