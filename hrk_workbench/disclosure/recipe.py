@@ -19,8 +19,10 @@ import hashlib
 import hmac
 import itertools
 import json
+import math
 import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
 
 RECIPE_FORMAT = "hrk-puf-recipe"
 MIN_KEY_BYTES = 16
+# HMAC-SHA-256 gains nothing from more; fewer random bytes is a warning, not a refusal
+STRONG_KEY_BYTES = 32
+MAX_KEY_FILE_BYTES = 64 * 1024
 
 
 class _Step(BaseModel):
@@ -239,21 +244,97 @@ def pseudonym(value: str, key: bytes, length: int = 64) -> str:
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:length]
 
 
-def read_key(path: str | os.PathLike[str]) -> bytes:
+def read_key(path: str | os.PathLike[str],
+             warnings: list[Problem] | None = None) -> bytes:
     """The key from a key file (its bytes, a final newline dropped); the file's content is
-    never repeated in a message."""
+    never repeated in a message.
+
+    A file larger than :data:`MAX_KEY_FILE_BYTES` is refused (a key file is short; a big one
+    is the wrong file, and is never read whole). What weakens the key's secrecy but does not
+    stop its use (readable by others, a symbolic link, too little randomness) is appended to
+    ``warnings`` for the caller to show.
+    """
     p = Path(path)
     try:
-        key = p.read_bytes()
+        link = p.is_symlink()
+        # non-blocking, so a named pipe given as the key file is refused, not waited on
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        with os.fdopen(os.open(p, flags), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise InputError(str(p), [Problem("$", "not a regular file",
+                                                  "a key file", code="key_not_a_file")])
+            key = handle.read(MAX_KEY_FILE_BYTES + 1)
+            mode = os.fstat(handle.fileno()).st_mode
     except OSError as exc:
         raise InputError(str(p), [Problem("$", f"cannot read: {exc.strerror}",
                                           code="cannot_read",
                                           params={"detail": exc.strerror or "",
                                                   "errno": exc.errno})]) from None
-    return check_key(key.rstrip(b"\r\n"), str(p))
+    if len(key) > MAX_KEY_FILE_BYTES:
+        raise InputError(str(p), [Problem(
+            "$", "the key file is too large", f"at most {MAX_KEY_FILE_BYTES} bytes",
+            code="key_file_too_large", params={"max": MAX_KEY_FILE_BYTES})])
+    key = check_key(key.rstrip(b"\r\n"), str(p))
+    if warnings is not None:
+        warnings += key_file_warnings(mode, link) + key_warnings(key)
+    return key
+
+
+def key_file_warnings(mode: int, symlink: bool) -> list[Problem]:
+    """Warnings about where the key is kept: a key others may read is no longer secret, and a
+    symbolic link may be pointed at another file by whoever can change the link. Permission
+    bits mean this only where the system has them (Linux, macOS; not Windows' ACLs)."""
+    found = []
+    if os.name == "posix" and mode & (stat.S_IRGRP | stat.S_IROTH):
+        found.append(Problem("$", "the key file is readable by other users",
+                             "a file only its owner may read (chmod 600)", "warning",
+                             code="key_file_readable", params={"mode": f"{mode & 0o777:o}"}))
+    if symlink:
+        found.append(Problem("$", "the key file is a symbolic link",
+                             "the key file itself, not a link to it", "warning",
+                             code="key_file_symlink"))
+    return found
+
+
+def key_entropy_bytes(key: bytes) -> float:
+    """At most how many bytes of randomness the key can hold, judged by its alphabet.
+
+    Hex text carries 4 bits a character, base64 6, printable text about 6.6, other bytes 8;
+    a key made of only a few distinct symbols (``aaaa…``) carries no more than those allow.
+    An upper bound: a word typed many times still looks long, but never looks longer.
+    """
+    if not key:
+        return 0.0
+    text = key.strip()
+    if re.fullmatch(rb"[0-9A-Fa-f]+", text):
+        alphabet = 16
+    elif re.fullmatch(rb"[A-Za-z0-9+/_-]+={0,2}", text):
+        alphabet = 64
+        text = text.rstrip(b"=")
+    elif all(32 <= b < 127 for b in text):
+        alphabet = 95
+    else:
+        alphabet = 256
+    distinct = len(set(text))
+    if distinct < 8:
+        alphabet = distinct
+    return len(text) * math.log2(max(alphabet, 1)) / 8
+
+
+def key_warnings(key: bytes) -> list[Problem]:
+    """A warning when the key holds less randomness than HMAC-SHA-256's 32 bytes."""
+    have = key_entropy_bytes(key)
+    if have >= STRONG_KEY_BYTES:
+        return []
+    return [Problem("$", f"the key holds at most {int(have)} bytes of randomness",
+                    f"at least {STRONG_KEY_BYTES} random bytes, e.g. 64 hex digits",
+                    "warning", code="key_weak",
+                    params={"bytes": int(have), "min": STRONG_KEY_BYTES})]
 
 
 def check_key(key: bytes, source: str = "key") -> bytes:
+    """Refuse a key too short to be a secret (an error); a weak but usable key is only
+    warned about, by :func:`key_warnings`."""
     if len(key) < MIN_KEY_BYTES:
         raise InputError(source, [Problem("$", "the key is too short", code="key_too_short",
                                           params={"min": MIN_KEY_BYTES})])

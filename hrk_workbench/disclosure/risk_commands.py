@@ -204,6 +204,15 @@ def _needs_key(recipe: Any) -> bool:
     return any(getattr(s, "op", "") == "pseudonymise" for s in recipe.steps)
 
 
+def _warn_key(source: str, problems: list[Any], lang: str, forms: Forms) -> None:
+    """The key's warnings on stderr in the steward's language; they name the file and what
+    is wrong with it, never the key."""
+    from hrk_workbench.i18n import render_problem
+
+    for problem in problems:
+        print(f"{source}: {render_problem(problem, lang, forms)}", file=sys.stderr)
+
+
 def _typed_key(lang: str, forms: Forms) -> bytes:
     """The key typed at a terminal (not echoed) or one line from a pipe; kept in memory only."""
     from hrk_workbench.i18n import label
@@ -235,6 +244,7 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
         read_key,
         to_csv_bytes,
     )
+    from .recipe import key_warnings as recipe_key_warnings
 
     recipe = load_recipe(args.recipe)
     target = None
@@ -250,8 +260,12 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
                 "the recipe's key_variables", code="puf_save_needs_keys")])
     key: bytes | None = None
     if _needs_key(recipe):
-        key = read_key(args.key_file) if args.key_file else \
+        key_warnings: list[Any] = []
+        key = read_key(args.key_file, key_warnings) if args.key_file else \
             check_key(_typed_key(args.lang, forms), "key")
+        if not args.key_file:
+            key_warnings = recipe_key_warnings(key)
+        _warn_key(args.key_file or "key", key_warnings, args.lang, forms)
     original = read_table(args.data)
     applied = apply_recipe(original, recipe, key, base_dir=Path(args.recipe).parent)
     key = None  # nothing below needs it

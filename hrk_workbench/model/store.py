@@ -142,6 +142,11 @@ def parse_assessment(text: str | bytes, source: str = "<input>") -> Assessment:
             "$", f"the document is a JSON {type(data).__name__}", "a JSON object",
             code="not_an_object", params={"kind": type(data).__name__})])
     data, problems = migrate(data)
+    if "id" in data and (data["id"] is None or isinstance(data["id"], str)) \
+            and not _given_id(data["id"]):
+        # no id yet (a hand-written file): one is made now and written by the first save,
+        # which keeps it; an empty id would otherwise name every such dataset alike
+        del data["id"]
     problems = problems or text_problems(data)
     if problems:
         raise AssessmentFileError(source, problems)
@@ -267,11 +272,28 @@ def _blank(value: Any) -> bool:
 
 
 def _baseline(path: Path, assessment: Assessment) -> Assessment | None:
+    """The document already at ``path`` when it is this one: same id, or a file with no id
+    yet (a hand-written one), which this save gives the id it was read with."""
     try:
-        on_disk = load_assessment(path)
+        raw = _read_bytes(path)
+        on_disk = parse_assessment(raw, str(path))
     except AssessmentFileError:
         return None
-    return on_disk if on_disk.id == assessment.id else None
+    if on_disk.id == assessment.id:
+        return on_disk
+    return on_disk.model_copy(update={"id": assessment.id}) if _lacks_id(raw) else None
+
+
+def _lacks_id(raw: bytes) -> bool:
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except ValueError:
+        return False
+    return isinstance(data, dict) and not _given_id(data.get("id"))
+
+
+def _given_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
 
 
 def save_assessment(
