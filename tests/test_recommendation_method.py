@@ -205,8 +205,10 @@ def test_precedence_g2_beats_high_benefit(forms):
 
 
 def test_g2_unknown_does_not_limit_access(forms):
+    # rev. 3: not limited access either, but nothing opens while G2 is unsettled
     r = score(non_personal(gates={**ALL_NO, "G2": "unknown"}), forms)
-    assert r["recommendation"] == "open"
+    assert r["recommendation"] == "incomplete"
+    assert r["missing"] == ["gates.G2"]
     assert any(p.get("gate") == "G2" for p in reasons_with(r, "gate_unknown"))
 
 
@@ -229,9 +231,11 @@ def test_step3_each_gate_is_required(forms, gate):
 
 @pytest.mark.parametrize("gate", ["G1", "G2", "G3", "G4"])
 def test_step3_gate_unknown_is_an_answer(forms, gate):
+    # rev. 3: an answer, but one that blocks every open… outcome (reason gate_unknown)
     r = score(non_personal(gates={**ALL_NO, gate: "unknown"}), forms)
-    assert r["recommendation"] == "open"
-    assert r["missing"] == []
+    assert r["recommendation"] == "incomplete"
+    assert r["missing"] == [f"gates.{gate}"]
+    assert [p["gate"] for p in reasons_with(r, "gate_unknown_blocks_open")] == [[gate]]
 
 
 def test_step3_no_benefit_rated(forms):
@@ -779,8 +783,9 @@ def _unknown_gates(r: dict) -> set[str]:
 
 
 def test_unknown_gate_note_on_open(forms):
+    # rev. 3: what would be open is incomplete while a gate is unknown
     r = score(non_personal(gates={**ALL_NO, "G3": "unknown", "G4": "unknown"}), forms)
-    assert r["recommendation"] == "open"
+    assert r["recommendation"] == "incomplete"
     assert _unknown_gates(r) == {"G3", "G4"}
 
 

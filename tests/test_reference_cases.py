@@ -88,8 +88,10 @@ def test_reference_workbook_scores(forms, name):
     assert {key: data[key] for key in expected} == expected
 
 
+# example_2_sv answers G1 and G3 unknown: HRK-METHOD rev. 3 opens nothing until they are
+# settled, so what was open_after_mitigation is incomplete (missing: those gates)
 @pytest.mark.parametrize("name, outcome", [("example_1_fi_v2", "open_low_priority"),
-                                           ("example_2_sv", "open_after_mitigation"),
+                                           ("example_2_sv", "incomplete"),
                                            ("example_3_fi_v1", "open_after_mitigation")])
 def test_legacy_workbooks_wait_for_the_personal_data_answer(forms, name, outcome):
     """A legacy workbook holds no personal-data answer: incomplete until the steward adds it."""

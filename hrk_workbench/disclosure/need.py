@@ -103,8 +103,13 @@ def advise_anonymisation(assessment: Assessment, forms: Forms) -> AnonymisationA
         if ds.granularity == "unit":
             indirect, special = choice(ans, INDIRECT), choice(ans, SPECIAL)
             if indirect in POSSIBLY or indirect is None or special in POSSIBLY:
-                actions.append(Reason("anon_aggregate", {
-                    "min_group": int(form.number("min_group_persons", 5))}))
+                # the threshold in force (10 for special categories, ...), never 5 where
+                # more applies: the condition's text names it
+                from hrk_workbench.disclosure.verdict import assessment_threshold
+
+                actions.append(Reason("anon_aggregate", {"min_group": max(
+                    int(form.number("min_group_persons", 5)),
+                    assessment_threshold(assessment, forms).n)}))
                 if choice(ans, MEASURED) != "yes":
                     actions.append(Reason("anon_measure_risk", {}))
             if ds.longitudinal:

@@ -357,10 +357,41 @@ class _Builder:
                 fields.append((self.t("memo_decision_note"), d.comment.strip()))
             box = Box("decision", "", fields=tuple(fields))
         blocks: list[Block] = [box]
+        departure = self.departure()
+        if departure is not None:
+            # more open than the recommendation: a draft until justified, then the departure
+            # and its justification beside the decision box (HRK-METHOD rev. 3)
+            blocks = [departure] if departure.style == "draft" else [box, departure]
         conditions = self.decision_conditions()
         if conditions:
             blocks.append(Bullets(conditions, self.t("memo_decision_conditions")))
         return Section("decision", self.t("memo_decision"), tuple(blocks))
+
+    def departure(self) -> Box | None:
+        """A decision more open than the recommendation: without a justification the decision
+        box becomes a draft saying why; with one, a box naming the departure and the
+        justification in the memo's language (else as written in another)."""
+        from hrk_workbench.departure import departs
+
+        d, rec = self.a.decision, self.s.recommendation.outcome
+        if not departs(d.outcome, rec):
+            return None
+        decided = self.vocab(self.forms.vocab.decision_outcomes, d.outcome)
+        recommended = label(rec, self.lang, self.forms)
+        why = self.text({k: v for k, v in d.justification.items() if v.strip()}).strip()
+        if not why:
+            fields = ((self.t("memo_outcome"), decided),
+                      (self.t("memo_recommended"), recommended),
+                      (self.t("memo_decided_by"), self.or_none(d.decided_by)),
+                      (self.t("memo_decision_date"),
+                       format_day(d.date, self.lang) if d.date else self.none))
+            return Box("draft", self.t("memo_decision_unjustified"), fields=fields,
+                       text=self.t("memo_decision_unjustified_text", decision=decided,
+                                   recommendation=recommended))
+        return Box("departure", self.t("memo_departure"), fields=(
+            (self.t("memo_departure_from"), self.t("memo_departure_value", decision=decided,
+                                                   recommendation=recommended)),
+            (self.t("memo_justification"), why)))
 
     def conditional(self) -> bool:
         """Is the decision, or without one the recommendation, "open with conditions"?"""

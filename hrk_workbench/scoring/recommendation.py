@@ -101,18 +101,10 @@ def recommend(
         scores = {r.id: r.residual_score for r in risks.scores if r.id in high}
         reasons.append(Reason("risk_high", {
             "risk": high, "score": max(scores.values()), "threshold": _band_min(forms, "high")}))
-    elif personal_unit and _identifying(assessment) and not _measured(assessment, forms):  # 7.
+    elif personal_unit and _identifying(assessment) and (
+            gaps := measurement_gaps(assessment, forms)):  # 7. not measured safe
         outcome = "open_after_mitigation"
-        min_group = required_k(assessment, forms)
-        if choice(ans, MEASURED) != "yes":
-            reasons.append(Reason("unmeasured_disclosure_risk", {
-                "question": [q for q in (INDIRECT, SPECIAL)
-                             if choice(ans, q) in ("yes", "unknown")],
-                "measured": MEASURED, "min_group": min_group}))
-        lab = assessment.risk_lab
-        if lab is not None and (lab.k is None or lab.k < min_group):
-            reasons.append(Reason("measured_k_too_small", {
-                "k": lab.k if lab.k is not None else 0, "min_group": min_group}))
+        reasons += gaps
     elif lab_reasons:  # 7b. the risk lab's file is not fit to open as it is
         outcome = "open_after_mitigation"
         reasons += lab_reasons
@@ -158,17 +150,30 @@ def recommend(
                 reasons.append(Reason("hvd_risk_conflict", {"risk": critical}))
             else:
                 reasons.append(Reason("hvd_personal_data_conflict", {"question": LINKAGE}))
+    missing = completeness.missing
+    unknown = [g for g in gates if answer[g.id] == "unknown"]
+    if unknown and outcome.startswith("open"):  # (rev. 3) an unsettled gate opens nothing
+        reasons = [Reason("incomplete", {"count": len(unknown)}),
+                   *(Reason("gate_unknown", {"gate": g.id, "path": f"gates.{g.id}"})
+                     for g in unknown),
+                   Reason("gate_unknown_blocks_open", {"gate": [g.id for g in unknown],
+                                                       "outcome": outcome}),
+                   *(r for r in reasons if r.code.startswith("hvd_"))]
+        missing = (*missing, *(f"gates.{g.id}" for g in unknown
+                               if f"gates.{g.id}" not in missing))
+        outcome = "incomplete"
     conditions: tuple[Reason, ...] = ()
     if outcome.startswith("open"):
         if lab_reasons and not any(r in reasons for r in lab_reasons):
             reasons += lab_reasons  # an earlier step decided; the lab's findings still bind
+        pseudonyms = [Reason("drop_pseudonyms", {"question": PSEUDONYMISED})] \
+            if choice(ans, PSEUDONYMISED) == "yes" else []
         conditions = (*(a for a in anonymisation.actions if a.code in CONDITION_CODES),
-                      *lab_conditions, *hvd_breaches(assessment, forms))
+                      *pseudonyms, *lab_conditions, *hvd_breaches(assessment, forms))
         if conditions:
             reasons.append(Reason("open_conditions", {"count": len(conditions)}))
     reasons.append(Reason("indicative_only", {}))
-    return Recommendation(outcome, tuple(reasons), tuple(notes), conditions,
-                          completeness.missing)
+    return Recommendation(outcome, tuple(reasons), tuple(notes), conditions, tuple(missing))
 
 
 # The anonymisation actions that must be done before an open… outcome holds.
@@ -251,13 +256,140 @@ def required_k(assessment: Assessment, forms: Forms) -> int:
     return max(_min_group(forms), assessment_threshold(assessment, forms).n)
 
 
-def _measured(assessment: Assessment, forms: Forms) -> bool:
-    """Step 7's "measured": A10 yes, and once the risk lab has saved a result, that result
-    reaching :func:`required_k` on the file to be published (HRK-METHOD.md)."""
-    if choice(assessment.anonymisation, MEASURED) != "yes":
-        return False
+def l_required(assessment: Assessment, forms: Forms) -> int:
+    """The distinct l every sensitive variable must reach: ``l_diversity_min`` (2), or
+    ``l_diversity_min_special`` (3) for possibly special-category data (A3 yes or unknown,
+    as for the k threshold)."""
+    form = forms.anonymisation
+    if choice(assessment.anonymisation, SPECIAL) in ("yes", "unknown"):
+        return int(form.number("l_diversity_min_special", 3))
+    return int(form.number("l_diversity_min", 2))
+
+
+def measurement_gaps(assessment: Assessment, forms: Forms) -> list[Reason]:
+    """Step 7's "measured" (HRK-METHOD rev. 3), as the reasons it is not yet shown; empty
+    when it is: A10 yes and, once the risk lab has saved a result, on that file:
+
+    - k at least the threshold in force (:func:`required_k`), in its worst period too when
+      the file is longitudinal (a pooled k hides a year where someone is alone);
+    - l at least :func:`l_required` for every sensitive variable (the recipe's, and those
+      the dictionary marks sensitive), in the worst period when there is one;
+    - no quasi-identifier the dictionary or role detection found left out of the keys,
+      unless the steward marked it not identifying;
+    - for a weighted sample, no record above the individual-risk threshold and the global
+      risk share within its limit (``individual_risk_threshold``, ``global_risk_share``).
+
+    A measure this version of the lab did not take (an older file: no worst period, no l)
+    is not shown, so it counts against opening; its reason says it was not measured, not
+    that it failed.
+    """
+    ans = assessment.anonymisation
+    min_group = required_k(assessment, forms)
+    gaps: list[Reason] = []
+    if choice(ans, MEASURED) != "yes":
+        gaps.append(Reason("unmeasured_disclosure_risk", {
+            "question": [q for q in (INDIRECT, SPECIAL) if choice(ans, q) in ("yes", "unknown")],
+            "measured": MEASURED, "min_group": min_group}))
     lab = assessment.risk_lab
-    return lab is None or (lab.k is not None and lab.k >= required_k(assessment, forms))
+    if lab is None:
+        return gaps
+    if lab.k is None or lab.k < min_group:
+        gaps.append(Reason("measured_k_too_small", {
+            "k": lab.k if lab.k is not None else 0, "min_group": min_group}))
+    worst = lab.period_worst or {}
+    longitudinal = bool(lab.person and lab.time) or assessment.dataset.longitudinal is True
+    worst_k = worst.get("k")
+    if longitudinal and not isinstance(worst_k, int):
+        gaps.append(Reason("measured_periods_unmeasured", {"min_group": min_group,
+                                                           "file": lab.file}))
+    elif isinstance(worst_k, int) and worst_k < min_group:
+        gaps.append(Reason("measured_period_k_too_small", {
+            "period": str(worst.get("period", "")), "k": worst_k, "min_group": min_group}))
+    gaps += _l_gaps(assessment, forms, worst)
+    gaps += _unmeasured_quasi(assessment)
+    gaps += _weighted_gaps(assessment, forms)
+    if lab.safe is False and not gaps:  # the verdict found something these checks do not
+        gaps.append(Reason("measured_verdict_unsafe", {"file": lab.file}))
+    return gaps
+
+
+def _sensitive_columns(assessment: Assessment) -> list[str]:
+    """The sensitive variables of the measured file: the recipe's and the dictionary's
+    (marked by the steward or detected), except those marked not identifying."""
+    lab = assessment.risk_lab
+    assert lab is not None
+    present = set(lab.columns) if lab.columns else {e.column for e in lab.dictionary}
+    found = list(lab.sensitive)
+    found += [e.column for e in lab.dictionary if e.column in present and (
+        e.role == "sensitive" or e.sensitive or e.detected_role == "sensitive")]
+    skip = set(lab.not_identifying) | set(lab.key_variables)
+    return [c for c in dict.fromkeys(found) if c not in skip]
+
+
+def _l_gaps(assessment: Assessment, forms: Forms, worst: dict) -> list[Reason]:
+    lab = assessment.risk_lab
+    assert lab is not None
+    need = max(l_required(assessment, forms), lab.l_required or 0)
+    measured = worst.get("l_diversity") if isinstance(worst.get("l_diversity"), dict) \
+        else lab.l_diversity
+    unmeasured, low = [], []
+    for column in _sensitive_columns(assessment):
+        value = measured.get(column, lab.l_diversity.get(column))
+        if not isinstance(value, int):
+            unmeasured.append(column)
+        elif value < need:
+            low.append((column, value))
+    gaps = []
+    if unmeasured:
+        gaps.append(Reason("measured_l_unmeasured", {"column": unmeasured, "l_min": need}))
+    for column, value in low:
+        gaps.append(Reason("measured_l_too_small", {
+            "column": column, "l": value, "l_min": need,
+            "records": int(lab.disclosed_records.get(column, 0))}))
+    return gaps
+
+
+def _unmeasured_quasi(assessment: Assessment) -> list[Reason]:
+    """Quasi-identifiers in the file that the measure left out of its keys: the lab's own
+    list, and (for a file saved before the lab listed them) the dictionary's."""
+    lab = assessment.risk_lab
+    assert lab is not None
+    present = set(lab.columns) if lab.columns else {e.column for e in lab.dictionary}
+    keys = set(lab.key_variables)
+    found = list(lab.unmeasured_quasi)
+    found += [e.column for e in lab.dictionary if e.column in present and e.column not in keys
+              and (e.role == "quasi" or e.detected_role == "quasi")]
+    columns = [c for c in dict.fromkeys(found) if c not in set(lab.not_identifying)]
+    if not columns:
+        return []
+    return [Reason("measured_quasi_unmeasured", {
+        "column": columns, "k": lab.k_with_unmeasured if lab.k_with_unmeasured is not None
+        else "-"})]
+
+
+def _weighted_gaps(assessment: Assessment, forms: Forms) -> list[Reason]:
+    """A weighted sample's risk: every record's individual risk within the threshold and the
+    global share of expected re-identifications within its limit (thresholds in forms/)."""
+    lab = assessment.risk_lab
+    assert lab is not None
+    if not lab.weight:
+        return []
+    form = forms.anonymisation
+    threshold = float(form.number("individual_risk_threshold", 0.1))
+    limit = float(form.number("global_risk_share", 0.01))
+    gaps = []
+    if lab.individual_risk_max is None or lab.global_risk_share is None:
+        gaps.append(Reason("measured_weighted_unmeasured", {"weight": lab.weight,
+                                                            "threshold": threshold}))
+        return gaps
+    if lab.individual_risk_max > threshold:
+        gaps.append(Reason("measured_individual_risk", {
+            "risk": round(lab.individual_risk_max, 4), "threshold": threshold,
+            "records": lab.above_threshold if lab.above_threshold is not None else "-"}))
+    if lab.global_risk_share > limit:
+        gaps.append(Reason("measured_global_risk", {
+            "share": round(100 * lab.global_risk_share, 2), "limit": round(100 * limit, 2)}))
+    return gaps
 
 
 def _identifying(assessment: Assessment) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
+from hrk_workbench.forms import LANGUAGES
+
 from .base import ComboBinding, LineBinding, MultiBinding, StepPage, TextBinding
 
 
@@ -36,12 +38,31 @@ class DecisionPage(StepPage):
                      TextBinding(d, "decision.conditions", lines=3))
         self.add_row(form, lambda lang: d.t("gui_dec_comment"),
                      TextBinding(d, "decision.comment", lines=2))
+        # a decision more open than the recommendation needs a written justification
+        # (HRK-METHOD rev. 3); without one the step is marked and the memo is a draft
+        self.departure = QLabel()
+        self.departure.setWordWrap(True)
+        self.departure.setVisible(False)
+        form.addRow(self.departure)
+        self.justification = {}
+        for code in LANGUAGES:
+            binding = TextBinding(d, f"decision.justification.{code}", lines=3)
+            self.add_row(form, lambda lang, code=code: d.t(
+                "gui_dec_justification", language=d.t(f"gui_language_{code}")), binding)
+            self.justification[code] = binding.widget
 
     def refresh(self) -> None:
         super().refresh()
         d = self.document
         outcome = d.summary().recommendation.outcome
         self.recommended.setText(d.t("gui_dec_recommended", outcome=d.t(outcome)))
+        from hrk_workbench.departure import departs
+
+        a = d.assessment
+        unjustified = departs(a.decision.outcome, outcome) and not any(
+            text.strip() for text in a.decision.justification.values())
+        self.departure.setText(d.t("gui_dec_departure"))
+        self.departure.setVisible(unjustified)
 
     def retranslate(self, lang: str) -> None:
         super().retranslate(lang)
