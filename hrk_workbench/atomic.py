@@ -7,13 +7,23 @@ target in one rename, so the previous version stays intact until the new one is 
 Two programs saving the same file take turns through :func:`file_lock`, and a writer that
 read the file earlier passes ``before_replace``, which runs under that lock right before the
 rename: the place to notice that someone else saved in between (compare-before-replace).
+The locks live in a folder of the user's own (:func:`lock_folder_candidates`), so another
+local user can neither see which files are being saved nor block a save by holding a lock.
+
+A write never replaces what is not an ordinary file: a folder, a device such as /dev/null, a
+FIFO or a socket is refused (even for root, whom no permission stops), and a symbolic link is
+followed, so its target gets the new version and the link stays. The temporary file has a
+short random name, so a target name as long as the file system allows can still be written.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import secrets
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -42,11 +52,11 @@ def file_fingerprint(path: str | os.PathLike[str]) -> str | None:
 
 
 def lock_path(path: str | os.PathLike[str]) -> Path:
-    """Where the lock for ``path`` lives: in the temporary folder, never beside the file.
+    """Where the lock for ``path`` lives: in the user's own lock folder, never beside the file.
 
     A ``.lock`` file beside the steward's file would be clutter in their folder (and in their
     version control); the lock is named after the file's absolute, resolved path, so every
-    program on this machine that saves the same file, under any name, meets the same lock.
+    program of this user that saves the same file, under any name, meets the same lock.
     """
     resolved = os.path.realpath(os.fspath(path))
     digest = hashlib.sha256(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:32]
@@ -54,20 +64,58 @@ def lock_path(path: str | os.PathLike[str]) -> Path:
 
 
 def _lock_folder() -> Path:
-    """A folder every local user can lock in (sticky like /tmp), else a per-user one."""
+    """The first usable per-user lock folder (see :func:`lock_folder_candidates`).
+
+    Per user, so no other local user can create or hold a lock that blocks this user's
+    saves. Two users saving one shared file do not meet in a lock: the compare-before-replace
+    of the store (``before_replace``) still refuses the save that would overwrite the other's.
+    """
+    for folder in lock_folder_candidates():
+        if _own_private_folder(folder):
+            return folder
+    raise PermissionError(errno.EACCES, "no private folder for file locks",
+                          str(lock_folder_candidates()[-1]))
+
+
+def lock_folder_candidates() -> list[Path]:
+    """$XDG_RUNTIME_DIR/hrk-workbench-locks (a per-user folder the system empties at
+    logout), else hrk-workbench-locks-UID in the temporary folder, else the user's cache
+    folder; on Windows the temporary folder, which is already per user."""
     base = Path(tempfile.gettempdir())
-    shared = base / LOCK_FOLDER
+    if not hasattr(os, "getuid"):
+        return [base / LOCK_FOLDER]
+    found = []
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if runtime and os.path.isabs(runtime):
+        found.append(Path(runtime) / LOCK_FOLDER)
+    found.append(base / f"{LOCK_FOLDER}-{os.getuid()}")
+    cache = os.environ.get("XDG_CACHE_HOME", "")
+    home = Path(cache) if cache and os.path.isabs(cache) else Path.home() / ".cache"
+    found.append(home / "hrk-workbench" / "locks")
+    return found
+
+
+def _own_private_folder(folder: Path) -> bool:
+    """Create ``folder`` (mode 0700) if needed; True when it is a real folder (no link) owned
+    by this user that no one else may write to. A folder another user made first in a
+    shared place fails this and the next candidate is taken."""
     try:
-        if not shared.is_dir():
-            shared.mkdir(exist_ok=True)
-            os.chmod(shared, 0o1777)
-        if os.access(shared, os.W_OK | os.X_OK):
-            return shared
+        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+        info = os.lstat(folder)
     except OSError:
-        pass
-    own = base / f"{LOCK_FOLDER}-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
-    own.mkdir(exist_ok=True)
-    return own
+        return False
+    if not stat.S_ISDIR(info.st_mode) or not hasattr(os, "getuid"):
+        return stat.S_ISDIR(info.st_mode)
+    if info.st_uid != os.getuid():
+        return False
+    if info.st_mode & 0o022:
+        try:
+            os.chmod(folder, 0o700)
+        except OSError:
+            return False
+    return True
 
 
 @contextlib.contextmanager
@@ -79,7 +127,7 @@ def file_lock(path: str | os.PathLike[str],
     """
     from filelock import FileLock, Timeout
 
-    lock = FileLock(lock_path(path), is_singleton=True, mode=0o666)
+    lock = FileLock(lock_path(path), is_singleton=True, mode=0o600)
     try:
         lock.acquire(timeout=timeout)
     except Timeout:
@@ -94,12 +142,13 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes,
                        before_replace: Callable[[], None] | None = None) -> None:
     """Replace ``path`` with ``data`` in one step; a failure names ``path``, never the temp file.
 
-    The steward only knows the file they chose: "disk full" about ``.x.hrk.json.k3j.tmp``
+    The steward only knows the file they chose: "disk full" about ``.hrk-3f9a0c.tmp``
     would not tell them which save failed. With ``before_replace`` the write holds the file's
-    lock and calls it right before the rename; whatever it raises cancels the write.
+    lock and calls it right before the rename; whatever it raises cancels the write. A path
+    that is a symbolic link writes the link's target (see :func:`writable_target`).
     """
-    target = Path(path)
     try:
+        target = writable_target(path)
         if before_replace is None:
             _write(target, data)
         else:
@@ -108,11 +157,11 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes,
     except LockTimeout:
         raise
     except OSError as exc:
-        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from None
+        raise OSError(exc.errno, exc.strerror or str(exc), os.fspath(path)) from None
 
 
 def _write(target: Path, data: bytes, before_replace: Callable[[], None] | None = None) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp_name = _temporary(target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -121,12 +170,55 @@ def _write(target: Path, data: bytes, before_replace: Callable[[], None] | None 
         os.chmod(tmp_name, _mode_for(target))
         if before_replace is not None:
             before_replace()
+        _refuse_special(target)  # again: it may have become one while the data was written
         os.replace(tmp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
     _fsync_dir(target.parent)
+
+
+def _temporary(folder: Path) -> tuple[int, str]:
+    """A new, empty, private file in ``folder`` under a short random name.
+
+    The name does not repeat the target's: a target whose name is already as long as the
+    file system allows (255 bytes) would leave no room for a longer temporary one.
+    """
+    while True:
+        name = folder / f".hrk-{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                           | getattr(os, "O_BINARY", 0), 0o600), str(name)
+        except FileExistsError:
+            continue
+
+
+def writable_target(path: str | os.PathLike[str]) -> Path:
+    """The file a write of ``path`` replaces: a symbolic link's final target (the link
+    stays a link to the new version), else ``path``. Refuses a folder, a device, a FIFO
+    or a socket, which a rename would turn into a plain file."""
+    target = Path(path)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    _refuse_special(target)
+    return target
+
+
+class NotAPlainFile(OSError):
+    """The place of a write is a device, FIFO or socket: never replaced by a file."""
+
+
+def _refuse_special(target: Path) -> None:
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    if not stat.S_ISREG(mode):
+        raise NotAPlainFile(errno.EINVAL, "not an ordinary file (a device, pipe or socket)",
+                            str(target))
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str,

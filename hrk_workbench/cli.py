@@ -53,6 +53,13 @@ class _VersionAction(argparse.Action):
         parser.exit(message=f"{parser.prog} {__version__}\n")
 
 
+def _shown(path: str | os.PathLike[str]) -> str:
+    """A path for a printed line: control characters and newlines escaped."""
+    from hrk_workbench.outputs import shown_path
+
+    return shown_path(path)
+
+
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -69,7 +76,11 @@ def _load_checked(path: str, forms: Forms) -> tuple[Assessment, list[Problem]]:
 
 
 def _lines(source: str, problems: Sequence[Problem], lang: str, forms: Forms | None) -> list[str]:
-    """``FILE: LOCATION: what is wrong (expected …)``, in the steward's language."""
+    """``FILE: LOCATION: what is wrong (expected …)``, in the steward's language; a newline
+    or control character in the file's name is shown escaped (one problem, one line)."""
+    from hrk_workbench.outputs import shown_path
+
+    source = shown_path(source)
     if forms is None:
         return [f"{source}: {p}" for p in problems]
     return [f"{source}: {render_problem(p, lang, forms)}" for p in problems]
@@ -90,6 +101,7 @@ def cmd_new(args: argparse.Namespace, forms: Forms) -> int:
     from pydantic import ValidationError
 
     from hrk_workbench.model import Assessment, save_assessment
+    from hrk_workbench.outputs import Output, check_outputs
 
     out = Path(args.output)
     if out.exists() and not args.force:
@@ -103,6 +115,7 @@ def cmd_new(args: argparse.Namespace, forms: Forms) -> int:
     if not args.title.strip():
         raise InputError("--title", [Problem("$", "the title is empty", "the dataset's name",
                                              code="empty_title")])
+    check_outputs([Output(out, "-o", assessment=True)], {})
     data: dict[str, Any] = {
         "language": args.title_lang,  # the document is written in the title's language
         "dataset": {"title": {args.title_lang: args.title.strip()},
@@ -121,7 +134,7 @@ def cmd_new(args: argparse.Namespace, forms: Forms) -> int:
     if args.json:
         _print_json({"file": str(out), "id": saved.id, "title": saved.dataset.title})
     else:
-        print(label("cli_created", args.lang, forms).format(path=out))
+        print(label("cli_created", args.lang, forms).format(path=_shown(out)))
     return EXIT_OK
 
 
@@ -526,8 +539,9 @@ def _run(argv: Sequence[str] | None) -> int:
             lang = args.lang = _language(args)
         return func(args, forms)
     except InputError as exc:
-        for line in _lines(exc.source, exc.problems, lang, forms):
-            print(line, file=sys.stderr)
+        for each in getattr(exc, "refused", None) or [exc]:  # several outputs refused at once
+            for line in _lines(each.source, each.problems, lang, forms):
+                print(line, file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # the reader went away (`score … | head`): what it did not read is not an error of

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from hrk_workbench.csvfile import neutralise  # noqa: F401 (kept importable from here)
 from hrk_workbench.problems import InputError, Problem, problems_from_pydantic
 
 if TYPE_CHECKING:
@@ -581,40 +582,12 @@ def _apply_step(df: pd.DataFrame, step: Any, index: int, recipe: Recipe, key: by
 
 # --- writing --------------------------------------------------------------------------------
 
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """A cell that a spreadsheet would run as a formula gets a leading apostrophe.
-
-    Cells starting with = + - @ (or tab, carriage return) are formulas to Excel and
-    LibreOffice; a plain number such as -5 or +3,5 is left as it is, since it is data.
-    """
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text
-
-
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """The protected file as UTF-8 CSV, formula cells neutralised, the same bytes every time."""
-    import csv
-    import io
+    """The protected file as UTF-8 CSV by the workbench's one CSV writer (formula cells
+    neutralised, line breaks in values quoted), the same bytes every time."""
+    from hrk_workbench.csvfile import csv_text
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([neutralise(str(c)) for c in df.columns])
-    columns = []
-    for c in df.columns:
-        missing = df[c].isna().to_numpy()
-        values = df[c].astype("object").to_numpy()
-        columns.append(["" if m else neutralise(_cell(v))
-                        for v, m in zip(values, missing, strict=True)])
-    writer.writerows(zip(*columns, strict=True))
-    return buffer.getvalue().encode("utf-8")
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    columns = [[None if m else v for v, m in zip(df[c].astype("object").to_numpy(),
+                                                  df[c].isna().to_numpy(), strict=True)]
+               for c in df.columns]
+    return csv_text([str(c) for c in df.columns], zip(*columns, strict=True)).encode("utf-8")

@@ -76,11 +76,17 @@ def cmd_dictionary(args: argparse.Namespace, forms: Forms) -> int:
 
     from .results import table_schema, write_table_schema
 
+    if args.output:
+        from hrk_workbench.outputs import Output, check_outputs
+
+        check_outputs([Output(args.output, writes=".json")], {"FILE": args.file})
     assessment = load_assessment(args.file)
     if args.output:
+        from hrk_workbench.outputs import shown_path
+
         descriptor = write_table_schema(assessment, args.output, args.lang)
         print(label("risklab_dictionary_written", args.lang, forms).format(
-            file=args.output, count=len(descriptor["fields"])), file=sys.stderr)
+            file=shown_path(args.output), count=len(descriptor["fields"])), file=sys.stderr)
     else:
         print(json.dumps(table_schema(assessment, args.lang), ensure_ascii=False, indent=2))
     return EXIT_OK
@@ -93,8 +99,12 @@ def cmd_risk(args: argparse.Namespace, forms: Forms) -> int:
     sensitive = [n for s in (args.sensitive or []) for n in _names(s)]
     target = None
     if args.save:
+        from hrk_workbench.outputs import Output, check_outputs
+
         from .results import open_for_saving
 
+        check_outputs([Output(args.save, "--save", assessment=True, may_be=("--assessment",))],
+                      {"DATA": args.data, "--assessment": args.assessment})
         target = open_for_saving(args.save)
     judged = _judged_by(args, target)
     result = measure_file(args.data, _names(args.key), sensitive, args.person, args.time)
@@ -247,6 +257,7 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
     from .recipe import key_warnings as recipe_key_warnings
 
     recipe = load_recipe(args.recipe)
+    _check_puf_outputs(args, recipe)
     target = None
     if args.save:
         from .results import open_for_saving
@@ -308,9 +319,11 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         loss = report["loss"]
+        from hrk_workbench.outputs import shown_path
+
         print(label("risklab_written", args.lang, forms).format(
-            file=args.output, rows=loss["records_after"], removed=loss["records_removed"],
-            suppressed=loss["values_suppressed"]))
+            file=shown_path(args.output), rows=loss["records_after"],
+            removed=loss["records_removed"], suppressed=loss["values_suppressed"]))
         if "risk_after" in report:
             print(f"  {label('risklab_k', args.lang, forms)}: {report['risk_before']['k']} -> "
                   f"{report['risk_after']['k']}")
@@ -366,3 +379,24 @@ def _as_written(frame: Any) -> Any:
 
     return pd.read_csv(io.BytesIO(to_csv_bytes(frame)), dtype=str, keep_default_na=False,
                        na_values=[""])
+
+
+def _check_puf_outputs(args: argparse.Namespace, recipe: Any) -> None:
+    """The public file, the report and the ``--save`` assessment, all checked before the
+    first is written (so the public file is never written and the report then refused):
+    none is the data, the recipe, the key file or a hierarchy file the recipe reads, nor a
+    folder or a device, and each folder takes files."""
+    from hrk_workbench.outputs import Output, check_outputs
+
+    outputs = [Output(args.output, "-o", writes=".csv")]
+    if args.report:
+        outputs.append(Output(args.report, "--report", writes=".json"))
+    if args.save:
+        outputs.append(Output(args.save, "--save", assessment=True))
+    inputs: dict[str, Any] = {"DATA": args.data, "--recipe": args.recipe,
+                              "--key-file": args.key_file, "--save": args.save}
+    base = Path(args.recipe).parent
+    for i, step in enumerate(recipe.steps):  # numbered as the recipe's problems number them
+        if getattr(step, "hierarchy", None):
+            inputs[f"steps[{i}].hierarchy"] = base / str(step.hierarchy)
+    check_outputs(outputs, inputs)

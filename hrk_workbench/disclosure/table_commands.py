@@ -175,11 +175,30 @@ def _in_file(path: str, exc: InputError) -> InputError:
     return InputError(path, exc.problems) if exc.source == "data" else exc
 
 
+def _check_table_outputs(args: argparse.Namespace) -> None:
+    """The protected table and the ``--save`` assessment, checked before anything is read:
+    neither is the data, a hierarchy or the advising assessment, nor a folder or a device;
+    the table's name says the format written (.xlsx/.xlsm a workbook, else CSV)."""
+    from hrk_workbench.outputs import Output, check_outputs
+
+    suffix = Path(args.output).suffix.lower()
+    writes = suffix if suffix in (".xlsx", ".xlsm") else ".csv"
+    outputs = [Output(args.output, "-o", writes=writes)]
+    if args.save:
+        outputs.append(Output(args.save, "--save", assessment=True, may_be=("--assessment",)))
+    inputs: dict[str, str | None] = {"DATA": args.data, "--assessment": args.assessment,
+                                     "--save": args.save}
+    for item in args.hierarchy:
+        inputs[f"--hierarchy {item}"] = item.partition("=")[2] or None
+    check_outputs(outputs, inputs)
+
+
 def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
     from .loading import read_table
     from .primary import Rules, advised_min_frequency, choose_min_frequency
     from .tables import protect_table, table_from_aggregate, table_from_microdata
 
+    _check_table_outputs(args)
     target = None
     if args.save:
         from .results import open_for_saving
@@ -234,6 +253,8 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
             print(json.dumps({**summary, "audit_failures": failures}, ensure_ascii=False,
                              indent=2))
         return 1
+    from hrk_workbench.outputs import shown_path
+
     out = Path(args.output)
     if out.suffix.lower() in (".xlsx", ".xlsm"):
         result.write_xlsx(out, args.symbol or "..")
@@ -254,7 +275,7 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
                          ensure_ascii=False, indent=2))
     else:
         method = summary["method"]
-        print(_t("tables_written", lang, forms, file=str(out), cells=summary["cells"],
+        print(_t("tables_written", lang, forms, file=shown_path(out), cells=summary["cells"],
                  primary=summary["primary"], secondary=summary["secondary"],
                  method=label(METHOD_LABELS[method], lang, forms)
                  if method in METHOD_LABELS else method))

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hrk_workbench.csvfile import neutralise
 from hrk_workbench.problems import InputError, Problem
 
 if TYPE_CHECKING:
@@ -579,16 +580,13 @@ class ProtectedTable:
         return out
 
     def csv_text(self, symbol: str = "") -> str:
-        """UTF-8 CSV, comma-separated with a header; codes that a spreadsheet would run as a
-        formula (= + - @) are neutralised with a leading apostrophe."""
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
+        """UTF-8 CSV by the workbench's one CSV writer: comma-separated with a header, codes
+        that a spreadsheet would run as a formula (= + - @ tab CR) neutralised with a leading
+        apostrophe, line breaks in a code quoted."""
+        from hrk_workbench.csvfile import csv_text
+
         fields = [*self.table.dimensions, "value", "status", "rule"]
-        writer.writerow([neutralise(f) for f in fields])
-        for row in self.rows(symbol):
-            writer.writerow([neutralise(row[f]) if isinstance(row[f], str) else row[f]
-                             for f in fields])
-        return buf.getvalue()
+        return csv_text(fields, ([row[f] for f in fields] for row in self.rows(symbol)))
 
     def write_csv(self, path: str | os.PathLike[str], symbol: str = "") -> None:
         from hrk_workbench.atomic import atomic_write_text
@@ -615,14 +613,6 @@ class ProtectedTable:
 
 def _plain(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
-
-
-def neutralise(text: str) -> str:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe.
-
-    A lone ``-`` (a common suppression symbol) is not a formula and stays as it is.
-    """
-    return f"'{text}" if len(text) > 1 and text[0] in ("=", "+", "-", "@") else text
 
 
 def protect_table(table: Table, rules: Rules, cost: str = "cells", method: str = "auto",

@@ -89,6 +89,22 @@ def _targets(books: list[Path], output: str, single: bool) -> list[Path]:
     return targets
 
 
+def _check_import_outputs(args: argparse.Namespace, books: list[Path],
+                          targets: list[Path]) -> None:
+    """Every assessment to write and the report, checked before the first is written: none
+    is a workbook read, a folder or a device, and their folders take files. An output
+    folder still to be made is checked as the place it will be made in."""
+    from hrk_workbench.outputs import Output, check_outputs
+
+    outputs = [Output(args.report, "--report", writes=".json")] if args.report else []
+    if all(t.parent.is_dir() for t in targets):
+        outputs += [Output(t, "-o", assessment=True) for t in targets]
+    else:
+        outputs.append(Output(args.output, "-o", assessment=True))
+    check_outputs(outputs, {f"BOOK_OR_FOLDER {i + 1}" if len(books) > 1 else "BOOK_OR_FOLDER":
+                            book for i, book in enumerate(books)})
+
+
 def cmd_import_excel(args: argparse.Namespace, forms: Forms) -> int:
     """Import each workbook into its own assessment; one report per workbook."""
     from hrk_workbench.model import save_assessment
@@ -99,6 +115,7 @@ def cmd_import_excel(args: argparse.Namespace, forms: Forms) -> int:
     books = _workbooks(args.inputs)
     single = len(books) == 1 and not Path(args.inputs[0]).is_dir()
     targets = _targets(books, args.output, single)
+    _check_import_outputs(args, books, targets)
     if not single:
         Path(args.output).mkdir(parents=True, exist_ok=True)
     reports: list[ImportReport] = []
@@ -162,6 +179,9 @@ def cmd_export_excel(args: argparse.Namespace, forms: Forms) -> int:
             "$", "cannot write: the folder does not exist", "an existing folder",
             code="cannot_write",
             params={"detail": label("memo_cli_no_folder", args.lang, forms)})])
+    from hrk_workbench.outputs import Output, check_outputs, shown_path
+
+    check_outputs([Output(out, writes=".xlsx")], {"FILE": args.file})
     if out.exists() and not args.force:
         raise InputError(str(out), [Problem("$", "file already exists",
                                             "a new file name, or --force to overwrite",
@@ -178,8 +198,8 @@ def cmd_export_excel(args: argparse.Namespace, forms: Forms) -> int:
         return EXIT_OK
     for w in warnings:
         print(f"{args.file}: {render_problem(w, args.lang, forms)}", file=sys.stderr)
-    print(label("excel_written", args.lang, forms).format(file=args.file, output=out,
-                                                          layout=args.layout))
+    print(label("excel_written", args.lang, forms).format(
+        file=shown_path(args.file), output=shown_path(out), layout=args.layout))
     return EXIT_OK
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hrk_workbench.atomic import atomic_write_bytes
+from hrk_workbench.csvfile import FORMULA_STARTS  # the CSV files neutralise the same
 from hrk_workbench.forms import Forms
 from hrk_workbench.i18n import label, render_all
 from hrk_workbench.model import Assessment
@@ -28,8 +29,6 @@ from hrk_workbench.problems import Problem
 
 from .mapping import SECTIONS, Layout
 from .reader import column_letter
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _text_cell(ws: Any, row: int, col: int, value: str) -> None:

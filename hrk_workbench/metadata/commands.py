@@ -124,6 +124,10 @@ def cmd_metadata(args: argparse.Namespace, forms: Forms) -> int:
     from .record import build_record
 
     lang: str = args.lang
+    if args.output != "-":
+        from hrk_workbench.outputs import Output, check_outputs
+
+        check_outputs([Output(args.output)], {"FILE": args.file})
     assessment = load_assessment(args.file)
     warnings = check_against_forms(assessment, forms)
     if has_errors(warnings):
@@ -134,7 +138,9 @@ def cmd_metadata(args: argparse.Namespace, forms: Forms) -> int:
         refusal = ckan_refusal(record, lang, forms)
         if refusal is not None:
             raise InputError(args.file, [refusal])
-    for p in [*warnings, *record.warnings]:
+    left_out = {p.location for p in record.warnings}  # said once, with "left out"
+    for p in [*(w for w in warnings if not (w.code.startswith("address_")
+                                            and w.location in left_out)), *record.warnings]:
         print(f"{args.file}: {render_problem(p, lang, forms)}", file=sys.stderr)
 
     profile = profile_for(fmt, record, forms)
@@ -160,18 +166,21 @@ def cmd_metadata(args: argparse.Namespace, forms: Forms) -> int:
             return EXIT_NOT_CONFORMING
 
     text, size = record_text(profile, record, graph, fmt)
+    from hrk_workbench.outputs import shown_path
+
+    shown = shown_path(args.output)
     if fmt == "ckan":
         done = label("metadata_written_package", lang, forms).format(
-            file=args.output, profile=profile.name, resources=size)
+            file=shown, profile=profile.name, resources=size)
     else:
         done = label("metadata_written", lang, forms).format(
-            file=args.output, profile=" + ".join(shape_sets), triples=size)
+            file=shown, profile=" + ".join(shape_sets), triples=size)
     _write(args.output, text)
     if args.output != "-":
         print(done)
         if args.validate:
             print(label("metadata_conforms", lang, forms).format(
-                file=args.output, shapes=" + ".join(shape_sets)))
+                file=shown, shapes=" + ".join(shape_sets)))
     return EXIT_OK
 
 

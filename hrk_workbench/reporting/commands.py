@@ -68,8 +68,9 @@ def render(memo: Any, fmt: str) -> bytes:
 
 def cmd_report(args: argparse.Namespace, forms: Any) -> int:
     from hrk_workbench.atomic import atomic_write_bytes
-    from hrk_workbench.cli import _load_checked, _print_json, _problems_json, _warn
+    from hrk_workbench.cli import _load_checked, _print_json, _problems_json, _shown, _warn
     from hrk_workbench.i18n import label
+    from hrk_workbench.outputs import Output, check_outputs
 
     from .content import build_memo
 
@@ -80,6 +81,7 @@ def cmd_report(args: argparse.Namespace, forms: Any) -> int:
             "$", "cannot write: the folder does not exist", "an existing folder",
             code="cannot_write",
             params={"detail": label("memo_cli_no_folder", args.lang, forms)})])
+    check_outputs([Output(out)], {"FILE": args.file})  # never the input, nor /dev/null
     assessment, warnings = _load_checked(args.file, forms)
     data = render(build_memo(assessment, forms, args.lang), fmt)
     atomic_write_bytes(out, data)
@@ -88,5 +90,5 @@ def cmd_report(args: argparse.Namespace, forms: Any) -> int:
                      "problems": _problems_json(warnings, args.lang, forms)})
     else:
         _warn(args.file, warnings, args.lang, forms)
-        print(label("memo_cli_wrote", args.lang, forms).format(path=out))
+        print(label("memo_cli_wrote", args.lang, forms).format(path=_shown(out)))
     return 0

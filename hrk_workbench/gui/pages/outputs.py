@@ -120,6 +120,21 @@ def _cannot_write(path: str, exc: OSError) -> ExportResult:
         params={"detail": detail, "errno": exc.errno})])
 
 
+def _refused_output(path: str, assessment: Path | None, export: Export) -> list[Problem]:
+    """What the command line's output check refuses in this export's file (see
+    :mod:`hrk_workbench.outputs`): the open assessment itself, a folder, a device."""
+    from hrk_workbench.outputs import Output, check_outputs
+    from hrk_workbench.problems import InputError
+
+    inputs = {assessment.name: assessment} if assessment else {}
+    writes = export.suffix if export.kind == "excel" else None
+    try:
+        check_outputs([Output(path, Path(path).name, writes=writes)], inputs)
+    except InputError as exc:
+        return exc.problems
+    return []
+
+
 def export_memo(progress: Progress, memo: Any, fmt: str, path: str) -> ExportResult:
     """Render the (already built) memo with the report command's renderer and write it."""
     from hrk_workbench.reporting.commands import render as render_memo
@@ -493,6 +508,10 @@ class OutputsPage(PageFrame):
                 return
         path = self._ask_path(export)
         if not path:
+            return
+        refused = _refused_output(path, d.path, export)
+        if refused:  # the open assessment, a folder, /dev/null: said before anything is made
+            self._failed(refused)
             return
         title = d.t("gui_out_saving", file=Path(path).name)
         if export.kind == "memo":
