@@ -33,7 +33,6 @@ from hrk_workbench.metadata.readiness import advise_metadata
 from hrk_workbench.metadata.record import build_record
 from hrk_workbench.metadata.shacl import DCAT_AP, HVD, steward_problems, validate
 from hrk_workbench.model import SCHEMA_VERSION, dumps, load_assessment, parse_assessment
-from hrk_workbench.problems import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -302,11 +301,19 @@ def test_version_1_examples_migrate_unchanged_in_meaning(path):
     assert new == old
 
 
-def test_publication_addresses_must_be_web_addresses():
+def test_publication_addresses_must_be_web_addresses(forms):
+    """A file that holds one still opens, warned at its path; a new one is refused."""
+    from hrk_workbench.model import check_against_forms
+    from hrk_workbench.model.edit import EditError, set_answer
+
     doc = {"schema_version": 3, "publication": {"api": {"endpoint_url": "ftp://x"}}}
-    with pytest.raises(InputError) as info:
-        parse_assessment(json.dumps(doc))
-    assert [p.location for p in info.value.problems] == ["publication.api.endpoint_url"]
+    assessment = parse_assessment(json.dumps(doc))
+    warned = [p for p in check_against_forms(assessment, forms) if p.code.startswith("address")]
+    assert [(p.location, p.severity) for p in warned] == [
+        ("publication.api.endpoint_url", "warning")]
+    with pytest.raises(EditError) as info:
+        set_answer(assessment, "publication.api.documentation_url", "ftp://x", forms)
+    assert [p.location for p in info.value.problems] == ["publication.api.documentation_url"]
 
 
 def test_ckan_refuses_a_licence_that_is_not_open(tmp_path, capsys):

@@ -29,6 +29,19 @@ def _all_languages(value: dict[str, str]) -> dict[str, str]:
 Text = Annotated[dict[str, str], AfterValidator(_all_languages)]
 """A user-facing text in every supported language (en, fi, sv)."""
 
+
+def _iri(value: str) -> str:
+    from hrk_workbench.model.addresses import is_iri  # the model's one rule for addresses
+
+    if not is_iri(value):
+        raise ValueError(f"{value!r} is not an absolute IRI (the catalogue record states it; "
+                         "no space, < > \" { } | \\ ^ or backtick)")
+    return value
+
+
+Iri = Annotated[str, AfterValidator(_iri)]
+"""A licence's or a code's IRI, which the catalogue record writes as it is."""
+
 def _question_id(value: str) -> str:
     if "." in value:
         raise ValueError(f"id {value!r} contains '.', which answer paths such as "
@@ -267,8 +280,8 @@ class Licence(FormModel):
     id: Id
     spdx: str | None = None
     name: str
-    uri: str
-    eu_uri: str | None = None
+    uri: Iri
+    eu_uri: Iri | None = None
     ckan_id: str | None = None
     open: bool
     attribution: bool
@@ -303,7 +316,7 @@ class FormatCatalogue(FormModel):
 
 class VocabEntry(FormModel):
     id: Id
-    uri: str | None = None
+    uri: Iri | None = None
     text: Text
 
 
@@ -317,4 +330,4 @@ class Vocabularies(FormModel):
     hvd_categories: list[VocabEntry]
     granularity: list[VocabEntry]
     decision_outcomes: list[VocabEntry]
-    hvd_legislation_uri: str
+    hvd_legislation_uri: Iri

@@ -48,5 +48,5 @@ class EditCommand(QUndoCommand):
     def undo(self) -> None:
         assessment = self._get_assessment()
         for change in reversed(self._changes):
-            set_answer(assessment, change.path, change.old, self._forms)
+            set_answer(assessment, change.path, change.old, self._forms, restore=True)
         self._on_applied()

@@ -120,7 +120,8 @@ class Document(QObject):
                 applied.append(set_answer(self.assessment, path, value, self.forms))
         except EditError as exc:
             for change in reversed(applied):  # leave the model as it was
-                set_answer(self.assessment, change.path, change.old, self.forms)
+                set_answer(self.assessment, change.path, change.old, self.forms,
+                           restore=True)
             self.editFailed.emit(render_problems(exc.problems, self.lang, self.forms))
             return False
         applied = [c for c in applied if c.old != c.new]

@@ -13,11 +13,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hrk_workbench.forms import Forms
 from hrk_workbench.i18n import label
+from hrk_workbench.model.addresses import is_iri
+from hrk_workbench.problems import InputError, Problem
 
 from .record import DistributionRecord, MetadataRecord
 
@@ -25,10 +28,34 @@ if TYPE_CHECKING:
     from rdflib import Graph, URIRef
 
 
+class InvalidIriError(InputError):
+    """An IRI the record would state is not one (a code list or licence catalogue in forms/
+    edited by hand): refused with its value rather than written as RDF no reader accepts."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__("forms", [Problem(
+            "$", f"{value!r} is not a valid IRI", "an absolute IRI in the forms' catalogues",
+            code="metadata_invalid_iri", params={"got": repr(value[:80])})])
+
+
 def _uri(value: str) -> URIRef:
+    """Every IRI of the graph passes here: rdflib is never handed an invalid one (it would
+    write it and no RDF reader could read the file back). The answers' own addresses were
+    already left out by the record when invalid, so only a broken forms/ entry stops here."""
     from rdflib import URIRef  # rdflib loads when a record is built, not when the CLI starts
 
+    if not is_iri(value):
+        raise InvalidIriError(value)
     return URIRef(value)
+
+
+def dataset_iri(assessment_id: str) -> str:
+    """``urn:uuid:<id>``; an id that is no UUID (a hand-written file) is turned into one, the
+    same every time, so the IRI is valid and still derives from the id alone."""
+    try:
+        return uuid.UUID(assessment_id).urn
+    except ValueError:
+        return uuid.uuid5(uuid.NAMESPACE_URL, "hrk-workbench:" + assessment_id).urn
 
 
 def _lit(value: str, lang: str | None = None, datatype: str | None = None) -> Any:
@@ -101,7 +128,7 @@ class DcatAp3Profile:
         g = Graph()
         for prefix, ns in PREFIXES.items():
             g.bind(prefix, Namespace(str(ns)))
-        nodes = Nodes(_uri(f"urn:uuid:{record.assessment.id}"))
+        nodes = Nodes(_uri(dataset_iri(record.assessment.id)))
         self.add(g, record, nodes)
         return g, nodes
 
@@ -159,7 +186,7 @@ class DcatAp3Profile:
         ds = record.assessment.dataset
         if not ds.publisher.strip():
             return None
-        ref = _uri(ds.publisher_uri) if ds.publisher_uri.strip() else \
+        ref = _uri(record.publisher_uri) if record.publisher_uri else \
             self._node(nodes, "publisher")
         g.add((ref, RDF.type, FOAF.Agent))
         g.add((ref, FOAF.name, _lit(ds.publisher.strip())))
@@ -175,8 +202,8 @@ class DcatAp3Profile:
         name = contact.name.strip() or record.assessment.dataset.publisher.strip()
         if name:
             g.add((ref, VCARD.fn, _lit(name)))
-        if contact.email.strip():
-            g.add((ref, VCARD.hasEmail, self._resource(g, f"mailto:{contact.email.strip()}")))
+        if record.contact_email_iri:
+            g.add((ref, VCARD.hasEmail, self._resource(g, record.contact_email_iri)))
         return ref
 
     # --- the parts ------------------------------------------------------------------------
@@ -203,8 +230,8 @@ class DcatAp3Profile:
                 ref = self._concept(g, entry.uri, entry.text)
                 g.add((ref, SKOS.inScheme, _uri(THEMES_SCHEME)))
                 g.add((ds_ref, DCAT.theme, ref))
-        if ds.spatial_uri.strip() or ds.spatial_coverage.strip():
-            ref = _uri(ds.spatial_uri.strip()) if ds.spatial_uri.strip() else \
+        if record.spatial_uri or ds.spatial_coverage.strip():
+            ref = _uri(record.spatial_uri) if record.spatial_uri else \
                 self._node(nodes, "spatial")
             g.add((ref, RDF.type, DCTERMS.Location))
             if ds.spatial_coverage.strip():
@@ -225,8 +252,8 @@ class DcatAp3Profile:
             g.add((ds_ref, DCTERMS.accrualPeriodicity,
                    self._concept(g, freq.uri, freq.text, DCTERMS.Frequency)))
         self._access_rights(g, ds_ref, record)
-        if ds.landing_page.strip():
-            ref = _uri(ds.landing_page.strip())
+        if record.landing_page:
+            ref = _uri(record.landing_page)
             g.add((ref, RDF.type, FOAF.Document))
             g.add((ds_ref, DCAT.landingPage, ref))
 
@@ -388,16 +415,16 @@ class CkanProfile(HvdProfile):
         if record.hvd is not None:
             pkg["highvalue_category"] = [PORTAL_HVD_CATEGORIES.get(record.hvd.category,
                                                                    record.hvd.category)]
-        if ds.publisher_uri.strip():
-            pkg["maintainer_website"] = ds.publisher_uri.strip()
+        if record.publisher_uri:
+            pkg["maintainer_website"] = record.publisher_uri
         if ds.spatial_coverage.strip():
             pkg["geographical_coverage"] = [ds.spatial_coverage.strip().lower()]
         freq = next((f for f in forms.vocab.frequencies if f.id == ds.update_frequency), None)
         if freq:
             pkg["update_frequency"] = {lang: [freq.text[lang]] for lang in PORTAL_LANGUAGES
                                        if freq.text.get(lang)}
-        if ds.landing_page.strip():
-            pkg["external_urls"] = [ds.landing_page.strip()]
+        if record.landing_page:
+            pkg["external_urls"] = [record.landing_page]
         if record.api is not None and record.api.endpoint_url:
             pkg["resources"].append(self._api_dict(record))
         pkg["extras"] = self._extras(record)
@@ -437,14 +464,14 @@ class CkanProfile(HvdProfile):
     def _extras(self, record: MetadataRecord) -> list[dict[str, str]]:
         """DCAT-AP facts avoindata.fi's schema has no field for, as CKAN extras (strings)."""
         ds = record.assessment.dataset
-        extras = [("identifier", f"urn:uuid:{record.assessment.id}")]
+        extras = [("identifier", dataset_iri(record.assessment.id))]
         if record.access_right_uri:
             extras.append(("access_rights", record.access_right_uri))
         uris = [t.uri for t in self.forms.vocab.themes if t.id in ds.themes and t.uri]
         if uris:
             extras.append(("theme", json.dumps(uris)))
-        if ds.spatial_uri.strip():
-            extras.append(("spatial_uri", ds.spatial_uri.strip()))
+        if record.spatial_uri:
+            extras.append(("spatial_uri", record.spatial_uri))
         if record.hvd is not None:
             extras.append(("applicable_legislation", record.hvd.legislation_uri))
         if record.quality:

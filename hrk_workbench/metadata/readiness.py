@@ -15,7 +15,9 @@ from typing import Any
 from hrk_workbench.answers import choices
 from hrk_workbench.forms import Forms
 from hrk_workbench.hvd import hvd_status
+from hrk_workbench.i18n import problem_text
 from hrk_workbench.model import Assessment
+from hrk_workbench.model.addresses import address_problems
 from hrk_workbench.reasons import Reason
 from hrk_workbench.rule_ids import PLANNED
 
@@ -29,15 +31,19 @@ class MetadataAdvice:
     missing_catalogue: tuple[str, ...]
     hvd: bool
     reasons: tuple[Reason, ...]
+    # answer paths of web address fields holding something else: the record leaves them out
+    bad_addresses: tuple[str, ...] = ()
 
     @property
     def ready(self) -> bool:
-        return not self.missing_mandatory and not self.missing_catalogue
+        return not self.missing_mandatory and not self.missing_catalogue \
+            and not self.bad_addresses
 
     def to_dict(self) -> dict[str, Any]:
         return {"ready": self.ready, "missing_mandatory": list(self.missing_mandatory),
                 "missing_recommended": list(self.missing_recommended),
-                "missing_catalogue": list(self.missing_catalogue), "hvd": self.hvd}
+                "missing_catalogue": list(self.missing_catalogue), "hvd": self.hvd,
+                "bad_addresses": list(self.bad_addresses)}
 
 
 def _any_text(texts: dict[str, str]) -> bool:
@@ -78,7 +84,11 @@ def advise_metadata(assessment: Assessment, forms: Forms) -> MetadataAdvice:
         reasons.append(Reason("metadata_hvd", {"category": hvd.category,
                                                "legislation": hvd.legislation_uri,
                                                "category_uri": hvd.category_uri}))
-    if not (mandatory or recommended or catalogue):
+    bad = address_problems(assessment, "error")
+    reasons += [Reason("metadata_bad_address", {
+        "path": p.location, "reason": {lang: problem_text(p, lang, forms)
+                                       for lang in forms.messages}}) for p in bad]
+    if not (mandatory or recommended or catalogue or bad):
         reasons.append(Reason("metadata_complete", {}))
     return MetadataAdvice(tuple(mandatory), tuple(recommended), tuple(catalogue),
-                          hvd is not None, tuple(reasons))
+                          hvd is not None, tuple(reasons), tuple(p.location for p in bad))

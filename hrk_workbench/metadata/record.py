@@ -16,8 +16,9 @@ from hrk_workbench.channels import advise_channel
 from hrk_workbench.forms import Forms
 from hrk_workbench.forms.schema import FileFormat, Licence
 from hrk_workbench.hvd import HvdStatus, hvd_status
-from hrk_workbench.i18n import label, render
+from hrk_workbench.i18n import label, problem_text, render
 from hrk_workbench.model import Assessment
+from hrk_workbench.model.addresses import address_fields, address_problem, is_iri
 from hrk_workbench.problems import Problem
 from hrk_workbench.quality import quality_statement
 from hrk_workbench.reasons import Reason
@@ -70,6 +71,12 @@ class MetadataRecord:
     quality: dict[str, str]  # the quality statement per language, for dqv
     warnings: tuple[Problem, ...]
     schema_url: str = ""  # the published Table Schema every distribution conforms to
+    # the dataset's own addresses as the record states them: a value that is not a web
+    # address is left out (with a warning), never written as a broken IRI
+    landing_page: str = ""
+    publisher_uri: str = ""
+    spatial_uri: str = ""
+    contact_email_iri: str = ""  # mailto:..., when that is a valid IRI
 
     @property
     def is_open(self) -> bool:
@@ -139,12 +146,30 @@ def _api_suffix(forms: Forms) -> dict[str, str]:
     return {lang: label("api", lang, forms) for lang in forms.messages}
 
 
+def usable_addresses(assessment: Assessment, forms: Forms) -> tuple[dict[str, str],
+                                                                      list[Problem]]:
+    """Every web address field by answer path, a value that is not a web address replaced by
+    "" and told as a warning that names the path, what is wrong and that it is left out."""
+    usable: dict[str, str] = {}
+    warnings: list[Problem] = []
+    for path, value in address_fields(assessment):
+        problem = address_problem(path, value)
+        usable[path] = "" if problem else value.strip()
+        if problem:
+            warnings.append(Problem(
+                path, f"left out of the catalogue record: {problem.message}", problem.expected,
+                "warning", code="metadata_address_left_out",
+                params={"reason": {lang: problem_text(problem, lang, forms)
+                                   for lang in forms.messages}}))
+    return usable, warnings
+
+
 def build_record(assessment: Assessment, forms: Forms) -> MetadataRecord:
     """Decide everything the catalogue record states; warnings for what it cannot state."""
     ds = assessment.dataset
     pub = assessment.publication
     outcome, source, access = access_right(assessment, forms)
-    warnings: list[Problem] = []
+    addresses, warnings = usable_addresses(assessment, forms)
     if access is None and source == "decision":
         warnings.append(Problem(
             "decision.outcome", f"no access rights in the record: the decision is {outcome}",
@@ -162,8 +187,9 @@ def build_record(assessment: Assessment, forms: Forms) -> MetadataRecord:
     for fmt_id in choices(assessment.channel, PLANNED):
         fmt = forms.file_format(fmt_id)
         link = pub.distributions.get(fmt_id)
-        download = link.download_url if link else ""
-        access_url = (link.access_url if link else "") or download
+        at = f"publication.distributions.{fmt_id}"
+        download = addresses.get(f"{at}.download_url", "")
+        access_url = addresses.get(f"{at}.access_url", "") or download
         name = {"en": fmt.name if fmt else fmt_id}
         dists.append(DistributionRecord(
             fmt_id, fmt, download, access_url,
@@ -173,14 +199,26 @@ def build_record(assessment: Assessment, forms: Forms) -> MetadataRecord:
     api_given = any((pub.api.endpoint_url, pub.api.documentation_url, pub.api.description_url))
     api = None
     if api_given or hvd is not None or _api_only(assessment, forms):
-        api = ApiRecord(pub.api.endpoint_url, pub.api.documentation_url,
-                        pub.api.description_url or pub.api.documentation_url,
+        endpoint, docs, description = (addresses[f"publication.api.{name}"] for name in (
+            "endpoint_url", "documentation_url", "description_url"))
+        api = ApiRecord(endpoint, docs, description or docs,
                         pub.api.title or _suffixed(titles, _api_suffix(forms)))
+    email = ds.contact.email.strip()
+    mailto = f"mailto:{email}" if email else ""
+    if mailto and not is_iri(mailto):
+        warnings.append(Problem("dataset.contact.email", "left out of the catalogue record: "
+                                "not an address a link can hold", "name@organisation.example",
+                                "warning", code="metadata_email_left_out",
+                                params={"got": repr(email)}))
+        mailto = ""
     return MetadataRecord(
         assessment=assessment, outcome=outcome, outcome_from=source, access_right=access,
         licence=forms.licence(assessment.licence.licence_id), distributions=tuple(dists),
         api=api, hvd=hvd, quality=_quality(assessment, forms), warnings=tuple(warnings),
-        schema_url=pub.schema_url)
+        schema_url=addresses["publication.schema_url"],
+        landing_page=addresses["dataset.landing_page"],
+        publisher_uri=addresses["dataset.publisher_uri"],
+        spatial_uri=addresses["dataset.spatial_uri"], contact_email_iri=mailto)
 
 
 def _api_only(assessment: Assessment, forms: Forms) -> bool:

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, Strict, StringConstraints
 
+from .addresses import WebAddress
+
 SCHEMA_VERSION = 5
 
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
@@ -59,14 +61,14 @@ class DatasetDescription(Part):
     title: LocalText = Field(default_factory=dict)
     description: LocalText = Field(default_factory=dict)
     publisher: str = ""
-    publisher_uri: str = ""
+    publisher_uri: WebAddress = ""
     information_manager: str = ""
     contact: Contact = Field(default_factory=Contact)
     source_system: str = ""
     keywords: dict[LangCode, list[str]] = Field(default_factory=dict)
     themes: list[str] = Field(default_factory=list, description="EU data-theme codes, e.g. TRAN")
     spatial_coverage: str = ""
-    spatial_uri: str = ""
+    spatial_uri: WebAddress = ""
     temporal_coverage: TemporalCoverage = Field(default_factory=TemporalCoverage)
     update_frequency: str | None = Field(default=None, description="EU frequency code")
     size_mb: Number | None = Field(default=None, ge=0, le=MAX_COUNT)
@@ -79,7 +81,7 @@ class DatasetDescription(Part):
     ownership: str = Field(default="", description="ownership and copyright status")
     precision: str = ""
     end_of_life: str = ""
-    landing_page: str = ""
+    landing_page: WebAddress = ""
     comment: str = ""
 
 
@@ -145,12 +147,6 @@ class LicenceChoice(Part):
     attribution_name: str = Field(default="", description="who users should name as source")
     disclaimer: LocalText = Field(default_factory=dict)
     comment: str = ""
-
-
-# An address on the web, or nothing yet: a catalogue can only link what resolves, so a value
-# that is not an absolute http(s) address is an error at its path, not a broken link later.
-WebAddress = Annotated[str, StringConstraints(strip_whitespace=True,
-                                              pattern=r"^(https?://[^\s]+)?$")]
 
 
 class DistributionLink(Part):

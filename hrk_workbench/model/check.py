@@ -14,6 +14,7 @@ from hrk_workbench.forms import Forms
 from hrk_workbench.forms.schema import Question, Scale
 from hrk_workbench.problems import Problem, plain_number
 
+from .addresses import address_problems
 from .assessment import Assessment
 
 
@@ -103,6 +104,8 @@ def check_against_forms(assessment: Assessment, forms: Forms) -> list[Problem]:
     if ds.contact.email and "@" not in ds.contact.email:
         problems.append(Problem("dataset.contact.email", "not an e-mail address",
                                 "name@organisation.example", "warning", code="not_email"))
+    # a web address that is not one (warnings: the file stays usable, exports leave it out)
+    problems += address_problems(assessment)
     tc = ds.temporal_coverage
     if tc.start and tc.end and tc.start > tc.end:
         problems.append(Problem("dataset.temporal_coverage", "start is after end",

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from hrk_workbench.forms import Forms
 from hrk_workbench.problems import InputError, Problem, has_errors, problems_from_pydantic
 
+from .addresses import address_problems
 from .assessment import (
     Answer,
     Assessment,
@@ -161,12 +162,15 @@ def _check_id(parts: list[str | int], path: str, forms: Forms) -> None:
                                                        "ids": ids})])
 
 
-def set_answer(assessment: Assessment, path: str, value: Any, forms: Forms) -> Change:
+def set_answer(assessment: Assessment, path: str, value: Any, forms: Forms, *,
+               restore: bool = False) -> Change:
     """Set the answer at ``path`` in place and return the change (old and new value).
 
     Nothing is changed when the edit is refused: unknown question, wrong type, value off the
-    scale or off the form's options, a text too long or with a control character raise
-    :class:`EditError` with ``validate``'s messages.
+    scale or off the form's options, a text too long or with a control character, a web
+    address that is not one raise :class:`EditError` with ``validate``'s messages.
+    ``restore`` (undo) puts back a value the document held before, so a web address the file
+    already had, only warned about, comes back as it was instead of being refused.
     """
     parts = split_path(path)
     canonical = format_path(parts)
@@ -189,6 +193,10 @@ def set_answer(assessment: Assessment, path: str, value: Any, forms: Forms) -> C
         raise EditError(canonical, problems_from_pydantic(exc)) from None
     errors = [p for p in check_against_forms(updated, forms)
               if p.severity == "error" and _related(p.location, canonical)]
+    # a new value must be a web address where one is asked for (an old one only warns)
+    if not restore:
+        errors += [p for p in address_problems(updated, "error")
+                   if _related(p.location, canonical)]
     if has_errors(errors):
         raise EditError(canonical, errors)
     for name in type(assessment).model_fields:

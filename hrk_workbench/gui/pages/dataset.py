@@ -10,7 +10,10 @@ from typing import Any
 
 from hrk_workbench.forms import LANGUAGES
 
+from .address import AddressBinding
 from .base import ComboBinding, LineBinding, MultiBinding, Options, StepPage, TextBinding
+
+ADDRESSES = ("dataset.publisher_uri", "dataset.landing_page")
 
 
 def _vocab(entries: Any) -> Options:
@@ -50,7 +53,8 @@ class DatasetPage(StepPage):
                           ("gui_ds_source_system", "dataset.source_system"),
                           ("gui_ds_landing_page", "dataset.landing_page"),
                           ("gui_ds_spatial", "dataset.spatial_coverage")):
-            self.add_row(details, lambda lang, key=key: d.t(key), LineBinding(d, path))
+            binding = AddressBinding(d, path) if path in ADDRESSES else LineBinding(d, path)
+            self.add_row(details, lambda lang, key=key: d.t(key), binding)
         self.add_row(details, lambda lang: d.t("gui_ds_temporal_start"),
                      LineBinding(d, "dataset.temporal_coverage.start", "optional",
                                  placeholder=lambda lang: d.t("gui_date_hint")))
