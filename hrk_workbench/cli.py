@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -507,6 +507,30 @@ def _language(args: argparse.Namespace) -> str:
     return env
 
 
+@contextlib.contextmanager
+def _ended_cleanly(wanted: bool) -> Iterator[None]:
+    """A polite kill (SIGTERM, or SIGHUP when the terminal closes) ends the command as
+    Ctrl-C would: by an exception, so a write in progress removes its temporary file and
+    leaves the previous version of the file in place (exit status 128 + the signal)."""
+    import signal
+    import threading
+
+    names = ("SIGTERM", "SIGHUP")
+    if not wanted or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {n: signal.signal(getattr(signal, n), stop) for n in names if hasattr(signal, n)}
+    try:
+        yield
+    finally:
+        for n, handler in previous.items():
+            signal.signal(getattr(signal, n), handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every line it prints has bidirectional controls shown escaped."""
     from hrk_workbench.terminal import EscapingStream
@@ -537,7 +561,8 @@ def _run(argv: Sequence[str] | None) -> int:
             forms = load_forms(args.forms)
         if func is not cmd_gui:  # the app resolves its own language (settings, then locale)
             lang = args.lang = _language(args)
-        return func(args, forms)
+        with _ended_cleanly(func is not cmd_gui):
+            return func(args, forms)
     except InputError as exc:
         for each in getattr(exc, "refused", None) or [exc]:  # several outputs refused at once
             for line in _lines(each.source, each.problems, lang, forms):

@@ -22,6 +22,7 @@ character in a file name is shown escaped, never printed raw.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterable, Mapping
@@ -57,8 +58,8 @@ class Output:
     ``writes`` is the format's suffix (``.csv``) when the command writes one format only, so
     a name ending in another data format's suffix is refused; ``assessment`` is True for the
     outputs that are assessments (``--save``, ``new -o``), which may, and must, end
-    ``.hrk.json``. ``may_be`` names the inputs this output may be (``risk --save a.hrk.json
-    --assessment a.hrk.json`` reads the assessment it then updates, as ``--save`` alone does).
+    ``.hrk.json``. ``may_be`` names the inputs this output may be: ``--save`` reads the
+    assessment it then updates, and may be the ``--assessment`` that is judged by.
     """
 
     path: PathLike
@@ -99,10 +100,10 @@ def check_outputs(outputs: Iterable[Output], inputs: Mapping[str, PathLike | Non
     could not be written as a plain file (see the module). ``inputs`` maps each input's
     option or argument name (``DATA``, ``--recipe``) to its path; None is skipped.
 
-    An output whose option is also among ``inputs`` (``--save``: read, then written) is not
-    compared with itself.
+    An output that is also an input (``--save``: read, then written) names that input in
+    its ``may_be``.
     """
-    given = [o for o in outputs if o.path is not None and os.fspath(o.path) != "-"]
+    given = [o for o in outputs if o.path is not None]  # "-" too: a file of that name
     known = {name: p for name, p in inputs.items() if p is not None and os.fspath(p) != "-"}
     refused: list[InputError] = []
     for i, out in enumerate(given):
@@ -113,7 +114,7 @@ def check_outputs(outputs: Iterable[Output], inputs: Mapping[str, PathLike | Non
                         "another file name: an output never replaces an input",
                         code="output_is_input", params={"input": name, "file": shown_path(p)})
                 for name, p in known.items()
-                if name != out.option and name not in out.may_be and same_file(out.path, p)]
+                if name not in out.may_be and same_file(out.path, p)]
             problems += [
                 Problem(out.option, f"is also the output {other.option}",
                         "a different file for each output", code="output_twice",
@@ -130,10 +131,14 @@ def check_outputs(outputs: Iterable[Output], inputs: Mapping[str, PathLike | Non
 
 
 def _special(out: Output) -> list[Problem]:
-    """A folder, a device, a FIFO or a socket where the output would go (through links)."""
+    """A folder, a device, a FIFO or a socket where the output would go (through links), or
+    a symbolic link that leads nowhere but round in a loop."""
     try:
         mode = os.stat(out.path).st_mode
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return [Problem(out.option, "is a symbolic link that loops back on itself",
+                            "a link to a file, or a file name", code="output_link_loop")]
         return []
     if stat.S_ISDIR(mode):
         return [Problem(out.option, "is a folder", "a file name, not a folder",
@@ -146,9 +151,10 @@ def _special(out: Output) -> list[Problem]:
 
 def _name(out: Output) -> list[Problem]:
     """A name the file system cannot hold, or whose suffix says another format."""
-    name = Path(os.fspath(out.path)).name
-    length = len(os.fsencode(name))
-    if length > NAME_MAX:
+    parts = Path(os.fspath(out.path)).parts
+    name = parts[-1] if parts else ""
+    length = max((len(os.fsencode(p)) for p in parts), default=0)
+    if length > NAME_MAX:  # the file's name, or a folder's on the way to it
         return [Problem(out.option, f"the file name is {length} bytes long",
                         f"a name of at most {NAME_MAX} bytes", code="output_name_too_long",
                         params={"length": length, "max": NAME_MAX})]

@@ -369,3 +369,51 @@ def test_runtime_folder_is_used_when_the_system_gives_one(tmp_path, monkeypatch)
     assert lock.parent == runtime / "hrk-workbench-locks"
     with atomic.file_lock(tmp_path / "y.hrk.json"):
         assert stat.S_IMODE(os.stat(lock).st_mode) & 0o077 == 0
+
+
+# --- held-out style: crashes and odd paths -------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "kill") or os.name != "posix", reason="POSIX signals")
+def test_a_kill_during_a_save_keeps_the_old_file_and_leaves_no_temporary(tmp_path,
+                                                                          monkeypatch):
+    import signal
+
+    target = _assessment(tmp_path)
+    before = target.read_bytes()
+    real_fsync = os.fsync
+
+    def killed_while_writing(fd: int) -> None:
+        real_fsync(fd)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(atomic.os, "fsync", killed_while_writing)
+    with pytest.raises(SystemExit) as ended:
+        main(["set", str(target), "benefits.B1.value=3"])
+    assert ended.value.code == 128 + signal.SIGTERM
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.hrk.json"]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # put back afterwards
+
+
+def test_a_link_loop_and_an_overlong_folder_name_are_said_plainly(tmp_path, capsys):
+    source = _assessment(tmp_path)
+    loop = tmp_path / "loop.md"
+    os.symlink(loop, loop)
+    code, _, err = run(capsys, "report", source, "-o", loop)
+    assert code == 2 and "loops back on itself" in err
+    deep = tmp_path / ("d" * 256) / "m.ttl"
+    code, _, err = run(capsys, "metadata", source, "-o", deep)
+    assert code == 2 and "256 bytes long" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.hrk.json", "loop.md"]
+
+
+def test_the_apps_export_refuses_the_open_assessment(tmp_path):
+    pytest.importorskip("PySide6")
+    from hrk_workbench.gui.pages.outputs import METADATA_EXPORTS, _refused_output
+
+    source = _assessment(tmp_path)
+    ckan = next(e for e in METADATA_EXPORTS if e.fmt == "ckan")
+    problems = _refused_output(str(source), source, ckan)
+    assert [p.code for p in problems] == ["output_is_input"]
+    assert _refused_output("/dev/null", source, ckan)[0].code == "output_is_special"
+    assert _refused_output(str(tmp_path / "fine.json"), source, ckan) == []

@@ -392,7 +392,7 @@ def _check_puf_outputs(args: argparse.Namespace, recipe: Any) -> None:
     if args.report:
         outputs.append(Output(args.report, "--report", writes=".json"))
     if args.save:
-        outputs.append(Output(args.save, "--save", assessment=True))
+        outputs.append(Output(args.save, "--save", assessment=True, may_be=("--save",)))
     inputs: dict[str, Any] = {"DATA": args.data, "--recipe": args.recipe,
                               "--key-file": args.key_file, "--save": args.save}
     base = Path(args.recipe).parent

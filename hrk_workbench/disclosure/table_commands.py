@@ -185,7 +185,8 @@ def _check_table_outputs(args: argparse.Namespace) -> None:
     writes = suffix if suffix in (".xlsx", ".xlsm") else ".csv"
     outputs = [Output(args.output, "-o", writes=writes)]
     if args.save:
-        outputs.append(Output(args.save, "--save", assessment=True, may_be=("--assessment",)))
+        outputs.append(Output(args.save, "--save", assessment=True,
+                              may_be=("--save", "--assessment")))
     inputs: dict[str, str | None] = {"DATA": args.data, "--assessment": args.assessment,
                                      "--save": args.save}
     for item in args.hierarchy:
