@@ -199,10 +199,38 @@ def writable_target(path: str | os.PathLike[str]) -> Path:
     stays a link to the new version), else ``path``. Refuses a folder, a device, a FIFO
     or a socket, which a rename would turn into a plain file."""
     target = Path(path)
+    if is_stream_alias(target):
+        raise NotAPlainFile(errno.EINVAL, "a standard stream or an open file's alias, not a "
+                                          "file", str(path))
     if target.is_symlink():
         target = Path(os.path.realpath(target))
     _refuse_special(target)
     return target
+
+
+# Folders whose entries stand for devices, processes and open files, not for files to save:
+# /dev/stdout -> /proc/self/fd/1 -> the file the shell redirected into, which a rename would
+# replace (a log appended to with >> would be lost); /dev/shm holds ordinary files.
+_SYSTEM_FOLDERS = ("/dev/", "/proc/")
+_ORDINARY_FOLDERS = ("/dev/shm/",)
+
+
+def is_stream_alias(path: str | os.PathLike[str]) -> bool:
+    """True when ``path``, or a symbolic link on the way to its file, lies in /dev or /proc
+    (``/dev/stdout``, ``/dev/fd/3``, ``/proc/self/fd/1``): what it names is an open stream,
+    never a file a save may replace."""
+    if os.name != "posix":
+        return False
+    current = os.path.abspath(os.fspath(path))
+    for _ in range(40):  # the system's own limit on links in a row
+        if current.startswith(_SYSTEM_FOLDERS) and not current.startswith(_ORDINARY_FOLDERS):
+            return True
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return False
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    return False
 
 
 class NotAPlainFile(OSError):

@@ -133,6 +133,11 @@ def check_outputs(outputs: Iterable[Output], inputs: Mapping[str, PathLike | Non
 def _special(out: Output) -> list[Problem]:
     """A folder, a device, a FIFO or a socket where the output would go (through links), or
     a symbolic link that leads nowhere but round in a loop."""
+    from hrk_workbench.atomic import is_stream_alias
+
+    if is_stream_alias(out.path):  # /dev/stdout: a redirected file would be replaced
+        return [Problem(out.option, "is a device, pipe or socket, not a file",
+                        "the name of an ordinary file", code="output_is_special")]
     try:
         mode = os.stat(out.path).st_mode
     except OSError as exc:

@@ -417,3 +417,22 @@ def test_the_apps_export_refuses_the_open_assessment(tmp_path):
     assert [p.code for p in problems] == ["output_is_input"]
     assert _refused_output("/dev/null", source, ckan)[0].code == "output_is_special"
     assert _refused_output(str(tmp_path / "fine.json"), source, ckan) == []
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="no /dev/stdout")
+@pytest.mark.parametrize("alias", ["/dev/stdout", "/proc/self/fd/1", "link"])
+def test_an_alias_of_the_redirected_stdout_never_replaces_the_log(tmp_path, alias):
+    """``-o /dev/stdout >> log``: the log is the file behind the alias, and a rename would
+    replace it; the output is refused and the log keeps what it had."""
+    source = _assessment(tmp_path)
+    if alias == "link":
+        alias = str(tmp_path / "memo.md")
+        os.symlink("/dev/fd/1", alias)
+    log = tmp_path / "log.txt"
+    log.write_text("earlier lines\n", encoding="utf-8")
+    with log.open("a", encoding="utf-8") as handle:
+        done = subprocess.run([sys.executable, "-m", "hrk_workbench.cli", "report",
+                               str(source), "-o", alias, "--format", "md"], stdout=handle,
+                              stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and "is a device, pipe or socket" in done.stderr
+    assert log.read_text(encoding="utf-8") == "earlier lines\n"
