@@ -16,7 +16,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from hrk_workbench import cli_i18n
 from hrk_workbench.forms import LANGUAGES, Forms, load_forms
@@ -245,20 +245,48 @@ def cmd_summary(args: argparse.Namespace, forms: Forms) -> int:
 
 
 def _collect(paths: Sequence[str]) -> tuple[list[str], list[InputError]]:
+    """The assessment files named or found in the folders named, and the problems met.
+
+    Only regular files are read: a pipe, a device or a link to one (``/dev/zero``) in a
+    folder would be read forever, so it is skipped with a warning (an error when named).
+    """
     files: list[str] = []
     errors: list[InputError] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(str(f) for f in p.rglob(f"*{FILE_SUFFIX}"))
+            found = []
+            for f in sorted(p.rglob(f"*{FILE_SUFFIX}")):
+                if _regular(f):
+                    found.append(str(f))
+                elif not f.is_dir():
+                    errors.append(InputError(str(f), [_not_regular("warning")]))
             if not found:
                 errors.append(InputError(raw, [Problem(
                     "$", "no assessment files in folder", f"files ending {FILE_SUFFIX}",
                     code="no_files", params={"suffix": FILE_SUFFIX})]))
             files += found
+        elif p.exists() and not _regular(p):
+            errors.append(InputError(raw, [_not_regular("error")]))
         else:
             files.append(raw)
     return files, errors
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, after following links (a link to /dev/zero is not one)."""
+    import stat
+
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _not_regular(severity: Literal["error", "warning"]) -> Problem:
+    return Problem("$", "not a regular file (a pipe or a device): skipped",
+                   f"an assessment file *{FILE_SUFFIX}", severity, code="not_regular_file",
+                   params={"suffix": FILE_SUFFIX})
 
 
 def cmd_portfolio(args: argparse.Namespace, forms: Forms) -> int:
@@ -319,7 +347,7 @@ def cmd_portfolio(args: argparse.Namespace, forms: Forms) -> int:
     for exc in errors:
         for line in _lines(exc.source, exc.problems, lang, forms):
             print(line, file=sys.stderr)
-    return EXIT_BAD_INPUT if errors else EXIT_OK
+    return EXIT_BAD_INPUT if any(has_errors(exc.problems) for exc in errors) else EXIT_OK
 
 
 def cmd_gui(args: argparse.Namespace, forms: Forms) -> int:
@@ -532,7 +560,9 @@ def _ended_cleanly(wanted: bool) -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; every line it prints has bidirectional controls shown escaped."""
+    """Run one command; every line it prints has bidirectional controls shown escaped, and
+    a character the terminal's or the pipe's encoding lacks (cp1252, latin-1) is written
+    as an escape instead of stopping the command."""
     from hrk_workbench.terminal import EscapingStream
 
     out, err = sys.stdout, sys.stderr
@@ -541,6 +571,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(argv)
     finally:
         sys.stdout, sys.stderr = out, err
+
+
+def _reading(args: argparse.Namespace, lang: str, forms: Forms) -> Any:
+    """The sheet ``--sheet`` names for the command's data file, and readers' warnings (a
+    workbook's hidden sheets) printed on stderr in the steward's language."""
+    from hrk_workbench.reading import reading
+
+    data = getattr(args, "data", None) or getattr(args, "table", None)
+    sheet = getattr(args, "sheet", None)
+    return reading({data: sheet} if data and sheet else None,
+                   lambda source, problem: _warn(source, [problem], lang, forms))
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -561,7 +602,7 @@ def _run(argv: Sequence[str] | None) -> int:
             forms = load_forms(args.forms)
         if func is not cmd_gui:  # the app resolves its own language (settings, then locale)
             lang = args.lang = _language(args)
-        with _ended_cleanly(func is not cmd_gui):
+        with _reading(args, lang, forms), _ended_cleanly(func is not cmd_gui):
             return func(args, forms)
     except InputError as exc:
         for each in getattr(exc, "refused", None) or [exc]:  # several outputs refused at once
@@ -586,6 +627,14 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except MemoryError:  # a reader that did not say which file: the command's input is it
+        source = next((str(v) for v in (getattr(args, n, None) for n in ("data", "table",
+                                                                         "file")) if v),
+                      args.command)
+        problem = Problem("$", "the data is too large for memory", code="data_too_large")
+        for line in _lines(source, [problem], lang, forms):
+            print(line, file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as exc:  # a bug: say so in one line, keep the traceback for debugging
         if os.environ.get("HRK_DEBUG"):
             traceback.print_exc()

@@ -9,10 +9,15 @@ so ``--json`` output means exactly the same after the escape.
 
 C0 and C1 controls other than tab, newline and carriage return are escaped too: a file name
 or a cell read from a data file could otherwise move the cursor or change the colours.
+
+A character the stream's encoding cannot hold (``ä`` on an ASCII pipe, ``€`` on latin-1, a
+Cyrillic title on cp1252) is written as ``\\xe4`` / ``\\u20ac`` rather than stopping the command
+with an encoding error halfway through its output.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from typing import Any, TextIO
 
@@ -36,9 +41,13 @@ class EscapingStream:
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+        self._encoding = _codec(stream)
 
     def write(self, text: str) -> int:
-        self._stream.write(escape_for_terminal(text))
+        safe = escape_for_terminal(text)
+        if self._encoding is not None:
+            safe = safe.encode(self._encoding, "backslashreplace").decode(self._encoding)
+        self._stream.write(safe)
         return len(text)
 
     def writelines(self, lines: Any) -> None:
@@ -47,3 +56,15 @@ class EscapingStream:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+def _codec(stream: TextIO) -> str | None:
+    """The stream's encoding when it may lack characters (None for UTF-8, which has all)."""
+    name = getattr(stream, "encoding", None)
+    if not isinstance(name, str):
+        return None
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return "ascii"
+    return None if codec.startswith("utf") else codec

@@ -20,7 +20,7 @@ import csv
 import io
 import os
 import re
-import tempfile
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hrk_workbench.problems import InputError, Problem
+from hrk_workbench.reading import chosen_sheet, notify, private_spill_dir
 
 if TYPE_CHECKING:
     import duckdb
@@ -38,6 +39,20 @@ DELIMITERS = (",", ";", "\t")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 PARQUET_SUFFIXES = (".parquet", ".pq")
+# Bounds that keep a hostile or mistaken file from taking all memory or hanging a reader.
+# Excel's own limits: no real table is wider or longer.
+MAX_COLUMNS = 16_384
+MAX_XLSX_ROWS = 1_048_576
+#: the longest value a cell may hold; beyond it the "value" is a quote left open or a binary
+MAX_FIELD_CHARS = 1_000_000
+#: a record DuckDB accepts: a few values of the longest length
+MAX_LINE_BYTES = 32 * 1024 * 1024
+#: what a workbook may expand to (an .xlsx is a zip: a tiny file can claim gigabytes)
+MAX_WORKBOOK_UNCOMPRESSED = 2 * 1024 * 1024 * 1024
+MAX_WORKBOOK_RATIO = 200  # bytes out per byte in, for members above 1 MiB (a zip bomb)
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 @dataclass(frozen=True)
@@ -45,7 +60,7 @@ class CsvDialect:
     """How a CSV file is written: what the sniffer found, so the same file reads the same way
     in pandas and in DuckDB."""
 
-    encoding: str  # "utf-8", "utf-8-sig" or "cp1252"
+    encoding: str  # "utf-8", "utf-8-sig", "cp1252", or UTF-16/32 ("utf-16", "utf-16-le")
     delimiter: str
     header: tuple[str, ...]
 
@@ -76,20 +91,47 @@ def file_kind(path: str | os.PathLike[str]) -> str:
 
 
 def _check_exists(path: Path) -> None:
-    if not path.exists():
-        raise _problem(path, "data_not_found", "file not found")
-    if path.is_dir():
+    """The path names a regular file: a pipe, a device or a link to one (``/dev/zero``)
+    would be read forever, so it is refused before it is opened."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise _problem(path, "data_not_found", "file not found") from None
+    except OSError as exc:
+        raise _problem(path, "data_unreadable", exc.strerror or str(exc),
+                       detail=exc.strerror or str(exc)) from None
+    if stat.S_ISDIR(mode):
         raise _problem(path, "data_is_folder", "is a folder")
+    if not stat.S_ISREG(mode):
+        raise _problem(path, "data_not_regular", "not a regular file (a pipe or a device)")
+
+
+def too_large(path: str | os.PathLike[str]) -> InputError:
+    """The error for a file whose data does not fit in memory, naming it (never an empty
+    "damaged file")."""
+    return _problem(Path(path), "data_too_large", "the data is too large for memory")
 
 
 def detect_encoding(sample: bytes) -> str:
-    """UTF-8 with a BOM, UTF-8, else cp1252 (Excel's "CSV" on Finnish and Swedish Windows).
+    """The encoding a byte-order mark names (UTF-8, UTF-16 as Excel's "Unicode text" writes,
+    UTF-32); else UTF-16 without a mark when every other byte of plain text is NUL; else
+    UTF-8; else cp1252 (Excel's "CSV" on Finnish and Swedish Windows).
 
     cp1252 decodes every byte but five; those five are read as latin-1, their only sensible
-    meaning in such a file.
+    meaning in such a file. Other NUL bytes mean no text file at all; that is
+    :func:`sniff_csv`'s error, not a guess.
     """
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+    for bom, name in BOMS:
+        if sample.startswith(bom):
+            return name
+    if b"\x00" in sample[:4096]:
+        head = sample[:4096]
+        even, odd = head[0::2], head[1::2]
+        if odd and odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even and even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+        return "binary"
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         decoder.decode(sample, final=False)  # a character cut at the sample's end is fine
@@ -130,17 +172,35 @@ def detect_delimiter(text: str) -> str:
 
 
 def sniff_csv(path: str | os.PathLike[str]) -> CsvDialect:
-    """Encoding, delimiter and header of a CSV file, from its first 256 KiB."""
+    """Encoding, delimiter and header of a CSV file, from its first 256 KiB.
+
+    A header must end within them: a first line longer than that is no table's header (a
+    million column names, or a binary file), and it is refused with the bound named.
+    """
     p = Path(path)
     _check_exists(p)
     with open(p, "rb") as handle:
         sample = handle.read(SNIFF_BYTES)
+        complete = len(sample) < SNIFF_BYTES
     if not sample.strip():
         raise _problem(p, "data_empty", "the file is empty")
     encoding = detect_encoding(sample)
+    if encoding == "binary":
+        raise _problem(p, "data_binary", "not a text file: it holds NUL bytes")
     text = _decode(sample, encoding)
+    if not complete and not re.search(r"[\r\n]", text):
+        raise _line_problem(p, 1, "data_header_too_long",
+                            f"the header line is longer than {SNIFF_BYTES // 1024} KiB",
+                            limit_kib=SNIFF_BYTES // 1024, limit=MAX_COLUMNS)
     delimiter = detect_delimiter(text)
-    first = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    try:
+        first = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        raise _line_problem(p, 1, "data_bad_quote", "a quote is not closed") from None
+    if len(first) > MAX_COLUMNS:
+        raise _line_problem(p, 1, "data_too_many_columns",
+                            f"{len(first)} columns; at most {MAX_COLUMNS} are read",
+                            count=len(first), limit=MAX_COLUMNS)
     header = tuple(h.strip() for h in first)
     _check_header(p, header)
     return CsvDialect(encoding, delimiter, header)
@@ -163,24 +223,44 @@ def find_bad_line(path: str | os.PathLike[str], dialect: CsvDialect) -> tuple[in
 
     Used only after a fast reader has failed, to tell the steward where to look. A quote
     left open swallows the rest of the file into one last record of too few fields; that is
-    reported as (the line where the record starts, -1), the same as a quote error.
+    reported as (the line where the record starts, -1), the same as a quote error. A value
+    longer than :data:`MAX_FIELD_CHARS` is (its line, :data:`TOO_LONG`).
     """
     encoding = dialect.reading_encoding
     width = len(dialect.header)
-    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+    with _field_limit(), open(path, encoding=encoding, errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=dialect.delimiter)
         try:
             start = 1
             for row in reader:
+                if any(len(v) > MAX_FIELD_CHARS for v in row):
+                    return start, TOO_LONG
                 if row and len(row) != width:
                     end = reader.line_num
                     if end > start and next(reader, None) is None and row[-1].count("\n"):
                         return start, -1
                     return end, len(row)
                 start = reader.line_num + 1
-        except csv.Error:
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                return start, TOO_LONG
             return reader.line_num, -1
     return _open_quote_at_end(path, encoding, dialect.delimiter)
+
+
+#: :func:`find_bad_line`'s field count for a value longer than :data:`MAX_FIELD_CHARS`
+TOO_LONG = -2
+
+
+@contextmanager
+def _field_limit() -> Iterator[None]:
+    """The csv module's value limit (128 KiB by default) at :data:`MAX_FIELD_CHARS`, so a
+    long value is told apart from a quote left open."""
+    before = csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 def _open_quote_at_end(path: str | os.PathLike[str], encoding: str,
@@ -190,7 +270,7 @@ def _open_quote_at_end(path: str | os.PathLike[str], encoding: str,
     The lenient reader above closes such a quote at the end of the file, so a last record
     of the right width hides it; the strict reader does not.
     """
-    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+    with _field_limit(), open(path, encoding=encoding, errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter, strict=True)
         start = 1
         try:
@@ -206,6 +286,8 @@ def _bad_csv(path: Path, dialect: CsvDialect, detail: str) -> InputError:
     found = find_bad_line(path, dialect)
     if found is not None:
         line, fields = found
+        if fields == TOO_LONG:
+            return _too_long(path, line)
         if fields < 0:
             return _line_problem(path, line, "data_bad_quote", "a quote is not closed")
         return _line_problem(path, line, "data_wrong_fields",
@@ -217,6 +299,35 @@ def _bad_csv(path: Path, dialect: CsvDialect, detail: str) -> InputError:
     if line:
         return _line_problem(path, line, "data_unreadable", first, detail=first)
     return _problem(path, "data_unreadable", first, detail=first)
+
+
+def _too_long(path: Path, line: int) -> InputError:
+    return _line_problem(path, line, "data_value_too_long",
+                         f"a value longer than {MAX_FIELD_CHARS} characters",
+                         limit=MAX_FIELD_CHARS)
+
+
+def _check_lengths(path: Path, frame: pd.DataFrame) -> None:
+    """No value longer than :data:`MAX_FIELD_CHARS` (pandas reads any length; DuckDB and
+    the csv module do not, and the same file must read alike everywhere). Only a file
+    larger than the bound can hold one, so small files cost nothing."""
+    import pandas as pd
+
+    if path.stat().st_size <= MAX_FIELD_CHARS:
+        return
+    for position, column in enumerate(frame.columns):
+        values = frame[column]
+        if not pd.api.types.is_string_dtype(values.dtype):
+            continue
+        lengths = values.str.len()
+        if lengths.max() > MAX_FIELD_CHARS:
+            record = int(lengths.to_numpy().argmax()) + 1
+            raise InputError(str(path), [Problem(
+                f"record {record}, column {column}",
+                f"a value longer than {MAX_FIELD_CHARS} characters",
+                code="data_value_too_long_at",
+                params={"record": record, "column": str(column), "position": position + 1,
+                        "limit": MAX_FIELD_CHARS})])
 
 
 #: ``progress(bytes_read, bytes_total, lines_read)``; it may raise to stop the read
@@ -283,8 +394,11 @@ def read_csv(path: str | os.PathLike[str], columns: Sequence[str] | None = None,
                 frame = pd.read_csv(_ReportingFile(handle, total, progress), **options)
             progress(total, total, len(frame))
         _check_index(frame)
+    except MemoryError:
+        raise too_large(p) from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise _bad_csv(p, dialect, str(exc)) from None
+    _check_lengths(p, frame)
     if dialect.encoding == "cp1252":  # latin-1 read keeps every byte; now give them meaning
         frame = _latin1_to_cp1252(frame)
     return frame
@@ -325,12 +439,14 @@ def _check_columns(path: Path, header: Sequence[str], columns: Sequence[str] | N
 
 
 def read_table(path: str | os.PathLike[str], columns: Sequence[str] | None = None,
-               progress: ReadProgress | None = None) -> pd.DataFrame:
+               progress: ReadProgress | None = None, sheet: str | None = None) -> pd.DataFrame:
     """Any supported data file as a DataFrame; CSV and XLSX values as text.
 
     Parquet keeps its column types: they were chosen by whoever wrote it, and no leading
     zeros were lost on the way. ``progress`` is as in :func:`read_csv` (a workbook or a
-    Parquet file reports only its start and end).
+    Parquet file reports only its start and end). ``sheet`` is the workbook's sheet to read
+    (default: the one chosen for this path in :mod:`hrk_workbench.reading`, else the first
+    visible sheet).
     """
     import pandas as pd
 
@@ -342,25 +458,192 @@ def read_table(path: str | os.PathLike[str], columns: Sequence[str] | None = Non
     size = p.stat().st_size
     if progress is not None:
         progress(0, size, 0)
-    if kind == "xlsx":
-        try:
-            frame = pd.read_excel(p, dtype=str, keep_default_na=False, na_values=[""],
-                                  engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-            raise _problem(p, "data_unreadable", f"not a readable workbook: {exc}",
-                           detail=str(exc).splitlines()[0] if str(exc) else "") from None
-        frame.columns = [str(c).strip() for c in frame.columns]
-        _check_header(p, list(frame.columns))
-    else:
-        try:
-            frame = pd.read_parquet(p)
-        except Exception as exc:  # pyarrow's errors have no common base worth naming
-            raise _problem(p, "data_unreadable", f"not a readable Parquet file: {exc}",
-                           detail=str(exc).splitlines()[0] if str(exc) else "") from None
+    try:
+        if kind == "xlsx":
+            frame = read_xlsx(p, sheet)
+        else:
+            try:
+                frame = pd.read_parquet(p)
+            except MemoryError:
+                raise
+            except Exception as exc:  # pyarrow's errors have no common base worth naming
+                raise _problem(p, "data_unreadable", f"not a readable Parquet file: {exc}",
+                               detail=_first_line(exc, "Parquet")) from None
+    except MemoryError:
+        raise too_large(p) from None
     _check_columns(p, list(frame.columns), columns)
     if progress is not None:
         progress(size, size, len(frame))
     return frame[list(columns)] if columns else frame
+
+
+def _first_line(exc: BaseException, kind: str) -> str:
+    """The first line of a reader's complaint, never empty (an empty reason tells nothing)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else f"{type(exc).__name__} ({kind})"
+
+
+# --- workbooks ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Sheet:
+    """A worksheet of a workbook and whether Excel shows it (``visible``, ``hidden`` or
+    ``veryHidden``: the last one is unhidden only by a macro)."""
+
+    name: str
+    state: str
+
+    @property
+    def visible(self) -> bool:
+        return self.state == "visible"
+
+
+def _check_workbook_zip(path: Path) -> None:
+    """Refuse a workbook that expands to more than it could honestly hold, before opening
+    it: a few kilobytes can claim gigabytes of XML."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = 0
+            for info in zf.infolist():
+                total += info.file_size
+                ratio = info.file_size / max(info.compress_size, 1)
+                if total > MAX_WORKBOOK_UNCOMPRESSED or (
+                        info.file_size > 1024 * 1024 and ratio > MAX_WORKBOOK_RATIO):
+                    raise _problem(path, "data_workbook_too_large",
+                                   "the workbook expands to too much data",
+                                   limit_mb=MAX_WORKBOOK_UNCOMPRESSED // (1024 * 1024))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+        raise _problem(path, "data_unreadable", f"not a readable workbook: {exc}",
+                       detail=_first_line(exc, "xlsx")) from None
+
+
+@contextmanager
+def _open_workbook(path: Path) -> Iterator[Any]:
+    from openpyxl import load_workbook
+
+    _check_workbook_zip(path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except MemoryError:
+        raise too_large(path) from None
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise _problem(path, "data_unreadable", f"not a readable workbook: {exc}",
+                       detail=_first_line(exc, "xlsx")) from None
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+def workbook_sheets(path: str | os.PathLike[str]) -> list[Sheet]:
+    """The worksheets of a workbook in their order, with their visibility (charts left out:
+    they hold no table)."""
+    p = Path(path)
+    _check_exists(p)
+    with _open_workbook(p) as book:
+        return [Sheet(ws.title, ws.sheet_state) for ws in book.worksheets]
+
+
+def _pick_sheet(path: Path, sheets: list[Sheet], wanted: str | None) -> Sheet:
+    """The sheet asked for, else the first visible one; hidden sheets not read are named in
+    a warning, so nothing the steward cannot see in Excel is read, nor left out, silently."""
+    names = ", ".join(s.name for s in sheets)
+    if wanted is not None:
+        for sheet in sheets:
+            if sheet.name == wanted:
+                return sheet
+        raise _problem(path, "data_no_sheet", f"no sheet {wanted!r}", sheet=wanted,
+                       allowed=names)
+    visible = [s for s in sheets if s.visible]
+    if not visible:
+        raise _problem(path, "data_no_visible_sheet", "the workbook has no visible sheet",
+                       allowed=names)
+    hidden = [s.name for s in sheets if not s.visible]
+    if hidden:
+        notify(str(path), Problem(
+            "$", f"hidden sheets not read: {', '.join(hidden)}", severity="warning",
+            code="data_hidden_sheets", params={"sheets": ", ".join(hidden),
+                                              "sheet": visible[0].name}))
+    return visible[0]
+
+
+def _cell_text(value: Any) -> str | None:
+    """A cell as text, as pandas' reader gives it: whole numbers without ``.0``."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if text != "" else None
+
+
+def read_xlsx(path: str | os.PathLike[str], sheet: str | None = None) -> pd.DataFrame:
+    """One sheet of a workbook as a DataFrame of text, in memory bounded by its cells.
+
+    The sheet's declared dimensions are ignored (``reset_dimensions``): a workbook of 9 KB
+    may declare A1:XFD1048576, and a reader trusting it would allocate a grid of 17 billion
+    cells. The first non-empty row is the header; the table may start right of column A;
+    empty rows are skipped; a value under no column name is an error naming its cell.
+    """
+    import pandas as pd
+    from openpyxl.utils import get_column_letter
+
+    p = Path(path)
+    _check_exists(p)
+    wanted = sheet if sheet is not None else chosen_sheet(p)
+    with _open_workbook(p) as book:
+        sheets = [Sheet(ws.title, ws.sheet_state) for ws in book.worksheets]
+        ws = book[_pick_sheet(p, sheets, wanted).name]
+        ws.reset_dimensions()
+        header: list[str] | None = None
+        first = 0
+        rows: list[list[str | None]] = []
+        try:
+            for number, raw in enumerate(ws.iter_rows(values_only=True), start=1):
+                if number > MAX_XLSX_ROWS:
+                    break
+                cells = [_cell_text(v) for v in raw]
+                while cells and cells[-1] is None:
+                    cells.pop()
+                if not cells:
+                    continue
+                if len(cells) > MAX_COLUMNS:
+                    raise _problem(p, "data_too_many_columns",
+                                   f"{len(cells)} columns; at most {MAX_COLUMNS} are read",
+                                   count=len(cells), limit=MAX_COLUMNS)
+                if header is None:
+                    first = next(i for i, c in enumerate(cells) if c is not None)
+                    header = [(c or "").strip() for c in cells[first:]]
+                    _check_header(p, header)
+                    continue
+                outside = [i for i, c in enumerate(cells)
+                           if c is not None and not first <= i < first + len(header)]
+                if outside:
+                    cell = f"{get_column_letter(outside[0] + 1)}{number}"
+                    raise InputError(str(p), [Problem(
+                        cell, "a value outside the header's columns",
+                        code="data_cell_outside_header", params={"cell": cell})])
+                for i, value in enumerate(cells):
+                    if value is not None and len(value) > MAX_FIELD_CHARS:
+                        cell = f"{get_column_letter(i + 1)}{number}"
+                        raise InputError(str(p), [Problem(
+                            cell, f"a value longer than {MAX_FIELD_CHARS} characters",
+                            code="data_value_too_long_cell",
+                            params={"cell": cell, "limit": MAX_FIELD_CHARS})])
+                row = cells[first:]
+                rows.append(row + [None] * (len(header) - len(row)))
+        except InputError:
+            raise
+        except MemoryError:
+            raise too_large(p) from None
+        except Exception as exc:  # a damaged sheet's XML
+            raise _problem(p, "data_unreadable", f"not a readable workbook: {exc}",
+                           detail=_first_line(exc, "xlsx")) from None
+    if header is None:
+        raise _problem(p, "data_empty", "the file is empty")
+    return pd.DataFrame(rows, columns=header, dtype=str)
 
 
 def read_sample(path: str | os.PathLike[str], rows: int) -> pd.DataFrame:
@@ -433,7 +716,7 @@ def _first_parquet_batch(path: Path, rows: int) -> Any:
         return next(pq.ParquetFile(path).iter_batches(batch_size=rows), None)
     except Exception as exc:  # pyarrow's errors have no common base worth naming
         raise _problem(path, "data_unreadable", f"not a readable Parquet file: {exc}",
-                       detail=str(exc).splitlines()[0] if str(exc) else "") from None
+                       detail=_first_line(exc, "Parquet")) from None
 
 
 def memory_estimate(path: str | os.PathLike[str]) -> int:
@@ -467,21 +750,40 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-@contextmanager
-def _utf8_copy(path: Path, dialect: CsvDialect) -> Iterator[Path]:
-    """DuckDB reads UTF-8; a cp1252 file is transcoded to a temporary copy, deleted after."""
-    if dialect.encoding != "cp1252":
-        yield path
-        return
-    fd, name = tempfile.mkstemp(suffix=".csv", prefix=".hrk-utf8-")
-    try:
-        with open(path, encoding="cp1252", errors="replace", newline="") as src, \
-                os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
-            while chunk := src.read(1 << 22):
-                dst.write(chunk)
-        yield Path(name)
-    finally:
-        Path(name).unlink(missing_ok=True)
+def _arrow_stream(path: Path, dialect: CsvDialect, columns: Sequence[str]) -> Any:
+    """The columns of a CSV file in another encoding than UTF-8, decoded as they are read.
+
+    DuckDB reads UTF-8 and UTF-16 only (its latin-1 refuses cp1252's euro sign); Arrow's
+    CSV reader decodes any Python codec block by block. Nothing is written anywhere: a
+    decoded copy in a temporary file would be a plaintext copy of personal data that a
+    crash leaves behind.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    return pcsv.open_csv(
+        path,
+        read_options=pcsv.ReadOptions(encoding=dialect.reading_encoding,
+                                      column_names=list(dialect.header), skip_rows=1,
+                                      block_size=1 << 22),
+        parse_options=pcsv.ParseOptions(delimiter=dialect.delimiter, quote_char='"',
+                                        double_quote=True, newlines_in_values=True),
+        convert_options=pcsv.ConvertOptions(
+            column_types={c: pa.string() for c in dialect.header},
+            include_columns=list(columns), strings_can_be_null=True,
+            quoted_strings_can_be_null=True, null_values=[""]))
+
+
+def _private_connection(stack: ExitStack) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that spills only to a private folder removed on the way out."""
+    import duckdb
+
+    spill = stack.enter_context(private_spill_dir())
+    con = duckdb.connect()
+    stack.callback(con.close)  # closed before its spill folder is removed (LIFO)
+    con.execute(f"SET temp_directory = {_sql_string(str(spill))}")
+    con.execute("SET preserve_insertion_order = false")  # no order is needed; faster
+    return con
 
 
 @contextmanager
@@ -503,22 +805,27 @@ def duckdb_table(path: str | os.PathLike[str], columns: Sequence[str], name: str
     cols = ", ".join(quote_ident(c) for c in columns)
     made = "TABLE" if materialise else "VIEW"
     with ExitStack() as stack:
-        con = duckdb.connect()
-        stack.callback(con.close)
-        con.execute("SET preserve_insertion_order = false")  # no order is needed; faster
+        con = _private_connection(stack)
         dialect: CsvDialect | None = None
         try:
             if kind == "csv":
                 dialect = sniff_csv(p)
                 _check_columns(p, dialect.header, columns)
-                source = stack.enter_context(_utf8_copy(p, dialect))
-                spec = "{" + ", ".join(f"{_sql_string(h)}: 'VARCHAR'"
-                                       for h in dialect.header) + "}"
-                con.execute(
-                    f"CREATE {made} {name} AS SELECT {cols} FROM read_csv("
-                    f"{_sql_string(str(source))}, delim={_sql_string(dialect.delimiter)}, "
-                    f"quote='\"', escape='\"', header=true, columns={spec}, "
-                    f"auto_detect=false, strict_mode=true, null_padding=false)")
+                if dialect.encoding in ("utf-8", "utf-8-sig"):
+                    spec = "{" + ", ".join(f"{_sql_string(h)}: 'VARCHAR'"
+                                           for h in dialect.header) + "}"
+                    con.execute(
+                        f"CREATE {made} {name} AS SELECT {cols} FROM read_csv("
+                        f"{_sql_string(str(p))}, delim={_sql_string(dialect.delimiter)}, "
+                        f"quote='\"', escape='\"', header=true, columns={spec}, "
+                        f"auto_detect=false, strict_mode=true, null_padding=false, "
+                        f"max_line_size={MAX_LINE_BYTES})")
+                else:  # read once, so kept as a table whatever ``materialise`` says
+                    con.register("decoded", _arrow_stream(p, dialect, columns))
+                    con.execute(f"CREATE TABLE {name} AS SELECT {cols} FROM decoded")
+                    con.unregister("decoded")
+                    if dialect.encoding == "cp1252":
+                        _cp1252_in_duckdb(con, name, columns)
             elif kind == "parquet":
                 parquet = f"read_parquet({_sql_string(str(p))})"
                 try:
@@ -537,8 +844,26 @@ def duckdb_table(path: str | os.PathLike[str], columns: Sequence[str], name: str
             yield con
         except duckdb.InterruptException:
             raise  # stopped on purpose (the app's Cancel): not a fault of the file
-        except duckdb.Error as exc:
+        except duckdb.OutOfMemoryException:
+            raise too_large(p) from None
+        except MemoryError:
+            raise too_large(p) from None
+        except (duckdb.Error, ValueError) as exc:  # Arrow's parse errors are ValueErrors
             if dialect is None:
-                raise _problem(p, "data_unreadable", str(exc).splitlines()[0],
-                               detail=str(exc).splitlines()[0]) from None
+                raise _problem(p, "data_unreadable", _first_line(exc, kind),
+                               detail=_first_line(exc, kind)) from None
             raise _bad_csv(p, dialect, str(exc)) from None
+
+
+def _cp1252_in_duckdb(con: duckdb.DuckDBPyConnection, name: str,
+                      columns: Sequence[str]) -> None:
+    """Give the bytes 0x80-0x9f their cp1252 meaning (read as latin-1, which keeps every
+    byte: cp1252 leaves five undefined). Only values holding such a byte change."""
+    pairs = [(chr(b), bytes([b]).decode("cp1252", errors="replace")) for b in range(0x80, 0xa0)]
+    pairs = [(a, b) for a, b in pairs if b != "\ufffd"]
+    for column in columns:
+        expr = quote_ident(column)
+        for raw, meant in pairs:
+            expr = f"replace({expr}, {_sql_string(raw)}, {_sql_string(meant)})"
+        con.execute(f"UPDATE {name} SET {quote_ident(column)} = {expr} "
+                    f"WHERE regexp_matches({quote_ident(column)}, '[\x80-\x9f]')")

@@ -172,9 +172,11 @@ class Recipe(BaseModel):
 
 def load_recipe(path: str | os.PathLike[str]) -> Recipe:
     """A recipe file, every problem reported with its JSON path."""
+    from hrk_workbench.jsonfile import MAX_RECIPE_BYTES, loads, read_bounded
+
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_bounded(p, MAX_RECIPE_BYTES).decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError(str(p), [Problem("$", "file not found", code="recipe_not_found")]) \
             from None
@@ -187,7 +189,7 @@ def load_recipe(path: str | os.PathLike[str]) -> Recipe:
         raise InputError(str(p), [Problem("$", f"cannot read: {exc}", code="cannot_read",
                                           params={"detail": str(exc)})]) from None
     try:
-        data = json.loads(text)
+        data = loads(text, str(p), "recipe_too_deep")
     except json.JSONDecodeError as exc:
         raise InputError(str(p), [Problem(f"line {exc.lineno}", exc.msg, code="bad_json",
                                           params={"detail": exc.msg})]) from None
@@ -195,6 +197,9 @@ def load_recipe(path: str | os.PathLike[str]) -> Recipe:
         return Recipe.model_validate(data)
     except ValidationError as exc:
         raise InputError(str(p), problems_from_pydantic(exc)) from None
+    except RecursionError:  # nesting within json's reach but beyond the validator's
+        raise InputError(str(p), [Problem("$", "JSON nested too deeply",
+                                          code="recipe_too_deep")]) from None
 
 
 # --- applying -------------------------------------------------------------------------------

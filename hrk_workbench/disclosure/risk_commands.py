@@ -17,6 +17,7 @@ from typing import Any
 from hrk_workbench.forms import Forms
 
 EXIT_OK = 0
+SHEET_HELP = "the workbook's sheet to read (default: the first visible one)"
 
 
 def _names(text: str | None) -> list[str]:
@@ -29,6 +30,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                        help="measure disclosure risk on a data file (k, uniques, l, 1/f)")
     p.add_argument("data", metavar="DATA", help="CSV (any of , ; tab; UTF-8 or cp1252), "
                                                 "XLSX or Parquet")
+    p.add_argument("--sheet", metavar="NAME", help=SHEET_HELP)
     p.add_argument("--key", required=True, metavar="A,B,C",
                    help="key variables (quasi-identifiers), separated by commas")
     p.add_argument("--sensitive", action="append", metavar="X",
@@ -45,6 +47,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("puf", parents=[common],
                        help="make a public-use file by a recipe, with an information-loss report")
     p.add_argument("data", metavar="DATA")
+    p.add_argument("--sheet", metavar="NAME", help=SHEET_HELP)
     p.add_argument("--recipe", required=True, metavar="RECIPE.json")
     p.add_argument("-o", "--output", required=True, metavar="OUT.csv")
     p.add_argument("--report", metavar="REPORT.json",

@@ -51,6 +51,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("tables", parents=[common],
                        help="build a table from data and protect it by cell suppression")
     p.add_argument("data", metavar="DATA", help="CSV, XLSX or Parquet file")
+    p.add_argument("--sheet", metavar="NAME",
+                   help="the workbook's sheet to read (default: the first visible one)")
     p.add_argument("--rows", required=True, help="column for the table's rows")
     p.add_argument("--cols", help="column for the table's columns")
     p.add_argument("--layer", help="column for a third dimension")
@@ -90,6 +92,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("audit", parents=[common],
                        help="intervals a reader can derive for the suppressed cells of a table")
     p.add_argument("table", metavar="TABLE.csv")
+    p.add_argument("--sheet", metavar="NAME",
+                   help="the workbook's sheet to read (default: the first visible one)")
     p.add_argument("--dimensions", help="dimension columns, comma-separated (default: every "
                                         "column but value, status and rule)")
     p.add_argument("--hierarchy", action="append", default=[], metavar="DIM=FILE")

@@ -26,6 +26,7 @@ from hrk_workbench.atomic import (
     file_fingerprint,
     file_lock,
 )
+from hrk_workbench.jsonfile import MAX_ASSESSMENT_BYTES, loads, read_bounded
 from hrk_workbench.problems import InputError, Problem, problems_from_pydantic
 from hrk_workbench.suffix import FILE_SUFFIX as FILE_SUFFIX  # re-exported by the model
 
@@ -113,7 +114,7 @@ def parse_assessment(text: str | bytes, source: str = "<input>") -> Assessment:
         return result
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs_hook)
+        data = loads(text, source, "too_deep", object_pairs_hook=pairs_hook)
     except json.JSONDecodeError as exc:
         # the json module's reason (exc.msg) is English whatever --lang says: it stays in the
         # English message and the params, the templates say what to do instead
@@ -163,8 +164,10 @@ def load_assessment(path: str | os.PathLike[str]) -> Assessment:
 
 
 def _read_bytes(p: Path) -> bytes:
-    try:
-        return p.read_bytes()
+    try:  # a regular file of bounded size: never a pipe or /dev/zero read forever
+        return read_bounded(p, MAX_ASSESSMENT_BYTES)
+    except InputError as exc:
+        raise AssessmentFileError(exc.source, exc.problems) from None
     except FileNotFoundError:
         raise AssessmentFileError(str(p), [Problem("$", "file not found",
                                                    "an existing .hrk.json file",

@@ -42,6 +42,7 @@ from hrk_workbench.i18n import format_number
 from hrk_workbench.problems import InputError, Problem
 
 from ..document import Document, render_problems
+from ..sheet_choice import sheet_chooser
 from ..workers import Cancelled, Progress, run_task
 from .base import ScrollSafeComboBox, _plain
 from .lab_base import LabPage
@@ -176,14 +177,23 @@ def data_filter(document: Document) -> str:
 
 
 def read_data(progress: Progress, path: str, roles: bool = True, limit: int | None = None,
-              rows_text: Callable[[int], str] | None = None) -> Any:
+              rows_text: Callable[[int], str] | None = None, sheet: str | None = None) -> Any:
     """Read a data file (and suggest roles) on a worker thread; Refused on a bad file.
 
     A CSV reports every block the parser reads (in KiB, with ``rows_text(lines)`` as the
     label) through ``progress``, whose Cancel stops the read at the next block (256 KiB).
     A file whose data exceeds ``limit`` bytes is not loaded: its first :data:`SAMPLE_ROWS`
-    records are read for the role suggestions and the result is marked ``large``.
+    records are read for the role suggestions and the result is marked ``large``. ``sheet``
+    is the workbook's sheet chosen (None: the first visible one).
     """
+    from hrk_workbench.reading import reading
+
+    with reading({path: sheet} if sheet else None):
+        return _read_data(progress, path, roles, limit, rows_text)
+
+
+def _read_data(progress: Progress, path: str, roles: bool, limit: int | None,
+               rows_text: Callable[[int], str] | None) -> Any:
     from hrk_workbench.disclosure.loading import memory_estimate, read_sample, read_table
     from hrk_workbench.disclosure.roles import suggest_roles
 
@@ -253,8 +263,16 @@ def size_mb(size: int, document: Document) -> str:
 
 
 def measure_large(progress: Progress, path: str, keys: list[str], sensitive: list[str],
-                  person: str | None, time: str | None) -> Any:
+                  person: str | None, time: str | None, sheet: str | None = None) -> Any:
     """Measure a file too big to load, in DuckDB straight from the file (as ``risk``)."""
+    from hrk_workbench.reading import reading
+
+    with reading({path: sheet} if sheet else None):
+        return _measure_large(progress, path, keys, sensitive, person, time)
+
+
+def _measure_large(progress: Progress, path: str, keys: list[str], sensitive: list[str],
+                   person: str | None, time: str | None) -> Any:
     import duckdb
 
     from hrk_workbench.disclosure.measures import measure_file
@@ -381,6 +399,9 @@ class RiskLabPage(LabPage):
         row.addWidget(self.choose_button)
         row.addWidget(self.file_label)
         row.addWidget(self.file_field, 1)
+        self.sheet_chooser = sheet_chooser(self, self.load_file)
+        row.addWidget(self.sheet_chooser.companions[0])
+        row.addWidget(self.sheet_chooser)
         lay.addLayout(row)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -517,14 +538,17 @@ class RiskLabPage(LabPage):
         if path:
             self.load_file(path)
 
-    def load_file(self, path: str | os.PathLike[str]) -> None:
-        """Read the file and suggest roles off the GUI thread (progress and Cancel)."""
+    def load_file(self, path: str | os.PathLike[str], sheet: str | None = None) -> None:
+        """Read the file and suggest roles off the GUI thread (progress and Cancel); a
+        workbook at ``sheet``, else at the first visible sheet (the chooser lists them)."""
         path = str(path)
         name = Path(path).name
+        if sheet is None:
+            self.sheet_chooser.offer(path)
         self.status.setText(self.document.t("gui_lab_loading", file=name))
         self._start(self.document.t("gui_lab_loading", file=name), read_data,
                     self._loaded, path, True, self.large_file_bytes,
-                    rows_text(self.document, name))
+                    rows_text(self.document, name), sheet or self.sheet_chooser.sheet())
 
     def _start(self, title: str, fn: Any, done: Callable[[Any], None], *args: Any) -> None:
         if self.busy():
@@ -894,7 +918,7 @@ class RiskLabPage(LabPage):
         if self.large:
             self._start(self.document.t("gui_lab_computing"), measure_large, self._computed,
                         self.path, list(recipe.key_variables), list(recipe.sensitive),
-                        person, time)
+                        person, time, self.sheet_chooser.sheet())
             return
         wanted = (tuple(recipe.key_variables), tuple(recipe.sensitive), person, time)
         before = self.result.before if self.result and self._before_for == wanted else None

@@ -43,6 +43,7 @@ from hrk_workbench.i18n import format_number
 from hrk_workbench.problems import InputError
 
 from ..document import Document, render_problems
+from ..sheet_choice import sheet_chooser
 from ..workers import Progress, run_task
 from .base import ScrollSafeComboBox, _plain
 from .lab_base import LabPage
@@ -159,6 +160,9 @@ class TableLabPage(LabPage):
         row.addWidget(self.reuse_button)
         row.addWidget(self._label_for(self.file_field, "gui_lab_data_file"))
         row.addWidget(self.file_field, 1)
+        self.sheet_chooser = sheet_chooser(self, self.load_file)
+        row.addWidget(self.sheet_chooser.companions[0])
+        row.addWidget(self.sheet_chooser)
         lay.addLayout(row)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -386,14 +390,17 @@ class TableLabPage(LabPage):
         if path:
             self.load_file(path)
 
-    def load_file(self, path: str | os.PathLike[str]) -> None:
-        """Read the microdata off the GUI thread (progress and Cancel)."""
+    def load_file(self, path: str | os.PathLike[str], sheet: str | None = None) -> None:
+        """Read the microdata off the GUI thread (progress and Cancel); a workbook at
+        ``sheet``, else at the first visible sheet (the chooser lists them)."""
         path = str(path)
         name = Path(path).name
+        if sheet is None:
+            self.sheet_chooser.offer(path)
         title = self.document.t("gui_lab_loading", file=name)
         self.status.setText(title)
         self._start(title, read_data, self._loaded, path, False, self.large_file_bytes,
-                    rows_text(self.document, name))
+                    rows_text(self.document, name), sheet or self.sheet_chooser.sheet())
 
     def use_risk_lab_data(self) -> None:
         """Reuse the file already loaded in the risk lab (no second read)."""
