@@ -115,7 +115,11 @@ def test_henkilotunnus_in_the_file_blocks_open_even_when_relabelled_other(tmp_pa
 def test_the_same_file_without_the_identifier_opens(tmp_path, capsys):
     target = saved(personal_unit({"A2": "yes"}), tmp_path / "a.hrk.json")
     data = persons_csv(tmp_path / "persons.csv", with_hetu=False)
+    # HRK-METHOD rev. 3: the sensitive diagnosis needs its l measured too
     assert run(capsys, "risk", data, "--key", "sex,region", "--save", target)[0] == 0
+    assert score(capsys, target)["recommendation"] == "open_after_mitigation"
+    assert run(capsys, "risk", data, "--key", "sex,region", "--sensitive", "diagnosis",
+               "--save", target)[0] == 0
     r = score(capsys, target)
     assert r["recommendation"] == "open"
     assert not codes(r, "lab_direct_identifier")

@@ -103,16 +103,19 @@ def numeric_changes(original: pd.Series, protected: pd.Series, name: str = "",
     return out
 
 
-def lost_categories(original: pd.Series, kept: pd.Series, top: int = TOP_LOST
-                    ) -> list[dict[str, Any]]:
+def lost_categories(original: pd.Series, kept: pd.Series, top: int = TOP_LOST,
+                    min_count: int = 5) -> list[dict[str, Any]]:
     """The categories that lost the largest share of their records (by original value).
 
     ``kept`` is the original values of the records that survive with this variable not
     blanked: who disappears from the public file, and how much of each group is left.
+    Only categories of at least ``min_count`` records are named, as counts: a smaller one
+    would name the value of the few records that were removed or suppressed.
     """
     before = original.value_counts(dropna=True)
     if len(before) == 0 or len(before) > MAX_CATEGORIES:
         return []
+    before = before[before >= min_count]
     after = kept.value_counts(dropna=True).reindex(before.index, fill_value=0)
     lost = before - after
     rows = [{"value": str(v), "records": int(before[v]), "lost": int(lost[v]),
@@ -123,8 +126,8 @@ def lost_categories(original: pd.Series, kept: pd.Series, top: int = TOP_LOST
 
 
 def loss_report(original: pd.DataFrame, protected: pd.DataFrame,
-                recoded: Sequence[str] = (), roles: Mapping[str, str] | None = None
-                ) -> dict[str, Any]:
+                recoded: Sequence[str] = (), roles: Mapping[str, str] | None = None,
+                min_count: int = 5) -> dict[str, Any]:
     """Records removed, values suppressed, and per variable the distance between the
     distributions, numeric changes and the categories that lost most records.
 
@@ -133,7 +136,15 @@ def loss_report(original: pd.DataFrame, protected: pd.DataFrame,
     categories are counted on the original values of surviving records only when blanked.
     ``roles`` (column -> confirmed role, from the data dictionary or the recipe) marks key
     variables and identifiers, whose values are codes and get no mean or deviation.
+
+    The report holds no value of a direct identifier or pseudonym (``roles`` direct, or
+    found so from the values) and no value of a removed or suppressed record: ``lost_most``
+    names only categories of other columns with at least ``min_count`` records, as counts.
     """
+    from .verdict import direct_columns_in_frame
+
+    identifying = {str(c) for c, r in (roles or {}).items() if r == "direct"}
+    identifying |= {str(c) for c in direct_columns_in_frame(original)}
     surviving = original.loc[original.index.isin(protected.index)]
     aligned = protected.reindex(surviving.index)
     variables: dict[str, Any] = {}
@@ -153,7 +164,8 @@ def loss_report(original: pd.DataFrame, protected: pd.DataFrame,
             "total_variation": round(total_variation(original[col], protected[col]), 6),
             "numeric": numeric_changes(original[col], protected[col], str(col),
                                        (roles or {}).get(str(col))),
-            "lost_most": lost_categories(original[col], kept_values),
+            "lost_most": [] if str(col) in identifying else
+            lost_categories(original[col], kept_values, min_count=min_count),
         }
     return {
         "records_before": len(original),

@@ -182,4 +182,9 @@ def check_against_forms(assessment: Assessment, forms: Forms) -> list[Problem]:
             problems.append(Problem(f"decision.residual_risks_accepted[{i}]",
                                     f"no risk {rid!r}", "a risk id such as R1",
                                     code="no_such_risk", params={"value": rid}))
+    if dec.outcome is not None and not any(p.severity == "error" for p in problems):
+        # a decision more open than the recommendation needs a written justification
+        from hrk_workbench.departure import justification_problems
+
+        problems += justification_problems(assessment, forms)
     return problems
