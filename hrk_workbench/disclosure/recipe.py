@@ -152,6 +152,8 @@ class Recipe(BaseModel):
     # measured again on the protected file (a pseudonymised panel is not safe without it)
     person: str | None = None
     time: str | None = None
+    # a survey's sampling weight: the written file's risk is then judged as sdcMicro does
+    weight: str | None = None
     seed: int = 0
     steps: list[Step] = Field(default_factory=list)
 

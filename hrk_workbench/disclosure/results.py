@@ -246,7 +246,9 @@ def risk_lab_result(measured: MeasuredRisk, *, protected: bool = False,
                     loss: Mapping[str, Any] | None = None,
                     dictionary: Iterable[Any] = (),
                     columns: Iterable[str] | None = None,
-                    still_personal: bool | None = None) -> dict[str, Any]:
+                    still_personal: bool | None = None,
+                    verdict: Mapping[str, Any] | None = None,
+                    not_identifying: Iterable[str] = ()) -> dict[str, Any]:
     """The ``risk_lab`` value to save: a plain JSON dict matching ``RiskLabResult``.
 
     ``loss`` may be the whole :func:`~hrk_workbench.disclosure.loss.loss_report`: only its
@@ -254,6 +256,10 @@ def risk_lab_result(measured: MeasuredRisk, *, protected: bool = False,
     ``DictionaryEntry`` models. ``columns`` are the measured file's columns (default: the
     dictionary's); ``still_personal`` defaults to whether the recipe pseudonymises. Both, and
     the longitudinal measure, are what the recommendation's lab step reads.
+
+    ``verdict`` (``risk_verdict(...).to_dict()``, as ``risk --json`` prints it) gives what the
+    verdict demanded (l required, the weighted limits) and whether the file passed it all
+    (``safe``); ``not_identifying`` are the columns the steward marked as not identifying.
     """
     from hrk_workbench.model import DictionaryEntry, RiskLabResult
 
@@ -285,8 +291,43 @@ def risk_lab_result(measured: MeasuredRisk, *, protected: bool = False,
         time=str(measured.time or ""),
         unique_trajectory_share=None if measured.unique_trajectory_share is None
         else min(1.0, max(0.0, float(measured.unique_trajectory_share))),
+        **measured_rev3(measured, verdict, not_identifying),
     )
     return result.model_dump(mode="json")
+
+
+def measured_rev3(measured: MeasuredRisk, verdict: Mapping[str, Any] | None = None,
+                  not_identifying: Iterable[str] = ()) -> dict[str, Any]:
+    """The schema-5 fields of ``risk_lab`` (HRK-METHOD rev. 3, step 7's "measured"): the worst
+    period, l required and entropy l, the records whose sensitive value is disclosed, the
+    quasi-identifiers left unmeasured, the columns marked not identifying, the weighted
+    risk and its limits, and the verdict on all of it. Each empty or None: not measured."""
+    per = measured.per_period or {}
+    l_required = int(verdict["l_required"]) if verdict and "l_required" in verdict else None
+    disclosed = {str(s): int((measured.records_below_l.get(s) or {}).get(str(l_required), 0))
+                 for s in measured.sensitive} if l_required is not None else {}
+    weighted = measured.weighted
+    return {
+        "period_worst": {} if not per else {
+            "period": str(per["worst"]["period"]), "k": int(per["k"]),
+            "sample_uniques": int(per["worst"]["sample_uniques"]),
+            "l_diversity": {str(s): int(v) for s, v in (per.get("l_diversity") or {}).items()
+                            if v is not None}},
+        "l_required": l_required,
+        "l_entropy": {str(s): float(v) for s, v in measured.l_entropy.items() if v is not None},
+        "disclosed_records": disclosed,
+        "unmeasured_quasi": [str(c) for c in measured.unmeasured_quasi],
+        "k_with_unmeasured": measured.k_with_unmeasured,
+        "not_identifying": [str(c) for c in dict.fromkeys(not_identifying)],
+        "weight": str(measured.weight or ""),
+        "individual_risk_max": None if weighted is None else min(1.0, weighted.risk_max),
+        "individual_risk_threshold": None if weighted is None else weighted.threshold,
+        "above_threshold": None if weighted is None else weighted.above_threshold,
+        "global_risk_share": None if weighted is None else min(1.0, weighted.share),
+        "global_risk_share_limit": None if weighted is None or not verdict
+        else verdict.get("global_risk_share_limit"),
+        "safe": None if not verdict else bool(verdict.get("safe")),
+    }
 
 
 def table_lab_result(protected: ProtectedTable, name: str | os.PathLike[str]

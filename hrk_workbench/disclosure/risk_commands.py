@@ -36,7 +36,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--sensitive", action="append", metavar="X",
                    help="sensitive variable(s) for l-diversity (repeat or separate by commas)")
     p.add_argument("--id", dest="person", metavar="COLUMN", help="person id (longitudinal)")
-    p.add_argument("--time", metavar="COLUMN", help="time column (longitudinal)")
+    p.add_argument("--time", metavar="COLUMN",
+                   help="time or period column (longitudinal): k, uniques and l are measured "
+                        "within each period; a column named year, vuosi, år, month, kuukausi, "
+                        "månad or period is taken without it")
+    p.add_argument("--weight", metavar="COLUMN",
+                   help="sampling weight of a survey: individual and global risk as sdcMicro "
+                        "estimates them (Benedetti-Franconi)")
+    p.add_argument("--not-identifying", action="append", metavar="COLUMN",
+                   help="a column found as a quasi-identifier that an outsider cannot know "
+                        "(repeat or separate by commas); recorded with --save")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--assessment", metavar="FILE.hrk.json",
                    help="judge the verdict at this assessment's threshold (else --save's)")
@@ -96,30 +105,77 @@ def cmd_dictionary(args: argparse.Namespace, forms: Forms) -> int:
 
 
 def cmd_risk(args: argparse.Namespace, forms: Forms) -> int:
-    """Measure in DuckDB straight from the file: a million rows in about a second."""
+    """Measure in DuckDB straight from the file: a million rows in about a second.
+
+    Besides the given keys over the whole file, the file's first records decide what else to
+    measure: a period column (longitudinal: k within each period), quasi-identifiers left
+    out of the keys (k again with them), and direct identifiers (coordinates, addresses...)
+    for the verdict. Only the columns something is measured on are read in full.
+    """
+    from .loading import sample_values
     from .measures import measure_file
+    from .roles import SAMPLE
+    from .verdict import assessment_limits, direct_columns, period_column, unmeasured_quasi
 
     sensitive = [n for s in (args.sensitive or []) for n in _names(s)]
+    keys = _names(args.key)
+    marked = [n for s in (getattr(args, "not_identifying", None) or []) for n in _names(s)]
     target = None
     if args.save:
-        from hrk_workbench.outputs import Output, check_outputs
-
         from .results import open_for_saving
 
-        check_outputs([Output(args.save, "--save", assessment=True, may_be=("--assessment",))],
-                      {"DATA": args.data, "--assessment": args.assessment})
         target = open_for_saving(args.save)
     judged = _judged_by(args, target)
-    result = measure_file(args.data, _names(args.key), sensitive, args.person, args.time)
-    if target is not None:
-        _save_measured(args, forms, target, result)
+    limits = assessment_limits(judged, forms)
+    sample = sample_values(args.data, SAMPLE)
+    _check_marked(args.data, marked, list(sample))
+    lab = getattr(judged, "risk_lab", None)
+    saved_marks = list(lab.not_identifying) if lab is not None else []
+    not_identifying = list(dict.fromkeys([*marked, *saved_marks]))
+    period = args.time or period_column(list(sample), forms)
+    weight = getattr(args, "weight", None)
+    time = args.time or (period if args.person else None)
+    measured = [*keys, *sensitive, *(c for c in (args.person, period, weight) if c)]
+    unmeasured = unmeasured_quasi(sample, measured, lab.dictionary if lab is not None else [],
+                                  not_identifying)
+    result = measure_file(args.data, keys, sensitive, args.person, time, period=period,
+                          weight=weight, extra_quasi=unmeasured,
+                          risk_threshold=limits.individual_risk)
     data = result.to_dict()
-    data["verdict"] = verdict_json(data, judged, args.lang, forms, _identifiers_in(args.data))
+    data["not_identifying"] = not_identifying
+    data["verdict"] = verdict_json(data, judged, args.lang, forms, direct_columns(sample))
+    _warn_rows(data, args.lang, forms)
+    if target is not None:
+        _save_measured(args, forms, target, result, data["verdict"], not_identifying)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(risk_text(data, args.lang, forms))
     return EXIT_OK
+
+
+def _check_marked(source: str, marked: list[str], columns: list[str]) -> None:
+    """``--not-identifying`` names columns of the file (a typo must not pass silently)."""
+    from hrk_workbench.problems import InputError, Problem
+
+    missing = [c for c in marked if c not in columns]
+    if missing:
+        raise InputError(source, [Problem("--not-identifying", f"no column {c}",
+                                          code="risk_not_identifying_unknown",
+                                          params={"column": c}) for c in missing])
+
+
+def _warn_rows(data: dict[str, Any], lang: str, forms: Forms) -> None:
+    """A file whose key values recur across periods without a person id: k over the whole
+    file would count rows, not persons (said on stderr as well as in the verdict)."""
+    codes = [r for r in data["verdict"]["reason_codes"] if r["code"] == "verdict_rows_not_persons"]
+    if codes:
+        from hrk_workbench.i18n import render_all
+        from hrk_workbench.reasons import Reason
+
+        warnings = [Reason("verdict_rows_not_persons", r["params"]) for r in codes]
+        for text in render_all(warnings, lang, forms):
+            print(text, file=sys.stderr)
 
 
 def _judged_by(args: argparse.Namespace, target: Any) -> Any:
@@ -138,22 +194,12 @@ def verdict_json(measured: dict[str, Any], assessment: Any, lang: str, forms: Fo
     their values and the same reasons as text in ``lang``."""
     from hrk_workbench.i18n import render_all
 
-    from .verdict import assessment_threshold, risk_verdict
+    from .verdict import assessment_limits, assessment_threshold, risk_verdict
 
     threshold = assessment_threshold(assessment, forms) if assessment is not None else None
-    verdict = risk_verdict(measured, threshold, identifiers)
+    verdict = risk_verdict(measured, threshold, identifiers,
+                           assessment_limits(assessment, forms))
     return {**verdict.to_dict(), "text": render_all(verdict.reasons, lang, forms)}
-
-
-def _identifiers_in(path: str) -> list[str]:
-    """The columns of the measured file that hold direct identifiers (from its first
-    records, as many as the role suggestions of the data dictionary look at, so both judge
-    a column alike), for the verdict: the measure reads the key columns only."""
-    from .loading import sample_values
-    from .roles import SAMPLE
-    from .verdict import direct_columns
-
-    return direct_columns(sample_values(path, SAMPLE))
 
 
 def risk_text(data: dict[str, Any], lang: str, forms: Forms) -> str:
@@ -172,9 +218,14 @@ def risk_text(data: dict[str, Any], lang: str, forms: Forms) -> str:
         share = data["share_below_k"][k] * 100
         lines.append(f"  {lb('risklab_below_k', k=k)}: {n(count)} ({n(round(share, 2))} %)")
     lines.append(f"  {lb('risklab_uniques')}: {n(data['sample_uniques'])}")
-    lines.append(f"  {lb('risklab_expected')}: {n(round(data['expected_reidentifications'], 2))}")
+    # a register (no weights): the sum of 1/f is the number of classes, not a risk estimate
+    lines.append(f"  {lb('risklab_classes')}: {n(data['classes'])}")
     for var, value in data["l_diversity"].items():
         lines.append(f"  {lb('risklab_l', variable=var)}: {n(value)}")
+    for var, value in (data.get("l_entropy") or {}).items():
+        lines.append(f"  {lb('risklab_l_entropy', variable=var)}: "
+                     f"{n(None if value is None else round(value, 2))}")
+    lines += _new_measure_lines(data, lb, n)
     for var, value in data["uniques_if_dropped"].items():
         lines.append(f"  {lb('risklab_drop', variable=var)}: {n(value)}")
     if data.get("unique_trajectory_share") is not None:
@@ -186,7 +237,40 @@ def risk_text(data: dict[str, Any], lang: str, forms: Forms) -> str:
     return "\n".join(lines)
 
 
-def _save_measured(args: argparse.Namespace, forms: Forms, target: Any, result: Any) -> None:
+def _new_measure_lines(data: dict[str, Any], lb: Any, n: Any) -> list[str]:
+    """The lines of the per-period, unmeasured and weighted measures (when measured)."""
+    lines = []
+    per = data.get("per_period")
+    if per:
+        lines.append(f"  {lb('risklab_period', column=per['column'], periods=per['periods'])}:")
+        lines.append(f"    {lb('risklab_period_k', period=per['worst']['period'])}: "
+                     f"{n(per['k'])}")
+        lines.append(f"    {lb('risklab_period_uniques')}: {n(per['sample_uniques'])}")
+        for var, value in (per.get("l_diversity") or {}).items():
+            lines.append(f"    {lb('risklab_l', variable=var)}: {n(value)}")
+    if data.get("unmeasured_quasi"):
+        lines.append(f"  {lb('risklab_unmeasured', column=', '.join(data['unmeasured_quasi']))}"
+                     f": {n(data.get('k_with_unmeasured'))}")
+    if data.get("not_identifying"):
+        marked = ", ".join(data["not_identifying"])
+        lines.append(f"  {lb('risklab_not_identifying', column=marked)}")
+    if data.get("weighted"):
+        ind, glob = data["individual_risk"], data["global_risk"]
+        lines += [f"  {lb('risklab_weight')}: {data['weight']}",
+                  f"  {lb('risklab_population')}: {n(round(data['population_estimate']))}",
+                  f"  {lb('risklab_risk_max')}: {n(round(ind['max'], 4))}",
+                  f"  {lb('risklab_risk_mean')}: {n(round(ind['mean'], 4))}",
+                  f"  {lb('risklab_above', threshold=n(ind['threshold']))}: "
+                  f"{n(ind['above_threshold'])}",
+                  f"  {lb('risklab_global_expected')}: "
+                  f"{n(round(glob['expected_reidentifications'], 2))}",
+                  f"  {lb('risklab_global_share')}: {n(round(glob['share'] * 100, 3))} %"]
+    return lines
+
+
+def _save_measured(args: argparse.Namespace, forms: Forms, target: Any, result: Any,
+                   verdict: dict[str, Any] | None = None,
+                   not_identifying: list[str] | tuple[str, ...] = ()) -> None:
     """``risk --save``: the result on the file as it is (not protected), with a dictionary of
     its columns: the named roles confirmed (keys quasi, sensitive, the person id direct), the
     other columns' roles and descriptions kept from a dictionary saved before, else
@@ -207,7 +291,8 @@ def _save_measured(args: argparse.Namespace, forms: Forms, target: Any, result: 
         roles[result.person] = "direct"
     saved = risk_lab_result(result, protected=False,
                             dictionary=data_dictionary(frame, roles, previous=previous),
-                            columns=[str(c) for c in frame.columns], still_personal=False)
+                            columns=[str(c) for c in frame.columns], still_personal=False,
+                            verdict=verdict, not_identifying=not_identifying)
     save_risk_result(args.save, saved, forms, args.author, target)
     print(label("risklab_saved", args.lang, forms).format(file=args.save, k=result.k),
           file=sys.stderr)
@@ -305,15 +390,17 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
         kept = person in applied.data.columns and time in applied.data.columns
         before = measure_frame(original, keys, sensitive, person, time,
                                file=Path(args.data).name)
-        after = measure_frame(_as_written(applied.data), keys, sensitive,
+        written = _as_written(applied.data)
+        judged = _puf_judged(written, keys, sensitive, recipe, target, forms)
+        after = measure_frame(written, keys, sensitive,
                               person if kept else None, time if kept else None,
-                              file=Path(args.output).name)
+                              file=Path(args.output).name, **judged)
         report["risk_before"] = before.to_dict()
         report["risk_after"] = after.to_dict()
         from .verdict import direct_columns_in_frame
 
         report["verdict"] = verdict_json(report["risk_after"], target, args.lang, forms,
-                                         direct_columns_in_frame(_as_written(applied.data)))
+                                         direct_columns_in_frame(written))
     if target is not None:
         _save_protected(args, forms, target, recipe, report, applied.data, after)
     if args.report:
@@ -336,6 +423,27 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
     if applied.still_personal:
         print(label("risklab_still_personal", args.lang, forms), file=sys.stderr)
     return EXIT_OK
+
+
+def _puf_judged(written: Any, keys: list[str], sensitive: list[str], recipe: Any,
+                target: Any, forms: Forms) -> dict[str, Any]:
+    """What ``risk`` measures beside the keys, for the file ``puf`` wrote: its period column,
+    the recipe's weight, and the quasi-identifiers it keeps that the keys leave out (less
+    those the assessment records as not identifying)."""
+    from .loading import frame_values
+    from .roles import SAMPLE
+    from .verdict import assessment_limits, period_column, unmeasured_quasi
+
+    columns = [str(c) for c in written.columns]
+    period = recipe.time if recipe.time in columns else period_column(columns, forms)
+    weight = recipe.weight if recipe.weight in columns else None
+    lab = getattr(target, "risk_lab", None)
+    measured = [*keys, *sensitive, *(c for c in (recipe.person, period, weight) if c)]
+    extra = unmeasured_quasi(frame_values(written.head(SAMPLE)), measured,
+                             lab.dictionary if lab is not None else [],
+                             lab.not_identifying if lab is not None else [])
+    return {"period": period, "weight": weight, "extra_quasi": extra,
+            "risk_threshold": assessment_limits(target, forms).individual_risk}
 
 
 def _save_protected(args: argparse.Namespace, forms: Forms, target: Any, recipe: Any,
@@ -364,7 +472,10 @@ def _save_protected(args: argparse.Namespace, forms: Forms, target: Any, recipe:
                             dictionary=data_dictionary(written, roles, recipe,
                                                        previous=previous),
                             columns=[str(c) for c in written.columns],
-                            still_personal=bool(report["still_personal_data"]))
+                            still_personal=bool(report["still_personal_data"]),
+                            verdict=report.get("verdict"),
+                            not_identifying=target.risk_lab.not_identifying
+                            if target.risk_lab is not None else ())
     save_risk_result(args.save, saved, forms, args.author, target)
     print(label("risklab_saved_protected", args.lang, forms).format(file=args.save, k=after.k),
           file=sys.stderr)

@@ -124,7 +124,82 @@ _PHONE = re.compile(r"^(\+|00)?[\d\s()-]{7,20}$")
 _STREET = re.compile(
     r"^\D+(katu|tie|kuja|polku|tori|väylä|raitti|gatan|gata|vägen|väg|gränd|street|road|"
     r"avenue|st\.?|rd\.?)\s+\d+", re.IGNORECASE)
+_STREET_FIRST = re.compile(  # "12 High Street", "5B Queen's Road"
+    r"^\d+[a-z]?,?\s+\D+\b(street|st|road|rd|avenue|ave|lane|ln|drive|dr|way|close|court)\b\.?",
+    re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})")
+
+
+# --- coordinates ----------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+_POINT = re.compile(  # WKT POINT(x y), or "lat, lon" / "lat lon" in decimal degrees
+    r"^(POINT\s*Z?\s*\(\s*[+-]?\d+(\.\d+)?\s+[+-]?\d+(\.\d+)?(\s+[+-]?\d+(\.\d+)?)?\s*\)"
+    r"|[+-]?\d{1,3}\.\d{3,}\s*[,; ]\s*[+-]?\d{1,3}\.\d{3,})$", re.IGNORECASE)
+#: words of a column name that say it holds a coordinate (en, fi, sv; WGS84 and projected)
+COORDINATE_WORDS = frozenset({
+    "lat", "lon", "lng", "long", "latitude", "longitude", "leveys", "pituus", "leveysaste",
+    "pituusaste", "latitud", "longitud", "x", "y", "e", "n", "easting", "northing", "east",
+    "north", "itä", "ita", "pohjoinen", "pohjois", "öst", "ost", "nord", "coord", "coords",
+    "coordinate", "coordinates", "koordinaatti", "koordinaatit", "koordinat", "koordinater",
+    "wgs84", "etrs", "tm35fin", "etrs-tm35fin", "sweref", "sweref99", "geom", "geometry",
+    "sijainti", "läge", "location"})
+#: decimal degrees (WGS84) and the projected grids used in Finland and Sweden, in metres:
+#: ETRS-TM35FIN easting 20 000-800 000, northing 6 600 000-7 800 000; SWEREF 99 TM easting
+#: 180 000-1 000 000, northing 6 100 000-7 700 000 (the two ranges together)
+EASTING = (20_000.0, 1_000_000.0)
+NORTHING = (6_100_000.0, 7_800_000.0)
+#: without a telling name, a pair of degree columns is recognised only with this many decimals
+#: (a position to about 10 m) and within the Nordic countries
+NORDIC_LAT, NORDIC_LON, DEGREE_DECIMALS = (54.0, 71.5), (4.0, 32.0), 4
+
+
+def _numbers(values: list[str]) -> list[float] | None:
+    """The values as numbers when at least ``MATCH_SHARE`` of them are (else None)."""
+    out = [float(v.strip().replace(",", ".")) for v in values if _NUMBER.match(v.strip())]
+    return out if values and len(out) >= MATCH_SHARE * len(values) else None
+
+
+def _decimals(values: list[str]) -> int:
+    """The decimals most values have (the median count)."""
+    counts = sorted(len(v.strip().replace(",", ".").partition(".")[2]) for v in values)
+    return counts[len(counts) // 2] if counts else 0
+
+
+def _within(numbers: list[float], bounds: tuple[float, float]) -> bool:
+    inside = sum(bounds[0] <= n <= bounds[1] for n in numbers)
+    return bool(numbers) and inside >= MATCH_SHARE * len(numbers)
+
+
+def _coordinate_by_name(column: str, values: list[str]) -> bool:
+    """A column named as a coordinate (lat, lon, x, y, itä, northing...) whose values are
+    decimal degrees (with decimals) or metres of a projected grid."""
+    if not (set(_words(column.replace("_", " "))) & COORDINATE_WORDS):
+        return False
+    numbers = _numbers(values)
+    if numbers is None:
+        return False
+    degrees = _within([abs(n) for n in numbers], (0.0, 180.0)) and _decimals(values) >= 2
+    return degrees or _within(numbers, EASTING) or _within(numbers, NORTHING)
+
+
+def coordinate_pairs(sample: dict[str, list[str]]) -> set[str]:
+    """Columns that hold coordinates by their values alone, found as pairs: a northing and
+    an easting of ETRS-TM35FIN or SWEREF 99 TM (metres), or a latitude and a longitude in
+    the Nordic countries with at least four decimals."""
+    numbers = {c: n for c, v in sample.items() if v and (n := _numbers(v)) is not None}
+    north = [c for c, n in numbers.items() if _within(n, NORTHING)]
+    east = [c for c, n in numbers.items() if c not in north and _within(n, EASTING)]
+    lat = [c for c, n in numbers.items() if _within(n, NORDIC_LAT)
+           and _decimals(sample[c]) >= DEGREE_DECIMALS]
+    lon = [c for c, n in numbers.items() if c not in lat and _within(n, NORDIC_LON)
+           and _decimals(sample[c]) >= DEGREE_DECIMALS]
+    found: set[str] = set()
+    if north and east:
+        found.update(north + east)
+    if lat and lon:
+        found.update(lat + lon)
+    return found
 
 
 def _is_phone(text: str) -> bool:
@@ -140,7 +215,9 @@ VALUE_CHECKS: tuple[tuple[str, Role, Any], ...] = (
     ("organisationsnummer", "direct", is_organisationsnummer),
     ("email", "direct", lambda t: bool(_EMAIL.match(t.strip()))),
     ("phone", "direct", _is_phone),
-    ("street_address", "direct", lambda t: bool(_STREET.match(t.strip()))),
+    ("street_address", "direct", lambda t: bool(_STREET.match(t.strip()) or
+                                                 _STREET_FIRST.match(t.strip()))),
+    ("coordinates", "direct", lambda t: bool(_POINT.match(t.strip()))),
     ("date", "quasi", lambda t: bool(_DATE.match(t.strip()))),
 )
 
@@ -240,6 +317,8 @@ def suggest_role_from_values(column: str, values: list[str]) -> RoleSuggestion:
                            else MATCH_SHARE)
             if share is not None:
                 return RoleSuggestion(column, role, code, round(share, 3))
+    if values and _coordinate_by_name(column, values):
+        return RoleSuggestion(column, "direct", "coordinates")
     hint = _name_hint(column)
     if hint is not None:
         return RoleSuggestion(column, hint[1], f"name_hint:{hint[0]}")
@@ -264,5 +343,18 @@ def _share(values: list[str], check: Any, needed: float) -> float | None:
 
 
 def suggest_roles(df: pd.DataFrame, columns: Iterable[str] | None = None) -> list[RoleSuggestion]:
-    """A suggestion for every column (or those given), in the file's order."""
-    return [suggest_role(str(c), df[c]) for c in (columns or df.columns)]
+    """A suggestion for every column (or those given), in the file's order; a pair of
+    columns holding coordinates is found together (:func:`coordinate_pairs`)."""
+    return suggest_roles_from_values({str(c): _values(df[c]) for c in (columns or df.columns)})
+
+
+def suggest_roles_from_values(sample: dict[str, list[str]]) -> list[RoleSuggestion]:
+    """:func:`suggest_roles` on each column's non-missing values as text (a sample)."""
+    pairs = coordinate_pairs(sample)
+    out = []
+    for column, values in sample.items():
+        s = suggest_role_from_values(column, values)
+        if column in pairs and (s.role != "direct" or s.basis == "all_values_distinct"):
+            s = RoleSuggestion(column, "direct", "coordinates")
+        out.append(s)
+    return out
