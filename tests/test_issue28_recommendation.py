@@ -278,3 +278,22 @@ def test_the_memo_prints_an_unjustified_departure_as_a_draft(tmp_path, capsys):
     assert "Luonnos" not in html.split("Tiivistelmä")[0]
     assert "Poikkeaminen suosituksesta" in html and "Tutkimuslupa kattaa avaamisen." in html
     assert html.index("box decision") < html.index("Poikkeaminen suosituksesta")
+
+
+def test_quasi_identifiers_the_lab_found_count_whatever_a2_says(tmp_path, capsys):
+    """A2 answered no, but role detection found a postcode the measure left out: the file
+    is not shown measured until it is measured with it (or marked not identifying)."""
+    from hrk_workbench.model import DictionaryEntry
+
+    a = personal_unit({"A2": "no"})
+    a.risk_lab = lab(key_variables=[], k=None, columns=["postinumero", "tulot"],
+                     dictionary=[DictionaryEntry(column="postinumero", role="other",
+                                                 detected_role="quasi",
+                                                 detected_basis="name_hint:postcode")])
+    r = score(capsys, saved(a, tmp_path / "a.hrk.json"))
+    assert r["recommendation"] == "open_after_mitigation"
+    assert params(r, "measured_quasi_unmeasured")[0]["column"] == ["postinumero"]
+    a.risk_lab = lab(key_variables=[], k=None, columns=["postinumero", "tulot"],
+                     not_identifying=["postinumero"], dictionary=[DictionaryEntry(
+                         column="postinumero", detected_role="quasi")])
+    assert score(capsys, saved(a, tmp_path / "a.hrk.json"))["recommendation"] == "open"

@@ -393,10 +393,22 @@ def _weighted_gaps(assessment: Assessment, forms: Forms) -> list[Reason]:
 
 
 def _identifying(assessment: Assessment) -> bool:
-    """Indirect identifiers or special-category data, or possibly so (unknown counts)."""
+    """Indirect identifiers or special-category data, or possibly so (unknown counts); or
+    the risk lab found some in the file to publish (a quasi-identifier or sensitive column
+    in its dictionary, not marked not identifying), whatever A2 and A3 say: step 7 then
+    asks for them to be measured."""
     ans = assessment.anonymisation
-    return choice(ans, INDIRECT) in ("yes", "unknown") or choice(ans, SPECIAL) in (
-        "yes", "unknown")
+    if choice(ans, INDIRECT) in ("yes", "unknown") or choice(ans, SPECIAL) in (
+            "yes", "unknown"):
+        return True
+    lab = assessment.risk_lab
+    if lab is None:
+        return False
+    present = set(lab.columns) if lab.columns else {e.column for e in lab.dictionary}
+    return bool(lab.key_variables or lab.sensitive or lab.unmeasured_quasi) or any(
+        e.column in present and e.column not in lab.not_identifying
+        and ("quasi" in (e.role, e.detected_role) or "sensitive" in (e.role, e.detected_role)
+             or e.sensitive) for e in lab.dictionary)
 
 
 def _band_min(forms: Forms, level: str) -> float:
