@@ -156,13 +156,15 @@ def _special(out: Output) -> list[Problem]:
 
 def _name(out: Output) -> list[Problem]:
     """A name the file system cannot hold, or whose suffix says another format."""
-    parts = Path(os.fspath(out.path)).parts
+    given = Path(os.fspath(out.path))
+    parts = given.parts
     name = parts[-1] if parts else ""
     length = max((len(os.fsencode(p)) for p in parts), default=0)
-    if length > NAME_MAX:  # the file's name, or a folder's on the way to it
+    limit = name_max(given.parent)
+    if length > limit:  # the file's name, or a folder's on the way to it
         return [Problem(out.option, f"the file name is {length} bytes long",
-                        f"a name of at most {NAME_MAX} bytes", code="output_name_too_long",
-                        params={"length": length, "max": NAME_MAX})]
+                        f"a name of at most {limit} bytes", code="output_name_too_long",
+                        params={"length": length, "max": limit})]
     lowered = name.lower()
     if lowered.endswith(FILE_SUFFIX) and not out.assessment:
         return [Problem(out.option, f"a name ending {FILE_SUFFIX} is an assessment",
@@ -174,6 +176,19 @@ def _name(out: Output) -> list[Problem]:
                         f"a name ending {out.writes}", code="output_other_format",
                         params={"suffix": suffix, "writes": out.writes})]
     return []
+
+
+def name_max(folder: Path) -> int:
+    """The longest name the file system of ``folder`` (or of its nearest existing parent)
+    takes, in bytes: 255 on most, less on some encrypted ones; 255 when the system does not
+    say."""
+    for place in (folder, *folder.absolute().parents):
+        try:
+            limit = int(os.pathconf(place, "PC_NAME_MAX"))
+        except (OSError, ValueError, AttributeError):
+            continue
+        return limit if limit > 0 else NAME_MAX
+    return NAME_MAX
 
 
 def _folder(out: Output) -> list[Problem]:
