@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from hrk_workbench import i18n
@@ -24,13 +24,13 @@ from hrk_workbench.model import (
     document_fingerprint,
     read_assessment,
     save_assessment,
-    write_assessment,
 )
 from hrk_workbench.model.edit import EditError, set_answer
 from hrk_workbench.problems import InputError, Problem
 from hrk_workbench.scoring import summarise
 
 from .commands import EditCommand
+from .recovery import Recovered, RecoverySlot, absolute, discard
 
 AUTOSAVE_MS = 60_000
 
@@ -56,6 +56,9 @@ class Document(QObject):
     pathChanged = Signal(object)
     editFailed = Signal(list)
     autosaved = Signal(object)
+    # autosave could not write (once per failure; the next success clears it): the
+    # steward's crash protection is off until it can again
+    autosaveFailed = Signal(str)
 
     def __init__(self, forms: Forms, assessment: Assessment | None = None,
                  path: str | os.PathLike[str] | None = None, lang: str = "en",
@@ -64,7 +67,7 @@ class Document(QObject):
         self.forms: Forms = forms
         self.assessment: Assessment = assessment or Assessment(language=lang)
         self.lang: str = lang
-        self.path: Path | None = Path(path) if path else None
+        self.path: Path | None = absolute(path) if path else None
         # the version of the file at ``path`` this document started from: a save compares
         # the file with it, so an answer another program saved meanwhile is never overwritten
         self._on_disk: str | None = file_fingerprint(path) if path else None
@@ -74,7 +77,11 @@ class Document(QObject):
         self._summary_json: dict[str, dict[str, Any]] = {}
         # a restored recovery file or a prefilled new document is dirty without any undo step
         self._forced_dirty = False
-        self.recovery_path: Path | None = None
+        self._slot: RecoverySlot | None = None
+        self._autosave_failing = False
+        # a crashed session's recovery file this document continues: kept (and locked)
+        # until this document's own copy or a save replaces it
+        self._adopted: tuple[Path, QLockFile] | None = None
         self._autosave = QTimer(self)
         self._autosave.timeout.connect(self.autosave)
 
@@ -162,7 +169,7 @@ class Document(QObject):
             file_fingerprint(path) if path else None)
         self.undo_stack.clear()
         self.undo_stack.setClean()
-        self._set_path(Path(path) if path else None)
+        self._set_path(absolute(path) if path else None)
         self._forced_dirty = dirty
         self.dirtyChanged.emit(self.is_dirty())
         self._after_change()
@@ -185,7 +192,7 @@ class Document(QObject):
         the edits kept) when another program saved that file meanwhile; "Save as" onto
         another file replaces it, as the steward confirmed in the dialog.
         """
-        target = Path(path) if path else self.path
+        target = absolute(path) if path else self.path
         if target is None:
             raise ValueError("no file name")
         kwargs: dict[str, Any] = {"author": author} if author else {}
@@ -210,22 +217,65 @@ class Document(QObject):
 
     # --- autosave -----------------------------------------------------------------------
 
-    def start_autosave(self, recovery_path: str | os.PathLike[str],
+    def start_autosave(self, recovery_folder: str | os.PathLike[str],
                        interval_ms: int = AUTOSAVE_MS) -> None:
-        """Every ``interval_ms`` write unsaved work to ``recovery_path`` (never the user's file)."""
-        self.recovery_path = Path(recovery_path)
+        """Every ``interval_ms`` write unsaved work to this document's own recovery file in
+        ``recovery_folder`` (never the user's file, never another window's copy)."""
+        self._slot = RecoverySlot(recovery_folder)
         self._autosave.start(interval_ms)
 
+    @property
+    def recovery_path(self) -> Path | None:
+        """The recovery file this document wrote last (None before its first autosave)."""
+        return self._slot.path if self._slot else None
+
     def autosave(self) -> bool:
-        """Write the recovery file if there is unsaved work; True when written."""
-        if self.recovery_path is None or not self.is_dirty():
+        """Write the recovery file if there is unsaved work; True when written.
+
+        When it cannot be written (folder not writable, disk full) ``autosaveFailed`` says so
+        once, with the reason; the next successful write clears that state.
+        """
+        if self._slot is None or not self.is_dirty():
             return False
-        self.recovery_path.parent.mkdir(parents=True, exist_ok=True)
-        write_assessment(self.assessment, self.recovery_path)
-        self.autosaved.emit(self.recovery_path)
+        try:
+            written = self._slot.write(self.assessment, self.path, self._on_disk)
+        except (OSError, InputError) as exc:
+            if not self._autosave_failing:
+                self._autosave_failing = True
+                self.autosaveFailed.emit(self._failure_text(exc))
+            return False
+        self._autosave_failing = False
+        self._drop_adopted()
+        self.autosaved.emit(written)
         return True
 
+    def _failure_text(self, exc: OSError | InputError) -> str:
+        if isinstance(exc, InputError):
+            return "; ".join(render_problems(exc.problems, self.lang, self.forms))
+        return exc.strerror or str(exc)
+
+    def adopt(self, recovered: Recovered, lock: QLockFile) -> None:
+        """Continue a crashed session's work: its document, unsaved, on the file it came
+        from, with that file's version as read then, so saving refuses to replace a file
+        another program changed since. Its recovery file stays until replaced."""
+        source = recovered.source
+        self.replace(recovered.assessment, source, dirty=True,
+                     fingerprint=recovered.fingerprint if source else None)
+        if source is not None and recovered.fingerprint is None:
+            self._on_disk = None  # the file did not exist then: nothing to compare
+        self._drop_adopted()
+        self._adopted = (recovered.file, lock)
+
+    def _drop_adopted(self) -> None:
+        if self._adopted is not None:
+            file, lock = self._adopted
+            discard(file)
+            lock.unlock()
+            self._adopted = None
+
     def remove_recovery(self) -> None:
-        """Forget the recovery copy: the work is saved or deliberately discarded."""
-        if self.recovery_path is not None:
-            self.recovery_path.unlink(missing_ok=True)
+        """Forget the recovery copy: the work is saved or deliberately discarded. A copy that
+        cannot be removed is left for the next start; it never stops a save or an open."""
+        if self._slot is not None:
+            self._slot.remove()
+        self._drop_adopted()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from hrk_workbench.forms import Forms
-from hrk_workbench.model import FILE_SUFFIX, Assessment, FileChangedError, load_assessment
+from hrk_workbench.model import FILE_SUFFIX, Assessment, FileChangedError
 from hrk_workbench.model.edit import EditError, set_answer
 from hrk_workbench.problems import InputError
 
@@ -50,6 +49,16 @@ from .import_excel import choose_and_import
 from .pages.questions import question_help
 from .pages.registry import STEPS, make_page
 from .qtlang import FILE_DIALOG_OPTIONS, install_qt_translator
+from .recovery import (
+    LEGACY_NAME,
+    convert_legacy,
+    discard,
+    orphaned,
+    read_recovery,
+    recovery_folder,
+    set_aside,
+)
+from .recovery import SUFFIX as RECOVERY_SUFFIX
 from .settings import AppSettings, SettingsDialog
 from .summary import SummaryPanel
 from .widgets.combo import name_combo_popups
@@ -111,10 +120,11 @@ class MainWindow(QMainWindow):
         self.document.dirtyChanged.connect(self._update_title)
         self.document.pathChanged.connect(lambda _p: self._update_title())
         self.document.editFailed.connect(self._edit_failed)
-        self.document.autosaved.connect(self._remember_recovery_source)
+        self.document.autosaved.connect(self._autosave_ok)
+        self.document.autosaveFailed.connect(self._autosave_failed)
         self.document.languageChanged.connect(self.retranslate)
         kwargs = {"interval_ms": autosave_ms} if autosave_ms else {}
-        self.document.start_autosave(settings.recovery_path, **kwargs)
+        self.document.start_autosave(recovery_folder(settings.data_dir), **kwargs)
         self.document.replace(self._new_assessment(), None)
         self.retranslate(lang)
         self.go_to(0)
@@ -195,6 +205,15 @@ class MainWindow(QMainWindow):
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
+        # said once in the window when autosave cannot write: crash protection is off
+        self.autosave_banner = QLabel()
+        self.autosave_banner.setObjectName("crashProtectionBanner")
+        self.autosave_banner.setWordWrap(True)
+        self.autosave_banner.setStyleSheet(
+            "background: #fdecea; color: #8c1d18; padding: 6px; border: 1px solid #b00020;")
+        self.autosave_banner.hide()
+        self._autosave_error = ""
+        centre_layout.addWidget(self.autosave_banner)
         centre_layout.addWidget(self.stack, 1)
         centre_layout.addLayout(buttons)
 
@@ -285,6 +304,8 @@ class MainWindow(QMainWindow):
             action.setText(self.t(action.data()))
         self.back_button.setText(self.t("gui_back"))
         self.next_button.setText(self.t("gui_next"))
+        if self._autosave_error:
+            self._show_autosave_banner()
         self.steps.setAccessibleName(self.t("gui_steps"))
         for i, step in enumerate(STEPS):
             self.steps.item(i).setText(self.t(f"gui_step_{step}"))
@@ -481,7 +502,6 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, self.t("gui_save_failed_title"), text)
             return False
         self.settings.add_recent(path)
-        self.settings.store.remove("recovery_source")
         self._status(self.t("gui_saved", file=path.name))
         return True
 
@@ -502,30 +522,60 @@ class MainWindow(QMainWindow):
 
     # --- recovery -------------------------------------------------------------------------
 
-    def _remember_recovery_source(self, _path: Any) -> None:
-        source = str(self.document.path) if self.document.path else ""
-        self.settings.store.setValue("recovery_source", source)
-        self.settings.store.sync()
+    def _autosave_failed(self, error: str) -> None:
+        """Autosave cannot write: tell it once, in the window, until it can again."""
+        self._autosave_error = error
+        self._show_autosave_banner()
+        self.autosave_banner.show()
+
+    def _show_autosave_banner(self) -> None:
+        folder = recovery_folder(self.settings.data_dir)
+        self.autosave_banner.setText(self.t("gui_autosave_failed", folder=str(folder),
+                                            error=self._autosave_error))
+        self.autosave_banner.setAccessibleName(self.t("gui_autosave_failed_name"))
+        self.autosave_banner.setAccessibleDescription(self.autosave_banner.text())
+
+    def _autosave_ok(self, _path: Any) -> None:
+        if self.autosave_banner.isVisible() or self._autosave_error:
+            self._autosave_error = ""
+            self.autosave_banner.hide()
 
     def offer_restore(self) -> bool:
-        """After a crash: offer the autosaved work. True when it was restored."""
-        recovery = self.settings.recovery_path
-        if not recovery.is_file():
+        """After a crash: offer the newest work a closed program left. True when restored.
+
+        Only recovery files whose program is gone are offered (a window still open keeps
+        its own); one that cannot be read is renamed aside and said so, never deleted.
+        """
+        convert_legacy(self.settings.data_dir,
+                       str(self.settings.store.value("recovery_source", "") or "") or None)
+        self.settings.store.remove("recovery_source")
+        found = orphaned(recovery_folder(self.settings.data_dir))
+        if not found:
             return False
-        when = datetime.fromtimestamp(recovery.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-        answer = QMessageBox.question(self, self.t("gui_restore_title"),
-                                      self.t("gui_restore_text", time=when))
-        if answer != QMessageBox.StandardButton.Yes:
-            recovery.unlink(missing_ok=True)
-            return False
+        (file, lock), rest = found[0], found[1:]
+        for _other, other_lock in rest:  # offered at a later start, one at a time
+            other_lock.unlock()
         try:
-            assessment = load_assessment(recovery)
+            recovered = read_recovery(file)
         except InputError as exc:
-            self.show_problems(str(recovery), exc.problems)
-            recovery.unlink(missing_ok=True)
+            try:
+                kept = set_aside(file)
+            except OSError:
+                kept = file
+            lock.unlock()
+            self.show_problems(str(kept), [self.t("gui_recovery_kept", file=str(kept)),
+                                           *exc.problems])
             return False
-        source = str(self.settings.store.value("recovery_source", "") or "")
-        self.document.replace(assessment, source or None, dirty=True)
+        when = recovered.written.astimezone().strftime("%Y-%m-%d %H:%M")
+        text = self.t("gui_restore_text", time=when)
+        if recovered.source is not None:
+            text += "\n\n" + self.t("gui_restore_source", file=str(recovered.source))
+        answer = QMessageBox.question(self, self.t("gui_restore_title"), text)
+        if answer != QMessageBox.StandardButton.Yes:
+            discard(file)
+            lock.unlock()
+            return False
+        self.document.adopt(recovered, lock)
         self._status(self.t("gui_restored"))
         return True
 
@@ -582,13 +632,14 @@ class MainWindow(QMainWindow):
                 self.remember_geometry()
             if self.owns_recovery:
                 self.document.remove_recovery()
-                self.settings.store.remove("recovery_source")
             event.accept()
         else:
             event.ignore()
 
 
 def schedule_restore_offer(window: MainWindow) -> None:
-    """Offer the recovery file once the window is on screen (first start: nothing modal)."""
-    if window.settings.recovery_path.is_file():
+    """Offer a recovery file once the window is on screen (first start: nothing modal)."""
+    folder = recovery_folder(window.settings.data_dir)
+    legacy = Path(window.settings.data_dir) / LEGACY_NAME
+    if legacy.is_file() or (folder.is_dir() and any(folder.glob(f"*{RECOVERY_SUFFIX}"))):
         QTimer.singleShot(0, window.offer_restore)

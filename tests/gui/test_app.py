@@ -194,12 +194,13 @@ def test_crash_leaves_recovery_file_that_next_start_offers(make_window: Any,
     window = make_window()
     choose(window.pages["benefits"].controls["B2"], 3)
     assert window.document.autosave()
-    recovery = app_settings.recovery_path
-    assert recovery.is_file()
+    recovery = window.document.recovery_path
+    assert recovery is not None and recovery.is_file()
     assert window.document.path is None  # never over the user's file
     # the "crash": the window disappears without closeEvent's clean-up
     window.document._autosave.stop()
     window.hide()
+    window.document._slot._lock.unlock()  # what the end of its process does to the lock
 
     dialogs.question_answer = QMessageBox.StandardButton.Yes
     second = make_window()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -30,11 +31,13 @@ def test_autosave_timer_writes_recovery_file_not_the_users(qtbot: Any, forms: An
     window.document.save(user_file)
     saved = user_file.read_bytes()
     assert window.document.edit("benefits.B1.value", 2)
-    qtbot.waitUntil(settings.recovery_path.is_file, timeout=3000)
+    qtbot.waitUntil(lambda: window.document.recovery_path is not None
+                    and window.document.recovery_path.is_file(), timeout=3000)
+    recovery = window.document.recovery_path
     assert user_file.read_bytes() == saved
-    assert settings.store.value("recovery_source") == str(user_file)
+    assert json.loads(recovery.read_text(encoding="utf-8"))["source"] == str(user_file)
     window.save_action.trigger()  # a clean save forgets the recovery copy
-    assert not settings.recovery_path.exists()
+    assert not recovery.exists()
 
 
 def test_background_task_reports_progress_and_result(qtbot: Any) -> None:
