@@ -19,6 +19,8 @@ from hrk_workbench.problems import InputError, Problem
 
 #: a recipe is a list of steps; a few hundred kilobytes would already be absurd
 MAX_RECIPE_BYTES = 4 * 1024 * 1024
+#: a classification's code list (a hierarchy file): tens of thousands of codes at most
+MAX_HIERARCHY_BYTES = 16 * 1024 * 1024
 #: an assessment with its change log and data dictionary stays well below this
 MAX_ASSESSMENT_BYTES = 64 * 1024 * 1024
 

@@ -327,7 +327,10 @@ def test_fifo_or_device_as_any_input_is_refused_at_once(tmp_path: Path) -> None:
     cases = [["risk", "pipe.csv", "--key", "age"],
              ["tables", "/dev/zero", "--rows", "a", "-o", "t.csv"],
              ["puf", str(data), "--recipe", "pipe.csv", "-o", "o.csv"],
-             ["validate", "/dev/zero"], ["score", "pipe.csv"]]
+             ["validate", "/dev/zero"], ["score", "pipe.csv"],
+             ["import-excel", "pipe.csv", "-o", "x.hrk.json"],
+             ["tables", str(data), "--rows", "age", "--hierarchy", "age=pipe.csv",
+              "-o", "t.csv"]]
     for args in cases:
         done = run(args, tmp_path, timeout=60)
         assert done.returncode == 2, args

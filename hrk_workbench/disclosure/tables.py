@@ -122,14 +122,18 @@ def read_hierarchy(path: str | os.PathLike[str], name: str) -> Hierarchy:
     statistics offices already have ``.hrc`` files (one code a line, one ``@`` per level below
     the top). An empty parent, or ``Total``, puts a code directly under the grand total.
     """
+    from hrk_workbench.jsonfile import MAX_HIERARCHY_BYTES, read_bounded
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
+    try:  # a regular file of bounded size: never a pipe or /dev/zero read forever
+        raw = read_bounded(p, MAX_HIERARCHY_BYTES)
     except FileNotFoundError:
         raise InputError(str(p), [Problem("$", "file not found", "a hierarchy file",
                                           code="file_not_found")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = p.read_bytes().decode("cp1252", errors="replace")
+        text = raw.decode("cp1252", errors="replace")
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if not lines:
         raise InputError(str(p), [Problem("$", "the hierarchy file is empty",

@@ -9,6 +9,7 @@ standard library is used here.
 from __future__ import annotations
 
 import os
+import stat
 import zipfile
 from pathlib import Path
 
@@ -32,7 +33,11 @@ def check_workbook_file(path: Path) -> None:
         raise InputError(source, [Problem("$", "is a folder", "an .xlsx file",
                                           code="legacy_is_folder")])
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe or /dev/zero: opening it never ends
+            raise InputError(source, [Problem("$", "not a regular file but a pipe or a device",
+                                              code="data_not_regular")])
+        size = info.st_size
         with path.open("rb") as fh:
             head = fh.read(8)
     except FileNotFoundError:
