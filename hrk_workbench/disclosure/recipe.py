@@ -108,10 +108,29 @@ class Merge(_Step):
 
 
 class Dates(_Step):
-    """Dates to year or year-month (birth and event dates identify to the day)."""
+    """Dates to year or year-month (birth and event dates identify to the day).
+
+    Reads d.m.yyyy, dd/mm/yyyy, yyyymmdd, ISO dates (with a time and a zone too: the date as
+    written, not moved to another zone) and workbook date cells. A value it cannot read
+    stops the run naming its column, line and value, or is blanked with ``on_error:
+    suppress``: never published at full precision.
+    """
     op: Literal["date"]
     column: str
     to: Literal["year", "month"]
+    on_error: Literal["stop", "suppress"] = "stop"
+
+
+class Grid(_Step):
+    """Coordinates in metres (``columns``: easting x, northing y, e.g. ETRS-TM35FIN) to the
+    code of their grid square of ``size_m`` metres, in one column ``into`` that replaces
+    both (``1kmN6672E385``, as statistical grids name squares by their lower-left corner):
+    an exact location points at one home, a square at many. The square is a regional key
+    variable: add ``into`` to the recipe's key_variables to measure it."""
+    op: Literal["grid"]
+    columns: list[str] = Field(min_length=2, max_length=2)
+    size_m: int = Field(ge=1, le=1_000_000)
+    into: str = Field("grid", min_length=1)
 
 
 class Suppress(_Step):
@@ -136,7 +155,7 @@ class Sample(_Step):
     seed: int | None = None
 
 
-Step = Annotated[Drop | RemoveDirect | Pseudonymise | Band | TopCode | Merge | Dates |
+Step = Annotated[Drop | RemoveDirect | Pseudonymise | Band | TopCode | Merge | Dates | Grid |
                  Suppress | Exclude | Sample, Field(discriminator="op")]
 
 
@@ -166,6 +185,18 @@ class Recipe(BaseModel):
             if isinstance(step, (RemoveDirect, Pseudonymise)):
                 roles.update({c: "direct" for c in step.columns})
         return roles
+
+    def recoded(self) -> list[str]:
+        """Variables the recipe changes on purpose (bands, merges, dates, grid squares,
+        top codes, pseudonyms): their distributions differ by design in the loss report."""
+        return sorted({c for s in self.steps
+                       if isinstance(s, (Band, Dates, Merge, TopCode, Pseudonymise, Grid))
+                       for c in ([s.column] if hasattr(s, "column") else s.columns)})
+
+    def min_category(self, default: int = 5) -> int:
+        """The smallest category the loss report may name: the recipe's largest k (its
+        suppression or exclusion threshold), at least ``default``."""
+        return max([default, *(s.k for s in self.steps if isinstance(s, (Suppress, Exclude)))])
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json", exclude_none=True), ensure_ascii=False,
@@ -409,17 +440,133 @@ def _hierarchy(path: Path, index: int) -> dict[str, str]:
     return dict(zip(pairs.iloc[:, 0].astype(str), pairs.iloc[:, 1].astype(str), strict=True))
 
 
-def _dates(series: pd.Series, to: str) -> pd.Series:
+# Dates as stewards' exports write them; each gives year, month, day by name. Day first:
+# Finnish and Swedish write 4.3.2021 and 04/03/2021 for the 4th of March.
+DATE_PATTERNS = (
+    r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"  # ISO, time and zone may follow
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?",
+    r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})"  # d.m.yyyy [hh:mm[:ss]]
+    r"(?: \d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?",
+    r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})",  # dd/mm/yyyy
+    r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})",  # yyyymmdd
+    r"(?P<year>\d{4})-(?P<month>\d{1,2})",  # already a month
+    r"(?P<year>\d{4})",  # already a year
+)
+
+
+def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The year and month of each value (``Int64``, missing where unreadable or blank) and
+    the mask of values present but unreadable as a date (31.2.2021 included).
+
+    A value given only as a year has no month. Workbook date cells arrive as
+    ``2021-03-04 00:00:00`` (the reader's text of the cell) and a Parquet date column as
+    dates: both read as ISO.
+    """
     import pandas as pd
 
+    if pd.api.types.is_datetime64_any_dtype(series):
+        year = series.dt.year.astype("Int64")
+        month = series.dt.month.astype("Int64")
+        return year, month, pd.Series(False, index=series.index)
     text = series.astype("string").str.strip()
-    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    for fmt in ("%d.%m.%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m"):
-        parsed = parsed.fillna(pd.to_datetime(text, format=fmt, errors="coerce"))
+    present = text.notna() & (text != "")
+    year = pd.Series(pd.NA, index=series.index, dtype="Int64")
+    month = year.copy()
+    day = year.copy()
+    done = ~present
+    for pattern in DATE_PATTERNS:
+        found = text[~done].str.extract(f"^(?:{pattern})$")
+        if found.empty:
+            continue
+        hit = found["year"].notna()
+        rows = found.index[hit]
+        year[rows] = found.loc[hit, "year"].astype("Int64")
+        if "month" in found:
+            month[rows] = found.loc[hit, "month"].astype("Int64")
+        if "day" in found:
+            day[rows] = found.loc[hit, "day"].astype("Int64")
+        done[rows] = True
+    # a day and month that exist in that year (31.2. and 13/13 do not)
+    full = day.notna()
+    check = pd.to_datetime(pd.DataFrame({"year": year[full], "month": month[full],
+                                         "day": day[full]}), errors="coerce")
+    bad_day = pd.Series(False, index=series.index)
+    bad_day[full] = check.isna().to_numpy()
+    bad_month = month.notna() & ((month < 1) | (month > 12))
+    unreadable = present & (~done | bad_day | bad_month)
+    year[unreadable] = pd.NA
+    month[unreadable] = pd.NA
+    return year, month, unreadable
+
+
+def _dates(series: pd.Series, step: Dates, index: int) -> tuple[pd.Series, int]:
+    """The column at the step's precision and the number of values blanked (unreadable
+    values under ``on_error: suppress``); an unreadable value otherwise stops the run."""
+    year, month, bad = parse_dates(series)
+    if step.to == "month":  # a value given only as a year cannot be shown as a month
+        bad = bad | (year.notna() & month.isna())
+    if bad.any() and step.on_error == "stop":
+        first = bad[bad].index[0]
+        position = int(bad.index.get_loc(first))
+        line = (int(first) if isinstance(first, int) else position) + 2
+        value = str(series.loc[first])
+        raise InputError("recipe", [Problem(
+            f"steps[{index}]", f"{value!r} in {step.column} on line {line} is not a date",
+            "d.m.yyyy, dd/mm/yyyy, yyyymmdd or yyyy-mm-dd (a time may follow), or "
+            "on_error: suppress in the step", code="recipe_bad_date",
+            params={"column": step.column, "line": line, "value": value[:40],
+                    "step": index, "to": step.to})])
     out = series.astype("object").copy()
-    ok = parsed.notna()
-    out[ok] = parsed[ok].dt.strftime("%Y" if to == "year" else "%Y-%m")
-    return out
+    ok = year.notna() & ~bad
+    text = year[ok].astype(int).astype(str).str.zfill(4)
+    if step.to == "month":
+        text = text + "-" + month[ok].astype(int).astype(str).str.zfill(2)
+    out[ok] = text
+    out[bad] = None
+    return out, int(bad.sum())
+
+
+def _grid(df: pd.DataFrame, step: Grid, index: int) -> tuple[pd.DataFrame, int]:
+    """The two coordinate columns replaced by their square's code; a value that is not a
+    number stops the run naming it, and degrees (latitude, longitude) are refused: a square
+    in metres needs projected coordinates. A record missing either coordinate gets none."""
+    import numpy as np
+
+    cells = {}
+    for column in step.columns:
+        col = df[column]
+        values = numbers(col)
+        bad = col.notna() & (col.astype("string").str.strip() != "") & values.isna()
+        if bad.any():
+            first = bad[bad].index[0]
+            line = (int(first) if isinstance(first, int) else
+                    int(bad.index.get_loc(first))) + 2
+            value = str(col.loc[first])
+            raise InputError("recipe", [Problem(
+                f"steps[{index}]", f"{value!r} in {column} on line {line} is not a coordinate",
+                "a coordinate in metres", code="recipe_bad_coordinate",
+                params={"column": column, "line": line, "value": value[:40], "step": index})])
+        present = values.dropna()
+        if len(present) and float(present.abs().max()) <= 180:
+            raise _step_problem(index, f"{column} looks like degrees, not metres",
+                                "recipe_grid_degrees", column=column, size=step.size_m)
+        cells[column] = np.floor(values / step.size_m)
+    x, y = (cells[c] for c in step.columns)
+    size = f"{step.size_m // 1000}km" if step.size_m % 1000 == 0 else f"{step.size_m}m"
+    ok = x.notna() & y.notna()
+    code = pd_object(df.index)
+    code[ok] = [f"{size}N{int(n)}E{int(e)}" for e, n in zip(x[ok], y[ok], strict=True)]
+    out = df.drop(columns=list(step.columns))
+    position = min(list(df.columns).index(c) for c in step.columns)
+    out.insert(min(position, len(out.columns)), step.into, code)
+    return out, int(ok.sum())
+
+
+def pd_object(index: Any) -> pd.Series:
+    """An empty (all missing) text column on ``index``."""
+    import pandas as pd
+
+    return pd.Series([None] * len(index), index=index, dtype="object")
 
 
 def key_codes(df: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
@@ -505,10 +652,12 @@ def apply_recipe(df: pd.DataFrame, recipe: Recipe, key: bytes | None = None,
     the loss report can compare each surviving record with its original."""
     result = Applied(df.copy())
     pseudonymised: set[str] = set()
+    dropped: set[str] = set()  # left the key sets of the steps after the one that dropped it
     for index, step in enumerate(recipe.steps):
         before = result.data
         rows_before = len(before)
-        data, info = _apply_step(before, step, index, recipe, key, Path(base_dir))
+        data, info = _apply_step(before, step, index, recipe, key, Path(base_dir), dropped)
+        dropped |= set(before.columns) - set(data.columns)
         info.records_removed = rows_before - len(data)
         result.data = data
         result.steps.append(info)
@@ -520,7 +669,8 @@ def apply_recipe(df: pd.DataFrame, recipe: Recipe, key: bytes | None = None,
 
 
 def _apply_step(df: pd.DataFrame, step: Any, index: int, recipe: Recipe, key: bytes | None,
-                base_dir: Path) -> tuple[pd.DataFrame, StepResult]:
+                base_dir: Path, dropped: set[str] | None = None
+                ) -> tuple[pd.DataFrame, StepResult]:
     if isinstance(step, (Drop, RemoveDirect)):
         _need_columns(df, index, step.columns)
         return df.drop(columns=step.columns), StepResult(index, step.op, list(step.columns))
@@ -556,7 +706,13 @@ def _apply_step(df: pd.DataFrame, step: Any, index: int, recipe: Recipe, key: by
             new = col.astype("object").copy()
             new[hit] = _number_text(step.at)
         elif isinstance(step, Dates):
-            new = _dates(col, step.to)
+            new, blanked = _dates(col, step, index)
+            if blanked:
+                changed = int((new.astype("object").fillna("\0") !=
+                               col.astype("object").fillna("\0")).sum())
+                out[step.column] = new
+                return out, StepResult(index, step.op, [step.column], values_changed=changed
+                                       - blanked, values_suppressed=blanked)
         else:
             mapping = step.mapping if step.mapping is not None else \
                 _hierarchy(base_dir / str(step.hierarchy), index)
@@ -569,8 +725,16 @@ def _apply_step(df: pd.DataFrame, step: Any, index: int, recipe: Recipe, key: by
                        col.astype("object").fillna("\0")).sum())
         out[step.column] = new
         return out, StepResult(index, step.op, [step.column], values_changed=changed)
+    if isinstance(step, Grid):
+        _need_columns(df, index, step.columns)
+        if step.into in df.columns and step.into not in step.columns:
+            raise _step_problem(index, f"the data already has a column {step.into}",
+                                "recipe_grid_column_exists", column=step.into)
+        out, changed = _grid(df, step, index)
+        return out, StepResult(index, step.op, list(step.columns), values_changed=changed)
     if isinstance(step, (Suppress, Exclude)):
-        keys = step.columns or recipe.key_variables
+        # a key an earlier step dropped is no longer in the file, nor in its key set
+        keys = [k for k in (step.columns or recipe.key_variables) if k not in (dropped or ())]
         if not keys:
             raise _step_problem(index, "no key variables: give columns or the recipe's "
                                 "key_variables", "recipe_no_key_variables")

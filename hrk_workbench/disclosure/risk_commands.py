@@ -122,8 +122,12 @@ def cmd_risk(args: argparse.Namespace, forms: Forms) -> int:
     marked = [n for s in (getattr(args, "not_identifying", None) or []) for n in _names(s)]
     target = None
     if args.save:
+        from hrk_workbench.outputs import Output, check_outputs
+
         from .results import open_for_saving
 
+        check_outputs([Output(args.save, "--save", assessment=True, may_be=("--assessment",))],
+                      {"DATA": args.data, "--assessment": args.assessment})
         target = open_for_saving(args.save)
     judged = _judged_by(args, target)
     limits = assessment_limits(judged, forms)
@@ -330,18 +334,7 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
     from .loading import read_table
     from .loss import loss_report
     from .measures import measure_frame
-    from .recipe import (
-        Band,
-        Dates,
-        Merge,
-        Pseudonymise,
-        TopCode,
-        apply_recipe,
-        check_key,
-        load_recipe,
-        read_key,
-        to_csv_bytes,
-    )
+    from .recipe import apply_recipe, check_key, load_recipe, read_key, to_csv_bytes
     from .recipe import key_warnings as recipe_key_warnings
 
     recipe = load_recipe(args.recipe)
@@ -368,10 +361,8 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
     original = read_table(args.data)
     applied = apply_recipe(original, recipe, key, base_dir=Path(args.recipe).parent)
     key = None  # nothing below needs it
-    atomic_write_bytes(args.output, to_csv_bytes(applied.data))
-    recoded = sorted({c for s in recipe.steps
-                      if isinstance(s, (Band, Dates, Merge, TopCode, Pseudonymise))
-                      for c in ([s.column] if hasattr(s, "column") else s.columns)})
+    recoded = recipe.recoded()
+    # every check that can refuse comes before the file is written: once written, exit 0
     report: dict[str, Any] = {
         "format": "hrk-puf-report",
         "data": Path(args.data).name,
@@ -380,10 +371,19 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
         "still_personal_data": applied.still_personal,
         "notes": ["pseudonymised_still_personal"] if applied.still_personal else [],
         "steps": [s.to_dict() for s in applied.steps],
-        "loss": loss_report(original, applied.data, recoded, recipe.stated_roles()),
+        "loss": loss_report(original, applied.data, recoded, recipe.stated_roles(),
+                            min_count=recipe.min_category()),
+        # the same keys whatever survives: null when no key variable is left to measure on
+        "risk_before": None, "risk_after": None, "verdict": None,
     }
     keys = [k for k in recipe.key_variables if k in applied.data.columns]
     after = None
+    if target is not None and not keys:
+        from hrk_workbench.problems import InputError, Problem
+
+        raise InputError(args.recipe, [Problem(
+            "key_variables", "none of the key variables is in the written file",
+            "key variables that the recipe keeps", code="puf_save_needs_keys")])
     if keys:
         sensitive = [s for s in recipe.sensitive if s in applied.data.columns]
         person, time = recipe.person, recipe.time
@@ -401,6 +401,7 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
 
         report["verdict"] = verdict_json(report["risk_after"], target, args.lang, forms,
                                          direct_columns_in_frame(written))
+    atomic_write_bytes(args.output, to_csv_bytes(applied.data))
     if target is not None:
         _save_protected(args, forms, target, recipe, report, applied.data, after)
     if args.report:
@@ -414,7 +415,7 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
         print(label("risklab_written", args.lang, forms).format(
             file=shown_path(args.output), rows=loss["records_after"],
             removed=loss["records_removed"], suppressed=loss["values_suppressed"]))
-        if "risk_after" in report:
+        if report["risk_after"] is not None:
             print(f"  {label('risklab_k', args.lang, forms)}: {report['risk_before']['k']} -> "
                   f"{report['risk_after']['k']}")
             print(f"{label('risklab_verdict', args.lang, forms)}:")
