@@ -335,3 +335,17 @@ def test_fifo_or_device_as_any_input_is_refused_at_once(tmp_path: Path) -> None:
         done = run(args, tmp_path, timeout=60)
         assert done.returncode == 2, args
         assert "not a regular file but a pipe or a device" in done.stderr.decode(), args
+
+
+def test_saving_a_measure_reads_the_file_as_the_measure_does(tmp_path: Path) -> None:
+    """The data dictionary's sample of a cp1252 file with one of its five undefined bytes,
+    and of a UTF-16 file without a byte-order mark, is read like the measure reads it."""
+    assert run(["new", "--title", "T", "-o", "s.hrk.json"], tmp_path).returncode == 0
+    (tmp_path / "und.csv").write_bytes(b"age;zip\n20;a\x81b\n20;x\n21;y\n")
+    write_csv(tmp_path / "le.csv", ROWS, "utf-16-le")
+    for name in ("und.csv", "le.csv"):
+        done = run(["risk", name, "--key", "age", "--save", "s.hrk.json"], tmp_path)
+        assert done.returncode == 0, done.stderr.decode()
+        saved = json.loads((tmp_path / "s.hrk.json").read_text(encoding="utf-8"))
+        columns = [e["column"] for e in saved["risk_lab"]["dictionary"]]
+        assert columns[:2] == ["age", "zip"], name

@@ -226,17 +226,9 @@ def data_dictionary(frame: pd.DataFrame, roles: Mapping[str, str],
 def sample_frame(path: str | os.PathLike[str], rows: int = SAMPLE_ROWS) -> pd.DataFrame:
     """The first rows of a data file, every column (for the dictionary's types), read the
     way the risk lab reads it (delimiter and encoding sniffed, values as text)."""
-    import pandas as pd
+    from .loading import read_sample
 
-    from .loading import file_kind, read_table, sniff_csv
-
-    if file_kind(path) == "csv":
-        dialect = sniff_csv(path)
-        frame = pd.read_csv(path, sep=dialect.delimiter, encoding=dialect.encoding,
-                            dtype=str, keep_default_na=False, na_values=[""], nrows=rows)
-        frame.columns = [str(c).strip() for c in frame.columns]
-        return frame
-    return read_table(path).head(rows)
+    return read_sample(path, rows)  # cp1252's undefined bytes, UTF-16 and CR as everywhere
 
 
 # --- the converters -------------------------------------------------------------------------
