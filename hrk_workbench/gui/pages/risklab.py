@@ -87,9 +87,10 @@ PARAM_KEYS = {"width": "gui_lab_param_width", "at": "gui_lab_param_at",
 NO_COLUMN_KINDS = ("k", "fraction", "none")  # steps on the whole file, not one column
 ROLE_COLUMNS = ("gui_lab_col_column", "gui_lab_col_role", "gui_lab_col_basis",
                 "gui_lab_col_description_en", "gui_lab_col_description_fi",
-                "gui_lab_col_description_sv")
+                "gui_lab_col_description_sv", "gui_lab_col_not_identifying")
 COL_NAME, COL_ROLE, COL_BASIS, COL_DESC = 0, 1, 2, 3
 DESC_LANGS = ("en", "fi", "sv")
+COL_NOT_ID = COL_DESC + len(DESC_LANGS)  # the steward's "an outsider cannot know this"
 # what the values of a column were recognised as (roles.VALUE_CHECKS codes)
 BASIS_KEYS = {"henkilotunnus": "gui_lab_basis_henkilotunnus",
               "personnummer": "gui_lab_basis_personnummer",
@@ -97,6 +98,7 @@ BASIS_KEYS = {"henkilotunnus": "gui_lab_basis_henkilotunnus",
               "organisationsnummer": "gui_lab_basis_organisationsnummer",
               "email": "gui_lab_basis_email", "phone": "gui_lab_basis_phone",
               "street_address": "gui_lab_basis_street_address", "date": "gui_lab_basis_date",
+              "coordinates": "gui_lab_basis_coordinates",
               "all_values_distinct": "gui_lab_basis_all_distinct"}
 MAX_ROWS_SHOWN = 14  # taller tables scroll inside; shorter ones show every row
 
@@ -263,16 +265,18 @@ def size_mb(size: int, document: Document) -> str:
 
 
 def measure_large(progress: Progress, path: str, keys: list[str], sensitive: list[str],
-                  person: str | None, time: str | None, sheet: str | None = None) -> Any:
+                  person: str | None, time: str | None, sheet: str | None = None,
+                  options: dict[str, Any] | None = None) -> Any:
     """Measure a file too big to load, in DuckDB straight from the file (as ``risk``)."""
     from hrk_workbench.reading import reading
 
     with reading({path: sheet} if sheet else None):
-        return _measure_large(progress, path, keys, sensitive, person, time)
+        return _measure_large(progress, path, keys, sensitive, person, time, options)
 
 
 def _measure_large(progress: Progress, path: str, keys: list[str], sensitive: list[str],
-                   person: str | None, time: str | None) -> Any:
+                   person: str | None, time: str | None,
+                   options: dict[str, Any] | None = None) -> Any:
     import duckdb
 
     from hrk_workbench.disclosure.measures import measure_file
@@ -280,7 +284,8 @@ def _measure_large(progress: Progress, path: str, keys: list[str], sensitive: li
     progress.report(0, 0, Path(path).name)
     try:
         before = measure_file(path, keys, sensitive, person, time,
-                              on_connection=lambda con: progress.on_cancel(con.interrupt))
+                              on_connection=lambda con: progress.on_cancel(con.interrupt),
+                              **(options or {}))
     except InputError as exc:
         return Refused(exc.source, exc.problems)
     except duckdb.InterruptException:  # the user's Cancel stopped the query
@@ -291,7 +296,7 @@ def _measure_large(progress: Progress, path: str, keys: list[str], sensitive: li
 
 def compute(progress: Progress, frame: pd.DataFrame, recipe: Any, key: bytes | None,
             file: str, before: MeasuredRisk | None = None, person: str | None = None,
-            time: str | None = None) -> Any:
+            time: str | None = None, options: dict[str, Any] | None = None) -> Any:
     """Measure the original, apply the recipe, measure the file as written, report the loss.
 
     The same calls as ``hrk-workbench puf`` (the protected data is measured as the written CSV
@@ -308,7 +313,8 @@ def compute(progress: Progress, frame: pd.DataFrame, recipe: Any, key: bytes | N
         if key is not None:
             check_key(key)
         if before is None and keys:
-            before = measure_frame(frame, keys, sensitive, person, time, file=file)
+            before = measure_frame(frame, keys, sensitive, person, time, file=file,
+                                   **(options or {}))
         progress.report(1, 3)
         if not recipe.steps:
             return Computed(before, None, None, None)
@@ -320,7 +326,8 @@ def compute(progress: Progress, frame: pd.DataFrame, recipe: Any, key: bytes | N
         longitudinal = person in written.columns and time in written.columns
         after = measure_frame(written, keys_after, sens_after,
                               person if longitudinal else None,
-                              time if longitudinal else None, file=file) if keys_after \
+                              time if longitudinal else None, file=file,
+                              **kept_options(options, list(written.columns))) if keys_after \
             else None
         loss = loss_report(frame, applied.data, recoded_columns(recipe),
                            recipe.stated_roles())
@@ -329,6 +336,17 @@ def compute(progress: Progress, frame: pd.DataFrame, recipe: Any, key: bytes | N
     progress.report(3, 3)
     return Computed(before, after, loss, applied.data, applied.still_personal,
                     [s.to_dict() for s in applied.steps])
+
+
+def kept_options(options: dict[str, Any] | None, columns: list[str]) -> dict[str, Any]:
+    """The measures' options for the protected file: the period, weight and omitted
+    quasi-identifiers that its columns still hold."""
+    out = dict(options or {})
+    for name in ("period", "weight"):
+        if out.get(name) not in columns:
+            out[name] = None
+    out["extra_quasi"] = [c for c in out.get("extra_quasi") or [] if c in columns]
+    return out
 
 
 def write_protected(progress: Progress, frame: pd.DataFrame, path: str) -> str:
@@ -434,8 +452,10 @@ class RiskLabPage(LabPage):
         long_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.person_combo = ScrollSafeComboBox()
         self.time_combo = ScrollSafeComboBox()
+        self.weight_combo = ScrollSafeComboBox()
         for combo, key in ((self.person_combo, "gui_lab_person_id"),
-                           (self.time_combo, "gui_lab_time_column")):
+                           (self.time_combo, "gui_lab_time_column"),
+                           (self.weight_combo, "gui_lab_weight_column")):
             combo.addItem(self.document.t("gui_lab_none"), None)
             combo.currentIndexChanged.connect(self._roles_changed)
             long_form.addRow(self._label_for(combo, key), combo)
@@ -638,6 +658,9 @@ class RiskLabPage(LabPage):
         lab = getattr(self.document.assessment, "risk_lab", None)
         same_file = lab is not None and self.path is not None and lab.file == Path(self.path).name
         saved = {e["column"]: e for e in self._saved_dictionary()} if same_file else {}
+        if not getattr(t, "_watching_marks", False):
+            t.itemChanged.connect(self._role_item_changed)
+            t._watching_marks = True  # type: ignore[attr-defined]
         t.setRowCount(len(columns))
         for row, col in enumerate(columns):
             item = QTableWidgetItem(col)
@@ -658,6 +681,13 @@ class RiskLabPage(LabPage):
             texts = saved.get(col, {}).get("description") or {}
             for i, lang in enumerate(DESC_LANGS):
                 t.setItem(row, COL_DESC + i, QTableWidgetItem(texts.get(lang, "")))
+            marked = QTableWidgetItem("")
+            marked.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            was = same_file and lab is not None and col in lab.not_identifying
+            marked.setCheckState(Qt.CheckState.Checked if was else Qt.CheckState.Unchecked)
+            marked.setData(Qt.ItemDataRole.AccessibleTextRole,
+                           self.document.t("gui_lab_not_identifying_of", column=col))
+            t.setItem(row, COL_NOT_ID, marked)
         t.resizeColumnsToContents()
         for col in range(COL_DESC, COL_DESC + len(DESC_LANGS)):
             t.setColumnWidth(col, max(t.columnWidth(col), 160))
@@ -720,10 +750,55 @@ class RiskLabPage(LabPage):
     def _roles_changed(self) -> None:
         self._timer.start()
 
+    def _role_item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == COL_NOT_ID:
+            self._timer.start()
+
+    def not_identifying(self) -> list[str]:
+        """The columns the steward marked as not identifying (an outsider cannot know them)."""
+        out = []
+        for row, col in enumerate(self._role_combos):
+            item = self.roles.item(row, COL_NOT_ID)
+            if item is not None and item.checkState() == Qt.CheckState.Checked:
+                out.append(col)
+        return out
+
+    def set_not_identifying(self, column: str, marked: bool = True) -> None:
+        """Mark a column as the steward would tick it (tests, keyboard)."""
+        row = list(self._role_combos).index(column)
+        self.roles.item(row, COL_NOT_ID).setCheckState(
+            Qt.CheckState.Checked if marked else Qt.CheckState.Unchecked)
+
+    def weight(self) -> str | None:
+        """The survey's sampling-weight column, or None for a register."""
+        value = self.weight_combo.currentData()
+        return str(value) if value else None
+
+    def set_weight(self, column: str | None) -> None:
+        self.weight_combo.setCurrentIndex(max(self.weight_combo.findData(column), 0))
+
+    def measure_options(self) -> dict[str, Any]:
+        """What the measures take beside the keys: the period (the time column, else a
+        column named as one), the weight, the quasi-identifiers detected but not among the
+        keys (less those marked not identifying), and the individual-risk threshold."""
+        from hrk_workbench.disclosure.verdict import assessment_limits, period_column
+
+        d = self.document
+        columns = list(self._role_combos)
+        period = self.time_combo.currentData() or period_column(columns, d.forms)
+        weight = self.weight()
+        person = self.person_combo.currentData()
+        skip = {*self.key_variables(), *self.sensitive(), *self.not_identifying(),
+                *(c for c in (person, period, weight) if c)}
+        extra = [c for c in columns if c not in skip and self.suggestions.get(c) is not None
+                 and self.suggestions[c].role == "quasi"]
+        return {"period": period or None, "weight": weight, "extra_quasi": extra,
+                "risk_threshold": assessment_limits(d.assessment, d.forms).individual_risk}
+
     # --- protection steps ---------------------------------------------------------------
 
     def _fill_columns(self) -> None:
-        for combo in (self.person_combo, self.time_combo):
+        for combo in (self.person_combo, self.time_combo, self.weight_combo):
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(self.document.t("gui_lab_none"), None)
@@ -918,13 +993,16 @@ class RiskLabPage(LabPage):
         if self.large:
             self._start(self.document.t("gui_lab_computing"), measure_large, self._computed,
                         self.path, list(recipe.key_variables), list(recipe.sensitive),
-                        person, time, self.sheet_chooser.sheet())
+                        person, time, self.sheet_chooser.sheet(), self.measure_options())
             return
-        wanted = (tuple(recipe.key_variables), tuple(recipe.sensitive), person, time)
+        options = self.measure_options()
+        wanted = (tuple(recipe.key_variables), tuple(recipe.sensitive), person, time,
+                  repr(sorted(options.items())))
         before = self.result.before if self.result and self._before_for == wanted else None
         self._before_for = wanted
         self._start(self.document.t("gui_lab_computing"), compute, self._computed, self.frame,
-                    recipe, self._key(), Path(self.path or "").name, before, person, time)
+                    recipe, self._key(), Path(self.path or "").name, before, person, time,
+                    options)
 
     def _longitudinal_note(self, person: str | None, time: str | None) -> None:
         """Ask for the second column when only one of person id and time is chosen."""
@@ -974,11 +1052,12 @@ class RiskLabPage(LabPage):
                          pick(after, lambda m, k=k: m.records_below_k.get(k))))
         rows.append((d.t("risklab_uniques"), before.sample_uniques,
                      pick(after, lambda m: m.sample_uniques)))
-        rows.append((d.t("risklab_expected"), round(before.expected_reidentifications, 2),
-                     pick(after, lambda m: round(m.expected_reidentifications, 2))))
+        # a register: the sum of 1/f is the number of classes, never a risk estimate
+        rows.append((d.t("risklab_classes"), before.classes, pick(after, lambda m: m.classes)))
         for var, value in before.l_diversity.items():
             rows.append((d.t("risklab_l", variable=var), value,
                          pick(after, lambda m, v=var: m.l_diversity.get(v))))
+        rows += new_measure_rows(d, before, after)
         for var, value in before.uniques_if_dropped.items():
             rows.append((d.t("risklab_drop", variable=var), value,
                          pick(after, lambda m, v=var: m.uniques_if_dropped.get(v))))
@@ -1022,31 +1101,42 @@ class RiskLabPage(LabPage):
         self._show_loss()
         self._update_buttons()
 
+    def verdict(self, measured: MeasuredRisk | None) -> Any:
+        """The core's verdict on ``measured`` at this assessment's threshold and limits."""
+        from hrk_workbench.disclosure.verdict import (
+            assessment_limits,
+            assessment_threshold,
+            risk_verdict,
+        )
+
+        if measured is None:
+            return None
+        d = self.document
+        return risk_verdict(measured.to_dict(), assessment_threshold(d.assessment, d.forms),
+                            self._identifiers(), assessment_limits(d.assessment, d.forms))
+
+    def _identifiers(self) -> list[str]:
+        from hrk_workbench.disclosure.verdict import direct_columns_in_frame
+
+        shown = self.result.protected if self.steps and self.result is not None \
+            and self.result.protected is not None else self.frame
+        if shown is None:
+            return []
+        if self._identifiers_for is not None and self._identifiers_for[0] is shown:
+            return self._identifiers_for[1]  # the page re-shows often; the data seldom changes
+        ids = direct_columns_in_frame(shown)
+        self._identifiers_for = (shown, ids)
+        return ids
+
     def verdict_lines(self, measured: MeasuredRisk | None) -> list[str]:
         """The core's verdict on the shown measure at this assessment's threshold, as text in
         the document's language (empty before anything is measured)."""
-        from hrk_workbench.disclosure.verdict import (
-            assessment_threshold,
-            direct_columns_in_frame,
-            risk_verdict,
-        )
         from hrk_workbench.i18n import render_all
 
         if measured is None:
             return []
         d = self.document
-        shown = self.result.protected if self.steps and self.result is not None \
-            and self.result.protected is not None else self.frame
-        if shown is None:
-            ids: list[str] = []
-        elif self._identifiers_for is not None and self._identifiers_for[0] is shown:
-            ids = self._identifiers_for[1]  # the page re-shows often; the data seldom changes
-        else:
-            ids = direct_columns_in_frame(shown)
-            self._identifiers_for = (shown, ids)
-        verdict = risk_verdict(measured.to_dict(), assessment_threshold(d.assessment, d.forms),
-                               ids)
-        return render_all(verdict.reasons, d.lang, d.forms)
+        return render_all(self.verdict(measured).reasons, d.lang, d.forms)
 
     def _show_verdict(self, measured: MeasuredRisk | None) -> None:
         lines = self.verdict_lines(measured)
@@ -1192,7 +1282,8 @@ class RiskLabPage(LabPage):
             measured, protected=bool(self.steps), recipe=self.saved_recipe(),
             loss=self.result.loss or {}, dictionary=self.dictionary(),
             columns=None if published is None else [str(c) for c in published.columns],
-            still_personal=bool(self.steps) and bool(self.result.still_personal))
+            still_personal=bool(self.steps) and bool(self.result.still_personal),
+            verdict=self.verdict(measured).to_dict(), not_identifying=self.not_identifying())
         ok = self.document.edit_many([("risk_lab", value), ("anonymisation.A10.value", "yes")],
                                      self.document.t("gui_lab_save_undo"))
         if ok:
@@ -1228,7 +1319,7 @@ class RiskLabPage(LabPage):
         self.to_combo.addItem(d.t("gui_lab_to_month"), "month")
         self.to_combo.setCurrentIndex(max(self.to_combo.findData(to), 0))
         self._op_changed()
-        for combo in (self.person_combo, self.time_combo):
+        for combo in (self.person_combo, self.time_combo, self.weight_combo):
             combo.setItemText(0, d.t("gui_lab_none"))
         for row, (col, combo) in enumerate(self._role_combos.items()):
             combo.blockSignals(True)
@@ -1239,8 +1330,55 @@ class RiskLabPage(LabPage):
             basis = self.roles.item(row, COL_BASIS)
             if basis is not None:
                 basis.setText(self._basis(col))
+            marked = self.roles.item(row, COL_NOT_ID)
+            if marked is not None:
+                marked.setData(Qt.ItemDataRole.AccessibleTextRole,
+                               d.t("gui_lab_not_identifying_of", column=col))
         if self.frame is not None or self.large:
             self._fill_steps()
             self._show()
             self._show_large_note()
 
+
+
+def new_measure_rows(d: Document, before: MeasuredRisk, after: MeasuredRisk | None
+                     ) -> list[tuple[str, Any, Any]]:
+    """The rows of entropy l, the measures within periods, k with the omitted
+    quasi-identifiers and a weighted sample's risks (each only when measured)."""
+    def pick(fn: Callable[[MeasuredRisk], Any]) -> Any:
+        return None if after is None else fn(after)
+
+    def period(m: MeasuredRisk, key: str) -> Any:
+        return (m.per_period or {}).get(key)
+
+    def weighted(m: MeasuredRisk, fn: Callable[[Any], Any]) -> Any:
+        return None if m.weighted is None else fn(m.weighted)
+
+    rows: list[tuple[str, Any, Any]] = []
+    for var, value in before.l_entropy.items():
+        rows.append((d.t("risklab_l_entropy", variable=var),
+                     None if value is None else round(value, 2),
+                     pick(lambda m, v=var: None if m.l_entropy.get(v) is None
+                          else round(m.l_entropy[v], 2))))
+    if before.per_period:
+        worst = before.per_period["worst"]["period"]
+        rows.append((d.t("risklab_period_k", period=worst), period(before, "k"),
+                     pick(lambda m: period(m, "k"))))
+        rows.append((d.t("risklab_period_uniques"), period(before, "sample_uniques"),
+                     pick(lambda m: period(m, "sample_uniques"))))
+    if before.unmeasured_quasi:
+        rows.append((d.t("risklab_unmeasured", column=", ".join(before.unmeasured_quasi)),
+                     before.k_with_unmeasured, pick(lambda m: m.k_with_unmeasured)))
+    if before.weighted is not None:
+        threshold = format_number(before.weighted.threshold, d.lang)
+        for label, fn in (
+                (d.t("risklab_population"), lambda w: round(w.population_estimate)),
+                (d.t("risklab_risk_max"), lambda w: round(w.risk_max, 4)),
+                (d.t("risklab_risk_mean"), lambda w: round(w.risk_mean, 4)),
+                (d.t("risklab_above", threshold=threshold), lambda w: w.above_threshold),
+                (d.t("risklab_global_expected"),
+                 lambda w: round(w.expected_reidentifications, 2)),
+                (d.t("risklab_global_share"), lambda w: round(w.share * 100, 3))):
+            rows.append((label, weighted(before, fn),
+                         pick(lambda m, fn=fn: weighted(m, fn))))
+    return rows
