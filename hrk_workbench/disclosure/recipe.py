@@ -344,7 +344,7 @@ def key_entropy_bytes(key: bytes) -> float:
     """
     if not key:
         return 0.0
-    text = key.strip()
+    text = key  # as used: a raw key's bytes count whatever they are, whitespace included
     if re.fullmatch(rb"[0-9A-Fa-f]+", text):
         alphabet = 16
     elif re.fullmatch(rb"[A-Za-z0-9+/_-]+={0,2}", text):
