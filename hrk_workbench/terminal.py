@@ -39,11 +39,13 @@ class EscapingStream:
     can forget it; everything else (``flush``, ``encoding``, ``isatty``) is the stream's own.
     """
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO | None) -> None:
         self._stream = stream
         self._encoding = _codec(stream)
 
     def write(self, text: str) -> int:
+        if self._stream is None:  # closed at start (``>&-``): discarded, as print() does
+            return len(text)
         safe = escape_for_terminal(text)
         if self._encoding is not None:
             safe = safe.encode(self._encoding, "backslashreplace").decode(self._encoding)
@@ -58,7 +60,7 @@ class EscapingStream:
         return getattr(self._stream, name)
 
 
-def _codec(stream: TextIO) -> str | None:
+def _codec(stream: TextIO | None) -> str | None:
     """The stream's encoding when it may lack characters (None for UTF-8, which has all)."""
     name = getattr(stream, "encoding", None)
     if not isinstance(name, str):

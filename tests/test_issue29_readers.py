@@ -349,3 +349,13 @@ def test_saving_a_measure_reads_the_file_as_the_measure_does(tmp_path: Path) -> 
         saved = json.loads((tmp_path / "s.hrk.json").read_text(encoding="utf-8"))
         columns = [e["column"] for e in saved["risk_lab"]["dictionary"]]
         assert columns[:2] == ["age", "zip"], name
+
+
+def test_closed_standard_output_is_no_internal_error(tmp_path: Path) -> None:
+    assert run(["new", "--title", "T", "-o", "t.hrk.json"], tmp_path).returncode == 0
+    done = subprocess.run(["sh", "-c", f'exec "{sys.executable}" -m hrk_workbench.cli '
+                                       'summary t.hrk.json >&-'],
+                          cwd=tmp_path, capture_output=False, stderr=subprocess.PIPE,
+                          timeout=60)
+    assert done.returncode == 0
+    assert b"internal error" not in done.stderr
