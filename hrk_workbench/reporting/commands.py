@@ -74,7 +74,6 @@ def cmd_report(args: argparse.Namespace, forms: Any) -> int:
 
     from .content import build_memo
 
-    fmt = output_format(args.output, args.format)
     out = Path(args.output)
     if not out.parent.is_dir():  # say so before rendering, and in one line
         raise InputError(args.output, [Problem(
@@ -82,6 +81,7 @@ def cmd_report(args: argparse.Namespace, forms: Any) -> int:
             code="cannot_write",
             params={"detail": label("memo_cli_no_folder", args.lang, forms)})])
     check_outputs([Output(out)], {"FILE": args.file})  # never the input, nor /dev/null
+    fmt = output_format(args.output, args.format)  # after: a folder is called a folder
     assessment, warnings = _load_checked(args.file, forms)
     data = render(build_memo(assessment, forms, args.lang), fmt)
     atomic_write_bytes(out, data)
