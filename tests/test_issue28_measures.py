@@ -202,6 +202,20 @@ def test_unmeasured_quasi_identifier_makes_it_not_safe(tmp_path, capsys):
     assert d["unmeasured_quasi"] == [] and d["not_identifying"] == ["marital"]
 
 
+@pytest.mark.parametrize(("lang", "title"), [
+    ("en", "marked not identifying"), ("fi", "merkitsi ei-tunnistaviksi"),
+    ("sv", "markerade som inte identifierande")])
+def test_memo_shows_the_not_identifying_columns(tmp_path, capsys, lang, title):
+    data = marital_csv(tmp_path / "m.csv")
+    target = saved(personal_unit(), tmp_path / "a.hrk.json")
+    assert run(capsys, "risk", data, "--key", "sex,region", "--not-identifying", "marital",
+               "--save", target)[0] == 0
+    memo = tmp_path / "memo.md"
+    assert run(capsys, "report", target, "-o", memo, "--lang", lang)[0] == 0
+    line = next(x for x in memo.read_text(encoding="utf-8").splitlines() if title in x)
+    assert "marital" in line
+
+
 def test_not_identifying_must_name_a_column(tmp_path, capsys):
     data = marital_csv(tmp_path / "m.csv")
     code, _, err = run(capsys, "risk", data, "--key", "sex,region", "--not-identifying",

@@ -625,6 +625,8 @@ class _Builder:
                         else round(lab.expected_reidentifications, 2))))
         for var, value in lab.l_diversity.items():
             facts.append((self.t("memo_risk_l", variable=var), self.num(value)))
+        if lab.not_identifying:  # the steward's choice, so a reader can question it
+            facts.append((self.t("memo_risk_not_identifying"), ", ".join(lab.not_identifying)))
         blocks: list[Block] = [Paragraph(self.t("memo_risk_lab"), "strong"),
                                Fields(tuple(facts))]
         if lab.recipe:
