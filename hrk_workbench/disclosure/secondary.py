@@ -33,13 +33,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from .insiders import Insider
     from .primary import Protection
     from .tables import Table
 
@@ -70,7 +71,8 @@ class SuppressionResult:
 class _Problem:
     """The table as an LP: values ``a``, equations ``A a = 0``, costs and protections."""
 
-    def __init__(self, table: Table, primary: Mapping[int, Protection], cost: str) -> None:
+    def __init__(self, table: Table, primary: Mapping[int, Protection], cost: str,
+                 insiders: Sequence[Insider] = ()) -> None:
         import numpy as np
         from scipy.sparse import csr_matrix
 
@@ -99,14 +101,47 @@ class _Problem:
         self.primary = dict(primary)
         self.need: dict[int, tuple[float, float]] = {
             i: p.sufficient() for i, p in primary.items()}
+        self.insiders = list(insiders)
+        self.eqs: list[list[tuple[int, float]]] = []
+        for r in range(self.m):
+            lo, hi = self.A.indptr[r], self.A.indptr[r + 1]
+            self.eqs.append(list(zip(self.A.indices[lo:hi].tolist(),
+                                     self.A.data[lo:hi].tolist(), strict=True)))
+
+    def rooms(self, who: Insider | None) -> tuple[np.ndarray, np.ndarray]:
+        """How far each cell may move down and up when suppressed, for the outside reader
+        (down to 0, up to the grand total) or for an insider (not at all for a cell it alone
+        makes up; down only to its own contribution in a cell it is in)."""
+        import numpy as np
+
+        down = self.a.copy()
+        up = np.full(self.n, self.big)
+        if who is not None:
+            for c in who.fixed:
+                down[c] = up[c] = 0.0
+            for c, v in who.floors.items():
+                down[c] = min(down[c], max(0.0, self.a[c] - v))
+        return down, up
+
+    def amounts(self, i: int, who: Insider | None) -> tuple[float, float]:
+        """(down, up) distances cell i must be movable against ``who`` (None: outsider)."""
+        low, high = self.need[i]
+        if who is None:
+            return low, high
+        from .insiders import targets_for
+
+        lo_end, hi_end = targets_for(who, {i: (low, high)}, self.a)[i]
+        return self.a[i] - lo_end, hi_end - self.a[i]
 
     # the attacker's LP on the whole table, with duals for Benders cuts
-    def attack(self, i: int, up: bool, y: np.ndarray) -> tuple[float, np.ndarray | None]:
+    def attack(self, i: int, up: bool, y: np.ndarray,
+               who: Insider | None = None) -> tuple[float, np.ndarray | None]:
         import numpy as np
         from scipy.optimize import linprog
 
-        lo = np.where(y > 0.5, 0.0, self.a)
-        hi = np.where(y > 0.5, self.a + self.big, self.a)
+        down, rise = self.rooms(who)
+        lo = np.where(y > 0.5, self.a - down, self.a)
+        hi = np.where(y > 0.5, self.a + rise, self.a)
         c = np.zeros(self.n)
         c[i] = -1.0 if up else 1.0
         if self.m == 0:
@@ -119,17 +154,19 @@ class _Problem:
         return float(value), np.asarray(res.eqlin.marginals, dtype=float)
 
     def cut(self, i: int, up: bool, lam: np.ndarray, fixed: np.ndarray,
-            y: np.ndarray) -> tuple[np.ndarray, float] | None:
+            y: np.ndarray, who: Insider | None = None) -> tuple[np.ndarray, float] | None:
         """A Benders cut coef . y >= rhs from the attacker's dual, or None if it would not
         cut off ``y``. Any dual gives a valid cut (weak duality); the optimal one cuts."""
         import numpy as np
 
-        need = self.need[i][1] if up else self.need[i][0]
+        low, high = self.amounts(i, who)
+        need = high if up else low
+        down, rise = self.rooms(who)
         for sign in (1.0, -1.0):
             e = np.zeros(self.n)
             e[i] = -1.0 if up else 1.0
             r = e - self.AT @ (sign * lam)
-            coef = np.maximum(r, 0) * self.a + np.maximum(-r, 0) * self.big
+            coef = np.maximum(r, 0) * down + np.maximum(-r, 0) * rise
             rhs = need - float(coef[fixed].sum())  # the primary cells are suppressed anyway
             if rhs <= TOL * max(1.0, need):
                 continue
@@ -142,9 +179,11 @@ class _Problem:
 
 def suppress(table: Table, primary: Mapping[int, Protection], cost: str = "cells",
              method: str = "auto", time_limit: float = 20.0,
-             exact_max_cells: int = EXACT_MAX_CELLS) -> SuppressionResult:
+             exact_max_cells: int = EXACT_MAX_CELLS,
+             tick: Callable[[], None] | None = None) -> SuppressionResult:
     """Choose the secondary cells; ``auto`` is exact up to ``exact_max_cells`` cells and
-    falls back to the heuristic if the exact search runs out of ``time_limit`` seconds."""
+    falls back to the heuristic if the exact search runs out of ``time_limit`` seconds.
+    ``tick`` is called between solver steps (a GUI's cancel check: it may raise to stop)."""
     if cost not in COSTS:
         raise ValueError(f"cost must be one of {COSTS}")
     if method not in METHODS:
@@ -155,14 +194,14 @@ def suppress(table: Table, primary: Mapping[int, Protection], cost: str = "cells
         return SuppressionResult(set(), "none", True, 0, time.perf_counter() - start)
     prob = _Problem(table, primary, cost)
     if method == "exact" or (method == "auto" and prob.n <= exact_max_cells):
-        found = _exact(prob, time_limit)
+        found = _exact(prob, time_limit, tick)
         if found is not None:
             secondary, iterations = found
             return SuppressionResult(secondary, "exact", True, iterations,
                                      time.perf_counter() - start)
         if method == "exact":
             raise TimeoutError("the exact suppression did not finish in time")
-    secondary, rounds = _heuristic(prob)
+    secondary, rounds = _heuristic(prob, tick=tick)
     timed_out = method == "auto" and prob.n <= exact_max_cells
     label = "heuristic_after_timeout" if timed_out else "heuristic"
     return SuppressionResult(secondary, label, False, rounds, time.perf_counter() - start)
@@ -170,7 +209,8 @@ def suppress(table: Table, primary: Mapping[int, Protection], cost: str = "cells
 
 # --- exact: MILP with Benders cuts ------------------------------------------------------------
 
-def _exact(prob: _Problem, time_limit: float) -> tuple[set[int], int] | None:
+def _exact(prob: _Problem, time_limit: float,
+           tick: Callable[[], None] | None = None) -> tuple[set[int], int] | None:
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import csr_matrix, vstack
@@ -196,6 +236,8 @@ def _exact(prob: _Problem, time_limit: float) -> tuple[set[int], int] | None:
     iterations = 0
     while True:
         iterations += 1
+        if tick is not None:
+            tick()
         left = time_limit - (time.perf_counter() - start)
         if left <= 0:
             return None
@@ -294,8 +336,8 @@ def _short(prob: _Problem, suppressed: np.ndarray) -> list[tuple[int, bool]]:
     return out
 
 
-def _heuristic(prob: _Problem, max_rounds: int = 6,
-               drop_seconds: float = 3.0) -> tuple[set[int], int]:
+def _heuristic(prob: _Problem, max_rounds: int = 6, drop_seconds: float = 3.0,
+               tick: Callable[[], None] | None = None) -> tuple[set[int], int]:
     import numpy as np
 
     suppressed = np.zeros(prob.n, dtype=bool)
@@ -312,6 +354,8 @@ def _heuristic(prob: _Problem, max_rounds: int = 6,
             for up in (True, False):
                 if (i, up) not in dirs:
                     continue
+                if tick is not None:
+                    tick()
                 amount = high if up else low
                 if rounds > 1:  # round-off left it short: ask for a little more
                     amount *= 1.0 + 1e-5 * rounds
