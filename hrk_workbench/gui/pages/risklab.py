@@ -76,6 +76,7 @@ OPS: dict[str, tuple[str, str, str]] = {
     "bottom_code": ("gui_lab_op_bottom_code", "gui_lab_desc_bottom_code", "at"),
     "merge": ("gui_lab_op_merge", "gui_lab_desc_merge", "hierarchy"),
     "date": ("gui_lab_op_date", "gui_lab_desc_date", "to"),
+    "grid": ("gui_lab_op_grid", "gui_lab_desc_grid", "size"),
     "suppress": ("gui_lab_op_suppress", "gui_lab_desc_suppress", "k"),
     "exclude": ("gui_lab_op_exclude", "gui_lab_desc_exclude", "k"),
     "pseudonymise": ("gui_lab_op_pseudonymise", "gui_lab_desc_pseudonymise", "key"),
@@ -83,8 +84,9 @@ OPS: dict[str, tuple[str, str, str]] = {
 }
 PARAM_KEYS = {"width": "gui_lab_param_width", "at": "gui_lab_param_at",
               "k": "gui_lab_param_k", "fraction": "gui_lab_param_percent",
-              "breaks": "gui_lab_param_breaks"}
-NO_COLUMN_KINDS = ("k", "fraction", "none")  # steps on the whole file, not one column
+              "breaks": "gui_lab_param_breaks", "size": "gui_lab_param_size_m"}
+# steps on the whole file, not one column (grid: on the columns found as coordinates)
+NO_COLUMN_KINDS = ("k", "fraction", "none", "size")
 ROLE_COLUMNS = ("gui_lab_col_column", "gui_lab_col_role", "gui_lab_col_basis",
                 "gui_lab_col_description_en", "gui_lab_col_description_fi",
                 "gui_lab_col_description_sv", "gui_lab_col_not_identifying")
@@ -245,11 +247,7 @@ class Computed:
 
 def recoded_columns(recipe: Any) -> list[str]:
     """Variables changed on purpose by the recipe (as ``puf`` tells the loss report)."""
-    from hrk_workbench.disclosure.recipe import Band, Dates, Merge, Pseudonymise, TopCode
-
-    return sorted({c for s in recipe.steps
-                   if isinstance(s, (Band, Dates, Merge, TopCode, Pseudonymise))
-                   for c in ([s.column] if hasattr(s, "column") else s.columns)})
+    return recipe.recoded()
 
 
 def rows_text(document: Document, name: str) -> Callable[[int], str]:
@@ -330,7 +328,7 @@ def compute(progress: Progress, frame: pd.DataFrame, recipe: Any, key: bytes | N
                               **kept_options(options, list(written.columns))) if keys_after \
             else None
         loss = loss_report(frame, applied.data, recoded_columns(recipe),
-                           recipe.stated_roles())
+                           recipe.stated_roles(), min_count=recipe.min_category())
     except InputError as exc:
         return Refused(exc.source, exc.problems)
     progress.report(3, 3)
@@ -878,6 +876,8 @@ class RiskLabPage(LabPage):
                 self.step_problem.setText(self.document.t("gui_lab_no_direct"))
                 return None
             return {"op": "remove_direct_identifiers", "columns": direct}
+        if op == "grid":
+            return self._grid_step(number)
         if op == "band_breaks":
             return {"op": "band", "column": column, "breaks": breaks}
         if op == "drop":
@@ -899,6 +899,20 @@ class RiskLabPage(LabPage):
             return {"op": op, "k": int(number)}  # type: ignore[arg-type]
         return {"op": "sample", "fraction": float(number) / 100,  # type: ignore[arg-type]
                 "seed": self.seed_spin.value()}
+
+    def _grid_step(self, size: Any) -> dict[str, Any] | None:
+        """Coordinates to grid squares: the two columns found holding coordinates, easting
+        (the smaller numbers) first; None (and a message) without two of them."""
+        from hrk_workbench.disclosure.recipe import numbers
+
+        found = [c for c, s in self.suggestions.items()
+                 if s.basis.partition(":")[0] == "coordinates" and c in self._role_combos]
+        source = self.columns_frame()
+        if len(found) != 2 or source is None or not size or size < 1:
+            self.step_problem.setText(self.document.t("gui_lab_no_coordinates"))
+            return None
+        found.sort(key=lambda c: float(numbers(source[c]).median()))
+        return {"op": "grid", "columns": found, "size_m": int(size)}
 
     def add_step_from_form(self) -> None:
         step = self.step_from_form()
@@ -955,6 +969,8 @@ class RiskLabPage(LabPage):
             d.t("gui_lab_to_month"),
             "percent": format_number(round(float(step.get("fraction") or 0) * 100, 2), d.lang),
             "seed": step.get("seed", 0),
+            "size": format_number(step.get("size_m") or 0, d.lang),
+            "into": step.get("into", "grid"),
         }
         return d.t(OPS[op][1], **values)
 
