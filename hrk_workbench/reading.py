@@ -91,6 +91,11 @@ def _cache_base() -> Path:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs. On Windows, signal 0 would be a Ctrl-C to it;
+    there every folder is tried instead, and the files a running process holds open
+    cannot be removed."""
+    if os.name == "nt":
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
