@@ -17,7 +17,10 @@ interleaved and the median is reported, since the machine may be shared.
         [--case low|high|both] [--data-dir DIR] [--no-pycanon]
 
 Targets: low (issue 17) within 1.2x of pandas, at least 10x faster than pycanon, under 1 GB;
-high (issue 23) within 1.3x of pandas ``read_csv(usecols=keys)``, under 1 GB.
+high (issue 23) within 1.3x of pandas ``read_csv(usecols=keys)``, under 1 GB; weighted
+(issue 28: the register extract with a sampling weight, ``--weight`` and one sensitive
+variable) within 1.5x of pandas ``read_csv`` of the same columns plus ``groupby.size``. The
+issue's figure is taken with ``farm-bench`` (paired runs), as the printed command shows.
 """
 
 from __future__ import annotations
@@ -188,6 +191,50 @@ def run_low(data: Path, exe: str, repeat: int, pycanon: bool) -> None:
           f"(target < 1024 MiB)")
 
 
+PANDAS_WEIGHTED = """
+import sys, pandas as pd
+keys = sys.argv[2].split(",")
+frame = pd.read_csv(sys.argv[1], usecols=keys + sys.argv[3].split(","))
+print(int(frame.groupby(keys).size().min()))
+"""
+
+
+def generate_weighted(path: Path, rows: int, seed: int = 2028) -> None:
+    """The register extract of :func:`generate` as a survey: a sampling weight per record
+    (5 to 60, four decimals), so every measure of the weighted case is exercised."""
+    import numpy as np
+    import pandas as pd
+
+    generate(path, rows)
+    frame = pd.read_csv(path, dtype=str)
+    frame["weight"] = np.round(np.random.default_rng(seed).uniform(5, 60, rows), 4)
+    frame.to_csv(path, index=False)
+
+
+def run_weighted(data: Path, exe: str, repeat: int) -> None:
+    """``--weight`` and one sensitive variable on 1,000,000 rows x 8 keys (issue 28)."""
+    keys = ",".join(KEYS)
+    ours, bare = _interleaved({
+        "hrk-workbench risk --weight": [exe, "risk", str(data), "--key", keys, "--sensitive",
+                                        SENSITIVE, "--weight", "weight", "--json"],
+        "pandas read_csv(same columns) + groupby.size": [
+            sys.executable, "-c", PANDAS_WEIGHTED, str(data), keys, f"weight,{SENSITIVE}"],
+    }, repeat)
+    result = json.loads(str(ours["stdout"]))
+    print(f"weighted: k = {result['k']}, records above individual risk "
+          f"{result['individual_risk']['threshold']}: "
+          f"{result['individual_risk']['above_threshold']:,}, global risk share "
+          f"{result['global_risk']['share']:.4f}")
+    _print_runs([ours, bare])
+    ratio = float(ours["seconds"]) / float(bare["seconds"])  # type: ignore[arg-type]
+    print(f"  risk / pandas(same columns) = {ratio:.2f}x (target <= 1.5x)")
+    script = data.with_suffix(".pandas.py")
+    script.write_text(PANDAS_WEIGHTED, encoding="utf-8")
+    print(f"  paired: farm-bench -n 5 --timeout 300 --vs '{sys.executable} {script} {data} "
+          f"{keys} weight,{SENSITIVE}' -- {exe} risk {data} --key {keys} --sensitive "
+          f"{SENSITIVE} --weight weight --json")
+
+
 def run_high(data: Path, exe: str, repeat: int) -> None:
     """Eight high-cardinality keys, almost every record unique (issue 23)."""
     keys = ",".join(HIGH_KEYS)
@@ -211,17 +258,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--case", choices=("low", "high", "both"), default="both")
+    parser.add_argument("--case", choices=("low", "high", "weighted", "both", "all"),
+                        default="both")
     parser.add_argument("--data-dir", type=Path,
                         help="keep the generated files here and reuse them (else a temp dir)")
     parser.add_argument("--no-pycanon", action="store_true", help="skip the slow peer run")
     args = parser.parse_args()
     exe = str(Path(sys.executable).parent / "hrk-workbench")
-    makers = {"low": generate, "high": generate_high}
+    makers = {"low": generate, "high": generate_high, "weighted": generate_weighted}
+    cases = {"both": ("low", "high"), "all": ("low", "high", "weighted")}
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.data_dir or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        for case in ("low", "high") if args.case == "both" else (args.case,):
+        for case in cases.get(args.case, (args.case,)):
             data = folder / f"risk-{case}-{args.rows}.csv"
             if not data.exists():
                 start = time.perf_counter()
@@ -231,6 +280,8 @@ def main() -> int:
                       f"in {time.perf_counter() - start:.1f} s")
             if case == "low":
                 run_low(data, exe, args.repeat, not args.no_pycanon)
+            elif case == "weighted":
+                run_weighted(data, exe, args.repeat)
             else:
                 run_high(data, exe, args.repeat)
     return 0
