@@ -362,3 +362,23 @@ def test_closed_standard_output_is_no_internal_error(tmp_path: Path) -> None:
                           timeout=60)
     assert done.returncode == 0
     assert b"internal error" not in done.stderr
+
+
+def test_a_file_larger_than_memory_is_refused_before_reading(tmp_path: Path, monkeypatch,
+                                                             capsys) -> None:
+    """tables and puf read the data into memory: a file that cannot fit is refused up front
+    with both sizes (here the computer is said to have 1 MiB); risk measures it from disk."""
+    from hrk_workbench.disclosure import loading
+
+    rows = [("age", "zip")] + [(str(20 + i % 5), f"{i % 7:05d}") for i in range(60_000)]
+    data = write_csv(tmp_path / "d.csv", rows)
+    monkeypatch.setattr(loading, "physical_memory", lambda: 1024 * 1024)
+    code = cli.main(["tables", str(data), "--rows", "age", "-o", str(tmp_path / "t.csv"),
+                     "--lang", "fi"])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{data}: $: aineisto tarvitsee noin 1 Mt muistia, ja tässä tietokoneessa on 1 Mt "
+        "(odotettiin pienempää tiedostoa; risk-komento mittaa minkä kokoisen tiedoston "
+        "tahansa suoraan levyltä)")
+    assert not (tmp_path / "t.csv").exists()
+    assert cli.main(["risk", str(data), "--key", "age"]) == 0

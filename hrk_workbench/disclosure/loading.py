@@ -106,6 +106,31 @@ def _check_exists(path: Path) -> None:
         raise _problem(path, "data_not_regular", "not a regular file (a pipe or a device)")
 
 
+#: a file read into memory takes several times its size there (a text DataFrame)
+MEMORY_FACTOR = 3
+
+
+def physical_memory() -> int | None:
+    """This computer's memory in bytes, where the system says (None: unknown)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_fits_in_memory(path: str | os.PathLike[str]) -> None:
+    """Refuse, before reading, a file whose data could not fit in this computer's memory:
+    the alternative is a machine that swaps for an hour and is then killed without a word.
+    The measure (``risk``) reads such a file from disk instead."""
+    total = physical_memory()
+    need = memory_estimate(path) * MEMORY_FACTOR
+    if total is not None and need > total:
+        mib = 1024 * 1024
+        raise _problem(Path(path), "data_exceeds_memory",
+                       f"the data needs about {need // mib} MiB of memory; this computer "
+                       f"has {total // mib} MiB", need_mb=need // mib, memory_mb=total // mib)
+
+
 def too_large(path: str | os.PathLike[str]) -> InputError:
     """The error for a file whose data does not fit in memory, naming it (never an empty
     "damaged file")."""
@@ -377,6 +402,8 @@ def read_csv(path: str | os.PathLike[str], columns: Sequence[str] | None = None,
 
     p = Path(path)
     dialect = dialect or sniff_csv(p)
+    if nrows is None:
+        check_fits_in_memory(p)
     _check_columns(p, dialect.header, columns)
     encoding = dialect.reading_encoding
     options: dict[str, Any] = dict(
@@ -455,6 +482,7 @@ def read_table(path: str | os.PathLike[str], columns: Sequence[str] | None = Non
     kind = file_kind(p)
     if kind == "csv":
         return read_csv(p, columns, progress=progress)
+    check_fits_in_memory(p)
     size = p.stat().st_size
     if progress is not None:
         progress(0, size, 0)
