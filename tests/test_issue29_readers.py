@@ -382,3 +382,28 @@ def test_a_file_larger_than_memory_is_refused_before_reading(tmp_path: Path, mon
         "tahansa suoraan levyltä)")
     assert not (tmp_path / "t.csv").exists()
     assert cli.main(["risk", str(data), "--key", "age"]) == 0
+
+
+def test_hand_made_row_number_beyond_excels_limit(tmp_path: Path) -> None:
+    """A sheet's XML may number a row 2,000,000; nothing past Excel's limit is dropped
+    silently, the file is refused saying so."""
+    import zipfile
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["age"])
+    ws.append(["1"])
+    ws["A3"] = "2"
+    wb.save(tmp_path / "src.xlsx")
+    with zipfile.ZipFile(tmp_path / "src.xlsx") as zin, \
+            zipfile.ZipFile(tmp_path / "rows.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'r="3"', b'r="2000000"').replace(b'r="A3"', b'r="A2000000"')
+            zout.writestr(info, data)
+    done = run(["risk", "rows.xlsx", "--key", "age"], tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.decode().strip() == (
+        "rows.xlsx: $: the sheet has rows beyond row 1,048,576 (expected at most 1,048,576 "
+        "rows, as Excel allows)")

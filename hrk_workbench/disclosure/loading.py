@@ -630,8 +630,9 @@ def read_xlsx(path: str | os.PathLike[str], sheet: str | None = None) -> pd.Data
         rows: list[list[str | None]] = []
         try:
             for number, raw in enumerate(ws.iter_rows(values_only=True), start=1):
-                if number > MAX_XLSX_ROWS:
-                    break
+                if number > MAX_XLSX_ROWS:  # only a hand-made file numbers rows beyond Excel's
+                    raise _problem(p, "data_too_many_rows",
+                                   f"rows beyond row {MAX_XLSX_ROWS}", limit=MAX_XLSX_ROWS)
                 cells = [_cell_text(v) for v in raw]
                 while cells and cells[-1] is None:
                     cells.pop()
