@@ -537,6 +537,9 @@ class _BadWeights(Exception):
     """Some weight is missing, not a number or below 1 (the caller names the row)."""
 
 
+_W = "__hrk_weight"  # the weight as a number, beside the file's own columns
+
+
 def _weight_sql(column: str) -> str:
     from .loading import quote_ident as q
 
@@ -575,21 +578,24 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
     key_sql = ", ".join(q(k) for k in keys)
     group_sql = ", ".join(q(k) for k in group)
     hashes = ", ".join(f"{_hash_sql(q(k), i + 1)} AS h{i}" for i, k in enumerate(keys))
-    w_of = _weight_sql(weight) if weight else ""
+    source = table
+    if weight:  # the weight as a number, computed once per record
+        source = f"(SELECT *, {_weight_sql(weight)} AS {_W} FROM {table})"
+    weights = f", sum({_W}) AS w, count(*) FILTER (WHERE {_W} IS NULL OR {_W} < 1) AS bad" \
+        if weight else ""
+    one_sensitive = len(sensitive) == 1 and cells_by == [*keys, sensitive[0]]
     if cells_by == keys:  # the classes are the one pass (the fastest case)
-        weights = f", sum({w_of}) AS w, count(*) FILTER (WHERE {w_of} IS NULL OR {w_of} < 1) " \
-                  "AS bad" if weight else ""
         con.execute(f"CREATE TEMP TABLE classes AS SELECT count(*) AS f{weights}, {hashes} "
-                    f"FROM {table} GROUP BY {key_sql}")
+                    f"FROM {source} GROUP BY {key_sql}")
     else:
-        weights = f", sum({w_of}) AS w, count(*) FILTER (WHERE {w_of} IS NULL OR {w_of} < 1) " \
-                  "AS bad" if weight else ""
         cells_sql = ", ".join(q(c) for c in cells_by)
         con.execute(f"CREATE TEMP TABLE cells AS SELECT {cells_sql}, count(*) AS n{weights} "
-                    f"FROM {table} GROUP BY {cells_sql}")
+                    f"FROM {source} GROUP BY {cells_sql}")
         sums = ", sum(w) AS w, sum(bad) AS bad" if weight else ""
-        con.execute(f"CREATE TEMP TABLE classes AS SELECT sum(n) AS f{sums}, {hashes} "
-                    f"FROM cells GROUP BY {key_sql}")
+        # one sensitive variable and nothing else: l is counted with the classes themselves
+        l_stats = ", count(*) AS l, sum(n * ln(n)) AS nln" if one_sensitive else ""
+        con.execute(f"CREATE TEMP TABLE classes AS SELECT sum(n) AS f{sums}{l_stats}, "
+                    f"{hashes} FROM cells GROUP BY {key_sql}")
     if weight:
         bad = con.execute("SELECT coalesce(sum(bad), 0) FROM classes").fetchone()
         if bad and bad[0]:
@@ -619,14 +625,17 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
             l_div[s] = l_entropy[s] = per_l[s] = None
             below_l[s], classes_l[s] = {}, {}
             continue
-        src = "cells" if cells_by == [*group, s] else (
-            f"(SELECT {group_sql}, {q(s)}, sum(n) AS n FROM cells GROUP BY {group_sql}, {q(s)})")
         counts = ", ".join(f"count(*) FILTER (WHERE l < {t}), "
                            f"coalesce(sum(f) FILTER (WHERE l < {t}), 0)" for t in LS)
-        got = con.execute(
-            f"SELECT min(l), min(le), {counts} FROM (SELECT count(*) AS l, sum(n) AS f, "
-            f"greatest(1.0, exp(ln(sum(n)) - sum(n * ln(n)) / sum(n))) AS le "
-            f"FROM {src} GROUP BY {group_sql})").fetchone()
+        if one_sensitive:
+            per_class = "SELECT l, f, greatest(1.0, exp(ln(f) - nln / f)) AS le FROM classes"
+        else:
+            src = "cells" if cells_by == [*group, s] else (
+                f"(SELECT {group_sql}, {q(s)}, sum(n) AS n FROM cells "
+                f"GROUP BY {group_sql}, {q(s)})")
+            per_class = (f"SELECT count(*) AS l, sum(n) AS f, greatest(1.0, exp(ln(sum(n)) - "
+                         f"sum(n * ln(n)) / sum(n))) AS le FROM {src} GROUP BY {group_sql}")
+        got = con.execute(f"SELECT min(l), min(le), {counts} FROM ({per_class})").fetchone()
         assert got is not None
         per_l[s] = int(got[0])
         l_entropy[s] = round(float(got[1]), L_DIGITS)
