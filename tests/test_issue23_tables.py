@@ -47,14 +47,20 @@ def _advised(capsys: pytest.CaptureFixture[str], path: Path) -> int | None:
     return json.loads(capsys.readouterr().out)["anonymisation"]["min_frequency"]
 
 
+def _status_path(out: Path) -> Path:
+    """Where ``_tables`` has the working status written (the public file has none)."""
+    return out.with_name(out.stem + "-status.csv")
+
+
 def _tables(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
     capsys.readouterr()
-    assert main(["tables", *argv, "--json"]) == 0
+    out = Path(argv[argv.index("-o") + 1])
+    assert main(["tables", *argv, "--status", str(_status_path(out)), "--json"]) == 0
     return json.loads(capsys.readouterr().out)
 
 
 def _primary_counts(out: Path, data: Path) -> set[tuple[str, str]]:
-    with out.open(encoding="utf-8", newline="") as handle:
+    with _status_path(out).open(encoding="utf-8", newline="") as handle:
         return {(r["region"], r["age"]) for r in csv.DictReader(handle)
                 if r["status"] == "primary" and "frequency" in r["rule"]}
 
@@ -183,8 +189,10 @@ def test_negative_weight_in_microdata_is_refused_and_weights_count(tmp_path, cap
                       "--min-frequency", "5")
     assert summary["primary"] == 1  # A holds 3 units (< 5), B 7, the total 10
     with out.open(encoding="utf-8", newline="") as handle:
-        status = {r["region"]: (r["status"], r["value"]) for r in csv.DictReader(handle)}
-    assert status["A"][0] == "primary" and status["Total"] == ("published", "10")
+        values = {r["region"]: r["value"] for r in csv.DictReader(handle)}
+    with _status_path(out).open(encoding="utf-8", newline="") as handle:
+        status = {r["region"]: r["status"] for r in csv.DictReader(handle)}
+    assert status["A"] == "primary" and (status["Total"], values["Total"]) == ("published", "10")
 
 
 # --- the audit ----------------------------------------------------------------------------------

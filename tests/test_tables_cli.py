@@ -31,8 +31,9 @@ def _firms(path: Path) -> Path:
 def test_tables_writes_every_cell_and_the_json_summary(tmp_path, capsys):
     data = _firms(tmp_path / "firms.csv")
     out = tmp_path / "protected.csv"
+    status_file = tmp_path / "status.csv"
     code = main(["tables", str(data), "--rows", "industry", "--cols", "region",
-                 "--value", "turnover", "-o", str(out), "--json"])
+                 "--value", "turnover", "-o", str(out), "--json", "--status", str(status_file)])
     assert code == 0
     summary = json.loads(capsys.readouterr().out)
     for key in ("cells", "primary", "secondary", "audit_ok", "audit_failures"):
@@ -41,12 +42,17 @@ def test_tables_writes_every_cell_and_the_json_summary(tmp_path, capsys):
     assert summary["primary"] > 0 and summary["cells"] == 6 * 5
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["industry", "region", "value", "status", "rule"]
+    assert list(rows[0]) == ["industry", "region", "value"]  # nothing but what is published
     assert len(rows) == 30
     assert rows[0]["industry"] == "Total" and rows[0]["region"] == "Total"
-    assert {r["status"] for r in rows} <= {"published", "primary", "secondary"}
-    assert all((r["value"] == "") == (r["status"] != "published") for r in rows)
-    assert all(r["rule"] for r in rows if r["status"] == "primary")
+    with status_file.open(encoding="utf-8", newline="") as handle:
+        status = list(csv.DictReader(handle))
+    assert [(r["industry"], r["region"]) for r in status] == \
+        [(r["industry"], r["region"]) for r in rows]
+    assert {r["status"] for r in status} <= {"published", "primary", "secondary"}
+    assert all((r["value"] == "") == (s["status"] != "published")
+               for r, s in zip(rows, status, strict=True))
+    assert all(r["rule"] for r in status if r["status"] == "primary")
     assert "'=cmd" in {r["region"] for r in rows}  # a formula-like code is neutralised
     assert not any(r["region"].startswith("=") for r in rows)
 
@@ -61,7 +67,7 @@ def test_audit_finds_a_secondary_cell_put_back(tmp_path, capsys):
     data = write_microdata1(tmp_path / "microdata1.csv")
     out, everything = tmp_path / "protected.csv", tmp_path / "all.csv"
     assert main(["tables", str(data), "--rows", "region", "--cols", "gender",
-                 "-o", str(out)]) == 0
+                 "-o", str(out), "--status", str(tmp_path / "status.csv")]) == 0
     assert main(["tables", str(data), "--rows", "region", "--cols", "gender",
                  "--min-frequency", "0", "-o", str(everything)]) == 0
     capsys.readouterr()
@@ -69,9 +75,10 @@ def test_audit_finds_a_secondary_cell_put_back(tmp_path, capsys):
         truth = {(r["region"], r["gender"]): r["value"] for r in csv.DictReader(handle)}
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    secondary = next(r for r in rows if r["status"] == "secondary")
+    with (tmp_path / "status.csv").open(encoding="utf-8") as handle:
+        status = {(r["region"], r["gender"]): r["status"] for r in csv.DictReader(handle)}
+    secondary = next(r for r in rows if status[(r["region"], r["gender"])] == "secondary")
     secondary["value"] = truth[(secondary["region"], secondary["gender"])]
-    secondary["status"] = "published"
     tampered = tmp_path / "tampered.csv"
     with tampered.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))

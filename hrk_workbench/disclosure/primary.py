@@ -12,10 +12,20 @@ must be, and the secondary suppression and the audit both work from that:
   UPL = max(0, p/100 * x1 - (X - x1 - x2)), and the interval must reach X - UPL and X + UPL;
 - (n,k)-dominance: the n largest units may not make up more than k % of the cell:
   UPL = max(0, 100/k * (x1 + ... + xn) - X), the same two-sided requirement;
+- (p,q) prior-posterior rule (off unless chosen): a reader who knows every contribution to
+  within q % beforehand must still not estimate x1 closer than p % (q > p): sensitive when
+  q/100 * (X - x1 - x2) < p/100 * x1, UPL = p/100 * x1 - q/100 * (X - x1 - x2). The p% rule
+  is its q = 100 case;
 - optionally empty (zero) cells, which reveal that nobody has that combination.
 
 The defaults come from ``forms/anonymisation.yaml`` (``parameters``), so an organisation
 changes them in one place; a table may override them.
+
+The rules judge the respondents (a cell's ``basis``: its unweighted total, its respondents and
+their unweighted contributions, by holding when a holding is given), while the secondary
+suppression and the audit work on the published values (weighted by a survey's sampling
+weights). A protection found on the basis is therefore carried to the published scale by the
+cell's own ratio of published value to basis (its mean weight), as tau-Argus and sdcTable do.
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ if TYPE_CHECKING:
 
 RULE_FREQUENCY = "frequency"
 RULE_P_PERCENT = "p_percent"
+RULE_PQ = "pq"
 RULE_ZERO = "zero"
 
 
@@ -46,6 +57,7 @@ class Rules:
     dominance: tuple[tuple[int, float], ...] = ((1, 80.0),)
     p_percent: float = 10.0
     protect_zeros: bool = False
+    pq: tuple[float, float] | None = None  # (p, q) of the prior-posterior rule; None: off
 
     @classmethod
     def from_forms(cls, forms: Forms, **overrides: Any) -> Rules:
@@ -57,16 +69,30 @@ class Rules:
                         float(form.number("dominance_k", 80))),),
             p_percent=float(form.number("p_percent", 10)),
             protect_zeros=bool(form.number("protect_zeros", 0)),
+            pq=forms_pq(forms) if form.number("pq_rule", 0) else None,
         )
         values = {k: v for k, v in overrides.items() if v is not None}
         if "dominance" in values:
             values["dominance"] = tuple((int(n), float(k)) for n, k in values["dominance"])
+        if values.get("pq"):
+            values["pq"] = (float(values["pq"][0]), float(values["pq"][1]))
+        elif "pq" in values:  # an empty pair: the rule switched off
+            values["pq"] = None
         return cls(**{**base.__dict__, **values})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"min_frequency": self.min_frequency,
-                "dominance": [[n, k] for n, k in self.dominance],
-                "p_percent": self.p_percent, "protect_zeros": self.protect_zeros}
+        out: dict[str, Any] = {"min_frequency": self.min_frequency,
+                               "dominance": [[n, k] for n, k in self.dominance],
+                               "p_percent": self.p_percent, "protect_zeros": self.protect_zeros}
+        if self.pq:  # only when chosen: results saved before the rule existed stay alike
+            out["pq"] = [self.pq[0], self.pq[1]]
+        return out
+
+
+def forms_pq(forms: Forms) -> tuple[float, float]:
+    """The (p, q) of ``forms/anonymisation.yaml`` (``pq_p``, ``pq_q``)."""
+    form = forms.anonymisation
+    return float(form.number("pq_p", 10)), float(form.number("pq_q", 50))
 
 
 @dataclass(frozen=True)
@@ -138,14 +164,30 @@ class Protection:
 
 def find_primary(table: Table, rules: Rules) -> dict[int, Protection]:
     """Every sensitive cell (margins included: a margin of two units is as revealing) with
-    the rules that flagged it and the protection it needs."""
+    the rules that flagged it and the protection it needs, on the published scale."""
     out: dict[int, Protection] = {}
+    basis = table.basis if table.basis is not None else table.values
     for i in range(len(table)):
-        p = cell_protection(table.values[i], table.counts[i], table.tops[i], table.magnitude,
-                            rules)
+        p = cell_protection(basis[i], table.counts[i], table.tops[i], table.magnitude, rules)
         if p is not None:
-            out[i] = p
+            out[i] = to_published(p, table.values[i], basis[i])
     return out
+
+
+def to_published(p: Protection, published: float, basis: float) -> Protection:
+    """A protection found on the respondents, carried to the published (weighted) value.
+
+    Why scaled by the cell's own ratio: a weighted cell is its respondents' values times
+    their weights, so an interval that hides the respondents' total by d hides the published
+    value by d times the mean weight; a cell of two respondents of weight 80 needs an
+    interval of 3 x 80 at threshold 3, not 3.
+    """
+    if published == basis:
+        return p
+    factor = published / basis if basis else 1.0
+    return Protection(p.rules, published, min(p.lower * factor, published),
+                      p.upper * factor, p.width * factor,
+                      {**p.details, "basis": basis, "factor": factor})
 
 
 def cell_protection(value: float, count: int | None, tops: tuple[float, ...], magnitude: bool,
@@ -174,6 +216,11 @@ def cell_protection(value: float, count: int | None, tops: tuple[float, ...], ma
             if upl > 0:
                 flagged.append(RULE_P_PERCENT)
                 lower, upper = max(lower, min(upl, value)), max(upper, upl)
+        if rules.pq:
+            upl = pq_upper(value, count, tops, *rules.pq)
+            if upl > 0:
+                flagged.append(RULE_PQ)
+                lower, upper = max(lower, min(upl, value)), max(upper, upl)
         for n, k in rules.dominance:
             if n <= 0 or not 0 < k <= 100:
                 continue
@@ -185,3 +232,18 @@ def cell_protection(value: float, count: int | None, tops: tuple[float, ...], ma
     if not flagged:
         return None
     return Protection(tuple(flagged), value, lower, upper, width, details)
+
+
+def pq_upper(value: float, count: int | None, tops: tuple[float, ...], p: float,
+             q: float) -> float:
+    """The (p,q) rule's upper protection: p/100 * x1 - q/100 * (X - x1 - x2), or 0.
+
+    The second largest contributor knows their own value and every other contribution to
+    within q %, so their estimate of x1 is off by q/100 times the rest; the cell needs the
+    difference to p % of x1 as protection (sensitive exactly when q/100 * rest < p/100 * x1).
+    """
+    if not tops or value <= 0:
+        return 0.0
+    x1 = tops[0]
+    x2 = tops[1] if len(tops) > 1 and (count is None or count >= 2) else 0.0
+    return max(0.0, p / 100.0 * x1 - q / 100.0 * (value - x1 - x2))

@@ -1,13 +1,19 @@
 """CLI of the table lab: ``tables`` builds and protects a table, ``audit`` checks one.
 
-``hrk-workbench tables DATA --rows industry --cols region -o protected.csv`` writes one row
-per cell (margins labelled ``Total``) with ``value`` left empty where suppressed and
-``status`` published / primary / secondary, and exits 1 without writing anything if the
-independent audit finds a primary cell that can be recomputed (it should never happen; an
-unsafe table must not leave the tool).
+``hrk-workbench tables DATA --rows industry --cols region -o protected.csv`` writes the
+public table: one row per cell (margins labelled ``Total``), the dimension columns and
+``value``, a plain number or the ``--symbol`` (empty by default) for every suppressed cell
+alike. Which cells are primary, and by which rule, goes only to ``--status FILE`` and
+``--json``: in the public file it would tell a reader that a cell is small or dominated. It
+exits 1 without writing anything if the independent audit finds a primary cell that can be
+recomputed (it should never happen; an unsafe table must not leave the tool).
+``--weight`` (a survey's sampling weight) publishes weighted values while the rules judge the
+respondents; ``--holding`` makes the dominance and p% rules see owners, not their units.
 
 ``hrk-workbench audit TABLE.csv`` reads a published table (ours or anybody's), finds the
-interval a reader can derive for every suppressed cell and reports the ones too narrow. Its
+interval a reader can derive for every suppressed cell and reports the ones too narrow; with
+``--status FILE`` (the working status of ``tables --status``) it holds the primary cells to
+the rules and each to the width its protection needs, else every suppressed cell. Its
 margins are the rows labelled Total, Yhteensä, Totalt ... (``total_labels`` in
 forms/anonymisation.yaml, any case; ``--total-label`` adds one). A dimension without a margin
 it can recognise is a warning naming the column and the labels looked for, and then no cell is
@@ -60,7 +66,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--aggregated", action="store_true",
                    help="DATA is already a table: one row per cell")
     p.add_argument("--count", help="with --aggregated: the column of unit counts; with "
-                                   "microdata: the units each row stands for (a weight)")
+                                   "microdata: the units each row stands for (a frequency "
+                                   "weight)")
+    p.add_argument("--weight", metavar="COLUMN",
+                   help="a survey's sampling weight: published values are weighted, the rules "
+                        "judge the unweighted respondents (microdata only)")
+    p.add_argument("--holding", metavar="COLUMN",
+                   help="the owner or enterprise group of each unit: dominance and p%% rules "
+                        "judge holdings, not their units (microdata only)")
     p.add_argument("--top", help="with --aggregated: columns of the largest contributions, "
                                  "comma-separated (largest first)")
     p.add_argument("--hierarchy", action="append", default=[], metavar="DIM=FILE",
@@ -77,12 +90,21 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--p-percent", type=float, help="p%% rule (forms default 10; 0 = off)")
     p.add_argument("--protect-zeros", action="store_true", help="treat empty cells as "
                                                                 "sensitive")
+    p.add_argument("--pq", nargs="?", const="on", metavar="P,Q",
+                   help="the (p,q) prior-posterior rule: P,Q, or without a value pq_p and pq_q "
+                        "of forms/anonymisation.yaml; 'off' for none")
     p.add_argument("--cost", choices=("cells", "value"), default="cells",
                    help="minimise the number of suppressed cells or their total value")
     p.add_argument("--method", choices=("auto", "exact", "heuristic"), default="auto")
+    p.add_argument("--time-limit", type=float, default=20.0, metavar="SECONDS",
+                   help="time for the exact method; reaching it falls back to the heuristic "
+                        "with a warning (default 20)")
     p.add_argument("--symbol", default="", help="text for a suppressed value (CSV default "
                                                 "empty; XLSX default ..)")
     p.add_argument("-o", "--output", required=True, help="protected table (.csv or .xlsx)")
+    p.add_argument("--status", metavar="FILE",
+                   help="also write the working status of every cell (published, primary, "
+                        "secondary, the rules, the width needed): not for publication")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--save", metavar="FILE.hrk.json",
                    help="add the protected table's summary to the assessment (table_lab)")
@@ -101,6 +123,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                                "'width=3,relative=10' (interval at least 3 "
                                                "wide and 10%% of its upper end)")
     p.add_argument("--min-frequency", type=int, help="shorthand for --rules width=N")
+    p.add_argument("--status", metavar="FILE",
+                   help="the working status of tables --status: its primary cells are the "
+                        "ones held to the rules, each to the width it needs")
     p.add_argument("--total-label", action="append", default=[], metavar="TEXT",
                    help="another label of the margins (besides total_labels of "
                         "forms/anonymisation.yaml: Total, Yhteensä, Totalt ...); may be repeated")
@@ -152,6 +177,43 @@ def _dominance(items: list[str] | None, forms: Forms) -> tuple[tuple[int, float]
     return tuple(out)
 
 
+def _pq(text: str | None, forms: Forms) -> tuple[float, float] | tuple[()] | None:
+    """``--pq``: None (forms decide), ``()`` (off), or (p, q) with 0 < p < q <= 100."""
+    from .primary import forms_pq
+
+    if text is None:
+        return None
+    value = text.strip().lower()
+    if value == "off":
+        return ()
+    if value == "on":
+        pair = forms_pq(forms)
+    else:
+        p, _, q = value.partition(",")
+        try:
+            pair = (float(p), float(q))
+        except ValueError:
+            raise _bad("--pq", f"{text!r} is not P,Q", value=text,
+                       allowed="P,Q such as 10,50 / on / off") from None
+    if not 0 < pair[0] < pair[1] <= 100:
+        raise _bad("--pq", f"{text!r} is out of range", value=text, allowed="0 < P < Q ≤ 100")
+    return pair
+
+
+def _check_unit_options(args: argparse.Namespace) -> None:
+    """--weight and --holding describe units, so they need microdata (and not --count)."""
+    for option, given in (("--weight", args.weight), ("--holding", args.holding)):
+        if given and args.aggregated:
+            raise _bad(option, f"{option} needs microdata, not --aggregated", value=given,
+                       allowed="one row per unit (without --aggregated)")
+    if args.weight and args.count:
+        raise _bad("--weight", "--weight and --count together", value=args.weight,
+                   allowed="a sampling weight (--weight) or units per row (--count)")
+    if args.time_limit is not None and not args.time_limit > 0:
+        raise _bad("--time-limit", "the time limit is a number of seconds",
+                   value=args.time_limit, allowed="> 0")
+
+
 def _lang(args: argparse.Namespace) -> str:
     return getattr(args, "lang", None) or "en"
 
@@ -188,6 +250,10 @@ def _check_table_outputs(args: argparse.Namespace) -> None:
     suffix = Path(args.output).suffix.lower()
     writes = suffix if suffix in (".xlsx", ".xlsm") else ".csv"
     outputs = [Output(args.output, "-o", writes=writes)]
+    if args.status:
+        kind = Path(args.status).suffix.lower()
+        outputs.append(Output(args.status, "--status",
+                              writes=kind if kind in (".xlsx", ".xlsm") else ".csv"))
     if args.save:
         outputs.append(Output(args.save, "--save", assessment=True,
                               may_be=("--save", "--assessment")))
@@ -226,8 +292,10 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
     top = [c.strip() for c in (args.top or "").split(",") if c.strip()]
     if top and not args.aggregated:
         raise _bad("--top", "--top needs --aggregated", value=args.top, allowed="--aggregated")
+    _check_unit_options(args)
     hier = _hierarchies(args.hierarchy, dims)
-    columns = [*dims, *[c for c in (args.value, args.count) if c], *top]
+    columns = [*dims, *[c for c in (args.value, args.count, args.weight, args.holding) if c],
+               *top]
     frame = read_table(args.data, columns=list(dict.fromkeys(columns)))
     try:
         if args.aggregated:
@@ -237,17 +305,22 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
         else:
             table = table_from_microdata(frame, dims, value=args.value, hierarchies=hier,
                                          count=args.count,
-                                         total_labels=forms.anonymisation.total_labels)
+                                         total_labels=forms.anonymisation.total_labels,
+                                         weight=args.weight, holding=args.holding)
     except InputError as exc:
         raise _in_file(args.data, exc) from None
     rules = Rules.from_forms(forms, min_frequency=choice.value,
                              dominance=_dominance(args.dominance, forms),
                              p_percent=args.p_percent,
-                             protect_zeros=True if args.protect_zeros else None)
+                             protect_zeros=True if args.protect_zeros else None,
+                             pq=_pq(args.pq, forms))
     lang = _lang(args)
     for problem in table.problems:
         print(f"{args.data}: {render_problem(problem, lang, forms)}", file=sys.stderr)
-    result = protect_table(table, rules, cost=args.cost, method=args.method)
+    result = protect_table(table, rules, cost=args.cost, method=args.method,
+                           time_limit=args.time_limit)
+    for problem in result.warnings:
+        print(f"{args.data}: {render_problem(problem, lang, forms)}", file=sys.stderr)
     summary = {**result.to_dict(), **choice.to_dict()}
     failures = [_failure(table.dimensions, f) for f in result.audit.failures]
     if not result.audit.ok:
@@ -265,18 +338,24 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
         result.write_xlsx(out, args.symbol or "..")
     else:
         result.write_csv(out, args.symbol)
+    if args.status:
+        result.write_status(args.status)
     if target is not None:
         from .results import save_table_result, table_lab_result
 
         save_table_result(args.save, {**table_lab_result(result, out.name), **choice.to_dict()},
-                          forms, args.author, target)
+                          forms, args.author, target, source=args.data, output=out,
+                          source_shape=(len(frame), len(frame.columns)))
         print(_t("tables_saved", lang, forms, file=args.save, name=out.name), file=sys.stderr)
     if args.json:
-        cells = {"primary_cells": [], "secondary_cells": []}
-        for row in result.rows():
+        cells: dict[str, Any] = {"primary_cells": [], "secondary_cells": []}
+        for row in result.status_rows():
             if row["status"] != "published":
                 cells[f"{row['status']}_cells"].append(row)
-        print(json.dumps({**summary, "audit_failures": failures, "file": str(out), **cells},
+        print(json.dumps({**summary, "audit_failures": failures, "file": str(out),
+                          "status_file": args.status, **cells,
+                          "warnings": [problem_json(p, lang, forms)
+                                       for p in [*table.problems, *result.warnings]]},
                          ensure_ascii=False, indent=2))
     else:
         method = summary["method"]
@@ -364,6 +443,75 @@ def _margins(table: str, keys: list[tuple[str, ...]], dims: list[str],
     return [tuple(r) for r in rows], found, warnings
 
 
+def _exact_published(values: list[float | None]) -> tuple[list[float | None], float]:
+    """The published values in whole units of their finest decimal, brought near the
+    solver's range by a power of two, and the factor used (1: as they are).
+
+    Why: a table in euros with cents at 10^9 does not add up exactly in floating point, and
+    the attacker's programme would read the round-off as contradicting margins or a cell
+    pinned down; in whole cents every sum is exact (see ``tables.exact_units``).
+    """
+    from decimal import Decimal
+
+    from .tables import EXACT_LIMIT, LP_MAGNITUDE, MAX_DECIMALS
+
+    shown = [Decimal(repr(v)) if v is not None and math.isfinite(v) else None for v in values]
+    decimals = max((max(0, -int(d.as_tuple().exponent)) for d in shown if d is not None),
+                   default=0)
+    if decimals > MAX_DECIMALS:
+        return values, 1.0
+    whole = [None if d is None else int(d.scaleb(decimals)) for d in shown]
+    total = sum(abs(w) for w in whole if w is not None)
+    if total >= EXACT_LIMIT or (decimals == 0 and total <= LP_MAGNITUDE):
+        return values, 1.0
+    top = max((abs(w) for w in whole if w is not None), default=0)
+    binary = 2.0 ** -math.ceil(math.log2(top / LP_MAGNITUDE)) if top > LP_MAGNITUDE else 1.0
+    return [None if w is None else float(w) * binary for w in whole], 10.0 ** decimals * binary
+
+
+def _status_file(path: str, table: str, dims: list[str], keys: list[tuple[str, ...]],
+                 hier: dict[str, Hierarchy], labels: list[str]
+                 ) -> tuple[list[str], dict[int, float]]:
+    """The status of each cell of the table from ``tables --status`` and the primary cells
+    with the interval width each needs (0 when the file does not say).
+
+    Cells are matched by their codes, margins by any of their labels; a cell of the table
+    the file does not list has status "" (only the --rules apply to it, if it is
+    suppressed), and a file naming cells the table does not have is refused: it belongs to
+    another table.
+    """
+    from .loading import read_table
+    from .tables import to_numbers
+
+    frame = read_table(path)
+    missing = [c for c in (*dims, "status") if c not in frame.columns]
+    if missing:
+        raise InputError(path, [Problem("--status", f"column {c} is not in the status file",
+                                        code="table_unknown_column",
+                                        params={"column": c, "columns": ", ".join(frame.columns)})
+                                for c in missing])
+    shown = [tuple(str(v).strip() for v in row) for row in frame[dims].itertuples(index=False)]
+    their, _, _ = _margins(path, shown, dims, hier, labels)
+    where = {k: i for i, k in enumerate(keys)}
+    unknown = [k for k in their if k not in where]
+    if unknown:
+        raise InputError(path, [Problem("--status", "the status file is for another table",
+                                        code="table_status_mismatch",
+                                        params={"cell": " / ".join(unknown[0]),
+                                                "count": len(unknown), "table": table})])
+    widths = to_numbers(frame["required_width"].fillna(""), "required_width") \
+        if "required_width" in frame.columns else None
+    status = [""] * len(keys)
+    marked: dict[int, float] = {}
+    for n, key in enumerate(their):
+        i = where[key]
+        status[i] = str(frame["status"].iloc[n]).strip()
+        if status[i] == "primary":
+            need = float(widths.iloc[n]) if widths is not None else 0.0
+            marked[i] = 0.0 if math.isnan(need) else need
+    return status, marked
+
+
 def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
     from .audit import Requirement, audit_cells, check
     from .loading import read_table
@@ -410,13 +558,21 @@ def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
     suppressed = ~text.str.match(r"^[+-]?[\d\s\u00a0.,]*\d[\d\s\u00a0.,]*$")
     numbers = to_numbers(text.where(~suppressed, ""), "value")
     values = [None if s else float(v) for s, v in zip(suppressed, numbers, strict=True)]
+    values, scale = _exact_published(values)
     status = frame["status"].fillna("").tolist() if "status" in frame.columns else []
-    marked = {i for i, s in enumerate(status) if str(s).strip() == "primary"}
-    protect = marked or {i for i, v in enumerate(values) if v is None}
-    reqs = {i: Requirement(None, 0.0, 0.0, width, relative) for i in protect}
+    marked = {i: 0.0 for i, s in enumerate(status) if str(s).strip() == "primary"}
+    if args.status:
+        status, marked = _status_file(args.status, args.table, dims, keys, hier,
+                                      [*forms.anonymisation.total_labels, *extra])
+    protect = marked or {i: 0.0 for i, v in enumerate(values) if v is None}
+    reqs = {i: Requirement(None, 0.0, 0.0, max(width, need) * scale, relative)
+            for i, need in protect.items()}
     nonneg = all(v >= 0 for v in values if v is not None)
     result = audit_cells(keys, trees, values, reqs, nonnegative=nonneg)
     failed = {f["cell"]: f["missed"] for f in result.failures}
+    result.intervals = {i: (lo / scale, hi / scale) for i, (lo, hi) in result.intervals.items()}
+    for f in result.failures:
+        f["interval"] = [x / scale for x in f["interval"]]
     cells = []
     for i, (lo, hi) in sorted(result.intervals.items()):
         if i >= len(keys):
@@ -427,7 +583,7 @@ def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
         # without every margin the interval is only an upper bound on what a reader has:
         # too narrow is certain, wide enough is not
         cells.append({**dict(zip(dims, shown[i], strict=True)),
-                      "status": str(status[i]) if status else "suppressed",
+                      "status": (str(status[i]) or "suppressed") if status else "suppressed",
                       "lo": _num(lo), "hi": _num(hi), "required": i in protect,
                       "exactly_disclosed": "exact" in missed, "missed": list(missed),
                       "protected": False if missed else (True if complete else None)})

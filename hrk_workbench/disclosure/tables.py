@@ -23,7 +23,7 @@ import itertools
 import math
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -217,6 +217,9 @@ class Table:
     tops: list[tuple[float, ...]]
     value_name: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    # the totals the primary rules judge when they differ from the published values (a
+    # survey's unweighted respondents behind weighted values); None: the values themselves
+    basis: list[float] | None = None
     _index: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -391,10 +394,30 @@ def unit_counts(frame: pd.DataFrame, column: str) -> pd.Series:
     return numbers
 
 
+def sampling_weights(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A survey's sampling weights: each a positive number, or an error naming the row.
+
+    Why refused rather than filled in: a respondent without a weight would vanish from the
+    published (weighted) values while still counting in the rules, and a weight of zero or
+    less has no meaning as "units this respondent stands for".
+    """
+    numbers = to_numbers(frame[column], column)
+    bad = numbers.isna() | (numbers <= 0)
+    if bad.any():
+        pos = numbers.index[bad][0]
+        raise InputError("data", [Problem(
+            column, f"row {_file_row(frame, pos)}: not a positive sampling weight",
+            "a number above 0", code="table_bad_weight",
+            params={"column": column, "row": _file_row(frame, pos),
+                    "value": str(frame.at[pos, column]), "count": int(bad.sum())})])
+    return numbers
+
+
 def table_from_microdata(frame: pd.DataFrame, dimensions: Sequence[str],
                          value: str | None = None,
                          hierarchies: Mapping[str, Hierarchy] | None = None,
-                         count: str | None = None, total_labels: Iterable[str] = ()) -> Table:
+                         count: str | None = None, total_labels: Iterable[str] = (),
+                         weight: str | None = None, holding: str | None = None) -> Table:
     """A count table (``value`` None) or a sum of ``value``, from one row per unit.
 
     Rows whose value is missing still count as units (they are in the frequency) but add
@@ -404,7 +427,73 @@ def table_from_microdata(frame: pd.DataFrame, dimensions: Sequence[str],
     contribution to the dominance and p% rules (which can only flag more, never less).
     A code that is one of ``total_labels`` (any case) is refused, as ``Total`` is: the
     published table would have it next to its margins, and ``audit`` would read it as one.
+
+    ``weight`` names a survey's sampling weight: the published values are weighted (the sum
+    of weight x value, or of the weights in a count table) while the rules judge the
+    unweighted respondents (``Table.basis``, the counts and the contributions).
+    ``holding`` names the owner or enterprise group of each unit: the dominance, p% and
+    (p,q) rules see one contribution per holding and cell (its units added up), because an
+    owner of two firms knows both; a unit without a holding is its own.
     """
+    if weight and count:
+        raise InputError("--weight", [Problem("$", "--weight and --count together",
+                                              code="table_weight_and_count",
+                                              params={"weight": weight, "count": count})])
+    table = _unweighted_table(frame, dimensions, value, hierarchies, count, total_labels)
+    if holding and value:
+        tops = _holding_tops(_codes(frame, list(dimensions)), table, value, holding)
+        table.tops = [tops.get(k, ()) for k in table.keys]
+    if weight:
+        w = sampling_weights(frame, weight)
+        amounts = w if value is None else w * to_numbers(frame[value], value).fillna(0.0)
+        weighted = _codes(frame, list(dimensions)).assign(_v=amounts)
+        leaf = {tuple(str(x) for x in (k if isinstance(k, tuple) else (k,))): (float(v), 0, ())
+                for k, v in weighted.groupby(list(dimensions), sort=False)["_v"]
+                .apply(lambda g: math.fsum(g.to_numpy())).items()}
+        sums = _complete(list(dimensions), table.hierarchies, leaf, value, [])
+        table.basis = table.values
+        table.values = sums.values
+    return table
+
+
+def _holding_tops(frame: pd.DataFrame, table: Table, value: str,
+                  holding: str) -> dict[tuple[str, ...], tuple[float, ...]]:
+    """The largest contributions of every cell, margins included, one per holding.
+
+    Why not merged from the children as without holdings: a holding with firms in two
+    industries is one contributor to their total, larger than either part, so each cell adds
+    up its holdings' units itself (a unit's cell and every cell above it).
+    """
+    dims = list(table.dimensions)
+    values = to_numbers(frame[value], value).fillna(0.0)
+    owner = frame[holding].astype(str).str.strip()
+    alone = frame[holding].isna() | (owner == "")
+    owner = owner.where(~alone, "\x00" + frame.index.astype(str))  # no holding: its own
+    parents = [h.parent_of() for h in table.hierarchies]
+    chains: dict[tuple[int, str], list[str]] = {}
+
+    def chain(d: int, code: str) -> list[str]:
+        if (d, code) not in chains:
+            out = [code]
+            while out[-1] in parents[d]:
+                out.append(parents[d][out[-1]])
+            chains[(d, code)] = out
+        return chains[(d, code)]
+
+    parts = frame[dims].assign(_h=owner, _v=values).groupby([*dims, "_h"], sort=False)["_v"]
+    acc: dict[tuple[str, ...], dict[str, float]] = {}
+    for key, amount in parts.sum().items():
+        codes, who = key[:-1], key[-1]
+        for cell in itertools.product(*(chain(d, str(c)) for d, c in enumerate(codes))):
+            bucket = acc.setdefault(cell, {})
+            bucket[who] = bucket.get(who, 0.0) + float(amount)
+    return {k: tuple(heapq.nlargest(TOP_KEEP, b.values())) for k, b in acc.items()}
+
+
+def _unweighted_table(frame: pd.DataFrame, dimensions: Sequence[str], value: str | None,
+                      hierarchies: Mapping[str, Hierarchy] | None, count: str | None,
+                      total_labels: Iterable[str]) -> Table:
+    """The table of :func:`table_from_microdata` before weights and holdings."""
     dimensions = list(dimensions)
     _check_dimensions(dimensions)
     frame = _codes(frame, dimensions)
@@ -532,6 +621,7 @@ class ProtectedTable:
     method: str
     cost: str
     seconds: float
+    warnings: list[Problem] = field(default_factory=list)
 
     def status(self, i: int) -> str:
         if i in self.primary:
@@ -570,69 +660,252 @@ class ProtectedTable:
         }
 
     def rows(self, symbol: str = "") -> list[dict[str, Any]]:
-        """One dict per cell: the dimension codes, ``value`` (``symbol`` if suppressed),
-        ``status`` and, for a primary cell, the rules that flagged it."""
+        """The public table, one dict per cell: the dimension codes (margins ``Total``,
+        hierarchy nodes by their codes) and ``value``, a plain number or ``symbol`` for every
+        suppressed cell alike.
+
+        Why nothing else: a column saying which cells are primary, or by which rule, tells a
+        reader that a cell is small or dominated, and so narrows its interval (a primary
+        frequency cell at threshold 3 is 1 or 2); the working status goes to
+        :meth:`status_rows` and its own file instead.
+        """
+        t = self.table
+        suppressed = self.suppressed
+        out = []
+        for i, key in enumerate(t.keys):
+            row: dict[str, Any] = dict(zip(t.dimensions, key, strict=True))
+            row["value"] = symbol if i in suppressed else plain_number(t.values[i])
+            out.append(row)
+        return out
+
+    def status_rows(self) -> list[dict[str, Any]]:
+        """The working status, one dict per cell, for the steward and ``audit --status``:
+        the codes, ``status`` (published / primary / secondary), the rules that flagged a
+        primary cell and the interval width its protection needs (on the published scale).
+        Never published: it says which cells are small or dominated."""
         t = self.table
         out = []
         for i, key in enumerate(t.keys):
-            status = self.status(i)
             row: dict[str, Any] = dict(zip(t.dimensions, key, strict=True))
-            row["value"] = symbol if status != "published" else _plain(t.values[i])
-            row["status"] = status
-            row["rule"] = " ".join(self.primary[i].rules) if i in self.primary else ""
+            row["status"] = self.status(i)
+            p = self.primary.get(i)
+            row["rule"] = " ".join(p.rules) if p is not None else ""
+            row["required_width"] = plain_number(sum(p.sufficient())) if p is not None else ""
             out.append(row)
         return out
 
     def csv_text(self, symbol: str = "") -> str:
-        """UTF-8 CSV by the workbench's one CSV writer: comma-separated with a header, codes
-        that a spreadsheet would run as a formula (= + - @ tab CR) neutralised with a leading
-        apostrophe, line breaks in a code quoted."""
+        """The public table as UTF-8 CSV by the workbench's one CSV writer: comma-separated
+        with a header, codes that a spreadsheet would run as a formula (= + - @ tab CR)
+        neutralised with a leading apostrophe, line breaks in a code quoted."""
+        return self._csv([*self.table.dimensions, "value"], self.rows(symbol))
+
+    def status_csv_text(self) -> str:
+        """The working status (:meth:`status_rows`) as CSV."""
+        return self._csv([*self.table.dimensions, *STATUS_COLUMNS], self.status_rows())
+
+    @staticmethod
+    def _csv(fields: list[str], rows: list[dict[str, Any]]) -> str:
         from hrk_workbench.csvfile import csv_text
 
-        fields = [*self.table.dimensions, "value", "status", "rule"]
-        return csv_text(fields, ([row[f] for f in fields] for row in self.rows(symbol)))
+        return csv_text(fields, ([row[f] for f in fields] for row in rows))
 
     def write_csv(self, path: str | os.PathLike[str], symbol: str = "") -> None:
         from hrk_workbench.atomic import atomic_write_text
 
         atomic_write_text(path, self.csv_text(symbol))
 
+    def write_status(self, path: str | os.PathLike[str]) -> None:
+        """The working status file: a workbook by an .xlsx/.xlsm name, else CSV."""
+        from hrk_workbench.atomic import atomic_write_text
+
+        if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+            self._write_xlsx(path, [*self.table.dimensions, *STATUS_COLUMNS],
+                             self.status_rows())
+        else:
+            atomic_write_text(path, self.status_csv_text())
+
     def write_xlsx(self, path: str | os.PathLike[str], symbol: str = "..") -> None:
         """A workbook for people: suppressed cells show ``symbol`` (``..`` by convention)."""
+        self._write_xlsx(path, [*self.table.dimensions, "value"], self.rows(symbol))
+
+    @staticmethod
+    def _write_xlsx(path: str | os.PathLike[str], fields: list[str],
+                    rows: list[dict[str, Any]]) -> None:
         from openpyxl import Workbook
 
         from hrk_workbench.atomic import atomic_write_bytes
 
         wb = Workbook()
         ws = wb.active
-        fields = [*self.table.dimensions, "value", "status", "rule"]
         ws.append(fields)
-        for row in self.rows(symbol):
-            ws.append([neutralise(row[f]) if isinstance(row[f], str) else row[f]
-                       for f in fields])
+        for row in rows:
+            ws.append([_xlsx_cell(row[f], f in NUMBER_COLUMNS) for f in fields])
         buf = io.BytesIO()
         wb.save(buf)
         atomic_write_bytes(path, buf.getvalue())
 
 
-def _plain(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
+STATUS_COLUMNS = ("status", "rule", "required_width")
+NUMBER_COLUMNS = frozenset({"value", "required_width"})
+
+
+def _xlsx_cell(value: Any, number_column: bool) -> Any:
+    """In a number column a plain number's text becomes a number in the workbook; codes
+    (``01`` stays ``01``) and other text are neutralised as the CSV writer does."""
+    from hrk_workbench.csvfile import PLAIN_NUMBER
+
+    if number_column and isinstance(value, str) and PLAIN_NUMBER.match(value) \
+            and "," not in value:
+        number = float(value)
+        return int(number) if number.is_integer() and abs(number) < 2 ** 53 else number
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def plain_number(value: float) -> str:
+    """A value as a plain number, unrounded: no exponent, no grouping, ``-`` for negatives.
+
+    Why not ``str``: Python writes 1e16 and 1e-7 with an exponent, which a reader (and
+    ``audit``) would not take for a number; the shortest text that reads back as the same
+    float is written out in full instead (``1234567890.12``, ``10000000000000000``).
+    """
+    import numpy as np
+
+    number = float(value)
+    if number.is_integer():
+        return str(int(number))
+    return np.format_float_positional(number, unique=True, trim="-")
 
 
 def protect_table(table: Table, rules: Rules, cost: str = "cells", method: str = "auto",
-                  time_limit: float = 20.0) -> ProtectedTable:
+                  time_limit: float = 20.0,
+                  tick: Callable[[str], None] | None = None) -> ProtectedTable:
     """Primary rules, secondary suppression and the independent audit, in one call.
 
     ``cost`` is ``cells`` (fewest suppressed cells) or ``value`` (least suppressed total);
     ``method`` is ``exact`` (MILP), ``heuristic`` or ``auto`` (exact for small tables).
+    ``time_limit`` bounds the exact search: an exact search that reaches it is replaced by
+    the heuristic (never unsafe, possibly more cells) with a warning in ``warnings``, since a
+    protected table late is better than none. ``tick(stage)`` is called as the work goes on
+    (``primary``, ``secondary`` between solver steps, ``audit``); it may raise to cancel.
     """
     from .audit import audit_table
     from .primary import find_primary
     from .secondary import suppress
 
+    def step(stage: str) -> Callable[[], None] | None:
+        return None if tick is None else (lambda: tick(stage))
+
     start = time.perf_counter()
+    if tick is not None:
+        tick("primary")
     primary = find_primary(table, rules)
-    result = suppress(table, primary, cost=cost, method=method, time_limit=time_limit)
-    audit = audit_table(table, set(primary) | result.secondary, primary)
+    work, scale = exact_units(table)
+    needs = {i: _scaled(p, scale) for i, p in primary.items()}
+    warnings: list[Problem] = []
+    try:
+        result = suppress(work, needs, cost=cost, method=method, time_limit=time_limit,
+                          tick=step("secondary"))
+    except TimeoutError:  # only an exact search asked for by name ends so
+        result = suppress(work, needs, cost=cost, method="heuristic",
+                          tick=step("secondary"))
+        result.method = "heuristic_after_timeout"
+    if result.method == "heuristic_after_timeout":
+        warnings.append(Problem("--time-limit", "the exact search ran out of time; the "
+                                "heuristic protected the table", severity="warning",
+                                code="table_exact_timeout", params={"seconds": time_limit}))
+    if tick is not None:
+        tick("audit")
+    audit = _unscaled(audit_table(work, set(primary) | result.secondary, needs), scale)
     return ProtectedTable(table, rules, primary, result.secondary, audit, result.method, cost,
-                          time.perf_counter() - start)
+                          time.perf_counter() - start, warnings)
+
+
+MAX_DECIMALS = 6
+EXACT_LIMIT = 2.0 ** 53  # integers up to this add up exactly in floating point
+LP_MAGNITUDE = 1e8  # HiGHS solves these tables reliably up to about 1e10
+
+
+def exact_units(table: Table) -> tuple[Table, float]:
+    """The table in whole units of its finest decimal (cents for euros with cents), margins
+    added up exactly, and that unit's scale (100 for cents; 1: the table as it is).
+
+    Why: 0.1 + 0.2 is not 0.3 in floating point, and at 10^9 euros a margin is off its
+    cells by a few millionths of a cent; the attacker's and the suppression's linear
+    programmes read that as contradicting equations (or an exactly known cell) and the audit
+    would call safe cells recomputable. In whole cents every sum is exact. The published
+    values become the cents divided back (so margins add up as printed); a table whose
+    values have more than :data:`MAX_DECIMALS` decimals, or whose total in those units is
+    too large to add up exactly, is used as it is.
+    """
+    import numpy as np
+
+    leaves = [i for i in range(len(table)) if not table.is_margin(i)]
+    raw = np.array([table.values[i] for i in leaves], dtype=float)
+    for decimals in range(MAX_DECIMALS + 1):
+        scale = 10.0 ** decimals
+        scaled = raw * scale
+        whole = np.round(scaled)
+        tol = np.maximum(0.01, 1e-13 * np.abs(scaled))
+        if np.all(np.abs(scaled - whole) <= tol):
+            break
+    else:
+        return table, 1.0
+    if float(np.abs(whole).sum()) >= EXACT_LIMIT:
+        return table, 1.0
+    exact = _sums_from_leaves(table, dict(zip(leaves, whole.tolist(), strict=True)))
+    if decimals == 0 and exact == list(table.values):
+        return table, 1.0
+    table.values = [v / scale for v in exact]  # as published: margins add up as printed
+    # then a power of two (exact in floating point) brings the largest cell near
+    # LP_MAGNITUDE: the solvers' tolerances are absolute, and 10^13 cents is beyond them
+    top = max((abs(v) for v in exact), default=0.0)
+    if top > LP_MAGNITUDE:
+        binary = 2.0 ** -math.ceil(math.log2(top / LP_MAGNITUDE))
+        exact = [v * binary for v in exact]
+        scale *= binary
+    work = Table(table.dimensions, table.hierarchies, table.keys, exact, table.counts,
+                 [tuple(t * scale for t in tops) for tops in table.tops], table.value_name,
+                 table.problems,
+                 None if table.basis is None else [b * scale for b in table.basis])
+    return work, scale
+
+
+def _sums_from_leaves(table: Table, leaf: Mapping[int, float]) -> list[float]:
+    """Every cell's value as the exact sum of its finest cells (whole numbers)."""
+    parents = [h.parent_of() for h in table.hierarchies]
+
+    def chain(d: int, code: str) -> list[str]:
+        out = [code]
+        while out[-1] in parents[d]:
+            out.append(parents[d][out[-1]])
+        return out
+
+    sums = [0.0] * len(table)
+    for i, amount in leaf.items():
+        for key in itertools.product(*(chain(d, c) for d, c in enumerate(table.keys[i]))):
+            sums[table.index(key)] += amount
+    return sums
+
+
+def _scaled(p: Protection, scale: float) -> Protection:
+    """A protection in the whole units of :func:`exact_units`."""
+    from .primary import Protection
+
+    if scale == 1.0:
+        return p
+    return Protection(p.rules, p.value * scale, p.lower * scale, p.upper * scale,
+                      p.width * scale, p.details)
+
+
+def _unscaled(audit: AuditResult, scale: float) -> AuditResult:
+    """The audit's intervals back in the published units."""
+    if scale == 1.0:
+        return audit
+    audit.intervals = {i: (lo / scale, hi / scale) for i, (lo, hi) in audit.intervals.items()}
+    seen: set[int] = set()  # an insider's failure may be listed twice: scale it once
+    for failure in [*audit.failures, *getattr(audit, "insider_failures", [])]:
+        if id(failure) not in seen and "interval" in failure:
+            seen.add(id(failure))
+            failure["interval"] = [x / scale for x in failure["interval"]]
+    return audit
