@@ -180,6 +180,7 @@ def cmd_set(args: argparse.Namespace, forms: Forms) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, forms: Forms) -> int:
+    from hrk_workbench.disclosure.fingerprints import stale_problems
     from hrk_workbench.model import check_against_forms, load_assessment
 
     results, status = [], EXIT_OK
@@ -187,6 +188,8 @@ def cmd_validate(args: argparse.Namespace, forms: Forms) -> int:
         try:
             assessment = load_assessment(path)
             problems = check_against_forms(assessment, forms)
+            # a lab result measured on a file changed or gone since (a warning, not an error)
+            problems += stale_problems(assessment, path, forms)
         except InputError as exc:
             problems = exc.problems
         valid = not has_errors(problems)
@@ -441,6 +444,7 @@ COMMAND_MODULES = (
     "hrk_workbench.legacy.commands",
     "hrk_workbench.disclosure.risk_commands",
     "hrk_workbench.disclosure.table_commands",
+    "hrk_workbench.disclosure.reassess",
 )
 
 

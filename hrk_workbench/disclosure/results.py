@@ -240,7 +240,9 @@ def risk_lab_result(measured: MeasuredRisk, *, protected: bool = False,
                     columns: Iterable[str] | None = None,
                     still_personal: bool | None = None,
                     verdict: Mapping[str, Any] | None = None,
-                    not_identifying: Iterable[str] = ()) -> dict[str, Any]:
+                    not_identifying: Iterable[str] = (),
+                    source: Mapping[str, Any] | None = None,
+                    output: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The ``risk_lab`` value to save: a plain JSON dict matching ``RiskLabResult``.
 
     ``loss`` may be the whole :func:`~hrk_workbench.disclosure.loss.loss_report`: only its
@@ -252,6 +254,8 @@ def risk_lab_result(measured: MeasuredRisk, *, protected: bool = False,
     ``verdict`` (``risk_verdict(...).to_dict()``, as ``risk --json`` prints it) gives what the
     verdict demanded (l required, the weighted limits) and whether the file passed it all
     (``safe``); ``not_identifying`` are the columns the steward marked as not identifying.
+    ``source`` and ``output`` are the fingerprints (:func:`.fingerprints.fingerprint`) of
+    the data read and of the file written, by which a changed file later shows as stale.
     """
     from hrk_workbench.model import DictionaryEntry, RiskLabResult
 
@@ -284,6 +288,8 @@ def risk_lab_result(measured: MeasuredRisk, *, protected: bool = False,
         unique_trajectory_share=None if measured.unique_trajectory_share is None
         else min(1.0, max(0.0, float(measured.unique_trajectory_share))),
         **measured_rev3(measured, verdict, not_identifying),
+        source=dict(source) if source else None,
+        output=dict(output) if output else None,
     )
     return result.model_dump(mode="json")
 
@@ -322,9 +328,11 @@ def measured_rev3(measured: MeasuredRisk, verdict: Mapping[str, Any] | None = No
     }
 
 
-def table_lab_result(protected: ProtectedTable, name: str | os.PathLike[str]
-                     ) -> dict[str, Any]:
-    """The entry to add to ``table_lab``: a plain JSON dict matching ``TableLabResult``."""
+def table_lab_result(protected: ProtectedTable, name: str | os.PathLike[str],
+                     source: Mapping[str, Any] | None = None,
+                     output: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The entry to add to ``table_lab``: a plain JSON dict matching ``TableLabResult``
+    (``source``, ``output``: fingerprints of the data read and the table written)."""
     from hrk_workbench.model import TableLabResult
 
     summary = protected.to_dict()
@@ -334,6 +342,8 @@ def table_lab_result(protected: ProtectedTable, name: str | os.PathLike[str]
         cells=int(summary["cells"]), primary=int(summary["primary"]),
         secondary=int(summary["secondary"]), audit_ok=bool(summary["audit_ok"]),
         saved_at=_now(),  # type: ignore[arg-type]
+        source=dict(source) if source else None,
+        output=dict(output) if output else None,
     )
     return result.model_dump(mode="json")
 
@@ -341,7 +351,8 @@ def table_lab_result(protected: ProtectedTable, name: str | os.PathLike[str]
 # --- saving into an assessment file ---------------------------------------------------------
 
 def _save(path: str | os.PathLike[str], edits: list[tuple[str, Any]], forms: Forms,
-          author: str | None, assessment: Assessment | None = None) -> Assessment:
+          author: str | None, assessment: Assessment | None = None,
+          kind: str = "") -> Assessment:
     from hrk_workbench.model import load_assessment, save_assessment
     from hrk_workbench.model.edit import EditError, set_answer
 
@@ -352,27 +363,66 @@ def _save(path: str | os.PathLike[str], edits: list[tuple[str, Any]], forms: For
             set_answer(a, where, value, forms)
     except EditError as exc:
         raise InputError(str(path), exc.problems) from None
-    return save_assessment(a, path, author=author, baseline=baseline)
+    return save_assessment(a, path, author=author, baseline=baseline, kind=kind)
+
+
+File = str | os.PathLike[str]
+Shape = tuple[int | None, int | None]
+
+
+def with_fingerprints(result: Mapping[str, Any], assessment_path: File,
+                      source: File | None = None, output: File | None = None,
+                      source_shape: Shape = (None, None),
+                      output_shape: Shape = (None, None)) -> dict[str, Any]:
+    """``result`` with the fingerprints of the files read (``source``) and written
+    (``output``), their paths relative to the assessment's folder where they lie under it.
+    A shape is (rows, columns); an unknown one stays empty."""
+    from .fingerprints import fingerprint
+
+    base = Path(assessment_path).parent
+    out = dict(result)
+    if source is not None:
+        out["source"] = fingerprint(source, base, *source_shape)
+    if output is not None:
+        out["output"] = fingerprint(output, base, *output_shape)
+    return out
 
 
 def save_risk_result(path: str | os.PathLike[str], result: Mapping[str, Any], forms: Forms,
-                     author: str | None = None, assessment: Assessment | None = None
-                     ) -> Assessment:
+                     author: str | None = None, assessment: Assessment | None = None,
+                     *, source: File | None = None, output: File | None = None,
+                     source_shape: Shape | None = None, kind: str = "") -> Assessment:
     """Save a measured result as ``risk_lab`` and record A10 (risk measured) as yes, in one
-    change-log entry, atomically."""
+    change-log entry, atomically.
+
+    ``source`` (the data read) and ``output`` (the public file written) are fingerprinted;
+    the measured file's rows and columns are the result's own. ``kind`` marks the change-log
+    entry (``reassessment``)."""
     from hrk_workbench.rule_ids import MEASURED
 
+    measured = (result.get("rows"), len(result.get("columns") or []) or None)
+    if source is not None or output is not None:
+        protected = bool(result.get("protected"))
+        result = with_fingerprints(
+            result, path, source, output,
+            source_shape if source_shape is not None else
+            ((None, None) if protected else measured), measured)
     return _save(path, [("risk_lab", dict(result)), (f"anonymisation.{MEASURED}.value", "yes")],
-                 forms, author, assessment)
+                 forms, author, assessment, kind)
 
 
 def save_table_result(path: str | os.PathLike[str], result: Mapping[str, Any], forms: Forms,
-                      author: str | None = None, assessment: Assessment | None = None
-                      ) -> Assessment:
+                      author: str | None = None, assessment: Assessment | None = None,
+                      *, source: File | None = None, output: File | None = None,
+                      source_shape: Shape = (None, None),
+                      output_shape: Shape = (None, None)) -> Assessment:
     """Add a protected table to ``table_lab``; a table saved before under the same name is
-    replaced (re-running the same output updates it rather than listing it twice)."""
+    replaced (re-running the same output updates it rather than listing it twice). The data
+    read (``source``) and the table written (``output``) are fingerprinted."""
     from hrk_workbench.model import load_assessment
 
+    if source is not None or output is not None:
+        result = with_fingerprints(result, path, source, output, source_shape, output_shape)
     a = assessment if assessment is not None else load_assessment(path)
     tables = [t.model_dump(mode="json") for t in a.table_lab if t.name != result.get("name")]
     return _save(path, [("table_lab", [*tables, dict(result)])], forms, author, a)

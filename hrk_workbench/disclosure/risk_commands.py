@@ -297,7 +297,7 @@ def _save_measured(args: argparse.Namespace, forms: Forms, target: Any, result: 
                             dictionary=data_dictionary(frame, roles, previous=previous),
                             columns=[str(c) for c in frame.columns], still_personal=False,
                             verdict=verdict, not_identifying=not_identifying)
-    save_risk_result(args.save, saved, forms, args.author, target)
+    save_risk_result(args.save, saved, forms, args.author, target, source=args.data)
     print(label("risklab_saved", args.lang, forms).format(file=args.save, k=result.k),
           file=sys.stderr)
 
@@ -454,7 +454,7 @@ def _save_protected(args: argparse.Namespace, forms: Forms, target: Any, recipe:
     from hrk_workbench.i18n import label
     from hrk_workbench.problems import InputError, Problem
 
-    from .results import data_dictionary, risk_lab_result, save_risk_result
+    from .results import data_dictionary, risk_lab_result, sample_frame, save_risk_result
 
     if after is None:
         raise InputError(args.recipe, [Problem(
@@ -477,7 +477,10 @@ def _save_protected(args: argparse.Namespace, forms: Forms, target: Any, recipe:
                             verdict=report.get("verdict"),
                             not_identifying=target.risk_lab.not_identifying
                             if target.risk_lab is not None else ())
-    save_risk_result(args.save, saved, forms, args.author, target)
+    loss = report["loss"]
+    source_shape = (loss.get("records_before"), len(sample_frame(args.data, 1).columns))
+    save_risk_result(args.save, saved, forms, args.author, target, source=args.data,
+                     output=args.output, source_shape=source_shape)
     print(label("risklab_saved_protected", args.lang, forms).format(file=args.save, k=after.k),
           file=sys.stderr)
 

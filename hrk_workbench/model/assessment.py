@@ -203,6 +203,22 @@ class DictionaryEntry(Part):
     detected_basis: str = Field(default="", description="why, e.g. henkilotunnus, name_hint:name")
 
 
+class DataFingerprint(Part):
+    """A file a lab read or wrote, as it was then (schema 5), so a later change to it shows.
+
+    ``path`` is relative to the assessment's folder when the file lies under it (the pair
+    moves together and no one's home folder is named), else absolute: the issue asks for a
+    path, and a re-check cannot find a file by its name alone.
+    """
+
+    path: str = ""
+    sha256: str = Field(default="", description="hex digest; a wrong one reads as changed")
+    size: Int | None = Field(default=None, ge=0)
+    rows: Int | None = Field(default=None, ge=0)
+    columns: Int | None = Field(default=None, ge=0)
+    modified: datetime | None = None
+
+
 class RiskLabResult(Part):
     """Disclosure risk measured on the data file (the risk lab), with what protected it.
 
@@ -262,6 +278,9 @@ class RiskLabResult(Part):
     global_risk_share: Number | None = Field(default=None, ge=0, le=1)
     global_risk_share_limit: Number | None = Field(default=None, ge=0, le=1)
     safe: Bool | None = Field(default=None, description="the verdict on this file, all checks")
+    # schema 5: the files measured (the data read, and for a protected result the file written)
+    source: DataFingerprint | None = None
+    output: DataFingerprint | None = None
 
 
 class TableLabResult(Part):
@@ -283,6 +302,9 @@ class TableLabResult(Part):
     min_frequency: Int | None = Field(default=None, ge=0)
     min_frequency_advised: Int | None = Field(default=None, ge=0)
     min_frequency_overridden: Bool = False
+    # schema 5: the data the table was made from, and the table file written
+    source: DataFingerprint | None = None
+    output: DataFingerprint | None = None
 
 
 Day = date  # the Decision field named ``date`` would shadow the type inside its class
@@ -298,6 +320,8 @@ class Decision(Part):
     comment: str = ""
     # schema 5: why a decision more open than the recommendation was taken (HRK-METHOD rev. 3)
     justification: LocalText = Field(default_factory=dict)
+    # schema 5: when the decision is to be looked at again (forms: review_interval_months)
+    review_due: Day | None = None
 
 
 class Change(Part):
@@ -311,6 +335,8 @@ class Change(Part):
 class ChangeLogEntry(Part):
     at: datetime
     by: str
+    # schema 5: what kind of save it was ("" an edit, "reassessment" a re-measure)
+    kind: str = ""
     changes: list[Change] = Field(default_factory=list)
 
 

@@ -61,6 +61,11 @@ def _v4_to_v5(data: dict[str, Any]) -> dict[str, Any]:
       ``individual_risk_threshold``, ``above_threshold``, ``global_risk_share``,
       ``global_risk_share_limit`` and ``safe`` (empty: not measured by a version that knew
       them, and the recommendation says so rather than guessing)
+    - ``risk_lab.source``, ``risk_lab.output``, ``table_lab[].source`` and ``.output``: the
+      fingerprints (path, SHA-256, size, rows, columns, modified) of the files a lab read and
+      wrote (empty: not recorded, so never reported as stale)
+    - ``decision.review_due``: when the decision is looked at again
+    - ``change_log[].kind``: ``reassessment`` for a re-measure on new data, else empty
     """
     return data
 

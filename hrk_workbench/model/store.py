@@ -306,6 +306,7 @@ def save_assessment(
     author: str | None = None,
     baseline: Assessment | None = None,
     now: datetime | None = None,
+    kind: str = "",
     expected: str | None = None,
 ) -> Assessment:
     """Save with a change-log entry and return the document as written.
@@ -313,7 +314,8 @@ def save_assessment(
     The changes are computed against ``baseline`` (the last saved state the caller holds), else
     against the same document already at ``path``, else against an empty assessment. A save
     that changes nothing adds no entry, so the log lists only real edits. ``expected``: see
-    :func:`write_assessment`.
+    :func:`write_assessment`. ``kind`` marks the entry (``reassessment``: a re-measure on new
+    data), so the history tells it from an edit.
     """
     target = Path(path)
     if baseline is None:
@@ -325,7 +327,7 @@ def save_assessment(
     saved = assessment
     if changes:
         entry = ChangeLogEntry(at=(now or datetime.now(UTC)).replace(microsecond=0),
-                               by=current_author(author), changes=changes)
+                               by=current_author(author), changes=changes, kind=kind)
         saved = assessment.model_copy(update={"change_log": [*assessment.change_log, entry]},
                                       deep=True)
     write_assessment(saved, target, expected=expected)
