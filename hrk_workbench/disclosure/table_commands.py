@@ -458,15 +458,19 @@ def _exact_published(values: list[float | None]) -> tuple[list[float | None], fl
     shown = [Decimal(repr(v)) if v is not None and math.isfinite(v) else None for v in values]
     decimals = max((max(0, -int(d.as_tuple().exponent)) for d in shown if d is not None),
                    default=0)
-    if decimals > MAX_DECIMALS:
-        return values, 1.0
-    whole = [None if d is None else int(d.scaleb(decimals)) for d in shown]
-    total = sum(abs(w) for w in whole if w is not None)
-    if total >= EXACT_LIMIT or (decimals == 0 and total <= LP_MAGNITUDE):
-        return values, 1.0
-    top = max((abs(w) for w in whole if w is not None), default=0)
-    binary = 2.0 ** -math.ceil(math.log2(top / LP_MAGNITUDE)) if top > LP_MAGNITUDE else 1.0
-    return [None if w is None else float(w) * binary for w in whole], 10.0 ** decimals * binary
+    whole: list[float | None] = list(values)
+    scale = 1.0
+    if decimals <= MAX_DECIMALS:
+        units = [None if d is None else int(d.scaleb(decimals)) for d in shown]
+        if sum(abs(u) for u in units if u is not None) < EXACT_LIMIT:
+            whole = [None if u is None else float(u) for u in units]
+            scale = 10.0 ** decimals
+    top = max((abs(w) for w in whole if w is not None and math.isfinite(w)), default=0.0)
+    if top > LP_MAGNITUDE:  # a power of two: exact, and within the solver's tolerances
+        binary = 2.0 ** -math.ceil(math.log2(top / LP_MAGNITUDE))
+        whole = [None if w is None else w * binary for w in whole]
+        scale *= binary
+    return whole, scale
 
 
 def _status_file(path: str, table: str, dims: list[str], keys: list[tuple[str, ...]],

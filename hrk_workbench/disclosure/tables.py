@@ -850,13 +850,13 @@ def exact_units(table: Table) -> tuple[Table, float]:
         if np.all(np.abs(scaled - whole) <= tol):
             break
     else:
-        return table, 1.0
-    if float(np.abs(whole).sum()) >= EXACT_LIMIT:
-        return table, 1.0
-    exact = _sums_from_leaves(table, dict(zip(leaves, whole.tolist(), strict=True)))
-    if decimals == 0 and exact == list(table.values):
-        return table, 1.0
-    table.values = [v / scale for v in exact]  # as published: margins add up as printed
+        decimals = -1  # finer than MAX_DECIMALS: the values as they are
+    exact, scale = list(table.values), 1.0
+    if decimals >= 0 and float(np.abs(whole).sum()) < EXACT_LIMIT:
+        sums = _sums_from_leaves(table, dict(zip(leaves, whole.tolist(), strict=True)))
+        if decimals or sums != exact:
+            exact, scale = sums, 10.0 ** decimals
+            table.values = [v / scale for v in exact]  # as published: margins add up
     # then a power of two (exact in floating point) brings the largest cell near
     # LP_MAGNITUDE: the solvers' tolerances are absolute, and 10^13 cents is beyond them
     top = max((abs(v) for v in exact), default=0.0)
@@ -864,6 +864,8 @@ def exact_units(table: Table) -> tuple[Table, float]:
         binary = 2.0 ** -math.ceil(math.log2(top / LP_MAGNITUDE))
         exact = [v * binary for v in exact]
         scale *= binary
+    if scale == 1.0:
+        return table, 1.0
     work = Table(table.dimensions, table.hierarchies, table.keys, exact, table.counts,
                  [tuple(t * scale for t in tops) for tops in table.tops], table.value_name,
                  table.problems,
