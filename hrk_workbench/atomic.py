@@ -161,6 +161,13 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes,
 
 
 def _write(target: Path, data: bytes, before_replace: Callable[[], None] | None = None) -> None:
+    fd = _unnamed(target.parent)
+    if fd is not None:
+        try:
+            _write_unnamed(fd, target, data, before_replace)
+            return
+        except _CannotName:  # e.g. /proc hidden from this process: the named way instead
+            pass
     fd, tmp_name = _temporary(target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -177,6 +184,73 @@ def _write(target: Path, data: bytes, before_replace: Callable[[], None] | None 
             os.unlink(tmp_name)
         raise
     _fsync_dir(target.parent)
+
+
+def _unnamed(folder: Path) -> int | None:
+    """A file in ``folder`` with no name yet (Linux ``O_TMPFILE``), else None.
+
+    While the bytes are written they have no name in any folder, so a process killed
+    outright (SIGKILL, the out-of-memory killer) leaves nothing behind: a public-use file's
+    rows never lie in a hidden temporary beside it. Only the finished file gets a name.
+    """
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY, 0o600)
+    except OSError:  # a file system without unnamed files: the named temporary instead
+        return None
+
+
+class _CannotName(Exception):
+    """The unnamed file could not be given a name; nothing was replaced."""
+
+
+def _write_unnamed(fd: int, target: Path, data: bytes,
+                   before_replace: Callable[[], None] | None) -> None:
+    tmp_name: str | None = None
+    try:
+        with os.fdopen(fd, "wb", closefd=False) as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.fchmod(fd, _mode_for(target))
+        if before_replace is not None:
+            before_replace()
+        _refuse_special(target)
+        folder = os.open(target.parent, os.O_RDONLY)
+        try:
+            while tmp_name is None:  # a name for the complete file, then the one rename
+                tmp_name = _name_unnamed(fd, folder, target.parent)
+        finally:
+            os.close(folder)
+        os.replace(tmp_name, target)
+    except BaseException:
+        if tmp_name is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
+        raise
+    finally:
+        os.close(fd)
+    _fsync_dir(target.parent)
+
+
+def _name_unnamed(fd: int, folder_fd: int, folder: Path) -> str | None:
+    """Link the unnamed file ``fd`` into ``folder`` under a new random name (None: taken).
+
+    The link goes through /proc/self/fd with the link followed (linkat's
+    AT_SYMLINK_FOLLOW; a directory descriptor makes Python call linkat, not link(2), which
+    would link the /proc entry itself and fail across devices).
+    """
+    candidate = str(folder / f".hrk-{secrets.token_hex(6)}.tmp")
+    try:
+        os.link(f"/proc/self/fd/{fd}", candidate, src_dir_fd=folder_fd,
+                follow_symlinks=True)
+    except FileExistsError:
+        return None
+    except OSError as exc:
+        raise _CannotName(str(exc)) from exc
+    return candidate
 
 
 def _temporary(folder: Path) -> tuple[int, str]:

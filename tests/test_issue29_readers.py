@@ -94,8 +94,6 @@ def test_sigkilled_risk_leaves_nothing_in_the_temporary_folders(tmp_path: Path) 
     assert list((tmp_path / "spill").iterdir()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the atomic writer keeps its temporary file under a "
-                                       "name beside the output while writing (atomic.py)")
 def test_sigkilled_puf_leaves_no_rows_beside_its_output(tmp_path: Path) -> None:
     rows = [("age", "zip", "name")] + [(str(20 + i % 70), f"{i % 9000:05d}", "x" * 200)
                                        for i in range(400_000)]
