@@ -274,7 +274,7 @@ class _Builder:
         sections = (self.decision(), self.summary(), self.benefits(), self.risks(),
                     self.costs(), self.anonymisation(), self.channel(), self.quality(),
                     self.licence(attribution), self.residual(), self.participants(),
-                    self.history(), self.signoff())
+                    self.history(), self.signoff(), self.record())
         return Memo(
             lang=self.lang,
             title=self.t("memo_title"),
@@ -872,6 +872,20 @@ class _Builder:
                       min_row_height=40.0)
         return Section("signoff", self.t("memo_signoff"),
                        (Paragraph(self.t("memo_signoff_text")), table))
+
+
+    def record(self) -> Section:
+        """The appendix: every change (which question, from what to what), review comment,
+        approval and re-assessment, with who and when (:mod:`.history`)."""
+        from .history import history_rows, history_table
+
+        head, rows = history_table(history_rows(self.a, self.forms, self.lang), self.lang,
+                                   self.forms)
+        rows = [(when, self.saved_by(by), *rest) for when, by, *rest in rows]
+        block: Block = (Table("record", head, tuple(rows), (2.2, 1.9, 3.5, 1.7, 1.7))
+                        if rows else Paragraph(self.t("hist_none"), "note"))
+        return Section("record", self.t("memo_record"),
+                       (Paragraph(self.t("memo_record_intro")), block))
 
 
 # A changed answer's path (section and field) -> the catalogue keys of its phrase in the
