@@ -316,6 +316,9 @@ def cmd_portfolio(args: argparse.Namespace, forms: Forms) -> int:
                     "warning", code="duplicate_assessment", params={"id": aid, "other": other}))
     ranked = rank_assessments(items, forms, args.lang)
     lang = args.lang
+    from hrk_workbench.scoring.portfolio import attention
+
+    looks = {f: attention(f, a, forms, lang) for f, a in items}
     if args.json:
         _print_json({
             "ranking": [{
@@ -329,7 +332,11 @@ def cmd_portfolio(args: argparse.Namespace, forms: Forms) -> int:
                 "hvd_category": e.summary.hvd.category if e.summary.hvd else None,
                 "missing": list(e.summary.recommendation.missing),
                 "problems": _problems_json(warnings[e.source], lang, forms),
+                **{k: v for k, v in looks[e.source].to_dict().items()
+                   if k not in ("file", "title")},
             } for e in ranked],
+            "attention": [looks[e.source].to_dict() for e in ranked
+                          if looks[e.source].needed],
             "errors": [line for exc in errors
                        for line in _lines(exc.source, exc.problems, lang, forms)],
         })
@@ -345,12 +352,31 @@ def cmd_portfolio(args: argparse.Namespace, forms: Forms) -> int:
                                                 "col_warnings", "col_file")]
         print(label("heading_portfolio", lang, forms))
         print(_table(head, rows))
+        _print_attention([looks[e.source] for e in ranked], lang, forms)
         for e in ranked:
             _warn(e.source, warnings[e.source], lang, forms)
     for exc in errors:
         for line in _lines(exc.source, exc.problems, lang, forms):
             print(line, file=sys.stderr)
     return EXIT_BAD_INPUT if any(has_errors(exc.problems) for exc in errors) else EXIT_OK
+
+
+def _print_attention(looks: list[Any], lang: str, forms: Forms) -> None:
+    """The assessments whose review is due or whose data changed, under the ranking."""
+    due = [a for a in looks if a.needed]
+    if not due:
+        return
+    from hrk_workbench.reporting.content import format_day
+
+    print()
+    print(label("portfolio_attention", lang, forms))
+    for a in due:
+        if a.due:
+            print("  " + label("portfolio_review_due", lang, forms).format(
+                title=a.title, file=a.source, date=format_day(a.review_due, lang)))
+        if a.data_changed:
+            print("  " + label("portfolio_data_changed", lang, forms).format(
+                title=a.title, file=a.source, files=", ".join(a.data_changed)))
 
 
 def cmd_gui(args: argparse.Namespace, forms: Forms) -> int:

@@ -224,6 +224,7 @@ class HrkForm(FormModel):
     risks: RiskSection
     costs: CostSection
     portfolio_order: list[Literal[RECOMMENDATIONS]]  # type: ignore[valid-type]
+    review_interval_months: int = Field(default=12, ge=1, le=120)
 
     @model_validator(mode="after")
     def _check(self) -> HrkForm:

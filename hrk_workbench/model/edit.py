@@ -199,6 +199,10 @@ def set_answer(assessment: Assessment, path: str, value: Any, forms: Forms, *,
                    if _related(p.location, canonical)]
     if has_errors(errors):
         raise EditError(canonical, errors)
+    if parts[0] == "decision" and not restore:  # a decision recorded: its review date stored
+        from hrk_workbench.scoring.portfolio import fill_review_due
+
+        fill_review_due(assessment, updated, forms)
     for name in type(assessment).model_fields:
         if name != "change_log" and getattr(assessment, name) != getattr(updated, name):
             setattr(assessment, name, getattr(updated, name))
