@@ -258,7 +258,7 @@ def test_risk_verdict_at_k5_and_at_the_special_category_threshold(tmp_path, caps
 
     special = saved(personal_unit({"A3": "yes"}), tmp_path / "s.hrk.json")
     code, out, _ = run(capsys, "risk", data, "--key", "sex,region", "--json",
-                       "--assessment", special)
+                       "--assessment", special, "--not-identifying", "age")
     v = json.loads(out)["verdict"]
     assert (v["safe_k5"], v["threshold"], v["safe_threshold"]) == (True, 10, False)
     assert v["threshold_basis"] == ["verdict_threshold_special"]
@@ -266,6 +266,14 @@ def test_risk_verdict_at_k5_and_at_the_special_category_threshold(tmp_path, caps
     assert unsafe["params"] == {"k": 6, "threshold": 10, "records": 6}
     assert v["next_step"] == "verdict_next_suppress"
 
+    # age, a quasi-identifier by its name, left out of the keys: a hole in the measure
+    # (HRK-METHOD rev. 3) until it is measured or marked not identifying
+    code, out, _ = run(capsys, "risk", data, "--key", "sex,region", "--json",
+                       "--assessment", special)
+    v = json.loads(out)["verdict"]
+    assert v["safe"] is False and v["next_step"] == "verdict_next_unmeasured"
+    assert v["reason_codes"][0] == {"code": "verdict_unmeasured_quasi",
+                                    "params": {"column": ["age"], "k": 6}}
     code, out, _ = run(capsys, "risk", data, "--key", "sex,region", "--assessment", special,
                        "--lang", "fi")
     assert "Arvio:" in out and "Ei turvallinen tämän arvioinnin kynnyksellä k ≥ 10" in out

@@ -255,15 +255,13 @@ def risk_verdict(measured: Mapping[str, Any], threshold: Threshold | None = None
     ids = [str(c) for c in identifiers]
     unmeasured = [str(c) for c in measured.get("unmeasured_quasi") or []]
     k_with = measured.get("k_with_unmeasured")
-    # k with every quasi-identifier must pass the threshold too; a column that lowers k is
-    # the first thing to measure
-    matters = bool(unmeasured) and (k_with is None or int(k_with) < k)
-    if unmeasured and (k_with is None or int(k_with) < needed):
+    # a quasi-identifier left out of the keys is a hole in the measure whatever k it gives
+    # today (HRK-METHOD rev. 3, step 7): the steward measures it or marks it not identifying;
+    # k with it shows how much it matters
+    matters = bool(unmeasured)
+    if unmeasured:
         reasons.insert(0, Reason("verdict_unmeasured_quasi", {"column": unmeasured,
                                                               "k": k_with}))
-    elif unmeasured:
-        reasons.append(Reason("verdict_unmeasured_ok", {"column": unmeasured, "k": k_with}))
-        unmeasured = []
     trajectories = measured.get("unique_trajectory_share")
     if trajectories:  # said first: k (of the keys alone) does not make up for them
         reasons.insert(0, Reason("verdict_unique_trajectories", {
