@@ -1,12 +1,19 @@
 """Build the bundled example assessments (run after a model change; the JSON is committed).
 
     .venv/bin/python examples/build_examples.py
+
+The examples with a decision to open carry the decider's approval, so the documented
+catalogue commands work on them. It is signed by a key made for this build and thrown away
+when it ends (never written anywhere): each approval says ``example_key: true``, and no one
+can sign anything else with that key.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hrk_workbench.model import (
     Answer,
@@ -31,6 +38,7 @@ from hrk_workbench.model import (
     TemporalCoverage,
     save_assessment,
 )
+from hrk_workbench.review.approval import approve
 
 HERE = Path(__file__).parent
 CREATED = datetime(2026, 9, 14, 8, 30, tzinfo=UTC)
@@ -226,6 +234,8 @@ def air_quality() -> Assessment:
             api=ApiLink(endpoint_url="https://api.vaara.example/air-quality/v1/measurements",
                         documentation_url="https://api.vaara.example/air-quality/v1/docs"),
         ),
+        decision=Decision(outcome="open", decided_by="Head of Environmental Services",
+                          date=date(2026, 10, 2)),
     )
 
 
@@ -262,6 +272,10 @@ def social_assistance() -> Assessment:
         licence=LicenceChoice(licence_id="CC-BY-4.0"),
         publication=Publication(distributions={"CSV": DistributionLink(
             download_url="https://data.vaara.example/social-assistance/households.csv")}),
+        decision=Decision(outcome="open_with_conditions", decided_by="Director of Social Services",
+                          date=date(2026, 10, 2),
+                          conditions="Publish only the table protected by cell suppression "
+                                     "(no cell under 10 households)."),
     )
 
 
@@ -391,6 +405,8 @@ def meeting_rooms() -> Assessment:
         licence=LicenceChoice(licence_id="CC0-1.0"),
         publication=Publication(distributions={"CSV": DistributionLink(
             download_url="https://data.vaara.example/meeting-rooms/bookings.csv")}),
+        decision=Decision(outcome="open", decided_by="Head of Premises",
+                          date=date(2026, 10, 2)),
     )
 
 
@@ -400,11 +416,21 @@ EXAMPLES = (("city-bike-trips", city_bikes), ("air-quality", air_quality),
             ("meeting-rooms", meeting_rooms))
 
 
+def approved(assessment: Assessment, key: Ed25519PrivateKey) -> Assessment:
+    """A decision to open gets its decider's approval, signed by the build's example key."""
+    outcome = assessment.decision.outcome or ""
+    if outcome.startswith("open") and assessment.decision.decided_by:
+        approve(assessment, assessment.decision.decided_by, "decider", key,
+                now=datetime(2026, 10, 2, 12, 5, tzinfo=UTC), example_key=True)
+    return assessment
+
+
 def main() -> None:
+    key = Ed25519PrivateKey.generate()  # this build's only: never saved, gone when it ends
     for name, build in EXAMPLES:
         path = HERE / f"{name}.hrk.json"
         path.unlink(missing_ok=True)
-        save_assessment(build(), path, author="HRK Workbench examples",
+        save_assessment(approved(build(), key), path, author="HRK Workbench examples",
                         now=datetime(2026, 10, 2, 12, 0, tzinfo=UTC))
         print(path)
 

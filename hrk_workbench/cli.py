@@ -471,6 +471,7 @@ COMMAND_MODULES = (
     "hrk_workbench.disclosure.risk_commands",
     "hrk_workbench.disclosure.table_commands",
     "hrk_workbench.disclosure.reassess",
+    "hrk_workbench.review.commands",
 )
 
 

@@ -44,7 +44,8 @@ def copy_of(tmp_path: Path, name: str, capsys, *answers: str) -> Path:
 def rights_of(tmp_path: Path, path: Path, capsys) -> tuple[set[str], str]:
     """The access rights the Turtle record states on the dataset, and the stderr text."""
     out = tmp_path / "record.ttl"
-    code, _, err = run(capsys, "metadata", str(path), "-o", str(out))
+    # --draft: a public record of a changed (so unapproved) file is written only as a draft
+    code, _, err = run(capsys, "metadata", str(path), "-o", str(out), "--draft")
     assert code == 0, err
     g = Graph().parse(out, format="turtle")
     datasets = list(g.subjects(RDF.type, DCAT.Dataset))

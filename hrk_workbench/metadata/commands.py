@@ -6,6 +6,11 @@ incomplete (what to add is listed in the steward's words and nothing is written)
 input, including a CKAN package asked for data that is not open. A CKAN package the portal
 would refuse (an empty required field, a resource without an address) also exits 1 and
 writes nothing, with or without ``--validate``.
+
+Nothing is published before approval: a CKAN package, and a DCAT-AP record whose access
+rights are PUBLIC, need a valid decider approval of a decision to open on the version as it
+is (``hrk-workbench approve``); else exit 2 with the reason and nothing written, or with
+``--draft`` the record is written and says in itself that it is a draft.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--validate", action="store_true",
                    help="check with the official DCAT-AP 3.0.1 (and HVD 3.0.0) SHACL shapes; "
                         "list what is missing and write nothing unless it conforms")
+    p.add_argument("--draft", action="store_true",
+                   help="write a public record not yet approved, marked as a draft in itself")
     p.set_defaults(func=cmd_metadata)
 
 
@@ -107,11 +114,27 @@ def missing_for(record: Any, graph: Any, nodes: Any, fmt: str, forms: Forms,
     return missing
 
 
-def record_text(profile: Any, record: Any, graph: Any, fmt: str) -> tuple[str, int]:
+def publication_refusal(record: Any, fmt: str, forms: Forms, path: Path | None) -> Any:
+    """Why this public record may not be written before approval (the CKAN package, or
+    access rights PUBLIC), or None: no approval needed, or a valid one is there."""
+    if fmt != "ckan" and not record.is_open:
+        return None  # restricted, non-public or no access right: nothing is published
+    from hrk_workbench.review.gate import publication_refusal as refusal
+
+    return refusal(record.assessment, forms, path)
+
+
+def record_text(profile: Any, record: Any, graph: Any, fmt: str,
+                draft: dict[str, str] | None = None) -> tuple[str, int]:
     """The file's text and its size in the profile's unit (resources for CKAN, statements
-    for RDF), for the "written" line."""
+    for RDF), for the "written" line. ``draft``: the draft mark's text by language, put in
+    the record itself (the graph must already carry it: :func:`profiles.mark_draft`)."""
     if fmt == "ckan":
         package = profile.package(record)
+        if draft is not None:
+            from .profiles import mark_draft_package
+
+            mark_draft_package(package, draft)
         return json.dumps(package, ensure_ascii=False, indent=2) + "\n", len(package["resources"])
     return _serialise(graph, fmt), len(graph)
 
@@ -138,6 +161,11 @@ def cmd_metadata(args: argparse.Namespace, forms: Forms) -> int:
         refusal = ckan_refusal(record, lang, forms)
         if refusal is not None:
             raise InputError(args.file, [refusal])
+    draft = None
+    if args.draft:
+        from hrk_workbench.review.gate import draft_note
+
+        draft = draft_note(forms)
     left_out = {p.location for p in record.warnings}  # said once, with "left out"
     for p in [*(w for w in warnings if not (w.code.startswith("address_")
                                             and w.location in left_out)), *record.warnings]:
@@ -145,6 +173,10 @@ def cmd_metadata(args: argparse.Namespace, forms: Forms) -> int:
 
     profile = profile_for(fmt, record, forms)
     graph, nodes = profile.graph(record)
+    if draft is not None:
+        from .profiles import mark_draft
+
+        mark_draft(graph, nodes, draft)
     shape_sets = shape_sets_for(record)
     if fmt == "ckan":  # a package the portal would refuse is never written, half or whole
         missing = missing_for(record, graph, nodes, fmt, forms, lang) if args.validate \
@@ -165,7 +197,12 @@ def cmd_metadata(args: argparse.Namespace, forms: Forms) -> int:
                 file=sys.stderr)
             return EXIT_NOT_CONFORMING
 
-    text, size = record_text(profile, record, graph, fmt)
+    # nothing public is written before a decider approved this version, except as a draft;
+    # asked last, as approving is the last step: what the record lacks is told first
+    unapproved = publication_refusal(record, fmt, forms, Path(args.file))
+    if unapproved is not None and draft is None:
+        raise InputError(args.file, [unapproved])
+    text, size = record_text(profile, record, graph, fmt, draft)
     from hrk_workbench.outputs import shown_path
 
     shown = shown_path(args.output)
@@ -178,6 +215,8 @@ def cmd_metadata(args: argparse.Namespace, forms: Forms) -> int:
     _write(args.output, text)
     if args.output != "-":
         print(done)
+        if draft is not None:
+            print(label("metadata_written_draft", lang, forms).format(file=shown))
         if args.validate:
             print(label("metadata_conforms", lang, forms).format(
                 file=shown, shapes=" + ".join(shape_sets)))
@@ -225,7 +264,7 @@ def _sorted_xml(text: str, graph: Any) -> str:
 
 
 _JSONLD_PREFIXES = ("dcat", "dct", "foaf", "vcard", "dcatap", "dqv", "oa", "eli", "skos",
-                    "rdfs", "xsd", "rdf")
+                    "rdfs", "xsd", "rdf", "adms")
 
 
 def _ckan_missing(record: Any, forms: Forms, lang: str, advise: Any) -> list[Any]:

@@ -95,12 +95,13 @@ DCATAP = Vocab("http://data.europa.eu/r5r/")
 DQV = Vocab("http://www.w3.org/ns/dqv#")
 OA = Vocab("http://www.w3.org/ns/oa#")
 ELI = Vocab("http://data.europa.eu/eli/ontology#")
+ADMS = Vocab("http://www.w3.org/ns/adms#")
 IANA = "https://www.iana.org/assignments/media-types/"
 THEMES_SCHEME = "http://publications.europa.eu/resource/authority/data-theme"
 
 PREFIXES = {"dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "vcard": VCARD, "dcatap": DCATAP,
             "dqv": DQV, "oa": OA, "eli": ELI, "skos": SKOS, "rdfs": RDFS, "xsd": XSD,
-            "rdf": RDF}
+            "rdf": RDF, "adms": ADMS}
 
 
 @dataclass
@@ -479,3 +480,19 @@ class CkanProfile(HvdProfile):
                                                            record.quality,
                                                            ensure_ascii=False)))
         return [{"key": k, "value": v} for k, v in extras]
+
+
+def mark_draft(g: Graph, nodes: Nodes, note: dict[str, str]) -> None:
+    """A record not approved for publication says so itself: the note, in every language,
+    as the dataset's adms:versionNotes (a literal DCAT-AP 3.0.1 allows on a dataset), so a
+    harvester or a person reading the file sees it wherever the file goes."""
+    for lang in sorted(note):
+        g.add((nodes.dataset, ADMS.versionNotes, _lit(note[lang], lang=lang)))
+
+
+def mark_draft_package(package: dict[str, Any], note: dict[str, str]) -> None:
+    """The CKAN package as a draft (``state: draft``, which CKAN does not list publicly),
+    with the note as an extra in the portal's languages."""
+    package["state"] = "draft"
+    text = next((note[lang] for lang in PORTAL_LANGUAGES if note.get(lang)), "")
+    package.setdefault("extras", []).append({"key": "review_status", "value": text})

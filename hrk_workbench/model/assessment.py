@@ -340,6 +340,54 @@ class ChangeLogEntry(Part):
     changes: list[Change] = Field(default_factory=list)
 
 
+# --- schema 5: review comments and approvals bound to a version (issue 33) ------------------
+
+ReviewerRole = Literal["dpo", "it", "decider", "other"]
+ApproverRole = Literal["decider", "dpo"]
+
+
+class ReviewComment(Part):
+    """A reviewer's remark on an answer or a step (``on``: an answer path such as
+    ``gates.G2`` or ``risks.R2.likelihood``), open until someone resolves it in writing.
+
+    The reviewer need not be a participant: the data-protection expert or IT may comment
+    without being listed, and the comment keeps their role so the decider sees who asked.
+    """
+
+    id: str = Field(pattern=r"^c[0-9]+$", description="c1, c2, …: unique in the file")
+    on: str = Field(min_length=1, description="the answer path or step commented on")
+    text: str = Field(min_length=1)
+    by: str = Field(min_length=1)
+    role: ReviewerRole
+    at: datetime
+    status: Literal["open", "resolved"] = "open"
+    resolution: str = ""
+    resolved_by: str = ""
+    resolved_at: datetime | None = None
+
+
+class Approval(Part):
+    """Who approved which version of the assessment, in which role, and when, signed.
+
+    ``digest`` is the SHA-256 of the canonical content (``hrk_workbench.review.canonical``);
+    ``content`` keeps that content so a later check can say which answers changed since.
+    ``signature`` is an Ed25519 signature over digest, approver, role, time and public key.
+    """
+
+    by: str = Field(min_length=1)
+    role: ApproverRole
+    at: datetime
+    digest: str = Field(pattern=r"^[0-9a-f]{64}$")
+    content: dict[str, JsonValue] = Field(default_factory=dict)
+    open_comments: list[str] = Field(default_factory=list,
+                                     description="ids of the comments open when approved")
+    public_key: str = Field(description="the approver's Ed25519 public key, base64")
+    key_fingerprint: str = Field(description="SHA256:… of the public key")
+    signature: str = Field(description="Ed25519 signature, base64")
+    example_key: Bool = Field(default=False,
+                              description="signed by a throw-away key of the bundled examples")
+
+
 def _new_id() -> str:
     return str(uuid.uuid4())
 
@@ -370,6 +418,9 @@ class Assessment(Part):
     risk_lab: RiskLabResult | None = None
     table_lab: list[TableLabResult] = Field(default_factory=list)
     change_log: list[ChangeLogEntry] = Field(default_factory=list)
+    # schema 5: review comments and signed approvals (issue 33)
+    comments: list[ReviewComment] = Field(default_factory=list)
+    approvals: list[Approval] = Field(default_factory=list)
 
     def title(self, lang: str = "en") -> str:
         """The dataset title in ``lang``, falling back to any language given."""

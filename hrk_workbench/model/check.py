@@ -187,4 +187,8 @@ def check_against_forms(assessment: Assessment, forms: Forms) -> list[Problem]:
         from hrk_workbench.departure import justification_problems
 
         problems += justification_problems(assessment, forms)
+    # the review (issue 33): open comments and approvals that no longer stand are warnings
+    from hrk_workbench.review.comments import review_warnings
+
+    problems += review_warnings(assessment)
     return problems

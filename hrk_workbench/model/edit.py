@@ -174,7 +174,7 @@ def set_answer(assessment: Assessment, path: str, value: Any, forms: Forms, *,
     """
     parts = split_path(path)
     canonical = format_path(parts)
-    if parts[0] in ("change_log", "schema_version", "id", "created"):
+    if parts[0] in ("change_log", "schema_version", "id", "created", "comments", "approvals"):
         raise EditError(canonical, [Problem(canonical, "not an answer", "an answer path such as "
                                             "benefits.B3.value", code="not_an_answer")])
     _check_id(parts, canonical, forms)

@@ -64,6 +64,9 @@ def _v4_to_v5(data: dict[str, Any]) -> dict[str, Any]:
     - ``risk_lab.source``, ``risk_lab.output``, ``table_lab[].source`` and ``.output``: the
       fingerprints (path, SHA-256, size, rows, columns, modified) of the files a lab read and
       wrote (empty: not recorded, so never reported as stale)
+    - ``comments``: review comments on answers and steps, open or resolved (empty: none)
+    - ``approvals``: signed approvals bound to a digest of the content (empty: none, so
+      nothing was approved and nothing is void)
     - ``decision.review_due``: when the decision is looked at again
     - ``change_log[].kind``: ``reassessment`` for a re-measure on new data, else empty
     """

@@ -22,7 +22,7 @@ from .assessment import Assessment
 from .edit import _KEYED
 
 # Not answers: set refuses them (edit.set_answer), the program writes them.
-NOT_ANSWERS = ("schema_version", "id", "created", "change_log")
+NOT_ANSWERS = ("schema_version", "id", "created", "change_log", "comments", "approvals")
 
 # Text fields whose values come from a catalogue in forms/: (path, where the ids are listed).
 _CATALOGUES: dict[str, tuple[str, Any]] = {

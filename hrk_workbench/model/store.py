@@ -242,7 +242,8 @@ def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
 
 def _answers(assessment: Assessment, exclude_defaults: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    data = assessment.model_dump(mode="json", exclude={"change_log"},
+    # comments and approvals are the review's own record, not answers: never logged as edits
+    data = assessment.model_dump(mode="json", exclude={"change_log", "comments", "approvals"},
                                  exclude_defaults=exclude_defaults)
     _flatten(data, "", out)
     return out
