@@ -279,6 +279,9 @@ class MainWindow(QMainWindow):
         stack.canRedoChanged.connect(self.redo_action.setEnabled)
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
+        self.edit_menu.addSeparator()
+        self.history_action = self._action(self.edit_menu, "gui_action_history",
+                                           self.show_history, "Ctrl+H")
         self.back_action = self._action(self.go_menu, "gui_back",
                                         lambda: self.go_to(self.stack.currentIndex() - 1),
                                         "Ctrl+PgUp")
@@ -617,6 +620,15 @@ class MainWindow(QMainWindow):
         from .help import show_guide
 
         return show_guide(self)
+
+    def show_history(self) -> Any:
+        """Edit > History: the decision record (changes, reviews, approvals, re-assessments)
+        in the app's language."""
+        from .history import HistoryDialog
+
+        dialog = HistoryDialog(self.document, self)
+        dialog.show()
+        return dialog
 
     def show_about(self) -> Any:
         """Help > About: version and the bundled components' licences (gui/about.py)."""

@@ -132,6 +132,10 @@ class SummaryPanel(QWidget):
                 edit.setText("" if value is None else json.dumps(value))
             edit.setCursorPosition(0)
         reasons = list(data.get("reasons", []))
+        # a lab result measured on a file changed or gone since: said with what is missing
+        from hrk_workbench.disclosure.fingerprints import stale_texts
+
+        reasons += stale_texts(d.assessment, d.path, d.forms, d.lang)
         if reasons != self._reasons:
             self._reasons = reasons
             items = "".join(f"<li style='margin-bottom: 4px'>{html.escape(t)}</li>"
