@@ -233,7 +233,7 @@ def parse_value(assessment: Assessment, path: str, text: str, forms: Forms) -> A
     try:
         decoded = json.loads(text)
     except ValueError:
-        return text
+        return _decimal_comma(assessment, path, text, forms)
     if decoded == text or isinstance(decoded, (dict,)):
         return text
     trial = assessment.model_copy(deep=True)
@@ -246,3 +246,26 @@ def parse_value(assessment: Assessment, path: str, text: str, forms: Forms) -> A
             return text
         except EditError:
             return decoded  # the typed value gives the clearer error
+
+
+_DECIMAL = re.compile(r"[+-]?\d+(,\d+)?")
+
+
+def _decimal_comma(assessment: Assessment, path: str, text: str, forms: Forms) -> Any:
+    """``12,5`` (or ``1 234,5``) as the number a Finnish or Swedish steward means, where the
+    answer is a number; the text itself wherever text is accepted, as the app reads it."""
+    compact = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if not _DECIMAL.fullmatch(compact):
+        return text
+    number: Any = float(compact.replace(",", ".")) if "," in compact else int(compact)
+    trial = assessment.model_copy(deep=True)
+    try:
+        set_answer(trial, path, text, forms)
+        return text  # a text answer keeps what was typed
+    except EditError:
+        pass
+    try:
+        set_answer(trial, path, number, forms)
+    except EditError:
+        return text  # neither: the typed text gives the message
+    return number
