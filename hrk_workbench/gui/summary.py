@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import json
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from hrk_workbench.reporting.content import format_eur
 
 from .document import Document
+from .missing import MissingList
 
 # (JSON key, caption key, how the value is shown: "code" by its label, "eur" in euros,
 # "json" as JSON writes it)
@@ -35,6 +36,9 @@ FIELDS = (("benefit_score", "gui_benefit_score", "json"),
           ("risk_profile", "gui_risk_profile", "code"),
           ("cost_3y_eur", "gui_cost_3y", "eur"),
           ("recommendation", "gui_recommendation", "code"))
+# reasons the still-missing list says instead (with the question and step, clickable)
+MISSING_CODES = frozenset({"missing_answer", "missing_benefits", "missing_risks",
+                           "contradiction"})
 
 
 class ValueField(QLineEdit):
@@ -67,7 +71,10 @@ class ValueField(QLineEdit):
 
 
 class SummaryPanel(QWidget):
-    """Read-only view of ``document.summary_json()``, refreshed on every change."""
+    """Read-only view of ``document.summary_json()``, refreshed on every change, and the
+    still-missing list (its items go to their field: ``fieldRequested``)."""
+
+    fieldRequested = Signal(str)
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +97,13 @@ class SummaryPanel(QWidget):
             self.fields[key] = edit
             self.captions[key] = caption
         layout.addLayout(form)
+        self.missing_label = QLabel()
+        self.missing_label.setStyleSheet("font-weight: bold; margin-top: 6px;")
+        layout.addWidget(self.missing_label)
+        self.missing = MissingList(document)
+        self.missing_label.setBuddy(self.missing)
+        self.missing.fieldRequested.connect(self.fieldRequested)
+        layout.addWidget(self.missing, 1)
         self.reasons_label = QLabel()
         self.reasons_label.setStyleSheet("font-weight: bold; margin-top: 6px;")
         layout.addWidget(self.reasons_label)
@@ -115,6 +129,9 @@ class SummaryPanel(QWidget):
             self.fields[key].setAccessibleName(caption)
         self.reasons_label.setText(d.t("gui_reasons"))
         self.reasons.setAccessibleName(d.t("gui_reasons"))
+        self.missing_label.setText(d.t("gui_missing_title"))
+        self.missing.setAccessibleName(d.t("gui_missing_title"))
+        self.missing.forget()  # worded again in the new language
         self.refresh()
 
     def refresh(self) -> None:
@@ -132,16 +149,72 @@ class SummaryPanel(QWidget):
                 edit.setText("" if value is None else json.dumps(value))
             edit.setCursorPosition(0)
         reasons = list(data.get("reasons", []))
-        # a lab result measured on a file changed or gone since: said with what is missing
-        from hrk_workbench.disclosure.fingerprints import stale_texts
-
-        reasons += stale_texts(d.assessment, d.path, d.forms, d.lang)
+        conditions = list(data.get("conditions_text", []))
+        reasons = _with_conditions(d, reasons, data.get("reason_codes", []), conditions)
+        # what is missing (and a lab result whose data file changed) is in its own list
+        reasons = _explanations(reasons, data)
+        self._not_rated()
+        self.missing.refresh()
         if reasons != self._reasons:
             self._reasons = reasons
-            items = "".join(f"<li style='margin-bottom: 4px'>{html.escape(t)}</li>"
-                            for t in reasons)
-            self.reasons.setHtml(f"<ul style='margin-left: -24px'>{items}</ul>")
+            self.reasons.setHtml(_reasons_html(reasons, conditions))
+
+    def _not_rated(self) -> None:
+        """A level with nothing rated is "not assessed", and costs before any line "not
+        estimated": "low" and "0 €" would read as findings."""
+        from hrk_workbench.completeness import nothing_rated
+
+        d = self.document
+        a = d.assessment
+        no_costs = not any(line.one_off_days or line.one_off_eur or line.yearly_days
+                           or line.yearly_eur for line in a.costs.lines.values())
+        shown = {"benefit_level": nothing_rated(a, "benefits") and "gui_not_assessed",
+                 "risk_profile": nothing_rated(a, "risks") and "gui_not_assessed",
+                 "cost_3y_eur": no_costs and "gui_not_estimated"}
+        for key, text in shown.items():
+            if text:
+                self.fields[key].setText(d.t(text))
+                self.fields[key].setCursorPosition(0)
 
     def reason_texts(self) -> list[str]:
         """The reasons shown, one string each, in order."""
         return list(self._reasons)
+
+
+def _with_conditions(d: Document, reasons: list[str], codes: list[dict[str, object]],
+                     conditions: list[str]) -> list[str]:
+    """The reasons with "opening depends on N conditions" followed by each condition, so
+    the steward reads what has to be done, not a pointer to a list shown elsewhere."""
+    out = []
+    for i, text in enumerate(reasons):
+        code = codes[i].get("code") if i < len(codes) else None
+        if code == "open_conditions" and conditions:
+            out.append(d.t("gui_open_conditions", count=len(conditions)))
+            out += conditions
+        else:
+            out.append(text)
+    return out
+
+
+def _reasons_html(reasons: list[str], conditions: list[str]) -> str:
+    """The reasons as a list; the conditions as a list inside the item that announces them."""
+    items, i = [], 0
+    while i < len(reasons):
+        text = html.escape(reasons[i])
+        i += 1
+        nested = []
+        while conditions and i < len(reasons) and reasons[i] in conditions and \
+                len(nested) < len(conditions):
+            nested.append(f"<li>{html.escape(reasons[i])}</li>")
+            i += 1
+        inner = f"<ul style='margin-left: -12px'>{''.join(nested)}</ul>" if nested else ""
+        items.append(f"<li style='margin-bottom: 4px'>{text}{inner}</li>")
+    return f"<ul style='margin-left: -24px'>{''.join(items)}</ul>"
+
+
+def _explanations(reasons: list[str], data: dict[str, object]) -> list[str]:
+    """The reasons that explain the scores: what is missing is left to the missing list."""
+    codes = list(data.get("reason_codes", []))  # type: ignore[call-overload]
+    texts = list(data.get("reasons", []))  # type: ignore[call-overload]
+    missing = {t for t, c in zip(texts, codes, strict=False) if c.get("code") in MISSING_CODES}
+    return [t for t in reasons if t not in missing]

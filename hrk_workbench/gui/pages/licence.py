@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
-
-from hrk_workbench.advice import advise
 from hrk_workbench.forms import LANGUAGES
-from hrk_workbench.i18n import render_all
 
+from ..widgets.advice import AdviceBox, step_advice
 from .base import ComboBinding, LineBinding, StepPage, TextBinding
 
 
@@ -34,19 +31,14 @@ class LicencePage(StepPage):
                 TextBinding(d, f"licence.disclaimer.{code}", lines=2))
         self.add_row(form, lambda lang: d.t("gui_lic_comment"),
                      TextBinding(d, "licence.comment", lines=2))
-        heading = QLabel()
-        heading.setStyleSheet("font-weight: bold; font-size: 12pt; margin-top: 8px;")
-        self.text(heading.setText, lambda lang: d.t("gui_advice"))
-        self.body_layout.addWidget(heading)
-        self.advice = QLabel()
-        self.advice.setWordWrap(True)
+        self.advice = AdviceBox()
+        self.text(self.advice.set_title, lambda lang: d.t("gui_advice"))
         self.body_layout.addWidget(self.advice)
 
     def refresh(self) -> None:
         super().refresh()
         d = self.document
-        lic = advise(d.assessment, d.forms).licence
-        self.advice.setText("\n".join(f"• {t}" for t in render_all(lic.reasons, d.lang, d.forms)))
+        self.advice.set_sections(step_advice("licence", d.assessment, d.forms, d.lang))
 
     def retranslate(self, lang: str) -> None:
         super().retranslate(lang)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from hrk_workbench.forms import Forms
 
 from ..document import Document
+from ..widgets.advice import AdviceBox, step_advice
 from .base import (
     Binding,
     ComboBinding,
@@ -193,6 +194,26 @@ class QuestionsPage(StepPage):
         self.comments[spec.qid] = comment.widget
 
 
+class AdvisedQuestionsPage(QuestionsPage):
+    """Question cards with the core's advice for this step above them, updated as the
+    answers change, so the steward sees what the answers lead to where they are asked."""
+
+    def build(self) -> None:
+        self.advice = AdviceBox()
+        self.text(self.advice.set_title, lambda lang: self.document.t("gui_advice"))
+        self.body_layout.addWidget(self.advice)
+        super().build()
+
+    def refresh(self) -> None:
+        super().refresh()
+        d = self.document
+        self.advice.set_sections(step_advice(self.step, d.assessment, d.forms, d.lang))
+
+    def retranslate(self, lang: str) -> None:
+        super().retranslate(lang)
+        self.refresh()
+
+
 class GatesPage(QuestionsPage):
     step = "gates"
     specs = staticmethod(gate_specs)
@@ -203,17 +224,17 @@ class BenefitsPage(QuestionsPage):
     specs = staticmethod(benefit_specs)
 
 
-class AnonymisationPage(QuestionsPage):
+class AnonymisationPage(AdvisedQuestionsPage):
     step = "anonymisation"
     specs = staticmethod(anonymisation_specs)
 
 
-class ChannelPage(QuestionsPage):
+class ChannelPage(AdvisedQuestionsPage):
     step = "channel"
     specs = staticmethod(channel_specs)
 
 
-class QualityPage(QuestionsPage):
+class QualityPage(AdvisedQuestionsPage):
     step = "quality"
     specs = staticmethod(quality_specs)
     group_keys: ClassVar[dict[str, str]] = {

@@ -1,0 +1,106 @@
+"""The core's advice shown on the step where its questions are asked.
+
+A steward answering the anonymisation, channel or quality questions should see what the
+answers lead to right there (the verdict, the channel and formats, the quality statement),
+as the Licence step always did, rather than only in a report at the end. The texts are the
+core's own (``advise()`` rendered through the catalogues), so the page and
+``hrk-workbench advise`` say the same thing.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from hrk_workbench.forms import Forms
+    from hrk_workbench.model import Assessment
+    from hrk_workbench.reasons import Reason
+
+Section = tuple[str, Sequence[str]]
+"""A heading ("Anonymisation: anonymisation needed") and its advice sentences."""
+
+
+class AdviceBox(QFrame):
+    """A titled box of advice sections: each a bold heading and a bulleted list."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("adviceBox")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        self.title = QLabel()
+        self.title.setObjectName("adviceTitle")
+        self.title.setStyleSheet("font-weight: bold; font-size: 12pt;")
+        layout.addWidget(self.title)
+        # one rich-text label: it wraps at any width and a screen reader reads it as text
+        self.body = QLabel()
+        self.body.setObjectName("adviceText")
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.RichText)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.body)
+        self._sections: list[Section] = []
+
+    def set_title(self, title: str) -> None:
+        self.title.setText(title)
+        self.setAccessibleName(title)
+
+    def set_sections(self, sections: Sequence[Section]) -> None:
+        """Show ``sections``; headings may be empty (then only the list)."""
+        self._sections = [(h, list(items)) for h, items in sections]
+        parts = []
+        for heading, items in self._sections:
+            if heading:
+                parts.append(f"<p style='margin: 4px 0 0 0'><b>{html.escape(heading)}</b></p>")
+            if items:
+                lis = "".join(f"<li>{html.escape(t)}</li>" for t in items)
+                parts.append(f"<ul style='margin: 2px 0 0 -20px'>{lis}</ul>")
+        self.body.setText("".join(parts))
+        self.body.setAccessibleName(self.plain_text())
+
+    def plain_text(self) -> str:
+        """What the box says, as lines (headings, then "• item"), for tests and readers."""
+        lines = []
+        for heading, items in self._sections:
+            if heading:
+                lines.append(heading)
+            lines += [f"• {t}" for t in items]
+        return "\n".join(lines)
+
+
+def step_advice(step: str, assessment: Assessment, forms: Forms, lang: str) -> list[Section]:
+    """The advice sections a step shows: what its answers lead to, headed as the command
+    line's ``advise`` heads them. An unknown step has none."""
+    from hrk_workbench.advice import advise
+    from hrk_workbench.i18n import label, render_all
+
+    a = advise(assessment, forms)
+
+    def lb(key: str) -> str:
+        return label(key, lang, forms)
+
+    def said(reasons: Sequence[Reason]) -> list[str]:
+        return render_all(reasons, lang, forms)
+
+    if step == "anonymisation":
+        needed = {True: "anonymisation_needed", False: "anonymisation_not_needed",
+                  None: "anonymisation_undetermined"}[a.anonymisation.needed]
+        return [(f"{lb('heading_anonymisation')}: {lb(needed)}", said(a.anonymisation.reasons))]
+    if step == "channel":
+        stars = a.five_star.stars
+        return [(f"{lb('heading_channel')}: {lb(a.channel.channel)}", said(a.channel.reasons)),
+                (f"{lb('heading_formats')}: {', '.join(a.formats.planned) or '—'}",
+                 said(a.formats.reasons)),
+                (f"{lb('heading_five_star')}: {'★' * stars}{'☆' * (5 - stars)} ({stars}/5)",
+                 said(a.five_star.reasons))]
+    if step == "quality":
+        return [(lb("heading_quality"), said(a.quality.reasons))]
+    if step == "licence":
+        return [("", said(a.licence.reasons))]
+    return []
