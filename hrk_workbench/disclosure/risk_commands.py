@@ -51,6 +51,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="judge the verdict at this assessment's threshold (else --save's)")
     _save_options(p, "save the measured result in the assessment (risk_lab) and record "
                      "A10 (risk measured) as yes")
+    _suda_options(p)
     p.set_defaults(func=cmd_risk)
 
     p = sub.add_parser("puf", parents=[common],
@@ -74,6 +75,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="schema.json",
                    help="write the Table Schema here (else print it)")
     p.set_defaults(func=cmd_dictionary)
+
+
+def _suda_options(p: argparse.ArgumentParser) -> None:
+    """``risk --suda2``: the minimal sample uniques of every record and its SUDA score."""
+    p.add_argument("--suda2", action="store_true",
+                   help="find each record's minimal sample uniques (SUDA2) and its SUDA score")
+    p.add_argument("--suda-max-size", metavar="N",
+                   help="the largest set of key variables searched (default: 3, as "
+                        "forms/anonymisation.yaml's suda_max_size says)")
+    p.add_argument("--suda2-out", metavar="FILE.csv",
+                   help="write row, suda_score and smallest_msu per record, highest score "
+                        "first (row numbers and scores only, no values)")
 
 
 def _save_options(p: argparse.ArgumentParser, text: str) -> None:
@@ -120,14 +133,12 @@ def cmd_risk(args: argparse.Namespace, forms: Forms) -> int:
     sensitive = [n for s in (args.sensitive or []) for n in _names(s)]
     keys = _names(args.key)
     marked = [n for s in (getattr(args, "not_identifying", None) or []) for n in _names(s)]
+    suda_size = _suda_size(args, forms)
     target = None
+    _check_risk_outputs(args)
     if args.save:
-        from hrk_workbench.outputs import Output, check_outputs
-
         from .results import open_for_saving
 
-        check_outputs([Output(args.save, "--save", assessment=True, may_be=("--assessment",))],
-                      {"DATA": args.data, "--assessment": args.assessment})
         target = open_for_saving(args.save)
     judged = _judged_by(args, target)
     limits = assessment_limits(judged, forms)
@@ -149,6 +160,8 @@ def cmd_risk(args: argparse.Namespace, forms: Forms) -> int:
     data["not_identifying"] = not_identifying
     data["verdict"] = verdict_json(data, judged, args.lang, forms, direct_columns(sample))
     _warn_rows(data, args.lang, forms)
+    if suda_size is not None:
+        data["suda2"] = _run_suda(args, keys, suda_size)
     if target is not None:
         _save_measured(args, forms, target, result, data["verdict"], not_identifying)
     if args.json:
@@ -156,6 +169,54 @@ def cmd_risk(args: argparse.Namespace, forms: Forms) -> int:
     else:
         print(risk_text(data, args.lang, forms))
     return EXIT_OK
+
+
+def _check_risk_outputs(args: argparse.Namespace) -> None:
+    """``--save`` and ``--suda2-out`` checked together before anything is measured."""
+    from hrk_workbench.outputs import Output, check_outputs
+
+    outputs = []
+    if args.save:
+        outputs.append(Output(args.save, "--save", assessment=True, may_be=("--assessment",)))
+    if getattr(args, "suda2_out", None):
+        outputs.append(Output(args.suda2_out, "--suda2-out", writes=".csv"))
+    if outputs:
+        check_outputs(outputs, {"DATA": args.data, "--assessment": args.assessment})
+
+
+def _suda_size(args: argparse.Namespace, forms: Forms) -> int | None:
+    """The largest MSU size searched, or None without ``--suda2`` (``--suda-max-size`` and
+    ``--suda2-out`` imply it). A whole number from 1 to ``suda_max_size_limit``."""
+    given = getattr(args, "suda_max_size", None)
+    if not (getattr(args, "suda2", False) or given is not None
+            or getattr(args, "suda2_out", None)):
+        return None
+    params = forms.anonymisation
+    limit = int(params.number("suda_max_size_limit", 6))
+    if given is None:
+        return int(params.number("suda_max_size", 3))
+    text = str(given).strip()
+    if not text.isdigit() or not 1 <= int(text) <= limit:
+        from hrk_workbench.problems import InputError, Problem
+
+        raise InputError("--suda-max-size", [Problem(
+            "$", f"{given!r} is not a whole number from 1 to {limit}",
+            f"a whole number from 1 to {limit}", code="risk_suda_max_size",
+            params={"value": str(given), "limit": limit})])
+    return int(text)
+
+
+def _run_suda(args: argparse.Namespace, keys: list[str], max_size: int) -> dict[str, Any]:
+    """SUDA2 on the file's key columns; ``--suda2-out`` written atomically (row numbers and
+    scores only)."""
+    from .suda import records_csv, suda2_file
+
+    result = suda2_file(args.data, keys, max_size)
+    if getattr(args, "suda2_out", None):
+        from hrk_workbench.atomic import atomic_write_text
+
+        atomic_write_text(args.suda2_out, records_csv(result))
+    return result.to_dict()
 
 
 def _check_marked(source: str, marked: list[str], columns: list[str]) -> None:
@@ -235,10 +296,26 @@ def risk_text(data: dict[str, Any], lang: str, forms: Forms) -> str:
     if data.get("unique_trajectory_share") is not None:
         lines.append(f"  {lb('risklab_trajectories')}: "
                      f"{n(round(data['unique_trajectory_share'] * 100, 2))} %")
+    if data.get("suda2"):
+        lines += suda_lines(data["suda2"], lb, n)
     if data.get("verdict"):
         lines.append(f"{lb('risklab_verdict')}:")
         lines += [f"  {text}" for text in data["verdict"]["text"]]
     return "\n".join(lines)
+
+
+def suda_lines(suda: dict[str, Any], lb: Any, n: Any) -> list[str]:
+    """SUDA2 as lines: records with an MSU, MSUs by size, and the rows that stand out most
+    (row numbers and scores, never values)."""
+    lines = [f"  {lb('risklab_suda_heading', size=suda['max_size'])}:",
+             f"    {lb('risklab_suda_records')}: {n(suda['records_with_msu'])}"]
+    for size, count in suda["msu_count_by_size"].items():
+        lines.append(f"    {lb('risklab_suda_size', size=size)}: {n(count)}")
+    top = suda.get("top_records") or []
+    if top:
+        rows = ", ".join(f"{r['row']} ({n(r['suda_score'])})" for r in top)
+        lines.append(f"    {lb('risklab_suda_top')}: {rows}")
+    return lines
 
 
 def _new_measure_lines(data: dict[str, Any], lb: Any, n: Any) -> list[str]:
