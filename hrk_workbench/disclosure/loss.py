@@ -125,6 +125,15 @@ def lost_categories(original: pd.Series, kept: pd.Series, top: int = TOP_LOST,
     return rows[:top]
 
 
+def perturbation_summary(what: Mapping[str, Any]) -> dict[str, Any]:
+    """What PRAM, microaggregation or noise did to a variable, for the loss report: the
+    method and its parameters, the expected share of values PRAM changes, and the values
+    changed and left missing (counts and probabilities only, never a value)."""
+    keys = ("method", "retain", "expected_changed_share", "k", "groups", "noise",
+            "std_share", "values_changed", "values_missing")
+    return {key: what[key] for key in keys if key in what}
+
+
 def loss_report(original: pd.DataFrame, protected: pd.DataFrame,
                 recoded: Sequence[str] = (), roles: Mapping[str, str] | None = None,
                 min_count: int = 5) -> dict[str, Any]:
@@ -141,8 +150,10 @@ def loss_report(original: pd.DataFrame, protected: pd.DataFrame,
     found so from the values) and no value of a removed or suppressed record: ``lost_most``
     names only categories of other columns with at least ``min_count`` records, as counts.
     """
+    from .utility import utility_report
     from .verdict import direct_columns_in_frame
 
+    perturbed = protected.attrs.get("perturbation") or {}
     identifying = {str(c) for c, r in (roles or {}).items() if r == "direct"}
     identifying |= {str(c) for c in direct_columns_in_frame(original)}
     surviving = original.loc[original.index.isin(protected.index)]
@@ -164,9 +175,14 @@ def loss_report(original: pd.DataFrame, protected: pd.DataFrame,
             "total_variation": round(total_variation(original[col], protected[col]), 6),
             "numeric": numeric_changes(original[col], protected[col], str(col),
                                        (roles or {}).get(str(col))),
-            "lost_most": [] if str(col) in identifying else
+            "lost_most": [] if str(col) in identifying | set(perturbed) else
             lost_categories(original[col], kept_values, min_count=min_count),
         }
+        if str(col) in perturbed:
+            variables[str(col)]["perturbation"] = perturbation_summary(perturbed[str(col)])
+            numeric = variables[str(col)]["numeric"]
+            if numeric is not None:  # a median is one record's value: never of these
+                numeric["median"] = {"before": None, "after": None, "change": None}
     return {
         "records_before": len(original),
         "records_after": len(protected),
@@ -175,4 +191,5 @@ def loss_report(original: pd.DataFrame, protected: pd.DataFrame,
         if len(original) else 0.0,
         "values_suppressed": total_suppressed,
         "variables": variables,
+        "utility": utility_report(original, protected, roles, identifying, min_count),
     }

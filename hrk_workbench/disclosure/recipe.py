@@ -135,10 +135,52 @@ class Grid(_Step):
 
 class Suppress(_Step):
     """Blank key values in records of classes smaller than ``k``, as few as the greedy
-    search finds; records it cannot protect are removed (and counted)."""
+    search finds; records it cannot protect are removed (and counted). ``importance``
+    orders key variables, most important first: the least important are blanked first (as
+    sdcMicro's localSuppression importance), a variable left out counts as less important
+    than those named."""
     op: Literal["suppress"]
     k: int = Field(ge=2, le=100)
     columns: list[str] | None = None  # default: the recipe's key variables
+    importance: list[str] | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Suppress:
+        if self.importance is not None and len(set(self.importance)) != len(self.importance):
+            raise ValueError("importance names each column once")
+        return self
+
+
+class Pram(_Step):
+    """Post-randomise categorical columns (invariant PRAM): each value keeps its category
+    with probability at least ``retain`` (the rarest category exactly ``retain``), else
+    moves to another, so that every category's expected frequency stays what it was."""
+    op: Literal["pram"]
+    columns: list[str] = Field(min_length=1)
+    retain: float = Field(0.8, gt=0, lt=1)
+    seed: int | None = None
+
+
+class Microaggregate(_Step):
+    """MDAV microaggregation: the columns together (multivariate; one column for
+    univariate), each value replaced by the mean of its group of at least ``k`` similar
+    records, unrounded unless ``round`` gives the decimals."""
+    op: Literal["microaggregate"]
+    columns: list[str] = Field(min_length=1)
+    k: int = Field(3, ge=3, le=100)
+    round: int | None = Field(None, ge=0, le=10)
+
+
+class Noise(_Step):
+    """Random noise on numeric columns, its standard deviation ``std_share`` of each
+    column's: correlated (``correlated2``: keeps means and covariances exactly) or
+    independent per column (``additive``)."""
+    op: Literal["noise"]
+    columns: list[str] = Field(min_length=1)
+    std_share: float = Field(gt=0, le=10)
+    method: Literal["correlated2", "additive"] = "correlated2"
+    round: int | None = Field(None, ge=0, le=10)
+    seed: int | None = None
 
 
 class Exclude(_Step):
@@ -156,7 +198,9 @@ class Sample(_Step):
 
 
 Step = Annotated[Drop | RemoveDirect | Pseudonymise | Band | TopCode | Merge | Dates | Grid |
-                 Suppress | Exclude | Sample, Field(discriminator="op")]
+                 Suppress | Exclude | Sample | Pram | Microaggregate | Noise,
+                 Field(discriminator="op")]
+PERTURBING = (Pram, Microaggregate, Noise)  # steps that change values at random or by group
 
 
 class Recipe(BaseModel):
@@ -192,6 +236,11 @@ class Recipe(BaseModel):
         return sorted({c for s in self.steps
                        if isinstance(s, (Band, Dates, Merge, TopCode, Pseudonymise, Grid))
                        for c in ([s.column] if hasattr(s, "column") else s.columns)})
+
+    def perturbed(self) -> list[str]:
+        """Variables PRAM, microaggregation or noise changed: the reports show none of
+        their original values."""
+        return sorted({c for s in self.steps if isinstance(s, PERTURBING) for c in s.columns})
 
     def min_category(self, default: int = 5) -> int:
         """The smallest category the loss report may name: the recipe's largest k (its
@@ -247,12 +296,14 @@ class StepResult:
     records_removed: int = 0
     values_suppressed: int = 0
     values_changed: int = 0
+    # what a perturbing or importance-ordered step adds (per variable; never a value)
+    details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"step": self.index, "op": self.op, "columns": self.columns,
                 "records_removed": self.records_removed,
                 "values_suppressed": self.values_suppressed,
-                "values_changed": self.values_changed}
+                "values_changed": self.values_changed, **self.details}
 
 
 @dataclass
@@ -263,6 +314,8 @@ class Applied:
     data: pd.DataFrame
     steps: list[StepResult] = field(default_factory=list)
     still_personal: bool = False
+    # column -> what PRAM, microaggregation or noise did to it (for the loss report)
+    perturbation: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _step_problem(index: int, message: str, code: str, **params: Any) -> InputError:
@@ -586,22 +639,35 @@ def _sizes(codes: np.ndarray) -> np.ndarray:
     return counts[inverse.reshape(-1)]
 
 
-def local_suppression(df: pd.DataFrame, keys: Sequence[str], k: int) -> tuple[pd.DataFrame,
-                                                                            int, int]:
+def local_suppression(df: pd.DataFrame, keys: Sequence[str], k: int,
+                      importance: Sequence[str] | None = None,
+                      per_variable: dict[str, int] | None = None
+                      ) -> tuple[pd.DataFrame, int, int]:
     """Blank key values until every class has at least ``k`` records.
 
     Greedy, in rounds: each record still in a too-small class blanks the one key value that
     puts it in the biggest class (counting where the other risky records would go too); ties
     go to the variable with more distinct values, which carries the most identifying detail.
+    With ``importance`` (key names, most important first; others count as less important
+    than those named) a record instead blanks its least important value that brings it to
+    ``k``, or, when none does yet, its least important value still present: the steward's
+    important variables are blanked only when the others cannot protect the record.
     A blank is a value of its own, so the result is k-anonymous under a plain group-by. The
     few records that stay in a too-small class even with every key blank are removed.
-    Returns the data, the number of values blanked and of records removed.
+    Returns the data, the number of values blanked and of records removed; ``per_variable``
+    (when given) is filled with the values blanked per key of the records kept.
     """
     import numpy as np
 
     keys = list(keys)
     codes = key_codes(df, keys)
     order = np.argsort([-df[c].nunique(dropna=True) for c in keys], kind="stable")
+    if importance is not None:
+        rank = {c: i for i, c in enumerate(importance)}
+        # least important first: unnamed keys (by the distinct-value order), then the named
+        # ones from the last named to the first
+        order = np.array(sorted(order, key=lambda j: -rank.get(keys[j], len(keys) + 1)),
+                         dtype="int64")
     original_missing = codes == -1
     while True:
         sizes = _sizes(codes)
@@ -617,7 +683,10 @@ def local_suppression(df: pd.DataFrame, keys: Sequence[str], k: int) -> tuple[pd
             trial = codes.copy()
             trial[can, j] = -1
             after = _sizes(trial)
-            better = can & (after > best_size)
+            if importance is None:
+                better = can & (after > best_size)
+            else:  # the first (least important) that reaches k wins; else the first present
+                better = can & (((after >= k) & (best_size < k)) | (best_var < 0))
             best_size[better] = after[better]
             best_var[better] = j
         change = best_var >= 0
@@ -636,6 +705,9 @@ def local_suppression(df: pd.DataFrame, keys: Sequence[str], k: int) -> tuple[pd
     keep = _sizes(codes) >= k
     removed = int((~keep).sum())
     blanked = int(suppressed_cells[keep].sum())
+    if per_variable is not None:
+        per_variable.update({col: int(suppressed_cells[keep, j].sum())
+                             for j, col in enumerate(keys)})
     return out[keep], blanked, removed
 
 
@@ -663,8 +735,12 @@ def apply_recipe(df: pd.DataFrame, recipe: Recipe, key: bytes | None = None,
         result.steps.append(info)
         if isinstance(step, Pseudonymise):
             pseudonymised |= set(step.columns)
+        for col, what in info.details.get("perturbation", {}).items():
+            result.perturbation.setdefault(col, {}).update(what)
     # a pseudonym dropped by a later step links nothing; one left in the file does
     result.still_personal = bool(pseudonymised & set(result.data.columns))
+    # the loss report reads this from the data itself, whoever calls it
+    result.data.attrs["perturbation"] = {c: dict(v) for c, v in result.perturbation.items()}
     return result
 
 
@@ -740,15 +816,70 @@ def _apply_step(df: pd.DataFrame, step: Any, index: int, recipe: Recipe, key: by
                                 "key_variables", "recipe_no_key_variables")
         _need_columns(df, index, keys)
         if isinstance(step, Suppress):
-            out, blanked, _removed = local_suppression(df, keys, step.k)
-            return out, StepResult(index, step.op, list(keys), values_suppressed=blanked)
+            unknown = [c for c in step.importance or () if c not in keys]
+            if unknown:
+                raise _step_problem(index, f"importance names {', '.join(unknown)}, not a key "
+                                    "variable of the step", "recipe_importance_not_key",
+                                    column=", ".join(unknown), keys=", ".join(keys))
+            per_variable: dict[str, int] = {}
+            out, blanked, _removed = local_suppression(df, keys, step.k, step.importance,
+                                                       per_variable)
+            details: dict[str, Any] = {"suppressed_by_variable": per_variable}
+            if step.importance is not None:
+                details["importance"] = list(step.importance)
+            return out, StepResult(index, step.op, list(keys), values_suppressed=blanked,
+                                   details=details)
         return exclude_small_classes(df, keys, step.k), StepResult(index, step.op, list(keys))
+    if isinstance(step, PERTURBING):
+        _need_columns(df, index, step.columns)
+        return _perturb(df, step, index, recipe)
     if isinstance(step, Sample):
         seed = recipe.seed if step.seed is None else step.seed
         kept = df.sample(frac=step.fraction, random_state=seed).sort_index(kind="stable") \
             if len(df) else df
         return kept, StepResult(index, step.op, [])
     raise AssertionError(f"unknown step {step!r}")  # the discriminated union prevents this
+
+
+def _perturb(df: pd.DataFrame, step: Pram | Microaggregate | Noise, index: int,
+             recipe: Recipe) -> tuple[pd.DataFrame, StepResult]:
+    """PRAM, microaggregation or noise on the step's columns, rows kept in their order. The
+    random steps draw from the step's seed (else the recipe's) with the step's place in the
+    recipe, so the same recipe and data always give the same file."""
+    import numpy as np
+
+    from . import perturb
+
+    out = df.copy()
+    per_column: dict[str, dict[str, Any]] = {}
+    changed = 0
+    if isinstance(step, Pram):
+        seed = recipe.seed if step.seed is None else step.seed
+        rng = np.random.default_rng([seed, index])
+        for col in step.columns:
+            done = perturb.pram(df[col], step.retain, rng)
+            out[col] = done.values
+            changed += done.changed
+            per_column[col] = {**done.info, "values_missing": done.missing,
+                               "values_changed": done.changed}
+    else:
+        if isinstance(step, Microaggregate):
+            new, info = perturb.microaggregate(df, step.columns, step.k, index, step.round)
+        else:
+            seed = recipe.seed if step.seed is None else step.seed
+            new, info = perturb.add_noise(df, step.columns, step.std_share, step.method,
+                                          np.random.default_rng([seed, index]), index,
+                                          step.round)
+        for col, values in new.items():
+            was = df[col]
+            missing = int(values.isna().sum())
+            differs = int((values.notna() & (values.astype("string") !=
+                                             was.astype("string")).fillna(True)).sum())
+            changed += differs
+            out[col] = values
+            per_column[col] = {**info, "values_missing": missing, "values_changed": differs}
+    return out, StepResult(index, step.op, list(step.columns), values_changed=changed,
+                           details={"perturbation": per_column})
 
 
 # --- writing --------------------------------------------------------------------------------
