@@ -36,14 +36,16 @@ AUTOSAVE_MS = 60_000
 
 
 def render_problems(problems: Iterable[Problem], lang: str, forms: Forms) -> list[str]:
-    """Problems as sentences in ``lang`` via the core (``render_problem``), else as text."""
-    renderer = getattr(i18n, "render_problem", None)
+    """Problems as the app says them: the question and step as its pages show them, never
+    an answer path (the command line keeps paths: they are what ``set`` takes)."""
+    from hrk_workbench.answer_names import gui_problem_text
+
     out = []
     for p in problems:
         try:
-            out.append(renderer(p, lang, forms) if renderer else str(p))
+            out.append(gui_problem_text(p, lang, forms))
         except Exception:  # a renderer bug must not hide the problem itself
-            out.append(str(p))
+            out.append(i18n.problem_text(p, lang, forms))
     return out
 
 
@@ -117,7 +119,10 @@ class Document(QObject):
 
     def edit(self, path: str, value: Any) -> bool:
         """Change one answer as one undo step; False (and ``editFailed``) when refused."""
-        return self.edit_many([(path, value)], self.t("gui_undo_edit", path=path))
+        from hrk_workbench.answer_names import answer_name
+
+        return self.edit_many([(path, value)], self.t(
+            "gui_undo_edit", path=answer_name(path, self.lang, self.forms)))
 
     def edit_many(self, edits: list[tuple[str, Any]], text: str) -> bool:
         """Change several answers as one undo step; all or nothing."""

@@ -78,7 +78,8 @@ def step_advice(step: str, assessment: Assessment, forms: Forms, lang: str) -> l
     """The advice sections a step shows: what its answers lead to, headed as the command
     line's ``advise`` heads them. An unknown step has none."""
     from hrk_workbench.advice import advise
-    from hrk_workbench.i18n import label, render_all
+    from hrk_workbench.answer_names import gui_reason_text
+    from hrk_workbench.i18n import label
 
     a = advise(assessment, forms)
 
@@ -86,7 +87,7 @@ def step_advice(step: str, assessment: Assessment, forms: Forms, lang: str) -> l
         return label(key, lang, forms)
 
     def said(reasons: Sequence[Reason]) -> list[str]:
-        return render_all(reasons, lang, forms)
+        return [gui_reason_text(r, lang, forms) for r in reasons]
 
     if step == "anonymisation":
         needed = {True: "anonymisation_needed", False: "anonymisation_not_needed",
