@@ -181,7 +181,9 @@ def gui_reason_text(reason: Reason, lang: str, forms: Forms) -> str:
     """A reason as the app says it: every answer path among its values named."""
     params = name_params(reason.params, lang, forms)
     text = _app_words("reason", reason.code, params, lang, forms)
-    return text if text is not None else render(Reason(reason.code, params), lang, forms)
+    if text is not None:
+        return text
+    return render(dataclasses.replace(reason, params=params), lang, forms)
 
 
 def _app_words(kind: str, code: str, params: dict[str, Any], lang: str,
