@@ -538,6 +538,13 @@ class RiskLabPage(LabPage):
         self.loss = self._table(4, "gui_lab_loss_table")
         lay.addWidget(self.loss)
 
+        # two recipes side by side: risk and utility of each
+        from hrk_workbench.gui.widgets.recipe_compare import RecipeCompare
+
+        self.compare_box, lay = self._group("gui_compare_group")
+        self.compare = RecipeCompare(self)
+        lay.addWidget(self.compare)
+
         # export and save
         _box, lay = self._group("gui_lab_result_group")
         self.export_button = self._button("gui_lab_export_csv", self.choose_export)
@@ -1319,6 +1326,7 @@ class RiskLabPage(LabPage):
                                              d.t("gui_lab_col_change"),
                                              d.t("gui_lab_col_suppressed"),
                                              d.t("gui_lab_col_distance")])
+        self.compare.retranslate()
         for table in (self.roles, self.measures, self.loss):  # titles never clipped
             table.resizeColumnsToContents()
             fit_height(table)
