@@ -124,3 +124,22 @@ def test_xlsx_gives_the_same_utility(tmp_path, capsys):
     from_csv = puf(tmp_path, capsys, csv_path, steps)["loss"]["utility"]
     from_xlsx = puf(tmp_path, capsys, tmp_path / "people.xlsx", steps)["loss"]["utility"]
     assert from_csv == from_xlsx
+
+
+def test_microaggregation_keeps_means_and_moves_values(tmp_path, capsys):
+    data = tmp_path / "people.csv"
+    people(data, n=90)
+    report = puf(tmp_path, capsys, data, [{"op": "microaggregate",
+                                           "columns": ["income", "hours"], "k": 3}])
+    utility = report["loss"]["utility"]
+    x = floats(column(data, "income"))
+    y = floats(column(tmp_path / "out.csv", "income"))
+    income = utility["numeric"]["income"]
+    # group means keep the overall mean; the spread within groups is what is lost
+    assert income["mean"]["change"] == pytest.approx(0, abs=1e-3)
+    assert income["variance"]["after"] < income["variance"]["before"]
+    assert income["records_compared"] == 90
+    assert income["il1s"] == pytest.approx(
+        (np.abs(x - y) / (math.sqrt(2) * np.std(x, ddof=1))).mean(), abs=1e-5)
+    assert utility["il1s"] > 0
+    assert "48000" not in json.dumps(utility)
