@@ -125,6 +125,8 @@ def run_task(parent: QWidget | None, title: str, fn: Callable[..., Any], *args: 
     dialog.canceled.connect(task.cancel)
 
     def on_progress(done: int, total: int, text: str) -> None:
+        if task.done:  # a report queued before the task ended: the dialog is gone
+            return
         dialog.setMaximum(max(total, 0))
         dialog.setValue(min(done, total) if total > 0 else 0)
         if text:

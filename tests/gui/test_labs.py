@@ -194,7 +194,8 @@ def test_table_lab_matches_the_cli_and_exports(document: Document, qtbot: Any, t
     idle(qtbot, page)
 
     cli = cli_json(capsys, "tables", str(data), "--rows", "region", "--cols", "industry",
-                   "--value", "turnover", "-o", str(tmp_path / "cli.csv"), "--json")
+                   "--value", "turnover", "-o", str(tmp_path / "cli.csv"), "--json",
+                   "--status", str(tmp_path / "cli-status.csv"))
     counts = page.shown_counts()
     assert counts["primary"] == cli["primary"] > 0
     assert counts["secondary"] == cli["secondary"]
@@ -211,11 +212,15 @@ def test_table_lab_matches_the_cli_and_exports(document: Document, qtbot: Any, t
     qtbot.waitUntil(lambda: out.exists() and not page.busy(), timeout=WAIT_MS)
     with open(out, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    with open(tmp_path / "cli.csv", encoding="utf-8") as handle:
-        cli_rows = list(csv.DictReader(handle))
-    assert [(r["region"], r["industry"], r["status"]) for r in rows] == \
-        [(r["region"], r["industry"], r["status"]) for r in cli_rows]
-    assert all(r["value"] == ".." for r in rows if r["status"] != "published")
+    with open(tmp_path / "table-status.csv", encoding="utf-8") as handle:
+        status = list(csv.DictReader(handle))
+    with open(tmp_path / "cli-status.csv", encoding="utf-8") as handle:
+        cli_status = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["region", "industry", "value"]  # the public file: no status
+    assert [(r["region"], r["industry"], r["status"]) for r in status] == \
+        [(r["region"], r["industry"], r["status"]) for r in cli_status]
+    assert all(r["value"] == ".." for r, s in zip(rows, status, strict=True)
+               if s["status"] != "published")
 
     # a stricter rule recomputes by itself
     page.min_frequency.setValue(20)

@@ -14,6 +14,7 @@ colour *and* in a marker, a tooltip and the accessible text, so colour is never 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,7 +45,7 @@ from hrk_workbench.problems import InputError
 
 from ..document import Document, render_problems
 from ..sheet_choice import sheet_chooser
-from ..workers import Progress, run_task
+from ..workers import Cancelled, Progress, run_task
 from .base import ScrollSafeComboBox, _plain
 from .lab_base import LabPage
 from .risklab import (
@@ -75,13 +76,28 @@ COSTS = {"cells": "gui_lab_cost_cells", "value": "gui_lab_cost_value"}  # second
 def protect(progress: Progress, frame: pd.DataFrame, dimensions: list[str], value: str | None,
             hierarchies: dict[str, str], rules: Rules, cost: str = "cells",
             aggregate: tuple[str | None, list[str]] | None = None,
-            total_labels: tuple[str, ...] = ()) -> Any:
+            total_labels: tuple[str, ...] = (), units: tuple[str | None, str | None] = (None,
+                                                                                        None),
+            stages: dict[str, str] | None = None) -> Any:
     """Build the table and protect it (worker thread); Refused on bad input.
 
-    From microdata, or with ``aggregate`` = (unit count column, largest-contribution columns)
-    from an already aggregated table, one row per cell. The same calls and defaults (method
-    ``auto``) as ``hrk-workbench tables``; ``cost`` is what secondary suppression minimises.
+    From microdata (``units`` = (sampling weight column, holding column), either None), or
+    with ``aggregate`` = (unit count column, largest-contribution columns) from an already
+    aggregated table, one row per cell. The same calls and defaults (method ``auto``) as
+    ``hrk-workbench tables``; ``cost`` is what secondary suppression minimises. Progress is
+    reported per stage (``stages``: the texts) and between solver steps, where Cancel stops
+    the solve at once instead of after it.
     """
+    texts = stages or {}
+    steps = [0]
+
+    def tick(stage: str) -> None:  # raises Cancelled when the steward cancels
+        if progress.cancelled:  # nothing more to show: the task has ended
+            raise Cancelled()
+        steps[0] += stage == "secondary"
+        done = {"primary": 1, "secondary": 2, "audit": 3}[stage]
+        progress.report(done, 4, texts.get(stage, "").format(step=steps[0]))
+
     from hrk_workbench.disclosure.tables import (
         protect_table,
         read_hierarchy,
@@ -89,32 +105,70 @@ def protect(progress: Progress, frame: pd.DataFrame, dimensions: list[str], valu
         table_from_microdata,
     )
 
-    progress.report(0, 2)
+    progress.report(0, 4)
     try:
         hier = {dim: read_hierarchy(path, dim) for dim, path in hierarchies.items()}
         if aggregate is None:
             table = table_from_microdata(frame, dimensions, value=value, hierarchies=hier,
-                                         total_labels=total_labels)
+                                         total_labels=total_labels, weight=units[0],
+                                         holding=units[1])
         else:
             count, top = aggregate
             table = table_from_aggregate(frame, dimensions, value=value, count=count, top=top,
                                          hierarchies=hier, total_labels=total_labels)
-        progress.report(1, 2)
-        result = protect_table(table, rules, cost=cost)
+        result = cancellable(progress, protect_table, table, rules, cost=cost, tick=tick)
     except InputError as exc:
         return Refused(exc.source, exc.problems)
-    progress.report(2, 2)
+    progress.report(4, 4)
     return result
 
 
+def cancellable(progress: Progress, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` on a thread of its own, given up at once on Cancel.
+
+    Why: the solve stops itself between its steps (its ``tick`` raises), but one linear
+    programme of the audit of a large table can run for seconds and cannot be interrupted;
+    the steward should not wait for it. Its result is then dropped (the thread ends by
+    itself, holding no widget and writing nothing). Not a daemon: quitting waits for that
+    programme to end rather than tear the solver down mid-way, which aborts the process.
+    """
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = fn(*args, **kwargs)
+        except BaseException as exc:  # handed to the worker thread, which reports it
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="table-lab-solve", daemon=False)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.05)
+        if progress.cancelled:
+            raise Cancelled()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def status_path(path: str | os.PathLike[str]) -> Path:
+    """Where the working status of a public table goes: beside it, ``-status`` added."""
+    p = Path(path)
+    return p.with_name(f"{p.stem}-status{p.suffix}")
+
+
 def write_table(progress: Progress, protected: ProtectedTable, path: str, symbol: str) -> str:
-    """CSV or XLSX by the file's suffix, atomically (the table's own writers)."""
-    progress.report(0, 1)
+    """The public table (CSV or XLSX by the file's suffix) and beside it its working status
+    (the same format), both atomically by the table's own writers, as ``tables -o ...
+    --status ...`` writes them."""
+    progress.report(0, 2)
     if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
         protected.write_xlsx(path, symbol)
     else:
         protected.write_csv(path, symbol)
-    progress.report(1, 1)
+    progress.report(1, 2)
+    protected.write_status(status_path(path))
+    progress.report(2, 2)
     return path
 
 
@@ -209,6 +263,12 @@ class TableLabPage(LabPage):
         self.count_combo = ScrollSafeComboBox()
         self.count_combo.currentIndexChanged.connect(self._dims_changed)
         form.addRow(self._label_for(self.count_combo, "gui_lab_agg_count"), self.count_combo)
+        self.weight_combo = ScrollSafeComboBox()
+        self.weight_combo.currentIndexChanged.connect(self._dims_changed)
+        form.addRow(self._label_for(self.weight_combo, "gui_lab_weight"), self.weight_combo)
+        self.holding_combo = ScrollSafeComboBox()
+        self.holding_combo.currentIndexChanged.connect(self._dims_changed)
+        form.addRow(self._label_for(self.holding_combo, "gui_lab_holding"), self.holding_combo)
         self.top_list = QListWidget()
         self._fit_top_list()
         self.top_list.itemChanged.connect(lambda _item: self._dims_changed())
@@ -245,6 +305,11 @@ class TableLabPage(LabPage):
                              self.protect_zeros.setAccessibleName(_plain(s))),
                   self._t("gui_lab_rule_zeros"))
         form.addRow(self.protect_zeros)
+        self.pq_rule = QCheckBox()
+        self.text(lambda s: (self.pq_rule.setText(s), self.pq_rule.setAccessibleName(_plain(s))),
+                  lambda lang: self.document.t("gui_lab_rule_pq", **self._pq_values()))
+        form.addRow(self.pq_rule)
+        self.pq_rule.toggled.connect(self._rules_changed)
         for spin in (self.min_frequency, self.dominance_n, self.dominance_k, self.p_percent):
             spin.valueChanged.connect(self._rules_changed)
         self.protect_zeros.toggled.connect(self._rules_changed)
@@ -314,6 +379,7 @@ class TableLabPage(LabPage):
         self.dominance_k.setValue(k)
         self.p_percent.setValue(rules.p_percent)
         self.protect_zeros.setChecked(rules.protect_zeros)
+        self.pq_rule.setChecked(rules.pq is not None)
         self._filling = False
         self.min_frequency_hint.setText(self._min_frequency_hint())
 
@@ -456,12 +522,13 @@ class TableLabPage(LabPage):
         for col in columns:
             self.value_combo.addItem(col, col)
         self.value_combo.setCurrentIndex(max(self.value_combo.findData(current), 0))
-        current = self.count_combo.currentData()
-        self.count_combo.clear()
-        self.count_combo.addItem(d.t("gui_lab_none"), None)
-        for col in columns:
-            self.count_combo.addItem(col, col)
-        self.count_combo.setCurrentIndex(max(self.count_combo.findData(current), 0))
+        for combo in (self.count_combo, self.weight_combo, self.holding_combo):
+            current = combo.currentData()
+            combo.clear()
+            combo.addItem(d.t("gui_lab_none"), None)
+            for col in columns:
+                combo.addItem(col, col)
+            combo.setCurrentIndex(max(combo.findData(current), 0))
         ticked = set(self.top_columns())
         self.top_list.blockSignals(True)
         self.top_list.clear()
@@ -513,6 +580,22 @@ class TableLabPage(LabPage):
         self._filling = False
         self._timer.start()
 
+    def set_units(self, weight: str | None, holding: str | None) -> None:
+        """Choose the sampling weight and holding columns of microdata (tests)."""
+        self._filling = True
+        self.weight_combo.setCurrentIndex(max(self.weight_combo.findData(weight), 0))
+        self.holding_combo.setCurrentIndex(max(self.holding_combo.findData(holding), 0))
+        self._filling = False
+        self._timer.start()
+
+    def _pq_values(self) -> dict[str, str]:
+        """The (p,q) rule's parameters of forms/anonymisation.yaml, as the page shows them."""
+        from hrk_workbench.disclosure.primary import forms_pq
+
+        p, q = forms_pq(self.document.forms)
+        return {"p": format_number(p, self.document.lang), "q": format_number(q,
+                                                                              self.document.lang)}
+
     def _fit_top_list(self, max_rows: int = 6) -> None:
         """As tall as its items (up to ``max_rows``, then it scrolls): checkbox rows are
         taller than a line of text, so the height is measured, not guessed."""
@@ -526,6 +609,8 @@ class TableLabPage(LabPage):
         aggregate = self.mode() == "aggregate"
         for widget in (self.mode_hint, self.count_combo, self.top_list):
             self.table_form.setRowVisible(widget, aggregate)
+        for widget in (self.weight_combo, self.holding_combo):
+            self.table_form.setRowVisible(widget, not aggregate)
         if not self._filling and self.frame is not None:
             self._timer.start()
 
@@ -555,13 +640,15 @@ class TableLabPage(LabPage):
 
     def rules(self) -> Rules:
         """The rules as set on the page (forms defaults until changed)."""
-        from hrk_workbench.disclosure.primary import Rules
+        from hrk_workbench.disclosure.primary import Rules, forms_pq
 
         n = self.dominance_n.value()
         return Rules.from_forms(self.document.forms, min_frequency=self.min_frequency.value(),
                                 dominance=((n, self.dominance_k.value()),) if n else (),
                                 p_percent=self.p_percent.value(),
-                                protect_zeros=self.protect_zeros.isChecked())
+                                protect_zeros=self.protect_zeros.isChecked(),
+                                pq=forms_pq(self.document.forms) if self.pq_rule.isChecked()
+                                else ())
 
     def _dims_changed(self) -> None:
         if not self._filling:
@@ -583,9 +670,14 @@ class TableLabPage(LabPage):
                 if self.dim_combos[i].currentData() in dims}
         aggregate = (self.count_combo.currentData(), self.top_columns()) \
             if self.mode() == "aggregate" else None
-        self._start(self.document.t("gui_lab_protecting"), protect, self._computed, self.frame,
+        units = (None, None) if aggregate else (self.weight_combo.currentData(),
+                                                self.holding_combo.currentData())
+        d = self.document
+        stages = {stage: d.t(f"gui_lab_stage_{stage}", step="{step}")
+                  for stage in ("primary", "secondary", "audit")}
+        self._start(d.t("gui_lab_protecting"), protect, self._computed, self.frame,
                     dims, self.value_combo.currentData(), hier, self.rules(), self.cost(),
-                    aggregate, tuple(self.document.forms.anonymisation.total_labels))
+                    aggregate, tuple(d.forms.anonymisation.total_labels), units, stages)
 
     def _computed(self, result: Any) -> None:
         if isinstance(result, Refused):
@@ -688,7 +780,8 @@ class TableLabPage(LabPage):
             _, n, k = rule.split("_", 2)
             return d.t("gui_lab_rule_name_dominance", n=n, k=k)
         known = {"frequency": "gui_lab_rule_name_frequency",
-                 "p_percent": "gui_lab_rule_name_p_percent", "zero": "gui_lab_rule_name_zero"}
+                 "p_percent": "gui_lab_rule_name_p_percent", "zero": "gui_lab_rule_name_zero",
+                 "pq": "gui_lab_rule_name_pq"}
         return d.t(known[rule]) if rule in known else rule
 
     def shown_counts(self) -> dict[str, int]:
@@ -727,7 +820,9 @@ class TableLabPage(LabPage):
 
     def _exported(self, path: str) -> None:
         self.exported_name = Path(path).name
-        self.result_status.setText(self.document.t("gui_lab_written", file=self.exported_name))
+        self.result_status.setText(self.document.t("gui_lab_written_status",
+                                                   file=self.exported_name,
+                                                   status=status_path(path).name))
         self.settled.emit()
 
     def save_result(self) -> bool:
