@@ -67,7 +67,7 @@ from .widgets.tables import fit_all_headers
 try:
     from hrk_workbench.completeness import step_states
 except ImportError:  # pragma: no cover - the core module arrives with the same issue
-    def step_states(assessment: Any, forms: Forms) -> dict[str, str]:
+    def step_states(assessment: Any, forms: Forms, path: Any = None) -> dict[str, str]:
         return {}
 
 PREFERRED_SIZE = QSize(1440, 900)
@@ -79,7 +79,8 @@ GEOMETRY_KEY = "window/geometry"
 # the state (core: completeness.step_states) -> symbol and colour of its badge; a lab step
 # not run yet has its own hollow mark, since it is waiting for a run, not for an answer
 MARKS = {"complete": ("✓", "#2e7d32"), "incomplete": ("•", "#757575"),
-         "problems": ("!", "#c62828"), "not_run": ("○", "#1565c0")}
+         "problems": ("!", "#c62828"), "not_run": ("○", "#1565c0"),
+         "not_assessed": ("–", "#757575"), "not_estimated": ("–", "#757575")}
 
 
 def _mark_icon(state: str) -> QIcon:
@@ -188,6 +189,8 @@ class MainWindow(QMainWindow):
             self.steps.addItem(item)
             if hasattr(page, "openRequested"):
                 page.openRequested.connect(self.open_path)
+            if hasattr(page, "fieldRequested"):
+                page.fieldRequested.connect(self.go_to_field)
         self.steps.currentRowChanged.connect(self._step_selected)
 
         self.back_button = QPushButton()
@@ -219,6 +222,7 @@ class MainWindow(QMainWindow):
 
         self.summary = SummaryPanel(d)
         self.summary.setObjectName("summary")
+        self.summary.fieldRequested.connect(self.go_to_field)
         self.summary.setMaximumWidth(420)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.steps)
@@ -334,6 +338,15 @@ class MainWindow(QMainWindow):
     def go_to_step(self, step: str) -> None:
         self.go_to(STEPS.index(step))
 
+    def go_to_field(self, path: str) -> None:
+        """Show the step and the field of an answer path (a readiness or still-missing item)."""
+        from .navigate import locate, reveal
+
+        step, widget = locate(self.pages, path)
+        self.go_to_step(step)
+        if widget is not None:
+            reveal(widget)
+
     def current_step(self) -> str:
         return STEPS[self.stack.currentIndex()]
 
@@ -351,7 +364,7 @@ class MainWindow(QMainWindow):
         self.step_counter.setText(f"{i + 1} / {len(STEPS)}")
 
     def _update_steps(self) -> None:
-        states = step_states(self.document.assessment, self.forms)
+        states = step_states(self.document.assessment, self.forms, self.document.path)
         if states == self._last_states:
             return
         self._last_states = dict(states)

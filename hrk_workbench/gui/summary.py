@@ -153,28 +153,10 @@ class SummaryPanel(QWidget):
         reasons = _with_conditions(d, reasons, data.get("reason_codes", []), conditions)
         # what is missing (and a lab result whose data file changed) is in its own list
         reasons = _explanations(reasons, data)
-        self._not_rated()
         self.missing.refresh()
         if reasons != self._reasons:
             self._reasons = reasons
             self.reasons.setHtml(_reasons_html(reasons, conditions))
-
-    def _not_rated(self) -> None:
-        """A level with nothing rated is "not assessed", and costs before any line "not
-        estimated": "low" and "0 €" would read as findings."""
-        from hrk_workbench.completeness import nothing_rated
-
-        d = self.document
-        a = d.assessment
-        no_costs = not any(line.one_off_days or line.one_off_eur or line.yearly_days
-                           or line.yearly_eur for line in a.costs.lines.values())
-        shown = {"benefit_level": nothing_rated(a, "benefits") and "gui_not_assessed",
-                 "risk_profile": nothing_rated(a, "risks") and "gui_not_assessed",
-                 "cost_3y_eur": no_costs and "gui_not_estimated"}
-        for key, text in shown.items():
-            if text:
-                self.fields[key].setText(d.t(text))
-                self.fields[key].setCursorPosition(0)
 
     def reason_texts(self) -> list[str]:
         """The reasons shown, one string each, in order."""

@@ -274,7 +274,7 @@ class _Builder:
         sections = (self.decision(), self.summary(), self.benefits(), self.risks(),
                     self.costs(), self.anonymisation(), self.channel(), self.quality(),
                     self.licence(attribution), self.residual(), self.participants(),
-                    self.history(), self.signoff(), self.record())
+                    self.history(), self.review(), self.signoff(), self.record())
         return Memo(
             lang=self.lang,
             title=self.t("memo_title"),
@@ -863,6 +863,53 @@ class _Builder:
             out.append(self.t(many if len(ids) > 1 else one, ids=_id_ranges(ids))
                        if ids else self.t(one))
         return out
+
+    def review(self) -> Section | None:
+        """Review comments (open or resolved, and how) and every approval with its status
+        and key fingerprint (issue 33); no section when there is neither."""
+        from hrk_workbench.reporting.history import question_words
+        from hrk_workbench.review.approval import check_approvals
+        from hrk_workbench.review.commands import key_text, status_text
+
+        a, lang = self.a, self.lang
+        if not a.comments and not a.approvals:
+            return None
+        words = lambda path: question_words(path, self.forms, lang)  # noqa: E731
+        blocks: list[Block] = []
+        if a.comments:
+            rows = []
+            for c in a.comments:
+                status = self.t(f"review_status_{c.status}")
+                if c.status == "resolved":
+                    status = self.t("memo_rev_resolved", by=c.resolved_by,
+                                    text=c.resolution)
+                rows.append((c.id, words(c.on), f"{c.by} ({self.t(f'review_role_{c.role}')})",
+                             format_moment(c.at, lang), c.text, status))
+            blocks += [Paragraph(self.t("memo_rev_comments"), "strong"),
+                       Table("comments", (self.t("memo_rev_col_id"), self.t("memo_rev_col_on"),
+                                          self.t("memo_rev_col_by"), self.t("memo_rev_col_at"),
+                                          self.t("memo_rev_col_comment"),
+                                          self.t("memo_rev_col_status")),
+                             tuple(rows), (0.6, 2.4, 2.0, 1.6, 3.2, 2.2))]
+        if a.approvals:
+            rows = []
+            for check in check_approvals(a):
+                ap = check.approval
+                status = status_text(check, lang, self.forms, words)
+                if ap.open_comments:
+                    status += " · " + self.t("memo_rev_open_then",
+                                             ids=", ".join(ap.open_comments))
+                rows.append((f"{ap.by} ({self.t(f'review_role_{ap.role}')})",
+                             format_moment(ap.at, lang), status, key_text(check, lang,
+                                                                          self.forms)))
+            blocks += [Paragraph(self.t("memo_rev_approvals"), "strong"),
+                       Paragraph(self.t("memo_rev_guarantee"), "note"),
+                       Table("approvals", (self.t("memo_rev_col_approver"),
+                                           self.t("memo_rev_col_at"),
+                                           self.t("memo_rev_col_status"),
+                                           self.t("memo_rev_col_key")),
+                             tuple(rows), (2.4, 1.6, 4.0, 3.0))]
+        return Section("review", self.t("memo_rev"), tuple(blocks))
 
     def signoff(self) -> Section:
         d = self.a.decision

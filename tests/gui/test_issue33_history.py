@@ -51,9 +51,13 @@ def test_a_changed_data_file_is_listed_not_shown_in_a_dialog(
     window = make_window(lang="sv")
     assert window.open_path(str(a), ask=False)
     assert dialogs.shown == []  # nothing pops up on opening
-    texts = window.summary.reason_texts()
+    # said in the still-missing list (with its step), not among the reasons for the scores
+    texts = window.summary.missing.texts()
     stale = [t for t in texts if "data.csv" in t]
     assert stale and "har ändrats" in stale[0]
+    assert stale[0].startswith(window.t("gui_step_risk_lab") + " → ")
+    assert not [t for t in window.summary.reason_texts() if "data.csv" in t]
+    assert window.step_state("risk_lab") == "problems"
     # the result saved again on the same file: the line goes
     fp = json.loads(a.read_text())["risk_lab"]["source"]
     assert fp["path"] == "data.csv"

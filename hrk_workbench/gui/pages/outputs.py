@@ -80,6 +80,13 @@ EXCEL_EXPORTS = (  # the legacy layouts export-excel writes (forms/legacy/*.yaml
     Export("excel_sv", "excel", "sv", ".xlsx", "Excel"),
 )
 
+# where each DCAT-AP recommendation is answered, so its readiness row can go there
+RECOMMENDED_PATHS = {"contact_point": "dataset.contact.email", "distribution": "channel.CH8",
+                     "keywords": "dataset.keywords", "publisher": "dataset.publisher",
+                     "spatial": "dataset.spatial_coverage",
+                     "temporal": "dataset.temporal_coverage.start",
+                     "themes": "dataset.themes", "update_frequency": "dataset.update_frequency",
+                     "licence": "licence.licence_id", "access_rights": "decision.outcome"}
 PREVIEW_DEBOUNCE_MS = 150  # an undo burst re-renders the preview once
 READINESS_DEBOUNCE_MS = 400  # pyshacl runs once a burst of edits has settled
 _SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
@@ -244,6 +251,7 @@ class OutputsPage(PageFrame):
     exportFailed = Signal(list)  # the problems, as shown in the message box
     exportWarned = Signal(list)  # written, with what the layout could not hold
     settled = Signal()  # the readiness check finished (screenshots and tests wait for it)
+    fieldRequested = Signal(str)  # a readiness item was clicked: go to its answer's field
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(document, parent)
@@ -315,7 +323,9 @@ class OutputsPage(PageFrame):
         self.readiness_list.setSizePolicy(QSizePolicy.Policy.Expanding,
                                           QSizePolicy.Policy.Expanding)
         self.readiness_list.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.readiness_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.readiness_list.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
+        self.readiness_list.itemClicked.connect(self._go_to_item)
+        self.readiness_list.itemActivated.connect(self._go_to_item)
         self.readiness_label.setBuddy(self.readiness_list)
         meta.addWidget(self.readiness_label)
         meta.addWidget(self.readiness_status)
@@ -474,17 +484,34 @@ class OutputsPage(PageFrame):
                  for p in r.missing]
         rows += [("warning", problem_text(p, lang, forms), p.location)
                  for p in r.warnings]
-        rows += [("warning", problem_text(p, lang, forms), p.location)
-                 for p in r.catalogue]
+        # a decision not to open is no task: the portal package is simply not made
+        rows += [("info" if p.code == "ckan_not_open" else "warning",
+                  problem_text(p, lang, forms), p.location) for p in r.catalogue]
         if r.ckan_ok:
             rows.append(("ok", d.t("gui_out_ckan_ready"), ""))
-        rows += [("info", render(reason, lang, forms), "") for reason in r.recommended]
+        rows += [("info", render(reason, lang, forms),
+                  RECOMMENDED_PATHS.get(str(reason.params.get("field")), ""))
+                 for reason in r.recommended]
         self.readiness_list.clear()
+        hint = d.t("gui_out_readiness_go")
         for kind, text, where in rows:
             item = QListWidgetItem(style.standardIcon(icons[kind]), text)
-            if where and where != "$":
-                item.setToolTip(where)
+            if where and where != "$":  # the field is reached by a click, never named
+                item.setData(Qt.ItemDataRole.UserRole, where)
+                item.setToolTip(hint)
+                item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, hint)
             self.readiness_list.addItem(item)
+
+    def _go_to_item(self, item: QListWidgetItem) -> None:
+        where = item.data(Qt.ItemDataRole.UserRole)
+        if where:
+            self.fieldRequested.emit(str(where))
+
+    def readiness_items(self) -> list[tuple[str, str]]:
+        """(text, answer path) of each readiness row, for tests and the accessibility check."""
+        return [(self.readiness_list.item(i).text(),
+                 str(self.readiness_list.item(i).data(Qt.ItemDataRole.UserRole) or ""))
+                for i in range(self.readiness_list.count())]
 
     # --- exports --------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from .decision import DecisionPage
 from .licence import LicencePage
 from .outputs import OutputsPage
 from .participants import ParticipantsPage
+from .publication import with_addresses
 from .questions import AnonymisationPage, BenefitsPage, ChannelPage, GatesPage, QualityPage
 
 try:
@@ -68,7 +69,7 @@ FACTORIES: dict[str, Callable[[Document], QWidget]] = {
     "anonymisation": AnonymisationPage,
     "risk_lab": _external("risk_lab", "risklab", "RiskLabPage"),
     "table_lab": _external("table_lab", "tablelab", "TableLabPage"),
-    "channel": ChannelPage,
+    "channel": with_addresses(ChannelPage),  # the publication addresses at its end
     "quality": QualityPage,
     "licence": LicencePage,
     "decision": DecisionPage,
