@@ -272,10 +272,6 @@ def social_assistance() -> Assessment:
         licence=LicenceChoice(licence_id="CC-BY-4.0"),
         publication=Publication(distributions={"CSV": DistributionLink(
             download_url="https://data.vaara.example/social-assistance/households.csv")}),
-        decision=Decision(outcome="open_with_conditions", decided_by="Director of Social Services",
-                          date=date(2026, 10, 2),
-                          conditions="Publish only the table protected by cell suppression "
-                                     "(no cell under 10 households)."),
     )
 
 

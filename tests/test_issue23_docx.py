@@ -78,7 +78,7 @@ def test_docx_dates_are_the_assessments_created_and_last_save(tmp_path, capsys, 
 
 def test_an_assessment_never_saved_gives_created_as_modified(tmp_path, capsys, os_login):
     path = _copy(tmp_path, "air-quality.hrk.json", created="2026-02-28T23:30:00Z",
-                 change_log=[])
+                 change_log=[], decision={})  # no decision: no decider to name either
     out = tmp_path / "memo.docx"
     _report(path, out, "--lang", "fi")
     props = docx.Document(str(out)).core_properties

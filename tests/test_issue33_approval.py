@@ -67,8 +67,8 @@ def test_comments_are_added_listed_resolved_and_warned_by_validate(tmp_path, cap
 
     code, out, _ = run(capsys, "validate", str(path))
     assert code == 0  # open comments are warnings, the file stays valid
-    assert f"{path}: gates.G2: warning: open review comment c1 by Johan (dpo): Is the " \
-           "postcode really removed?" in out
+    assert f"{path}: gates.G2: warning: open review comment c1 by Johan (data-protection " \
+           "expert): Is the postcode really removed?" in out
     code, out, _ = run(capsys, "validate", str(path), "--json")
     codes = [(p["path"], p["code"], p["level"]) for p in json.loads(out)["problems"]]
     assert ("gates.G2", "comment_open", "warning") in codes
@@ -327,7 +327,7 @@ def test_a_changed_data_file_voids_the_approval(tmp_path, capsys):
 # --- 4. nothing published before approval -------------------------------------------------------
 
 def test_the_bundled_open_examples_carry_valid_example_approvals(capsys):
-    for name in ("city-bike-trips", "air-quality", "meeting-rooms", "social-assistance"):
+    for name in ("city-bike-trips", "air-quality", "meeting-rooms"):
         code, out, _ = run(capsys, "verify", str(EXAMPLES / f"{name}.hrk.json"))
         assert code == 0 and "(example key)" in out and out.strip().endswith("valid"), name
         approval = load_assessment(EXAMPLES / f"{name}.hrk.json").approvals[0]
@@ -389,3 +389,34 @@ def test_no_decision_or_a_closed_one(tmp_path, capsys):
     path.write_text(json.dumps(data), encoding="utf-8")
     code, _, err = run(capsys, "metadata", str(path), "-o", str(out))
     assert code == 2 and "has no decider’s approval" in err and not out.exists()
+
+
+# --- the memo -----------------------------------------------------------------------------------
+
+def test_the_memo_lists_comments_and_each_approval_with_status_and_key(tmp_path, capsys):
+    path = copy_of(tmp_path, "city-bike-trips", "cb.hrk.json")
+    run(capsys, "review", str(path), "--on", "risks.R2.likelihood", "--comment", "Too low?",
+        "--as", "Johan", "--role", "dpo")
+    run(capsys, "review", str(path), "--on", "gates.G2", "--comment", "Postcode?", "--as",
+        "Mikko", "--role", "it")
+    run(capsys, "review", str(path), "--resolve", "c2", "--resolution", "Dropped.", "--as",
+        "Aino")
+    fingerprint = load_assessment(path).approvals[0].key_fingerprint
+    memo = tmp_path / "memo.md"
+    assert run(capsys, "report", str(path), "-o", str(memo))[0] == 0
+    text = memo.read_text(encoding="utf-8")
+    section = text[text.index("## Review and approvals"):text.index("## Sign-off")]
+    assert "| c1 | R2 “" in section and "(likelihood)" in section  # question text, no path
+    assert "risks.R2" not in section
+    assert "Johan (data-protection expert)" in section and "| open |" in section
+    assert "resolved by Aino: Dropped." in section
+    assert f"| {fingerprint} (example key) |" in section and "| valid |" in section
+
+    run(capsys, "set", str(path), "risks.R2.likelihood=3")
+    assert run(capsys, "report", str(path), "-o", str(memo), "--lang", "sv")[0] == 0
+    text = memo.read_text(encoding="utf-8")
+    section = text[text.index("## Granskning och godkännanden"):]
+    assert "ogiltigt: ändrat efter godkännandet: R2 “" in section and "1 → 3" in section
+    html = tmp_path / "memo.html"
+    assert run(capsys, "report", str(path), "-o", str(html))[0] == 0
+    assert "void: changed after approval" in html.read_text(encoding="utf-8")

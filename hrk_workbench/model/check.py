@@ -190,5 +190,5 @@ def check_against_forms(assessment: Assessment, forms: Forms) -> list[Problem]:
     # the review (issue 33): open comments and approvals that no longer stand are warnings
     from hrk_workbench.review.comments import review_warnings
 
-    problems += review_warnings(assessment)
+    problems += review_warnings(assessment, forms)
     return problems

@@ -242,8 +242,20 @@ def check_text(c: ApprovalCheck, lang: str, forms: Forms, words: Any = None) -> 
     a = c.approval
     head = _label("verify_head", lang, forms, n=c.index + 1, by=a.by,
                   role=_role(a.role, lang, forms), at=format_moment(a.at, lang),
-                  fingerprint=a.key_fingerprint
-                  + (" " + _label("verify_example_key", lang, forms) if a.example_key else ""))
+                  fingerprint=key_text(c, lang, forms))
+    return f"{head}: {status_text(c, lang, forms, words)}"
+
+
+def key_text(c: ApprovalCheck, lang: str, forms: Forms) -> str:
+    """The key's fingerprint, "(example key)" after it for the bundled examples' key."""
+    a = c.approval
+    return a.key_fingerprint + (" " + _label("verify_example_key", lang, forms)
+                                if a.example_key else "")
+
+
+def status_text(c: ApprovalCheck, lang: str, forms: Forms, words: Any = None) -> str:
+    """valid; void and what changed since (paths, or ``words(path)``); edited by hand and
+    how; another assessment's; or signed by a key not trusted."""
     if c.status == "void":
         detail = []
         if c.changes:
@@ -252,8 +264,7 @@ def check_text(c: ApprovalCheck, lang: str, forms: Forms, words: Any = None) -> 
         if c.data_changes:
             detail.append(_label("verify_void_data", lang, forms,
                                  files=", ".join(c.data_changes)))
-        return f"{head}: " + "; ".join(detail)
+        return "; ".join(detail)
     if c.status == "tampered":
-        return f"{head}: " + _label(f"verify_tampered_{c.reason}", lang, forms)
-    return f"{head}: " + _label(f"verify_{c.status}", lang, forms,
-                                id=str(a.content.get("id", "")))
+        return _label(f"verify_tampered_{c.reason}", lang, forms)
+    return _label(f"verify_{c.status}", lang, forms, id=str(c.approval.content.get("id", "")))

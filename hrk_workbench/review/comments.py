@@ -98,13 +98,18 @@ def resolve_comment(assessment: Assessment, comment_id: str, resolution: str, by
     return resolved
 
 
-def review_warnings(assessment: Assessment) -> list[Problem]:
+def review_warnings(assessment: Assessment, forms: Forms) -> list[Problem]:
     """For ``validate``: each open comment, and each approval that no longer stands."""
+    from hrk_workbench.i18n import label
+
     from .approval import check_approvals
+
+    def role(code: str) -> dict[str, str]:  # the role in every language, for the template
+        return {lang: label(f"review_role_{code}", lang, forms) for lang in forms.messages}
 
     out = [Problem(c.on, f"open review comment {c.id} by {c.by} ({c.role}): {c.text}",
                    "a resolution", "warning", code="comment_open",
-                   params={"id": c.id, "by": c.by, "role": c.role, "text": c.text})
+                   params={"id": c.id, "by": c.by, "role": role(c.role), "text": c.text})
            for c in assessment.comments if c.status == "open"]
     codes = {"void": "approval_void", "tampered": "approval_tampered",
              "foreign": "approval_foreign", "untrusted": "approval_untrusted"}
@@ -115,6 +120,6 @@ def review_warnings(assessment: Assessment) -> list[Problem]:
             out.append(Problem(f"approvals[{check.index}]",
                                f"the approval by {a.by} ({a.role}) is {check.status}",
                                "verify FILE for the details", "warning", code=code,
-                               params={"by": a.by, "role": a.role,
+                               params={"by": a.by, "role": role(a.role),
                                        "count": len(check.changes) + len(check.data_changes)}))
     return out
