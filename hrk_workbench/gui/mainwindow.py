@@ -103,6 +103,13 @@ def _mark_icon(state: str) -> QIcon:
     return QIcon(pixmap)
 
 
+def _short_folder(folder: Path) -> str:
+    """A folder as a person recognises it: under the home folder with ``~``."""
+    with contextlib.suppress(ValueError):
+        return str(Path("~") / folder.relative_to(Path.home()))
+    return str(folder)
+
+
 class MainWindow(QMainWindow):
     """One window, one document; pages are built once and follow the document."""
 
@@ -191,6 +198,8 @@ class MainWindow(QMainWindow):
                 page.openRequested.connect(self.open_path)
             if hasattr(page, "fieldRequested"):
                 page.fieldRequested.connect(self.go_to_field)
+            if step == "outputs" and hasattr(page, "exported"):
+                page.exported.connect(self._exported)
         self.steps.currentRowChanged.connect(self._step_selected)
 
         self.back_button = QPushButton()
@@ -267,6 +276,10 @@ class MainWindow(QMainWindow):
         self.save_action = self._action(self.file_menu, "gui_action_save", self.save, "Ctrl+S")
         self.save_as_action = self._action(self.file_menu, "gui_action_save_as", self.save_as,
                                            "Ctrl+Shift+S")
+        self.save_as_new_action = self._action(self.file_menu, "gui_action_save_as_new",
+                                               self.save_as_new)
+        self.print_action = self._action(self.file_menu, "gui_action_print", self.print_memo,
+                                         "Ctrl+P")
         self.file_menu.addSeparator()
         self.import_action = self._action(self.file_menu, "gui_action_import_excel",
                                           lambda: choose_and_import(self))
@@ -503,9 +516,31 @@ class MainWindow(QMainWindow):
             path = path.removesuffix(".json") + FILE_SUFFIX
         return self._save_to(Path(path))
 
+    def author_name(self) -> str:
+        """The name the change log records: the one kept in the settings, else asked now
+        (once: it is kept), never the computer's login name (``root`` means nothing in a
+        memo). Empty when the user cancels the question."""
+        import os
+
+        from hrk_workbench.model.store import AUTHOR_ENV
+
+        name = self.settings.author.strip() or os.environ.get(AUTHOR_ENV, "").strip()
+        if name:
+            return name
+        from .author import ask_author
+
+        name = ask_author(self, self.document)
+        if name:
+            self.settings.author = name
+        return name
+
     def _save_to(self, path: Path) -> bool:
+        author = self.author_name()
+        if not author:  # asked and cancelled: nothing is saved under a login name
+            self._status(self.t("gui_author_needed"))
+            return False
         try:
-            self.document.save(path, author=self.settings.author or None)
+            self.document.save(path, author=author)
         except (OSError, InputError) as exc:
             if isinstance(exc, InputError):
                 error = "\n".join(render_problems(exc.problems, self.document.lang,
@@ -529,12 +564,40 @@ class MainWindow(QMainWindow):
             menu.addAction(self.t("gui_no_recent")).setEnabled(False)
             return
         for i, path in enumerate(recent, 1):
-            action = menu.addAction(f"&{i} {Path(path).name}")
+            # the folder too: last year's and this year's file often share a name
+            action = menu.addAction(self.t("gui_recent_item", n=i, file=Path(path).name,
+                                           folder=_short_folder(Path(path).parent)))
             action.setToolTip(path)
             action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
         menu.addSeparator()
         menu.addAction(self.t("gui_action_clear_recent")).triggered.connect(
             self.settings.clear_recent)
+
+    def save_as_new(self) -> bool:
+        """Save a copy as a new assessment (last year's file as this year's template): a new
+        id and creation time, no change log, comments, approvals or decision of the old one
+        (they belong to it); the answers, labs and the memo's filing details stay."""
+        from hrk_workbench.model.template import as_new_assessment
+
+        self.commit_focused()
+        old = self.document.assessment
+        self.document.replace(as_new_assessment(old), None, dirty=True)
+        if self.save_as():
+            return True
+        self._status(self.t("gui_save_as_new_unsaved"))
+        return False
+
+    def print_memo(self) -> bool:
+        """File → Print: the memo as the Outputs step previews it, to a printer (or PDF)."""
+        from .printing import print_memo
+
+        return print_memo(self)
+
+    def _exported(self, path: str) -> None:
+        """After an export, an "Open" button in the status bar opens the file written."""
+        from .printing import show_open_button
+
+        show_open_button(self, path)
 
     # --- recovery -------------------------------------------------------------------------
 

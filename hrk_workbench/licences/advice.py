@@ -75,6 +75,10 @@ def advise_licence(assessment: Assessment, forms: Forms) -> LicenceAdvice:
         ds = assessment.dataset
         where = assessment.channel.get(PUBLISHED_AT)
         url = ds.landing_page or (where.value if where and isinstance(where.value, str) else "")
+        # no landing page yet: where the file itself is downloaded (or accessed) from
+        url = url or next((link.download_url or link.access_url
+                           for link in assessment.publication.distributions.values()
+                           if link.download_url or link.access_url), "")
         source = (choice_.attribution_name or ds.publisher).strip()
         attribution = Reason("attribution_line" if source else "attribution_line_no_source", {
             "title": dict(ds.title),

@@ -322,6 +322,12 @@ class Decision(Part):
     justification: LocalText = Field(default_factory=dict)
     # schema 5: when the decision is to be looked at again (forms: review_interval_months)
     review_due: Day | None = None
+    # schema 5: what a municipality's record-keeping files the memo under (issue 32)
+    record_number: str = Field(default="", description="record (diary) number: diaarinumero")
+    section_number: str = Field(default="", description="section (§) of the minutes")
+    legal_basis: str = Field(default="", description="the law the decision rests on")
+    presenter: str = Field(default="", description="who presented the matter (esittelijä)")
+    decider_title: str = Field(default="", description="the decision-maker's title")
 
 
 class Change(Part):

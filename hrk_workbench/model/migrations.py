@@ -69,6 +69,8 @@ def _v4_to_v5(data: dict[str, Any]) -> dict[str, Any]:
       nothing was approved and nothing is void)
     - ``decision.review_due``: when the decision is looked at again
     - ``change_log[].kind``: ``reassessment`` for a re-measure on new data, else empty
+    - ``decision.record_number``, ``section_number``, ``legal_basis``, ``presenter`` and
+      ``decider_title``: how the memo is filed by the organisation (empty: not given)
     """
     return data
 

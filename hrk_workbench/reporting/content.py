@@ -274,7 +274,8 @@ class _Builder:
         sections = (self.decision(), self.summary(), self.benefits(), self.risks(),
                     self.costs(), self.anonymisation(), self.channel(), self.quality(),
                     self.licence(attribution), self.residual(), self.participants(),
-                    self.history(), self.review(), self.signoff(), self.record())
+                    self.history(), self.review(), self.signoff(), self.appeal(),
+                    self.record())
         return Memo(
             lang=self.lang,
             title=self.t("memo_title"),
@@ -335,8 +336,13 @@ class _Builder:
         version = (self.t("memo_version_value", version=len(log),
                           date=format_day(log[-1].at, self.lang))
                    if log else self.t("memo_version_unsaved"))
+        d = a.decision
+        filing = tuple((self.t(key), value.strip()) for key, value in (
+            ("memo_record_number", d.record_number), ("memo_section_number", d.section_number))
+            if value.strip())  # what the registry files it under, only when given
         return ((self.t("memo_dataset"), title),
                 (self.t("memo_organisation"), self.or_none(a.dataset.publisher)),
+                *filing,
                 (self.t("memo_date"), format_day(self.memo_date(), self.lang)),
                 (self.t("memo_assessor"), self.assessor()),
                 (self.t("memo_created"), format_day(a.created, self.lang)),
@@ -350,9 +356,12 @@ class _Builder:
         else:
             fields = [(self.t("memo_outcome"), self.vocab(self.forms.vocab.decision_outcomes,
                                                           d.outcome)),
-                      (self.t("memo_decided_by"), self.or_none(d.decided_by)),
+                      (self.t("memo_decided_by"), self.or_none(self.decider())),
                       (self.t("memo_decision_date"),
                        format_day(d.date, self.lang) if d.date else self.none)]
+            fields += [(self.t(key), value.strip()) for key, value in (
+                ("memo_presenter", d.presenter), ("memo_legal_basis", d.legal_basis))
+                if value.strip()]
             if d.comment.strip():
                 fields.append((self.t("memo_decision_note"), d.comment.strip()))
             box = Box("decision", "", fields=tuple(fields))
@@ -365,7 +374,38 @@ class _Builder:
         conditions = self.decision_conditions()
         if conditions:
             blocks.append(Bullets(conditions, self.t("memo_decision_conditions")))
+        if not self.appeal_text():
+            blocks.append(Paragraph(self.annex_text(), "note"))
         return Section("decision", self.t("memo_decision"), tuple(blocks))
+
+    def decider(self) -> str:
+        """The decision-maker as the minutes name them: "Name, title" (either alone)."""
+        d = self.a.decision
+        return ", ".join(part.strip() for part in (d.decided_by, d.decider_title)
+                         if part.strip())
+
+    def appeal_text(self) -> str:
+        """The organisation's appeal instructions in the memo's language (``forms/``)."""
+        from .organisation import organisation_texts
+
+        return organisation_texts(self.forms).appeal(self.lang)
+
+    def annex_text(self) -> str:
+        """Without appeal instructions the memo is an annex to the decision, whose own
+        appeal instructions apply; it names the record and section when they are given."""
+        d = self.a.decision
+        ref = " ".join(p for p in (d.record_number.strip(), f"§ {d.section_number.strip()}"
+                                   if d.section_number.strip() else "") if p)
+        return (self.t("memo_annex_ref", ref=ref) if ref else self.t("memo_annex"))
+
+    def appeal(self) -> Section | None:
+        """The appeal instructions the organisation set, paragraph by paragraph."""
+        text = self.appeal_text()
+        if not text:
+            return None
+        paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+        return Section("appeal", self.t("memo_appeal"),
+                       tuple(Paragraph(p) for p in paragraphs))
 
     def departure(self) -> Box | None:
         """A decision more open than the recommendation: without a justification the decision
@@ -382,7 +422,7 @@ class _Builder:
         if not why:
             fields = ((self.t("memo_outcome"), decided),
                       (self.t("memo_recommended"), recommended),
-                      (self.t("memo_decided_by"), self.or_none(d.decided_by)),
+                      (self.t("memo_decided_by"), self.or_none(self.decider())),
                       (self.t("memo_decision_date"),
                        format_day(d.date, self.lang) if d.date else self.none))
             return Box("draft", self.t("memo_decision_unjustified"), fields=fields,
@@ -604,11 +644,17 @@ class _Builder:
         n = lambda v: self.none if v is None else self.num(v)  # noqa: E731
         min_group = int(self.forms.anonymisation.number("min_group_persons", 5))
         when = format_moment(lab.measured_at, self.lang) if lab.measured_at else self.none
+        # a protected result was measured on the file written, the one to publish: name
+        # that file, and the data it was made from beside it
+        published = _file_name(lab.output.path) if lab.protected and lab.output else ""
+        source = _file_name(lab.source.path) if lab.source else ""
         facts: list[tuple[str, str]] = [
-            (self.t("memo_risk_file"), self.t("memo_risk_file_value", file=lab.file or
-                                              self.none, date=when)),
+            (self.t("memo_risk_file"), self.t("memo_risk_file_value", file=published or
+                                              lab.file or self.none, date=when)),
             (self.t("memo_risk_protected"), self.t("memo_risk_protected_yes") if lab.protected
              else self.t("memo_risk_protected_no")),
+            *(((self.t("memo_risk_source"), source),)
+              if lab.protected and source and source != (published or lab.file) else ()),
             (self.t("memo_risk_rows"), n(lab.rows)),
             (self.t("memo_risk_keys"), ", ".join(lab.key_variables) or self.none),
             (self.t("memo_risk_k"), n(lab.k)),
@@ -628,7 +674,11 @@ class _Builder:
         if lab.not_identifying:  # the steward's choice, so a reader can question it
             facts.append((self.t("memo_risk_not_identifying"), ", ".join(lab.not_identifying)))
         blocks: list[Block] = [Paragraph(self.t("memo_risk_lab"), "strong"),
-                               Fields(tuple(facts))]
+                               Fields(tuple(facts)),
+                               # what k, unique records and expected re-identifications
+                               # mean, for a signer who is not a statistician
+                               Paragraph(self.t("memo_risk_explained", min_group=min_group),
+                                         "note")]
         if lab.recipe:
             blocks.append(Bullets(tuple(self.step_text(s) for s in lab.recipe
                                         if isinstance(s, dict)), self.t("memo_risk_recipe")))
@@ -913,7 +963,7 @@ class _Builder:
 
     def signoff(self) -> Section:
         d = self.a.decision
-        row = (d.decided_by, format_day(d.date, self.lang) if d.date else "", "")
+        row = (self.decider(), format_day(d.date, self.lang) if d.date else "", "")
         table = Table("signoff", (self.t("memo_col_name_title"), self.t("memo_date"),
                                   self.t("memo_col_signature")), (row,), (4.0, 2.5, 4.5),
                       min_row_height=40.0)
@@ -971,6 +1021,11 @@ _BY_QUESTION = frozenset({"gates", "benefits", "risks", "anonymisation", "channe
 _SAME_PHRASE = {"impact": "likelihood", "residual_likelihood": "residual",
                 "residual_impact": "residual", "decided_by": "outcome", "date": "outcome",
                 "residual_risks_accepted": "residual", "residual_risk_note": "residual"}
+
+
+def _file_name(path: str) -> str:
+    """A fingerprint's file name only: the memo never shows anyone's folders."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _history_phrase(path: str) -> tuple[tuple[str, str], str]:

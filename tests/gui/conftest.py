@@ -35,6 +35,8 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.delenv("HRK_LANG", raising=False)
+    # saving asks the steward's name once when none is known; tests give one
+    monkeypatch.setenv("HRK_AUTHOR", "Testi Testaaja")
     yield
     install_qt_translator("en")
 

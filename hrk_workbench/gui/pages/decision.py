@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel
 from hrk_workbench.forms import LANGUAGES
 
 from .base import ComboBinding, LineBinding, MultiBinding, StepPage, TextBinding
+from .dates import DateBinding
 
 
 class DecisionPage(StepPage):
@@ -25,9 +26,10 @@ class DecisionPage(StepPage):
         self.add_row(form, lambda lang: d.t("gui_dec_outcome"), self.outcome)
         self.add_row(form, lambda lang: d.t("gui_dec_decided_by"),
                      LineBinding(d, "decision.decided_by"))
+        self.add_row(form, lambda lang: d.t("gui_dec_decider_title"),
+                     LineBinding(d, "decision.decider_title"))
         self.add_row(form, lambda lang: d.t("gui_dec_date"),
-                     LineBinding(d, "decision.date", "optional",
-                                 placeholder=lambda lang: d.t("gui_date_hint")))
+                     DateBinding(d, "decision.date"))
         risks = lambda lang: [(q.id, f"{q.id} {q.text.get(lang) or q.text['en']}")  # noqa: E731
                               for q in d.forms.hrk.risks.questions]
         self.add_row(form, lambda lang: d.t("gui_dec_residual"),
@@ -50,6 +52,17 @@ class DecisionPage(StepPage):
             self.add_row(form, lambda lang, code=code: d.t(
                 "gui_dec_justification", language=d.t(f"gui_language_{code}")), binding)
             self.justification[code] = binding.widget
+        # how the organisation's registry files the memo (all optional; the memo shows
+        # the ones given in its header and decision box)
+        filing = self.section(lambda lang: d.t("gui_dec_filing"))
+        self.filing = {}
+        for key, field in (("gui_dec_record_number", "record_number"),
+                           ("gui_dec_section_number", "section_number"),
+                           ("gui_dec_presenter", "presenter"),
+                           ("gui_dec_legal_basis", "legal_basis")):
+            binding = LineBinding(d, f"decision.{field}")
+            self.add_row(filing, lambda lang, key=key: d.t(key), binding)
+            self.filing[field] = binding.widget
 
     def refresh(self) -> None:
         super().refresh()
