@@ -62,6 +62,7 @@ from .recovery import SUFFIX as RECOVERY_SUFFIX
 from .settings import AppSettings, SettingsDialog
 from .summary import SummaryPanel
 from .widgets.combo import name_combo_popups
+from .widgets.datefield import local_moment
 from .widgets.tables import fit_all_headers
 
 try:
@@ -645,7 +646,7 @@ class MainWindow(QMainWindow):
             self.show_problems(str(kept), [self.t("gui_recovery_kept", file=str(kept)),
                                            *exc.problems])
             return False
-        when = recovered.written.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = local_moment(recovered.written, self.document.lang)
         text = self.t("gui_restore_text", time=when)
         if recovered.source is not None:
             text += "\n\n" + self.t("gui_restore_source", file=str(recovered.source))

@@ -294,8 +294,11 @@ def test_refused_edit_keeps_the_answer_and_says_why(make_window: Any, qtbot: Any
                      if e.accessibleName().startswith("Date of decision"))
     type_into(qtbot, date_edit, "yesterday")
     assert window.document.assessment.decision.date is None
-    assert date_edit.text() == ""
-    assert "decision.date" in window.statusBar().currentMessage()
+    # the typed text stays, marked, with the reason beside it (issue 32): never a path
+    assert date_edit.text() == "yesterday"
+    reason = window.t("gui_date_bad", example=window.t("gui_date_example"))
+    assert date_edit.accessibleDescription() == reason
+    assert "decision.date" not in reason
 
 
 def test_new_document_is_prefilled_from_settings(make_window: Any, app_settings: Any) -> None:

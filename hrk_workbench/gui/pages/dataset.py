@@ -12,6 +12,7 @@ from hrk_workbench.forms import LANGUAGES
 
 from .address import AddressBinding
 from .base import ComboBinding, LineBinding, MultiBinding, Options, StepPage, TextBinding
+from .dates import DateBinding
 
 ADDRESSES = ("dataset.publisher_uri", "dataset.landing_page")
 
@@ -56,11 +57,9 @@ class DatasetPage(StepPage):
             binding = AddressBinding(d, path) if path in ADDRESSES else LineBinding(d, path)
             self.add_row(details, lambda lang, key=key: d.t(key), binding)
         self.add_row(details, lambda lang: d.t("gui_ds_temporal_start"),
-                     LineBinding(d, "dataset.temporal_coverage.start", "optional",
-                                 placeholder=lambda lang: d.t("gui_date_hint")))
+                     DateBinding(d, "dataset.temporal_coverage.start"))
         self.add_row(details, lambda lang: d.t("gui_ds_temporal_end"),
-                     LineBinding(d, "dataset.temporal_coverage.end", "optional",
-                                 placeholder=lambda lang: d.t("gui_date_hint")))
+                     DateBinding(d, "dataset.temporal_coverage.end"))
         self.add_row(details, lambda lang: d.t("gui_ds_update_frequency"),
                      ComboBinding(d, "dataset.update_frequency", _vocab(vocab.frequencies)))
         self.add_row(details, lambda lang: d.t("gui_ds_themes"),

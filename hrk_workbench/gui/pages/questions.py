@@ -26,6 +26,7 @@ from .base import (
     StepPage,
     question_card,
 )
+from .dates import DateBinding
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,8 @@ def _control(document: Document, spec: QuestionSpec) -> Binding:
         return ComboBinding(document, spec.value_path, spec.options)
     if spec.kind in ("integer", "number"):
         return LineBinding(document, spec.value_path, "number")
+    if spec.kind == "date":
+        return DateBinding(document, spec.value_path)
     return LineBinding(document, spec.value_path, "optional")
 
 
