@@ -147,3 +147,17 @@ def test_cancel_stops_the_comparison(forms: Forms, qtbot: Any, tmp_path: Path) -
 
 def document_text(page: RiskLabPage, key: str) -> str:
     return page.document.t(key)
+
+
+def test_a_file_measured_from_disk_is_not_compared(forms: Forms, qtbot: Any,
+                                                   tmp_path: Path) -> None:
+    page = show(qtbot, RiskLabPage(Document(forms, Assessment(language="sv"), lang="sv")))
+    page.large_file_bytes = 1  # every file counts as large: measured from disk, no steps
+    page.load_file(person_csv(tmp_path / "p.csv", rows=30))
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    idle(qtbot, page)
+    assert page.large
+    with qtbot.waitSignal(page.compare.compared, timeout=WAIT_MS):
+        page.compare.compare()
+    assert page.compare.why.text() == page.document.t("gui_compare_large")
+    assert "utdrag" in page.compare.why.text()

@@ -164,7 +164,8 @@ class RecipeCompare(QWidget):
         """Measure the original and both recipes off the GUI thread."""
         page = self.page
         if page.frame is None:
-            self.why.setText(self.document.t("gui_compare_no_data"))
+            self.why.setText(self.document.t("gui_compare_large" if page.large
+                                             else "gui_compare_no_data"))
             self.compared.emit()
             return
         keys = page.key_variables()
