@@ -238,7 +238,9 @@ def test_blocking_gate_names_the_gate_in_every_language(forms):
 def test_unknown_gate_adds_a_note_whatever_the_outcome(forms):
     s = summarise(make(gates={**ALL_NO, "G1": "unknown"}, benefits=HIGH, risks={"R1": (1, 1)},
                        costs=CHEAP, personal_data=False), forms)
-    assert s.recommendation.outcome == "open"
+    # HRK-METHOD rev. 3: the note stays, and the gate keeps the open outcome incomplete
+    assert s.recommendation.outcome == "incomplete"
+    assert "gates.G1" in s.recommendation.missing
     assert [r.params for r in s.recommendation.notes if r.code == "gate_unknown"] == [
         {"gate": "G1"}]
     assert "resolve before deciding" in render(s.recommendation.notes[0], "en", forms)
