@@ -11,12 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,10 +45,12 @@ def _import(progress: Progress, path: str, forms: Forms) -> Any:
 
 
 class ImportReportDialog(QDialog):
-    """The import report as text the steward can read, select and copy."""
+    """A short summary of the import first; the cell-by-cell report (selectable, copyable)
+    on request, both in the app's language and naming questions, never answer paths."""
 
     def __init__(self, title: str, summary: str, lines: list[str],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, overview: str = "",
+                 show_text: str = "", hide_text: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("importReportDialog")
         self.setWindowTitle(title)
@@ -54,14 +58,34 @@ class ImportReportDialog(QDialog):
         head = QLabel(summary)
         head.setWordWrap(True)
         layout.addWidget(head)
+        self.overview = QLabel(overview)
+        self.overview.setObjectName("importSummary")
+        self.overview.setWordWrap(True)
+        self.overview.setVisible(bool(overview))
+        layout.addWidget(self.overview)
+        self._show_text, self._hide_text = show_text, hide_text
+        self.details_button = QPushButton(show_text)
+        self.details_button.setObjectName("importShowDetails")
+        self.details_button.setCheckable(True)
+        self.details_button.setVisible(bool(show_text))
+        self.details_button.toggled.connect(self._toggle)
+        layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.text = QPlainTextEdit("\n".join(lines))
         self.text.setReadOnly(True)
         self.text.setAccessibleName(title)
+        self.text.setVisible(not show_text)  # without a summary, the report is all there is
         layout.addWidget(self.text, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
-        self.resize(760, 520)
+        self.resize(760, 520 if not show_text else 260)
+
+    def _toggle(self, shown: bool) -> None:
+        self.text.setVisible(shown)
+        self.details_button.setText(self._hide_text if shown else self._show_text)
+        self.details_button.setAccessibleName(self.details_button.text())
+        if shown and self.height() < 480:
+            self.resize(self.width(), 520)
 
 
 def choose_and_import(window: MainWindow) -> Task | None:
@@ -87,15 +111,18 @@ def _finished(window: MainWindow, path: str, result: Any) -> None:
     if isinstance(result, InputError):
         window.show_problems(path, result.problems)
         return
-    from hrk_workbench.legacy.report import report_lines
+    from hrk_workbench.legacy.report import app_words, report_lines, summary_text
 
     assessment, report = result
     doc = window.document
     doc.remove_recovery()
     doc.replace(assessment, None, dirty=True)  # not saved yet: closing asks first
     window.go_to(0)
-    lines = report_lines(report, doc.lang, window.forms)
+    lines = report_lines(report, doc.lang, window.forms, app_words(window.forms, doc.lang))
     dialog = ImportReportDialog(window.t("gui_import_report_title"),
-                                window.t("gui_import_done", file=Path(path).name), lines, window)
+                                window.t("gui_import_done", file=Path(path).name), lines, window,
+                                overview=summary_text(report, doc.lang, window.forms),
+                                show_text=window.t("gui_import_show_report"),
+                                hide_text=window.t("gui_import_hide_report"))
     window.import_report = dialog  # for tests and the accessibility check
     dialog.open()

@@ -47,6 +47,10 @@ class ImportReport:
     unreadable: list[Problem] = field(default_factory=list)
     not_found: list[dict[str, Any]] = field(default_factory=list)
     to_add: list[str] = field(default_factory=list)
+    # Excel cell comments: those that became answer comments ({sheet, cell, path, text})
+    # and those that could not (not on a question's row: {sheet, cell, text})
+    comments: list[dict[str, Any]] = field(default_factory=list)
+    comments_not_imported: list[dict[str, Any]] = field(default_factory=list)
     recommendation: str | None = None
     error: InputError | None = None
 
@@ -61,6 +65,8 @@ class _Context:
     data: dict[str, Any]
     used: set[tuple[str, int, int]] = field(default_factory=set)
     computed: set[tuple[str, int, int]] = field(default_factory=set)
+    # (sheet, row) -> the answer path whose comment a cell note on that row goes to
+    comment_rows: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def use(self, sheet: Sheet, row: int, col: int) -> None:
         self.used.add((sheet.name, row, col))
@@ -456,6 +462,8 @@ def _read_section(ctx: _Context, section: str, sheet: Sheet, first: int, last: i
             ctx.report.sheets.append({"what": "matched_by_text", "sheet": sheet.name,
                                       "cell": sheet.ref(r, text_col), "item": qid})
         answer = target.setdefault(qid, {})
+        ctx.comment_rows[(sheet.name, r)] = (f"{section}.{qid}.comment" if section != "costs"
+                                             else f"costs.lines.{qid}.comment")
         for name, (fname, kind) in _FIELDS[section].items():
             if name not in where:
                 continue
@@ -525,6 +533,7 @@ def _read_info(ctx: _Context, sheet: Sheet, first: int, last: int) -> None:
                 continue
             done.add(name)
             ctx.use(sheet, r, c)
+            ctx.comment_rows[(sheet.name, r)] = "dataset.comment"
             value_col = cells[i + 1][0] if i + 1 < len(cells) else None
             path = _INFO_PATHS[name].format(lang=lang)
             if value_col is None:
@@ -577,6 +586,7 @@ def import_workbook(path: str | Path, forms: Forms) -> tuple[Assessment, ImportR
         else:
             _read_section(ctx, key, sheet, first, last)
     _report_rest(ctx, sheets, match)
+    _take_comments(ctx, path)
     try:
         assessment = Assessment.model_validate(ctx.data)
     except ValidationError as exc:  # a mapping that produced a wrong shape: say where
@@ -585,6 +595,30 @@ def import_workbook(path: str | Path, forms: Forms) -> tuple[Assessment, ImportR
     report.recommendation = summary.recommendation.outcome
     report.to_add = list(summary.recommendation.missing)
     return assessment, report
+
+
+def _take_comments(ctx: _Context, path: Path) -> None:
+    """Each Excel note on a question's row (or a described field's row) is added to that
+    answer's comment, after any comment the sheet's own column gave; every other note is
+    listed as not imported, so none is lost without a word."""
+    from .comments import read_comments
+    from .reader import sheet_ref
+
+    for note in read_comments(path):
+        ref = sheet_ref(note.sheet, note.row, note.col)
+        where = ctx.comment_rows.get((note.sheet, note.row))
+        if where is None:
+            ctx.report.comments_not_imported.append(
+                {"sheet": note.sheet, "cell": ref, "text": note.text.strip()})
+            continue
+        text = note.as_answer_comment()
+        target = ctx.data
+        *parents, last = where.split(".")
+        for key in parents:
+            target = target.setdefault(key, {})
+        target[last] = f"{target[last]}\n{text}" if target.get(last) else text
+        ctx.report.comments.append({"sheet": note.sheet, "cell": ref, "path": where,
+                                    "text": text})
 
 
 def _report_rest(ctx: _Context, sheets: list[Sheet], match: _Match) -> None:

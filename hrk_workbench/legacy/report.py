@@ -6,6 +6,8 @@ reads in en, fi and sv and tests can assert codes and values rather than English
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from hrk_workbench.forms import Forms
@@ -48,10 +50,15 @@ def report_json(report: ImportReport, lang: str, forms: Forms) -> dict[str, Any]
         "unreadable": unreadable,
         "not_found": report.not_found,
         "to_add": report.to_add,
+        "comments": [{**c, "cell": _cell_of(c["cell"])} for c in report.comments],
+        "comments_not_imported": [{**c, "cell": _cell_of(c["cell"])}
+                                  for c in report.comments_not_imported],
         "recommendation": report.recommendation,
         "counts": {"mapped": len(report.mapped), "empty": len(report.empty),
                    "ignored": len(report.ignored), "unreadable": len(report.unreadable),
-                   "not_found": len(report.not_found), "to_add": len(report.to_add)},
+                   "not_found": len(report.not_found), "to_add": len(report.to_add),
+                   "comments": len(report.comments),
+                   "comments_not_imported": len(report.comments_not_imported)},
     }
 
 
@@ -98,13 +105,54 @@ def _reasons(report: ImportReport) -> dict[str, list[Reason]]:
         else:
             missing.append(Reason("legacy_not_found", {"path": n["path"]}))
     to_add = [Reason("legacy_to_add", {"path": p}) for p in report.to_add]
-    return {"legacy_heading_sections": found, "legacy_heading_mapped": mapped,
+    comments = [Reason("legacy_comment_imported", {"cell": c["cell"], "path": c["path"],
+                                                   "text": c["text"]})
+                for c in report.comments]
+    comments += [Reason("legacy_comment_not_imported", {"cell": c["cell"], "text": c["text"]})
+                 for c in report.comments_not_imported]
+    return {"legacy_heading_comments": comments,
+            "legacy_heading_sections": found, "legacy_heading_mapped": mapped,
             "legacy_heading_empty": empty, "legacy_heading_ignored": ignored,
             "legacy_heading_not_found": missing, "legacy_heading_to_add": to_add}
 
 
-def report_lines(report: ImportReport, lang: str, forms: Forms) -> list[str]:
-    """The report as text: a summary line, then each heading with its entries."""
+Words = Callable[[str], str]
+
+
+def _worded(reason: Any, words: Words | None) -> Any:
+    """A reason or problem whose answer path is given as the app names the question."""
+    path = reason.params.get("path")
+    if words is None or not isinstance(path, str):
+        return reason
+    return replace(reason, params={**reason.params, "path": words(path)})
+
+
+def app_words(forms: Forms, lang: str) -> Words:
+    """Answer paths as the app shows them ("G1 “…” (comment)", "Dataset: Title (fi)"),
+    for the app's import report, which names no answer paths (the command line keeps them:
+    they are what ``set`` takes)."""
+    from hrk_workbench.reporting.history import question_words
+
+    special = {"created": "legacy_field_assessment_date",
+               "participants[0].name": "legacy_field_assessor",
+               "costs.day_rate_eur": "legacy_field_day_rate"}
+    return lambda path: (label(special[path], lang, forms) if path in special
+                         else question_words(path, forms, lang))
+
+
+def summary_text(report: ImportReport, lang: str, forms: Forms) -> str:
+    """A few words on the whole import for the app: what came over, what did not."""
+    return label("legacy_app_summary", lang, forms).format(
+        mapped=len(report.mapped), comments=len(report.comments),
+        empty=len(report.empty) + len(report.not_found),
+        unreadable=len(report.unreadable), ignored=len(report.ignored),
+        not_imported=len(report.comments_not_imported), to_add=len(report.to_add))
+
+
+def report_lines(report: ImportReport, lang: str, forms: Forms,
+                 words: Words | None = None) -> list[str]:
+    """The report as text: a summary line, then each heading with its entries; with
+    ``words`` every answer path is named as the app names its question."""
     if report.error is not None:
         return [f"{report.source}: {render_problem(p, lang, forms)}"
                 for p in report.error.problems]
@@ -113,17 +161,20 @@ def report_lines(report: ImportReport, lang: str, forms: Forms) -> list[str]:
         "mapped": len(report.mapped), "empty": len(report.empty),
         "ignored": len(report.ignored), "unreadable": len(report.unreadable),
         "outcome": report.recommendation or ""}), lang, forms)]
+    if words is not None:  # the app: no file path or layout code in its first line
+        lines = [summary_text(report, lang, forms)]
     groups = _reasons(report)
     for heading in ("legacy_heading_sections", "legacy_heading_mapped", "legacy_heading_empty",
-                    "legacy_heading_ignored"):
+                    "legacy_heading_comments", "legacy_heading_ignored"):
         if groups[heading]:
             lines.append(f"{label(heading, lang, forms)}:")
-            lines += [f"  {render(r, lang, forms)}" for r in groups[heading]]
+            lines += [f"  {render(_worded(r, words), lang, forms)}" for r in groups[heading]]
     if report.unreadable:
         lines.append(f"{label('legacy_heading_unreadable', lang, forms)}:")
-        lines += [f"  {render_problem(p, lang, forms)}" for p in report.unreadable]
+        lines += [f"  {render_problem(_worded(p, words), lang, forms)}"
+                  for p in report.unreadable]
     for heading in ("legacy_heading_not_found", "legacy_heading_to_add"):
         if groups[heading]:
             lines.append(f"{label(heading, lang, forms)}:")
-            lines += [f"  {render(r, lang, forms)}" for r in groups[heading]]
+            lines += [f"  {render(_worded(r, words), lang, forms)}" for r in groups[heading]]
     return lines

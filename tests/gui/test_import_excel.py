@@ -20,7 +20,9 @@ def test_importing_a_workbook_shows_its_report_and_the_scores(
     qtbot.waitUntil(lambda: getattr(window, "import_report", None) is not None, timeout=10_000)
     assert task.done
     report = window.import_report.text.toPlainText()
-    assert "dataset.personal_data" in report  # the answers to add are listed
+    # the answers to add are listed, named as the app names them (no answer paths)
+    assert "dataset.personal_data" not in report
+    assert "lisää Aineisto: Sisältää henkilötietoja" in report
     assert window.document.is_dirty() and window.document.path is None
     expected = EXPECTED["example_1_fi_v2.xlsx"]
     assert window.summary.fields["benefit_score"].text() == str(expected["benefit_score"])
