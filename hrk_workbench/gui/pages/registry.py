@@ -20,6 +20,7 @@ from .outputs import OutputsPage
 from .participants import ParticipantsPage
 from .publication import with_addresses
 from .questions import AnonymisationPage, BenefitsPage, ChannelPage, GatesPage, QualityPage
+from .saved_result import with_saved
 
 try:
     from hrk_workbench.completeness import STEPS
@@ -67,8 +68,9 @@ FACTORIES: dict[str, Callable[[Document], QWidget]] = {
     "risks": _external("risks", "risks", "RisksPage"),
     "costs": _external("costs", "costs", "CostsPage"),
     "anonymisation": AnonymisationPage,
-    "risk_lab": _external("risk_lab", "risklab", "RiskLabPage"),
-    "table_lab": _external("table_lab", "tablelab", "TableLabPage"),
+    # the labs show their saved results first (what the assessment file holds)
+    "risk_lab": with_saved(_external("risk_lab", "risklab", "RiskLabPage"), "risk"),
+    "table_lab": with_saved(_external("table_lab", "tablelab", "TableLabPage"), "table"),
     "channel": with_addresses(ChannelPage),  # the publication addresses at its end
     "quality": QualityPage,
     "licence": LicencePage,

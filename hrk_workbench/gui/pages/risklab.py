@@ -46,6 +46,7 @@ from ..sheet_choice import sheet_chooser
 from ..workers import Cancelled, Progress, run_task
 from .base import ScrollSafeComboBox, _plain
 from .lab_base import LabPage
+from .saved_result import risk_fingerprints
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -1231,6 +1232,7 @@ class RiskLabPage(LabPage):
                     str(path))
 
     def _exported(self, path: str) -> None:
+        self.exported_for = (path, self.result)  # fingerprinted when this result is saved
         self.result_status.setText(self.document.t("gui_lab_written", file=Path(path).name))
         self.settled.emit()
 
@@ -1307,6 +1309,7 @@ class RiskLabPage(LabPage):
             columns=None if published is None else [str(c) for c in published.columns],
             still_personal=bool(self.steps) and bool(self.result.still_personal),
             verdict=self.verdict(measured).to_dict(), not_identifying=self.not_identifying())
+        value = risk_fingerprints(self, value)  # the data read and the file written
         ok = self.document.edit_many([("risk_lab", value), ("anonymisation.A10.value", "yes")],
                                      self.document.t("gui_lab_save_undo"))
         if ok:

@@ -57,6 +57,7 @@ from .risklab import (
     rows_text,
     size_mb,
 )
+from .saved_result import table_fingerprints
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -813,6 +814,7 @@ class TableLabPage(LabPage):
 
     def export(self, path: str | os.PathLike[str]) -> None:
         """Write the protected table (only one the audit passed) off the GUI thread."""
+        self.exported_path = str(path)  # fingerprinted when saved under this file's name
         if self.protected is None or not self.protected.audit.ok:
             return
         self._start(self.document.t("gui_lab_writing"), write_table, self._exported,
@@ -837,6 +839,7 @@ class TableLabPage(LabPage):
                     getattr(self.document.assessment, "table_lab", None) or []]
         entry = {**results.table_lab_result(p, name),
                  **self.min_frequency_choice(p.rules.min_frequency).to_dict()}
+        entry = table_fingerprints(self, entry)  # the data read and the table written
         ok = self.document.edit("table_lab", [*existing, entry])
         if ok:
             self.result_status.setText(self.document.t("gui_lab_table_saved", name=name))

@@ -1,0 +1,572 @@
+"""The labs' saved results, shown on their steps whenever an assessment is open.
+
+A lab page used to show only what was computed in this session: reopen the assessment and
+the Risk lab looked as if nothing had been measured, though the file held k, the recipe and
+the verdict. These group boxes show what the file holds: the data file and its fingerprint
+(and whether it is still the file measured), the roles, the recipe step by step in words, the
+measures with the loss, the verdict, and when and by whom it was saved. An older file whose
+result has no fingerprint shows what it holds and says that a change cannot be checked. A
+changed or missing data file is said here and in the still-missing list, never in a dialog.
+
+Two actions: "apply the saved recipe to a new data file" (next year's extract) runs the
+library function behind ``hrk-workbench reassess`` off the GUI thread and shows the measures
+before and after, with a button to save the new result (one undoable edit); "edit the
+recipe" loads the saved steps into the lab's recipe.
+
+The labs record fingerprints when they save (:func:`risk_fingerprints`,
+:func:`table_fingerprints`), as the command line's ``--save`` does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hrk_workbench.i18n import babel_locale, format_number, label
+from hrk_workbench.problems import InputError
+
+from ..document import Document, render_problems
+from ..workers import Progress, run_task
+
+# --- fingerprints when a lab saves ------------------------------------------------------------
+
+
+def _fingerprint(document: Document, file: str | None,
+                 shape: tuple[int | None, int | None]) -> dict[str, Any] | None:
+    """The file's fingerprint relative to the assessment's folder (absolute while the
+    assessment is not saved yet); None when there is no such file."""
+    from hrk_workbench.disclosure.fingerprints import fingerprint
+
+    if not file or not Path(file).is_file():
+        return None
+    base = document.path.parent if document.path else None
+    return fingerprint(file, base, *shape)
+
+
+def risk_fingerprints(page: Any, value: dict[str, Any]) -> dict[str, Any]:
+    """The Risk lab's result with the data file read (``source``) and the protected file
+    written for this result (``output``), as ``risk --save`` and ``puf --save`` record them."""
+    frame = page.frame
+    shape = (None, None) if frame is None else (len(frame), len(frame.columns))
+    out = dict(value)
+    source = _fingerprint(page.document, page.path, shape)
+    if source is not None:
+        out["source"] = source
+    # the file exported for this very computation; one written before a change is not it
+    written, result = getattr(page, "exported_for", None) or (None, None)
+    if result is not page.result:
+        written = None
+    output = _fingerprint(page.document, written, (value.get("rows"),
+                                                   len(value.get("columns") or []) or None))
+    if output is not None:
+        out["output"] = output
+    return out
+
+
+def table_fingerprints(page: Any, entry: dict[str, Any]) -> dict[str, Any]:
+    """The Table lab's entry with the data read and the table written (when it was written
+    under the name the entry carries), as ``tables --save`` records them."""
+    frame = page.frame
+    shape = (None, None) if frame is None else (len(frame), len(frame.columns))
+    out = dict(entry)
+    source = _fingerprint(page.document, page.path, shape)
+    if source is not None:
+        out["source"] = source
+    written = getattr(page, "exported_path", None)
+    if written and Path(written).name == entry.get("name"):
+        output = _fingerprint(page.document, written, (None, None))
+        if output is not None:
+            out["output"] = output
+    return out
+
+
+# --- words ----------------------------------------------------------------------------------
+
+
+def when_text(moment: datetime | None, lang: str) -> str:
+    """A time as the steward's locale writes it (15.12.2026 klo 14.05 in Finnish)."""
+    if moment is None:
+        return "—"
+    from babel.dates import format_datetime
+
+    return format_datetime(moment, format="short", locale=babel_locale(lang))
+
+
+def size_text(size: int | None, lang: str) -> str:
+    if size is None:
+        return "—"
+    if size < 1024 * 1024:
+        return f"{format_number(round(size / 1024, 1), lang)} KiB"
+    return f"{format_number(round(size / (1024 * 1024), 1), lang)} MiB"
+
+
+def fingerprint_text(document: Document, fp: Any, name: str) -> str:
+    """One fingerprint in words; a result saved before fingerprints says what it holds."""
+    lang = document.lang
+    if fp is None or not fp.sha256:
+        return document.t("gui_saved_no_fingerprint", name=name or "—")
+    return document.t(
+        "gui_saved_fingerprint", name=fp.path,
+        rows="—" if fp.rows is None else format_number(fp.rows, lang),
+        columns="—" if fp.columns is None else format_number(fp.columns, lang),
+        size=size_text(fp.size, lang), modified=when_text(fp.modified, lang),
+        sha=fp.sha256[:16] + "…")
+
+
+def saved_by(document: Document, path: str) -> str:
+    """Who saved the answer at ``path`` last, from the change log ("" when not recorded)."""
+    for entry in reversed(document.assessment.change_log):
+        if any(c.path == path or c.path.startswith(f"{path}.") for c in entry.changes):
+            return entry.by
+    return ""
+
+
+def _lines(label_widget: QLabel, lines: list[str]) -> None:
+    label_widget.setText("\n".join(lines))
+    label_widget.setAccessibleName(" ".join(lines))
+
+
+def _heading(layout: QVBoxLayout) -> QLabel:
+    heading = QLabel()
+    heading.setStyleSheet("font-weight: bold; margin-top: 4px;")
+    layout.addWidget(heading)
+    return heading
+
+
+def _text(layout: QVBoxLayout, name: str) -> QLabel:
+    text = QLabel()
+    text.setObjectName(name)
+    text.setWordWrap(True)
+    text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    layout.addWidget(text)
+    return text
+
+
+STALE_STYLE = "color: #b00020; font-weight: bold;"
+OK_STYLE = "color: #2e7d32;"
+
+
+# --- the re-assessment, off the GUI thread ----------------------------------------------------
+
+def reassess_task(progress: Progress, assessment: Any, assessment_path: str | None,
+                  data: str, forms: Any, lang: str, key: bytes | None) -> Any:
+    """``reassess`` as the command runs it; a problem comes back as data to be shown."""
+    from hrk_workbench.disclosure.reassess import reassess
+
+    progress.report(0, 1)
+    # an assessment not saved yet has no folder: the new file's own folder resolves the
+    # recipe's hierarchy files, and its fingerprint keeps the absolute path
+    where = assessment_path or str(Path(data).resolve().parent / "unsaved.hrk.json")
+    try:
+        report = reassess(assessment, where, data, forms, lang, key)
+    except InputError as exc:
+        return exc
+    except OSError as exc:  # unreadable or gone between choosing and reading
+        return exc
+    if assessment_path is None:
+        report["_result"]["source"]["path"] = str(Path(data).resolve())
+    progress.report(1, 1)
+    return report
+
+
+# --- the Risk lab's saved result --------------------------------------------------------------
+
+class SavedRiskResult(QGroupBox):
+    """The saved ``risk_lab`` result on the Risk lab step, with its two actions."""
+
+    reassessed = Signal()  # a re-assessment finished (or failed): tests and screenshots
+
+    def __init__(self, page: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.page = page
+        self.document: Document = page.document
+        self.report: dict[str, Any] | None = None
+        self.task: Any = None
+        self.setObjectName("savedRiskResult")
+        layout = QVBoxLayout(self)
+        self.status = _text(layout, "savedStatus")
+        self.source_heading = _heading(layout)
+        self.source = _text(layout, "savedSource")
+        self.output_heading = _heading(layout)
+        self.output = _text(layout, "savedOutput")
+        self.roles_heading = _heading(layout)
+        self.roles = _text(layout, "savedRoles")
+        self.recipe_heading = _heading(layout)
+        self.recipe = QListWidget()
+        self.recipe.setObjectName("savedRecipe")
+        self.recipe.setWordWrap(True)
+        self.recipe.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        layout.addWidget(self.recipe)
+        self.measures_heading = _heading(layout)
+        self.measures = QTableWidget(0, 3)
+        self.measures.setObjectName("savedMeasures")
+        self.measures.verticalHeader().setVisible(False)
+        self.measures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.measures.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.measures)
+        self.verdict = _text(layout, "savedVerdict")
+        self.when = _text(layout, "savedWhen")
+        row = QHBoxLayout()
+        self.apply_button = QPushButton()
+        self.apply_button.setObjectName("applySavedRecipe")
+        self.apply_button.clicked.connect(self.choose_new_data)
+        self.edit_button = QPushButton()
+        self.edit_button.setObjectName("editSavedRecipe")
+        self.edit_button.clicked.connect(self.edit_recipe)
+        self.keep_button = QPushButton()
+        self.keep_button.setObjectName("keepReassessment")
+        self.keep_button.clicked.connect(self.keep)
+        for button in (self.apply_button, self.edit_button, self.keep_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.result_line = _text(layout, "reassessResult")
+        self.document.changed.connect(self._on_changed)
+        self.document.pathChanged.connect(lambda _p: self._on_changed())
+        self.document.languageChanged.connect(lambda _lang: self.refresh())
+        self.refresh()
+
+    def _on_changed(self) -> None:
+        self.refresh()
+
+    # --- showing ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        d = self.document
+        lab = d.assessment.risk_lab
+        title = d.t("gui_saved_group")
+        self.setTitle(title)
+        self.setAccessibleName(title)
+        for heading, key in ((self.source_heading, "gui_saved_source"),
+                             (self.output_heading, "gui_saved_output"),
+                             (self.roles_heading, "gui_saved_roles"),
+                             (self.recipe_heading, "gui_saved_recipe"),
+                             (self.measures_heading, "gui_saved_measures")):
+            heading.setText(d.t(key))
+        self.recipe.setAccessibleName(d.t("gui_saved_recipe"))
+        self.measures.setAccessibleName(d.t("gui_saved_measures"))
+        for button, key in ((self.apply_button, "gui_saved_apply"),
+                            (self.edit_button, "gui_saved_edit"),
+                            (self.keep_button, "gui_saved_keep")):
+            button.setText(d.t(key))
+            button.setAccessibleName(d.t(key).rstrip("…"))
+        shown = lab is not None
+        for widget in (self.source_heading, self.source, self.output_heading, self.output,
+                       self.roles_heading, self.roles, self.recipe_heading, self.recipe,
+                       self.measures_heading, self.measures, self.verdict, self.when,
+                       self.apply_button, self.edit_button):
+            widget.setVisible(shown)
+        self.keep_button.setVisible(shown and self.report is not None
+                                    and self.report.get("_kept") is not True)
+        if lab is None:
+            self.status.setText(d.t("gui_saved_none"))
+            self.status.setStyleSheet("")
+            self.result_line.setText("")
+            return
+        self._status()
+        self.source.setText(fingerprint_text(d, lab.source, lab.file))
+        self.output.setText(fingerprint_text(d, lab.output, "") if lab.output is not None
+                            else "—")
+        self.output_heading.setVisible(lab.output is not None)
+        self.output.setVisible(lab.output is not None)
+        self._roles(lab)
+        self._recipe(lab)
+        self._measures(lab)
+        verdict = "—" if lab.safe is None else label(
+            "reassess_safe" if lab.safe else "reassess_not_safe", d.lang, d.forms)
+        self.verdict.setText(f"{d.t('gui_saved_verdict')}: {verdict}")
+        who = saved_by(d, "risk_lab")
+        when = when_text(lab.measured_at, d.lang)
+        self.when.setText(d.t("gui_saved_when", when=when, who=who) if who
+                          else d.t("gui_saved_when_only", when=when))
+
+    def _status(self) -> None:
+        from hrk_workbench.disclosure.fingerprints import stale_texts
+
+        d = self.document
+        stale = stale_texts(d.assessment, d.path, d.forms, d.lang, lab="risk_lab")
+        lab = d.assessment.risk_lab
+        if stale:
+            _lines(self.status, stale)
+            self.status.setStyleSheet(STALE_STYLE)
+        elif lab is not None and lab.source is not None and lab.source.sha256:
+            self.status.setText(d.t("gui_saved_same"))
+            self.status.setStyleSheet(OK_STYLE)
+        else:
+            self.status.setText("")
+            self.status.setStyleSheet("")
+
+    def _roles(self, lab: Any) -> None:
+        from .risklab import ROLE_KEYS
+
+        d = self.document
+        by_role: dict[str, list[str]] = {}
+        for entry in lab.dictionary:
+            if entry.role != "other":
+                by_role.setdefault(entry.role, []).append(entry.column)
+        if not by_role:  # an older result without its dictionary: the measured roles
+            if lab.key_variables:
+                by_role["quasi"] = list(lab.key_variables)
+            if lab.sensitive:
+                by_role["sensitive"] = list(lab.sensitive)
+        lines = [f"{d.t(ROLE_KEYS[role])}: {', '.join(cols)}"
+                 for role, cols in by_role.items() if role in ROLE_KEYS]
+        if lab.not_identifying:
+            lines.append(f"{d.t('gui_lab_col_not_identifying')}: "
+                         f"{', '.join(lab.not_identifying)}")
+        _lines(self.roles, lines or ["—"])
+
+    def _recipe(self, lab: Any) -> None:
+        d = self.document
+        self.recipe.clear()
+        if not lab.recipe:
+            self.recipe.addItem(d.t("gui_saved_no_steps"))
+        for i, step in enumerate(lab.recipe, start=1):
+            self.recipe.addItem(f"{i}. {self._describe(step)}")
+        rows = max(self.recipe.count(), 1)
+        self.recipe.setFixedHeight(self.recipe.sizeHintForRow(0) * min(rows, 6)
+                                   + 2 * self.recipe.frameWidth() + 4)
+
+    def _describe(self, step: Any) -> str:
+        """A step in words as the lab says it; a step this version has no words for by its
+        operation's name, not a crash."""
+        try:
+            return str(self.page.describe(dict(step)))
+        except (KeyError, TypeError, ValueError):
+            return str(step.get("op", "")) if isinstance(step, dict) else str(step)
+
+    def _measure_rows(self, lab: dict[str, Any]) -> list[tuple[str, Any]]:
+        from hrk_workbench.disclosure.reassess import _measures
+
+        d = self.document
+        m = _measures(lab)
+        rows: list[tuple[str, Any]] = [(label("risklab_rows", d.lang, d.forms), m["rows"]),
+                                       (label("risklab_k", d.lang, d.forms), m["k"]),
+                                       (label("risklab_uniques", d.lang, d.forms),
+                                        m["sample_uniques"])]
+        for var, value in sorted(m["l_diversity"].items()):
+            rows.append((label("risklab_l", d.lang, d.forms).format(variable=var), value))
+        for name, value in m["loss"].items():
+            rows.append((label(f"reassess_loss_{name}", d.lang, d.forms), value))
+        return rows
+
+    def _measures(self, lab: Any) -> None:
+        d = self.document
+        saved = self._measure_rows(lab.model_dump(mode="json"))
+        after = dict(self._measure_rows(self.report["after_lab"])) if self.report else {}
+        self.measures.setColumnCount(3 if self.report else 2)
+        heads = [label("reassess_measure", d.lang, d.forms),
+                 d.t("gui_saved_value") if not self.report
+                 else label("reassess_before", d.lang, d.forms)]
+        if self.report:
+            heads.append(label("reassess_after", d.lang, d.forms))
+        self.measures.setHorizontalHeaderLabels(heads)
+        self.measures.setRowCount(len(saved))
+        for row, (name, value) in enumerate(saved):
+            cells = [name, self._number(value)]
+            if self.report:
+                cells.append(self._number(after.get(name)))
+            for col, text in enumerate(cells):
+                self.measures.setItem(row, col, QTableWidgetItem(text))
+        self.measures.resizeColumnsToContents()
+        height = self.measures.horizontalHeader().height() + 2 * self.measures.frameWidth()
+        height += sum(self.measures.rowHeight(r) for r in range(self.measures.rowCount()))
+        self.measures.setFixedHeight(height + 2)
+
+    def _number(self, value: Any) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, float):
+            value = round(value, 4)
+        return format_number(value, self.document.lang)
+
+    # --- actions ------------------------------------------------------------------------
+
+    def choose_new_data(self) -> None:
+        from .risklab import data_filter
+
+        d = self.document
+        start = str(d.path.parent) if d.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, d.t("gui_saved_apply_title"), start,
+                                              data_filter(d))
+        if path:
+            self.apply_to(path)
+
+    def apply_to(self, data: str | os.PathLike[str]) -> None:
+        """Replay the saved recipe on ``data`` and measure it, off the GUI thread."""
+        d = self.document
+        lab = d.assessment.risk_lab
+        if lab is None or (self.task is not None and not self.task.done):
+            return
+        key = None
+        if any(isinstance(s, dict) and s.get("op") == "pseudonymise" for s in lab.recipe):
+            typed = self.page.key_field.text()
+            if not typed:
+                self.result_line.setText(d.t("gui_saved_needs_key"))
+                self.reassessed.emit()
+                return
+            key = typed.encode("utf-8")
+        name = Path(data).name
+        title = d.t("gui_saved_applying", file=name)
+        self.result_line.setText(title)
+        self.report = None
+        task = run_task(self, title, reassess_task, d.assessment.model_copy(deep=True),
+                        str(d.path) if d.path else None, str(data), d.forms, d.lang, key,
+                        forms=d.forms, lang=d.lang)
+        task.finished.connect(lambda result: self._reassessed(result, name))
+        task.failed.connect(self._failed)
+        task.cancelled.connect(lambda: self._failed(d.t("gui_lab_cancelled")))
+        self.task = task
+
+    def _failed(self, message: str) -> None:
+        self.result_line.setText(message)
+        self.result_line.setStyleSheet(STALE_STYLE)
+        self.reassessed.emit()
+
+    def _reassessed(self, result: Any, name: str) -> None:
+        d = self.document
+        if isinstance(result, InputError):
+            self._failed("\n".join(f"{Path(result.source).name}: {line}" for line in
+                                   render_problems(result.problems, d.lang, d.forms)))
+            return
+        if isinstance(result, OSError):
+            from hrk_workbench.cli_i18n import os_error_detail
+
+            self._failed(f"{name}: {os_error_detail(result, d.lang, d.forms)}")
+            return
+        result["after_lab"] = result["_result"]
+        self.report = result
+        hold = result["conditions_hold"]
+        self.result_line.setText(d.t("gui_saved_hold" if hold else "gui_saved_fail",
+                                     file=name))
+        self.result_line.setStyleSheet(OK_STYLE if hold else STALE_STYLE)
+        self.refresh()
+        self.reassessed.emit()
+
+    def keep(self) -> bool:
+        """Save the re-measured result (and A10 yes) as one undoable edit."""
+        d = self.document
+        if self.report is None:
+            return False
+        ok = d.edit_many([("risk_lab", self.report["_result"]),
+                          ("anonymisation.A10.value", "yes")], d.t("gui_saved_keep"))
+        if ok:
+            self.report = None
+            self.result_line.setText(d.t("gui_saved_kept"))
+            self.result_line.setStyleSheet("")
+            self.refresh()
+        return ok
+
+    def edit_recipe(self) -> None:
+        """Load the saved steps (and, when the data is loaded, its roles) into the lab."""
+        d = self.document
+        lab = d.assessment.risk_lab
+        if lab is None:
+            return
+        page = self.page
+        page.steps = [dict(s) for s in lab.recipe if isinstance(s, dict)]
+        if page.frame is not None or getattr(page, "large", False):
+            columns = set(getattr(page, "_role_combos", {}))
+            for col in lab.key_variables:
+                if col in columns:
+                    page.set_role(col, "quasi")
+            for col in lab.sensitive:
+                if col in columns:
+                    page.set_role(col, "sensitive")
+        page._fill_steps()
+        if page.frame is not None:
+            page.recompute()
+        self.result_line.setStyleSheet("")
+        self.result_line.setText(d.t("gui_saved_edit_done", count=len(page.steps)))
+        box = getattr(page, "steps_box", None)
+        if box is not None:
+            page.scroll.ensureWidgetVisible(box, 0, 40)
+            page.step_list.setFocus()
+
+
+# --- the Table lab's saved tables -------------------------------------------------------------
+
+class SavedTables(QGroupBox):
+    """The saved ``table_lab`` entries on the Table lab step: each table, its files' state."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.setObjectName("savedTables")
+        layout = QVBoxLayout(self)
+        self.text = _text(layout, "savedTablesText")
+        self.stale = _text(layout, "savedTablesStale")
+        self.stale.setStyleSheet(STALE_STYLE)
+        document.changed.connect(self.refresh)
+        document.pathChanged.connect(lambda _p: self.refresh())
+        document.languageChanged.connect(lambda _lang: self.refresh())
+        self.refresh()
+
+    def lines(self) -> list[str]:
+        d = self.document
+        lines: list[str] = []
+        for entry in d.assessment.table_lab:
+            audit = d.t("gui_saved_audit_ok" if entry.audit_ok else "gui_saved_audit_failed")
+            lines.append(d.t("gui_saved_table", name=entry.name or "—",
+                             dimensions=" × ".join(entry.dimensions) or "—",
+                             cells=format_number(entry.cells, d.lang),
+                             primary=format_number(entry.primary, d.lang),
+                             secondary=format_number(entry.secondary, d.lang), audit=audit))
+            lines.append(f"    {d.t('gui_saved_source')}: "
+                         f"{fingerprint_text(d, entry.source, '')}")
+            if entry.output is not None:
+                lines.append(f"    {d.t('gui_saved_output')}: "
+                             f"{fingerprint_text(d, entry.output, entry.name)}")
+            if entry.saved_at is not None:
+                when = when_text(entry.saved_at, d.lang)
+                lines.append(f"    {d.t('gui_saved_when_only', when=when)}")
+        return lines
+
+    def refresh(self) -> None:
+        from hrk_workbench.disclosure.fingerprints import stale_texts
+
+        d = self.document
+        title = d.t("gui_saved_group")
+        self.setTitle(title)
+        self.setAccessibleName(title)
+        lines = self.lines() or [d.t("gui_saved_none")]
+        _lines(self.text, lines)
+        stale = stale_texts(d.assessment, d.path, d.forms, d.lang, lab="table_lab")
+        _lines(self.stale, stale)
+        self.stale.setVisible(bool(stale))
+
+
+def with_saved(factory: Callable[[Document], QWidget], box: str) -> Callable[[Document],
+                                                                          QWidget]:
+    """A factory for a lab page with its saved-result box first on the page, so the lab
+    modules need no more than their fingerprint hooks."""
+
+    def make(document: Document) -> QWidget:
+        page = factory(document)
+        layout = getattr(page, "body_layout", None)
+        if layout is None:  # a placeholder page: nothing saved to show there
+            return page
+        widget = SavedRiskResult(page) if box == "risk" else SavedTables(document)
+        layout.insertWidget(0, widget)
+        page.saved_box = widget  # type: ignore[attr-defined]
+        return page
+
+    return make
