@@ -149,6 +149,10 @@ def test_a_holding_spread_over_two_cells_dominates_their_margin(tmp_path, capsys
 
 def test_holding_needs_microdata(tmp_path, capsys):
     data = _firms_with_owners(tmp_path / "firms.csv")
+    code, summary, err = _run(capsys, "tables", str(data), "--rows", "industry", "--holding",
+                              "owner", "-o", str(tmp_path / "count.csv"))
+    assert code == 0 and "holding column owner is not used" in err
+    assert [w["code"] for w in summary["warnings"]] == ["table_holding_unused"]
     for lang, word in (("en", "--aggregated"), ("fi", "--holding"), ("sv", "--holding")):
         code, _, err = _run(capsys, "tables", str(data), "--rows", "industry", "--aggregated",
                             "--value", "turnover", "--holding", "owner", "-o",

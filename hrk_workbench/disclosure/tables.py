@@ -443,6 +443,10 @@ def table_from_microdata(frame: pd.DataFrame, dimensions: Sequence[str],
     if holding and value:
         tops = _holding_tops(_codes(frame, list(dimensions)), table, value, holding)
         table.tops = [tops.get(k, ()) for k in table.keys]
+    elif holding:  # a count table has no contributions for a holding to add up
+        table.problems.append(Problem(holding, "holdings apply to a sum (--value)",
+                                      severity="warning", code="table_holding_unused",
+                                      params={"column": holding}))
     if weight:
         w = sampling_weights(frame, weight)
         amounts = w if value is None else w * to_numbers(frame[value], value).fillna(0.0)
