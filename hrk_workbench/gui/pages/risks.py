@@ -12,16 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSize, Qt
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
+    QFormLayout,
+    QFrame,
     QHeaderView,
+    QLabel,
     QSizePolicy,
     QSplitter,
     QStyle,
     QStyleOptionComboBox,
     QStylePainter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,7 +38,7 @@ from hrk_workbench.forms.schema import Scale
 from ..document import Document
 from ..widgets.combo import NamedPopupComboBox
 from ..widgets.heatmap import HeatMap, RiskPoint, ramp_colour
-from .base import Binding, ComboBinding, LineBinding, PageFrame
+from .base import Binding, ComboBinding, LineBinding, PageFrame, TextBinding
 
 # (column key, answer field or None for a computed column, kind)
 COLUMNS: list[tuple[str, str | None, str]] = [
@@ -48,7 +53,11 @@ COLUMNS: list[tuple[str, str | None, str]] = [
     ("gui_risk_owner", "owner", "text"),
 ]
 COL_RISK, COL_SCORE, COL_RESIDUAL = 0, 3, 7
-RISK_COLUMN_WIDTH = 250
+# what follows from the mitigation is edited in the selected risk's detail form, where a long
+# mitigation wraps; in the table these columns pushed the register wider than a 1366x768
+# screen (the residual score stays in the table, beside the score)
+DETAIL_FIELDS = ("mitigation", "residual_likelihood", "residual_impact", "owner")
+RISK_COLUMN_WIDTH = 230
 HEATMAP_WIDTH = 380
 
 
@@ -128,6 +137,145 @@ class ScaleBinding(ComboBinding):
         self.combo.setToolTip(self.combo.currentText())
 
 
+class FrozenColumn(QTableView):
+    """The risk names as a column that stays put when the register scrolls sideways: a
+    second view of the same model and selection, laid over the table's first column (the
+    frozen-column technique of Qt's examples), scrolled up and down with it."""
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self.table = table
+        self.setObjectName("riskNames")
+        self.setModel(table.model())
+        self.setSelectionModel(table.selectionModel())
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.horizontalHeader().setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setWordWrap(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setStyleSheet("QTableView { border-right: 1px solid palette(mid); }")
+        for col in range(1, table.columnCount()):
+            self.setColumnHidden(col, True)
+        table.viewport().stackUnder(self)
+        self.verticalScrollBar().valueChanged.connect(table.verticalScrollBar().setValue)
+        table.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        table.horizontalHeader().sectionResized.connect(self._resized)
+        table.verticalHeader().sectionResized.connect(
+            lambda row, _old, size: self.setRowHeight(row, size))
+        table.installEventFilter(self)  # follow the table's size (splitter, window)
+        self.sync()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.table and event.type() == QEvent.Type.Resize:
+            # the viewport takes its new size after this event: measure it then
+            QTimer.singleShot(0, self.place)
+        return False
+
+    def _resized(self, col: int, _old: int, size: int) -> None:
+        if col == COL_RISK:
+            self.setColumnWidth(COL_RISK, size)
+            self.place()
+
+    def sync(self) -> None:
+        for row in range(self.table.rowCount()):
+            self.setRowHeight(row, self.table.rowHeight(row))
+        self.setColumnWidth(COL_RISK, self.table.columnWidth(COL_RISK))
+        self.place()
+
+    def place(self) -> None:
+        t = self.table
+        self.horizontalHeader().setFixedHeight(t.horizontalHeader().height())
+        self.setGeometry(t.verticalHeader().width() + t.frameWidth(), t.frameWidth(),
+                         t.columnWidth(COL_RISK),
+                         t.viewport().height() + t.horizontalHeader().height())
+
+
+class RiskDetail(QFrame):
+    """The selected risk in full: its whole text, and its mitigation in a field that wraps,
+    and its owner. One form, bound to whichever risk is selected."""
+
+    def __init__(self, document: Document) -> None:
+        super().__init__()
+        self.document = document
+        self.setObjectName("riskDetail")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        self.title = QLabel()
+        self.title.setObjectName("riskDetailTitle")
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.title)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        layout.addLayout(form)
+        self.risk_id = ""
+        risks = document.forms.hrk.risks
+        self.mitigation = TextBinding(document, "", lines=4)
+        self.residual_likelihood = ScaleBinding(document, "",
+                                                scale_options(document, risks.likelihood))
+        self.residual_impact = ScaleBinding(document, "", scale_options(document, risks.impact))
+        self.owner = LineBinding(document, "")
+        self.labels: dict[str, QLabel] = {}
+        for fld, binding in self.bindings().items():
+            label = QLabel()
+            label.setBuddy(binding.widget)
+            form.addRow(label, binding.widget)
+            self.labels[fld] = label
+        self.setEnabled(False)
+
+    def bindings(self) -> dict[str, Binding]:
+        return {"mitigation": self.mitigation, "residual_likelihood": self.residual_likelihood,
+                "residual_impact": self.residual_impact, "owner": self.owner}
+
+    def flush(self) -> None:
+        """Commit what is typed before the form is bound to another risk."""
+        if not self.risk_id:
+            return
+        self.mitigation.commit(self.mitigation.edit.toPlainText().strip())
+        self.owner.commit(self.owner.edit.text().strip())
+
+    def show_risk(self, risk_id: str) -> None:
+        if risk_id == self.risk_id:
+            return
+        self.flush()
+        self.risk_id = risk_id
+        for fld, binding in self.bindings().items():
+            binding.path = f"risks.{risk_id}.{fld}" if risk_id else ""
+        self.setEnabled(bool(risk_id))
+        self.retranslate(self.document.lang)
+
+    def retranslate(self, lang: str) -> None:
+        d = self.document
+        question = next((q for q in d.forms.hrk.risks.questions if q.id == self.risk_id), None)
+        self.title.setText(f"{question.id} {question.text.get(lang) or question.text['en']}"
+                           if question else d.t("gui_risk_detail_none"))
+        for fld, binding in self.bindings().items():
+            caption = d.t(f"gui_risk_{fld}")
+            self.labels[fld].setText(caption)
+            binding.retranslate(lang)
+            binding.widget.setAccessibleName(
+                d.t("gui_risk_detail_name", qid=self.risk_id, field=caption.lower())
+                if self.risk_id else caption)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.risk_id:
+            self.mitigation.edit.setPlainText("")
+            self.owner.edit.setText("")
+            return
+        for binding in self.bindings().values():
+            binding.refresh()
+
+
 class RisksPage(PageFrame):
     """Risk register table (editable) + heat map; see the module docstring for why."""
 
@@ -147,8 +295,17 @@ class RisksPage(PageFrame):
         self.splitter.setChildrenCollapsible(False)
         self.table = self._build_table()
         self.splitter.addWidget(self.table)
+        self.frozen = FrozenColumn(self.table)
         self.heatmap = HeatMap(self.forms, document.lang)
-        self.splitter.addWidget(self.heatmap)
+        self.detail = RiskDetail(document)
+        # the map and the selected risk's form: side by side below the register, or one
+        # above the other beside it when the window is wide
+        self.side = QWidget()
+        self.side_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.side)
+        self.side_layout.setContentsMargins(0, 0, 0, 0)
+        self.side_layout.addWidget(self.heatmap, 1)
+        self.side_layout.addWidget(self.detail, 1)
+        self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 0)  # the register keeps its size, the map grows
         self.splitter.setStretchFactor(1, 1)
         body = QVBoxLayout()
@@ -158,6 +315,9 @@ class RisksPage(PageFrame):
 
         self.heatmap.cellClicked.connect(self.select_cell)
         self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.currentCellChanged.connect(
+            lambda row, _c, _pr, _pc: self.detail.show_risk(
+                self.risk_ids[row] if 0 <= row < len(self.risk_ids) else ""))
         document.changed.connect(self._on_changed)
         document.languageChanged.connect(self.retranslate)
         self.retranslate(document.lang)
@@ -206,6 +366,9 @@ class RisksPage(PageFrame):
                 if previous is not None and previous is not table:
                     QWidget.setTabOrder(previous, binding.widget)
                 previous = binding.widget
+        for col, (_key, fld, _kind) in enumerate(COLUMNS):
+            if fld in DETAIL_FIELDS:
+                table.setColumnHidden(col, True)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -213,7 +376,8 @@ class RisksPage(PageFrame):
 
     def _table_width(self) -> int:
         t = self.table
-        return sum(t.columnWidth(c) for c in range(t.columnCount())) + 2 * t.frameWidth() + 4
+        return sum(t.columnWidth(c) for c in range(t.columnCount()) if not t.isColumnHidden(c)) \
+            + 2 * t.frameWidth() + t.verticalScrollBar().sizeHint().width() + 4
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """The map beside the register when both fit, else below it (a narrow window)."""
@@ -226,6 +390,8 @@ class RisksPage(PageFrame):
         if orientation != self.splitter.orientation() or not self._arranged:
             self._arranged = True
             self.splitter.setOrientation(orientation)
+            self.side_layout.setDirection(QBoxLayout.Direction.TopToBottom if wide
+                                          else QBoxLayout.Direction.LeftToRight)
             if wide:
                 self.splitter.setSizes([self._table_width(), 10_000])
             else:
@@ -237,6 +403,7 @@ class RisksPage(PageFrame):
                     table_h += t.horizontalScrollBar().sizeHint().height()
                 self.splitter.setSizes([table_h, max(self.splitter.height() - table_h,
                                                      self.heatmap.minimumSizeHint().height())])
+        self.frozen.sync()
 
     def editor(self, risk_id: str, fld: str) -> QWidget:
         """The cell editor of one answer (for tests and keyboard focus)."""
@@ -248,6 +415,7 @@ class RisksPage(PageFrame):
         """Show the model's answers and the core's scores in the table and on the map."""
         for binding in self.bindings.values():
             binding.refresh()
+        self.detail.refresh()
         summary = self.document.summary()
         scores = {s.id: s for s in summary.risks.scores}
         bands = self.forms.hrk.risks.levels
@@ -285,6 +453,8 @@ class RisksPage(PageFrame):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)  # catches up on changes made while hidden
+        if not self.detail.risk_id and self.risk_ids:  # the first risk's form, unselected
+            self.table.setCurrentCell(0, COL_RISK, QItemSelectionModel.SelectionFlag.NoUpdate)
         self._arranged = False  # sizes measured while hidden are not to be trusted
         self._arrange()
 
@@ -306,6 +476,8 @@ class RisksPage(PageFrame):
                                                  field=d.t(key).lower()))
             binding.retranslate(lang)
         self.heatmap.set_language(lang)
+        self.detail.retranslate(lang)
+        self.frozen.setAccessibleName(d.t("gui_risk_col_risk"))
         self.refresh()
         self._fit_columns()
         self._arranged = False
@@ -329,6 +501,7 @@ class RisksPage(PageFrame):
                           for r in range(t.rowCount()) if t.cellWidget(r, col)), default=0)
             t.setColumnWidth(col, max(t.columnWidth(col), widest + 4))
         t.resizeRowsToContents()
+        self.frozen.sync()
 
     # --- selection ----------------------------------------------------------------------
 
