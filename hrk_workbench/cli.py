@@ -615,6 +615,20 @@ def _reading(args: argparse.Namespace, lang: str, forms: Forms) -> Any:
                    lambda source, problem: _warn(source, [problem], lang, forms))
 
 
+def _default_command(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """No command opens the app, with the options given: ``hrk-workbench --lang fi`` (a
+    desktop shortcut's line) starts it in Finnish, as ``hrk-workbench gui --lang fi`` does.
+    ``--help`` and ``--version`` keep their meaning for the program as a whole."""
+    commands = next(a.choices for a in parser._actions
+                    if isinstance(a, argparse._SubParsersAction))
+    if not argv:
+        return ["gui"]
+    if any(token in commands for token in argv) or \
+            any(token in ("-h", "--help", "--version") for token in argv):
+        return argv
+    return ["gui", *argv]
+
+
 def _run(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # argparse's own messages (usage, "invalid choice", ...) in the language asked for: it is
@@ -622,7 +636,8 @@ def _run(argv: Sequence[str] | None) -> int:
     forms_dir = cli_i18n.prescan_forms(argv)
     with cli_i18n.argparse_language(cli_i18n.prescan_language(argv, os.environ.get(LANG_ENV)),
                                     forms_dir) as translator:
-        args = build_parser().parse_args(argv or ["gui"])
+        parser = build_parser()
+        args = parser.parse_args(_default_command(parser, argv))
     func: Callable[[argparse.Namespace, Forms], int] = args.func
     forms: Forms | None = None
     lang = "en"

@@ -82,8 +82,12 @@ class ParticipantsPage(StepPage):
                 if item.text() != person[field]:
                     item.setText(person[field])
         self.table.blockSignals(False)
-        if people:
-            self.table.selectRow(min(max(row, 0), len(people) - 1))
+        # re-select only when the row must change: selecting moves the current cell to the
+        # first column and closes the editor Tab has just opened in the next cell, so what
+        # the steward types straight after Tab would be lost
+        target = min(max(row, 0), len(people) - 1) if people else -1
+        if people and row != target:
+            self.table.selectRow(target)
         self._show_roles()
 
     def _show_roles(self) -> None:

@@ -1,0 +1,156 @@
+"""Everyday polish (issue 32, point 10), through the widgets on real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+
+def _table_typing(qtbot: Any, table: Any, texts: list[str]) -> None:
+    """Type each text straight after a Tab, as a steward fills a row."""
+    for n, text in enumerate(texts):
+        for ch in text:  # each key to whatever has the focus then, as a keyboard does
+            qtbot.keyClick(QApplication.focusWidget() or table, ch)
+        if n < len(texts) - 1:
+            qtbot.keyClick(QApplication.focusWidget() or table, Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget() or table, Qt.Key.Key_Return)
+
+
+def test_typing_straight_after_tab_in_participants_loses_nothing(
+        make_window: Any, qtbot: Any) -> None:
+    window = make_window(lang="fi")
+    window.go_to_step("participants")
+    page = window.pages["participants"]
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    table = page.table
+    table.setCurrentCell(0, 0)
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    _table_typing(qtbot, table, ["Anna Aalto", "Vantaan kaupunki", "anna@vantaa.example",
+                                 "tietosuoja"])
+    # Return commits the last cell on the next turn of the event loop
+    qtbot.waitUntil(lambda: window.document.assessment.participants[0].comment != "",
+                    timeout=3000)
+    p = window.document.assessment.participants[0]
+    assert (p.name, p.organisation, p.email, p.comment) == (
+        "Anna Aalto", "Vantaan kaupunki", "anna@vantaa.example", "tietosuoja")
+
+
+def test_lang_without_a_command_opens_the_app_in_finnish(qtbot: Any, monkeypatch: Any) -> None:
+    from PySide6.QtWidgets import QApplication as App
+
+    from hrk_workbench.cli import main
+    from hrk_workbench.gui.mainwindow import MainWindow
+
+    monkeypatch.setattr(App, "exec", lambda *a: 0)  # the window is shown; no event loop
+    before = {id(w) for w in App.topLevelWidgets()}
+    assert main(["--lang", "fi"]) == 0
+    windows = [w for w in App.topLevelWidgets()
+               if isinstance(w, MainWindow) and id(w) not in before]
+    assert len(windows) == 1
+    window = windows[0]
+    try:
+        assert window.document.lang == "fi"
+        assert window.file_menu.title().replace("&", "") == "Tiedosto"
+        assert window.isVisible()
+    finally:
+        window.document.undo_stack.setClean()
+        window.owns_recovery = False
+        window.close()
+        window.deleteLater()
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_recent_files_show_their_folder(make_window: Any, tmp_path: Path) -> None:
+    import shutil
+
+    for year in ("2025", "2026"):
+        (tmp_path / year).mkdir()
+        shutil.copy(EXAMPLES / "city-bike-trips.hrk.json", tmp_path / year / "pyorat.hrk.json")
+    window = make_window(lang="fi")
+    for year in ("2025", "2026"):
+        assert window.open_path(str(tmp_path / year / "pyorat.hrk.json"), ask=False)
+    window._fill_recent()
+    texts = [a.text() for a in window.recent_menu.actions() if a.text()]
+    assert any(t.startswith("&1 pyorat.hrk.json") and t.endswith("2026") for t in texts)
+    assert any(t.startswith("&2 pyorat.hrk.json") and t.endswith("2025") for t in texts)
+
+
+def test_save_as_new_assessment_gives_a_new_id(make_window: Any, tmp_path: Path,
+                                               monkeypatch: Any) -> None:
+    import shutil
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from hrk_workbench.cli import main
+    from hrk_workbench.model import load_assessment
+
+    last_year = tmp_path / "pyorat-2025.hrk.json"
+    shutil.copy(EXAMPLES / "city-bike-trips.hrk.json", last_year)
+    assert main(["set", str(last_year), "decision.record_number=KAUPUNKI/12/2025",
+                 "decision.legal_basis=Tiedonhallintalaki"]) == 0
+    old = load_assessment(last_year)
+    this_year = tmp_path / "pyorat-2026.hrk.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(this_year), "")))
+    window = make_window(lang="fi")
+    assert window.open_path(str(last_year), ask=False)
+    assert window.save_as_new_action.text().replace("&", "") == "Tallenna uutena arviointina…"
+    window.save_as_new_action.trigger()
+    new = load_assessment(this_year)
+    assert new.id != old.id and new.created > old.created
+    assert new.benefits == old.benefits and new.dataset == old.dataset
+    assert new.approvals == [] and new.comments == []
+    assert [e.by for e in new.change_log] == ["Testi Testaaja"]
+    assert new.decision.outcome is None and new.decision.record_number == ""
+    assert new.decision.legal_basis == "Tiedonhallintalaki"
+    assert load_assessment(last_year).id == old.id  # last year's file untouched
+    assert window.document.path == this_year
+
+
+def test_print_memo_and_open_after_export(make_window: Any, qtbot: Any, tmp_path: Path,
+                                          monkeypatch: Any) -> None:
+    import shutil
+
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    path = tmp_path / "pyorat.hrk.json"
+    shutil.copy(EXAMPLES / "city-bike-trips.hrk.json", path)
+    window = make_window(lang="sv")
+    assert window.open_path(str(path), ask=False)
+    pdf = tmp_path / "utskrift.pdf"
+
+    def accept(dialog: QPrintDialog) -> int:
+        printer = dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(pdf))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    assert window.print_action.text().replace("&", "") == "Skriv ut promemorian…"
+    window.print_action.trigger()
+    assert window.current_step() == "outputs"
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    assert pdf.stat().st_size > 5000
+
+    memo = tmp_path / "pm.md"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(memo), "")))
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl",
+                        staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
+    page = window.pages["outputs"]
+    with qtbot.waitSignal(page.exported, timeout=20_000):
+        qtbot.mouseClick(page.buttons["memo_md"], Qt.MouseButton.LeftButton)
+    button = window.open_export_button
+    assert button.isVisible() and button.text() == "Öppna"
+    assert button.accessibleName() == "Öppna filen pm.md"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert opened == [str(memo)]
