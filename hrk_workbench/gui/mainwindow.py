@@ -300,6 +300,10 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.history_action = self._action(self.edit_menu, "gui_action_history",
                                            self.show_history, "Ctrl+H")
+        self.comment_action = self._action(self.edit_menu, "gui_action_comment",
+                                           self.comment_here, "Ctrl+Shift+M")
+        self.review_action = self._action(self.edit_menu, "gui_action_review",
+                                          self.show_review, "Ctrl+Shift+R")
         self.back_action = self._action(self.go_menu, "gui_back",
                                         lambda: self.go_to(self.stack.currentIndex() - 1),
                                         "Ctrl+PgUp")
@@ -697,6 +701,21 @@ class MainWindow(QMainWindow):
         from .help import show_guide
 
         return show_guide(self)
+
+    def comment_here(self) -> Any:
+        """Edit > Review comment: on the question the focus is in, else on the step."""
+        from .review import focused_target, open_comment
+
+        page = self.stack.currentWidget()
+        return open_comment(self, self.document, focused_target(page, self.current_step()))
+
+    def show_review(self) -> Any:
+        """Edit > Review comments and approvals: list, resolve, and each approval's status."""
+        from .review import ReviewDialog
+
+        dialog = ReviewDialog(self.document, self.settings.author, self)
+        dialog.show()
+        return dialog
 
     def show_history(self) -> Any:
         """Edit > History: the decision record (changes, reviews, approvals, re-assessments)

@@ -20,6 +20,7 @@ from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QPainter, QShowEvent, QTextDocument
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QGridLayout,
     QGroupBox,
@@ -152,12 +153,16 @@ def export_memo(progress: Progress, memo: Any, fmt: str, path: str) -> ExportRes
 
 
 def export_metadata(progress: Progress, assessment: Assessment, forms: Forms, fmt: str,
-                    lang: str, path: str) -> ExportResult:
-    """Build the record as ``hrk-workbench metadata`` does and write it; CKAN only if open."""
+                    lang: str, path: str, draft: bool = False,
+                    source: Path | None = None) -> ExportResult:
+    """Build the record as ``hrk-workbench metadata`` does and write it; CKAN only if open;
+    a public record only when a decider approved this version, else only as a ``draft``
+    (marked in the record itself). ``source``: the assessment file, beside its data."""
     from hrk_workbench.metadata.commands import (
         ckan_blockers,
         ckan_refusal,
         profile_for,
+        publication_refusal,
         record_text,
         shape_sets_for,
     )
@@ -172,9 +177,19 @@ def export_metadata(progress: Progress, assessment: Assessment, forms: Forms, fm
         blockers = ckan_blockers(record, forms, lang)
         if blockers:  # the portal would refuse it: write nothing, as the command does
             return ExportResult(path, problems=blockers)
+    unapproved = publication_refusal(record, fmt, forms, source)
+    if unapproved is not None and not draft:
+        return ExportResult(path, problems=[unapproved])
     profile = profile_for(fmt, record, forms)
-    graph, _nodes = profile.graph(record)
-    text, size = record_text(profile, record, graph, fmt)
+    graph, nodes = profile.graph(record)
+    note = None
+    if draft:
+        from hrk_workbench.metadata.profiles import mark_draft
+        from hrk_workbench.review.gate import draft_note
+
+        note = draft_note(forms)
+        mark_draft(graph, nodes, note)
+    text, size = record_text(profile, record, graph, fmt, note)
     failed = _write(progress, path, text.encode("utf-8"))
     if failed:
         return failed
@@ -184,6 +199,8 @@ def export_metadata(progress: Progress, assessment: Assessment, forms: Forms, fm
     else:
         written = label("metadata_written", lang, forms).format(
             file=path, profile=" + ".join(shape_sets_for(record)), triples=size)
+    if draft:
+        written += "\n" + label("metadata_written_draft", lang, forms).format(file=path)
     return ExportResult(path, written)
 
 
@@ -215,11 +232,14 @@ class Readiness:
     catalogue: list[Problem]  # avoindata.fi: its refusal, or what the portal requires
     recommended: list[Reason]  # DCAT-AP recommendations not yet met
     ckan_ok: bool = False
+    approvals: list[Any] = field(default_factory=list)  # each approval checked (issue 33)
+    public: bool = False  # the record would say the data is public: the gate applies
 
 
 def check_readiness(progress: Progress, assessment: Assessment, forms: Forms,
-                    lang: str) -> Readiness:
-    """Validate the record with the official shapes, as ``metadata --validate`` does."""
+                    lang: str, source: Path | None = None) -> Readiness:
+    """Validate the record with the official shapes, as ``metadata --validate`` does, and
+    check the approvals (their data files beside ``source``) for the publication gate."""
     from hrk_workbench.metadata.commands import (
         _ckan_missing,
         ckan_refusal,
@@ -229,6 +249,7 @@ def check_readiness(progress: Progress, assessment: Assessment, forms: Forms,
     )
     from hrk_workbench.metadata.readiness import advise_metadata
     from hrk_workbench.metadata.record import build_record
+    from hrk_workbench.review.approval import check_approvals
 
     record = build_record(assessment, forms)
     graph, nodes = profile_for("turtle", record, forms).graph(record)
@@ -238,7 +259,9 @@ def check_readiness(progress: Progress, assessment: Assessment, forms: Forms,
     catalogue = [refusal] if refusal else _ckan_missing(record, forms, lang, advise_metadata)
     recommended = [r for r in advice.reasons if r.code == "metadata_missing_recommended"]
     return Readiness(shape_sets_for(record), missing, list(record.warnings), catalogue,
-                     recommended, ckan_ok=not catalogue)
+                     recommended, ckan_ok=not catalogue,
+                     approvals=check_approvals(assessment, None, source),
+                     public=record.is_open)
 
 
 # --- the page -----------------------------------------------------------------------------
@@ -330,6 +353,15 @@ class OutputsPage(PageFrame):
         meta.addWidget(self.readiness_label)
         meta.addWidget(self.readiness_status)
         meta.addWidget(self.readiness_list, 1)
+        self.draft_box = QCheckBox()
+        self.draft_box.setObjectName("export_draft")
+
+        def set_draft_text(text: str) -> None:
+            self.draft_box.setText(text)
+            self.draft_box.setAccessibleName(text)
+
+        self._text(set_draft_text, "draft")
+        meta.addWidget(self.draft_box)
         meta.addLayout(self._button_grid(METADATA_EXPORTS))
         right_layout.addWidget(self.metadata_box, 1)
 
@@ -442,6 +474,7 @@ class OutputsPage(PageFrame):
         self.readiness_status.setStyleSheet("")
         task = run_task(self, d.t("gui_out_checking"), check_readiness,
                         d.assessment.model_copy(deep=True), d.forms, d.lang,
+                        Path(d.path) if d.path else None,
                         forms=d.forms, lang=d.lang, show_after_ms=60_000)
         task.finished.connect(self._show_readiness)
         task.failed.connect(self._readiness_failed)
@@ -487,6 +520,12 @@ class OutputsPage(PageFrame):
         # a decision not to open is no task: the portal package is simply not made
         rows += [("info" if p.code == "ckan_not_open" else "warning",
                   problem_text(p, lang, forms), p.location) for p in r.catalogue]
+        if r.public or r.ckan_ok:  # nothing public before a decider approved this version
+            from ..review import gate_text
+
+            approved, text = gate_text(d, r.approvals)
+            rows.append(("ok" if approved else "warning", text,
+                         "" if approved else "decision.outcome"))
         if r.ckan_ok:
             rows.append(("ok", d.t("gui_out_ckan_ready"), ""))
         rows += [("info", render(reason, lang, forms),
@@ -533,6 +572,9 @@ class OutputsPage(PageFrame):
             if blockers:
                 self._failed(blockers)
                 return
+        if export.kind == "metadata" and not self.draft_box.isChecked() \
+                and self._unapproved(export):
+            return
         path = self._ask_path(export)
         if not path:
             return
@@ -552,11 +594,28 @@ class OutputsPage(PageFrame):
                             lang=d.lang)
         else:
             task = run_task(self, title, export_metadata, d.assessment.model_copy(deep=True),
-                            d.forms, export.fmt, d.lang, path, forms=d.forms, lang=d.lang)
+                            d.forms, export.fmt, d.lang, path, self.draft_box.isChecked(),
+                            Path(d.path) if d.path else None, forms=d.forms, lang=d.lang)
         task.finished.connect(self._export_finished)
         task.failed.connect(lambda message: self._failed([message]))
         task.cancelled.connect(lambda: self._report(d.t("gui_out_cancelled")))
         self.export_task = task
+
+    def _unapproved(self, export: Export) -> bool:
+        """Refuse (and say why, naming questions, never paths) a public record that no
+        decider approved in this version; the steward may tick "as a draft" instead."""
+        from hrk_workbench.metadata.record import build_record
+
+        from ..review import gate_text
+
+        d = self.document
+        if export.fmt != "ckan" and not build_record(d.assessment, d.forms).is_open:
+            return False
+        approved, text = gate_text(d)
+        if approved:
+            return False
+        self._failed([text])
+        return True
 
     def _ask_path(self, export: Export) -> str:
         """The file to write, from Qt's (translated) save dialog; the suffix added if left out."""

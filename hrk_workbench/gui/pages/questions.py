@@ -185,6 +185,10 @@ class QuestionsPage(StepPage):
             weak.widget.setProperty("hrk_qid", spec.qid)
             self.add_row(form, lambda lang, q=spec.qid: d.t(
                 "gui_weakness", qid=q, language=d.t(f"gui_language_{lang}")), weak)
+        # a reviewer's comment on this question (issue 33), saved with the assessment
+        from ..review import comment_button
+
+        form.addWidget(comment_button(d, spec.value_path.rsplit(".", 1)[0], spec.qid))
         help_label = QLabel()
         help_label.setObjectName(f"help_{spec.qid}")
         if spec.help:
