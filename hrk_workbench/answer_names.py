@@ -174,7 +174,25 @@ def gui_problem_text(problem: Problem, lang: str, forms: Forms) -> str:
         return text
     if is_answer_path(where, forms) or _is_section(where):
         return f"{answer_name(where, lang, forms)}: {text}"
-    return f"{where}: {text}"  # a row and column of a data file, a cell of a workbook
+    place = _place(where, lang, forms)
+    return f"{place}: {text}" if place else text
+
+
+_RECIPE_STEP = re.compile(r"(?:recipe:\s*)?steps\[(\d+)\](.*)")
+_LINE = re.compile(r"line (\d+)")
+
+
+def _place(where: str, lang: str, forms: Forms) -> str:
+    """A location that is no answer, in words: a recipe's step counted from 1 ("Recipe
+    step 5"), a data file's line; a command-line option or a document root says nothing
+    the steward can act on, so it is left out; a cell or a data value stays as it is."""
+    if m := _RECIPE_STEP.fullmatch(where):
+        return label("gui_recipe_step_n", lang, forms).format(n=int(m.group(1)) + 1)
+    if m := _LINE.fullmatch(where):
+        return label("gui_file_line_n", lang, forms).format(n=m.group(1))
+    if where.startswith("--") or where in ("/", "recipe") or where.startswith("$"):
+        return ""
+    return where  # a row and column of a data file, a cell of a workbook
 
 
 def gui_reason_text(reason: Reason, lang: str, forms: Forms) -> str:

@@ -33,7 +33,7 @@ BIKES = ROOT / "examples" / "city-bike-trips.hrk.json"
 SECTIONS = ("gates|benefits|risks|costs|anonymisation|channel|quality|dataset|decision|"
             "licence|participants|publication|risk_lab|table_lab")
 INTERNAL = re.compile(rf"\b({SECTIONS})(\.|\[)|\$|steps\[|forms/|(^|[\s(]|: )--[a-z]|"
-                      r"recipe:|\.ya?ml\b")
+                      r"recipe:|\.ya?ml\b|\"[a-z_]+\": ")
 ENGLISH = re.compile(r"\b(the|and|of|with|expected|answer|value|must|should|missing|file|"
                      r"step|not|or|none)\b")
 URL = re.compile(r"https?://\S+|\S+@\S+")
@@ -98,6 +98,24 @@ def test_the_check_catches_a_path(forms: Any) -> None:
     assert _leaks("vastaa kohtaan gates.G1")
     assert _leaks("anna --key") and _leaks("tiedosto forms/hrk.yaml")
     assert _leaks("arvo steps[4] on väärä") and _leaks("the value")
+    assert _leaks('lisää vaiheeseen "on_error": "suppress"')
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_recipe_and_file_locations_in_words(forms: Any, lang: str) -> None:
+    labels = forms.messages[lang].labels
+    bad_date = Problem("steps[4]", "m", code="recipe_bad_date",
+                       params={"value": "31.2.", "column": "syntymäaika", "line": 7})
+    text = gui_problem_text(bad_date, lang, forms)
+    assert text.startswith(labels["gui_recipe_step_n"].format(n=5) + ": ")
+    assert not _leaks(text), text
+    assert "steps[4]" in render_problem(bad_date, lang, forms)  # the command line's own
+    line = gui_problem_text(Problem("line 12", "m", code="recipe_bad_date",
+                                    params={"value": "x", "column": "c", "line": 12}),
+                            lang, forms)
+    assert line.startswith(labels["gui_file_line_n"].format(n=12)) and "line" not in line
+    option = gui_problem_text(Problem("--key", "m", code="risk_no_keys"), lang, forms)
+    assert not option.startswith("--") and not _leaks(option), option
 
 
 @pytest.mark.parametrize(("path", "step_key"), [
