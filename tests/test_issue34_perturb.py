@@ -312,3 +312,17 @@ def test_importance_must_name_key_variables(tmp_path, capsys):
     code, out, captured = _puf(tmp_path, capsys, data, recipe)
     assert code != 0 and not out.exists()
     assert "importance" in captured.err and "id" in captured.err
+
+
+def test_fast_mdav_forms_the_groups_of_the_definition_on_a_larger_file():
+    """The fast search (packed arrays, a k-d tree rebuilt as records are grouped, asked
+    again when the nearest were taken) must give the very groups of the plain definition."""
+    from hrk_workbench.disclosure.perturb import mdav_groups
+
+    rng = np.random.default_rng(34)
+    x = np.column_stack([rng.lognormal(0, 1, 360), rng.normal(0, 1, 360),
+                         rng.uniform(0, 1, 360)])
+    z = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
+    got = mdav_groups(z, 5)
+    mine = sorted(sorted(np.nonzero(got == g)[0].tolist()) for g in range(got.max() + 1))
+    assert mine == sorted(sorted(g) for g in reference_mdav(x, 5))

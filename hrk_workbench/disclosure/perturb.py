@@ -160,17 +160,6 @@ def pram(series: pd.Series, retain: float, rng: np.random.Generator) -> Perturbe
 
 # --- MDAV microaggregation -------------------------------------------------------------------
 
-def standardise(x: np.ndarray) -> np.ndarray:
-    """Each column centred and divided by its standard deviation (a constant column only
-    centred), so that no variable dominates the distances by its unit."""
-    import numpy as np
-
-    centred = x - x.mean(axis=0)
-    sd = x.std(axis=0, ddof=1) if len(x) > 1 else np.zeros(x.shape[1])
-    sd[~(sd > 0)] = 1.0
-    return centred / sd
-
-
 def mdav_groups(x: np.ndarray, k: int) -> np.ndarray:
     """The MDAV group of each row of ``x`` (already standardised), as a group number.
 
@@ -179,69 +168,77 @@ def mdav_groups(x: np.ndarray, k: int) -> np.ndarray:
     then the record s farthest from r and its k - 1 nearest; with 2k to 3k - 1 left, r and
     its k - 1 nearest form one group and the rest another; fewer than 2k form one group.
 
-    Fast: the records left are kept packed at the front of a column-major array (a removed
-    record swaps with the last one left), so each distance is one pass over what is left,
-    and nearest records come from a partial sort of the distances already computed.
+    Fast, with the same groups: the records left stay packed at the front of one array per
+    variable (a removed record swaps with the last one left), so a farthest search is one
+    vectorised pass over what is left; the nearest come from a k-d tree asked for a few more
+    than k, those already grouped skipped (asked again for more when too many were), and
+    rebuilt on the records left whenever half of its records are gone.
     """
     import numpy as np
+    from scipy.spatial import cKDTree
 
-    n, d = x.shape
+    n = len(x)
     groups = np.full(n, -1, dtype="int64")
-    cols = np.ascontiguousarray(x.T, dtype="float64")  # (d, n): each variable contiguous
-    ids = np.arange(n)
+    if n == 0:
+        return groups
+    x = np.asarray(x, dtype="float64")
+    cols = np.array(x.T, order="C")  # (d, n) copy: each variable contiguous, left first
+    ids = np.arange(n)  # the record at each packed position
+    place = np.arange(n)  # the packed position of each record
     left = n
-    buf = np.empty(n)
-    tmp = np.empty(n)
+    norms = np.einsum("ij,ij->i", x, x)  # |p|^2, packed as cols is
+    total = x.sum(axis=0)
     group = 0
+    tree_ids = np.arange(n)
+    tree = cKDTree(x)
 
-    def distances(point: np.ndarray) -> np.ndarray:
-        out = buf[:left]
-        np.subtract(cols[0, :left], point[0], out=out)
-        np.multiply(out, out, out=out)
-        t = tmp[:left]
-        for j in range(1, d):
-            np.subtract(cols[j, :left], point[j], out=t)
-            np.multiply(t, t, out=t)
-            np.add(out, t, out=out)
-        return out
+    def farthest(q: np.ndarray) -> int:
+        # |p - q|^2 = |p|^2 - 2 p.q + |q|^2: one matrix-vector product and one pass
+        far = q @ cols[:, :left]
+        far *= -2.0
+        far += norms[:left]
+        return int(ids[int(np.argmax(far))])
 
-    def take(positions: np.ndarray) -> None:
-        nonlocal left, group
-        groups[ids[positions]] = group
+    def nearest(q: np.ndarray, count: int) -> np.ndarray:
+        nonlocal tree, tree_ids
+        if 2 * left < len(tree_ids):
+            tree_ids = ids[:left].copy()
+            tree = cKDTree(x[tree_ids])
+        ask = min(4 * count, len(tree_ids))
+        while True:
+            _dist, found = tree.query(q, ask)
+            found = tree_ids[np.atleast_1d(found)]
+            found = found[groups[found] < 0]
+            if len(found) >= count or ask == len(tree_ids):
+                return found[:count]
+            ask = min(4 * ask, len(tree_ids))
+
+    def take(members: np.ndarray) -> None:
+        nonlocal left, group, total
+        groups[members] = group
         group += 1
-        for p in sorted(positions.tolist(), reverse=True):
-            last = left - 1
+        total = total - x[members].sum(axis=0)
+        for record in members.tolist():
+            p, last = place[record], left - 1
             if p != last:
-                cols[:, [p, last]] = cols[:, [last, p]]
-                ids[p], ids[last] = ids[last], ids[p]
+                other = ids[last]
+                cols[:, p] = cols[:, last]
+                norms[p] = norms[last]
+                ids[p], place[other] = other, p
             left -= 1
 
-    def nearest(dist: np.ndarray) -> np.ndarray:
-        if k >= left:
-            return np.arange(left)
-        part = np.argpartition(dist, k - 1)[:k]
-        return part
-
-    def around_farthest_from(point: np.ndarray) -> np.ndarray:
-        """The farthest record from ``point`` and its k - 1 nearest, taken as a group; the
-        farthest record's coordinates are returned."""
-        dist = distances(point)
-        r = int(np.argmax(dist))
-        at = cols[:, r].copy()
-        dist = distances(at)
-        members = nearest(dist)
-        take(members)
+    def group_around_farthest_from(q: np.ndarray) -> np.ndarray:
+        at = x[farthest(q)]
+        take(nearest(at, k))
         return at
 
     while left >= 3 * k:
-        centroid = cols[:, :left].mean(axis=1)
-        r = around_farthest_from(centroid)
-        around_farthest_from(r)
+        r = group_around_farthest_from(total / left)
+        group_around_farthest_from(r)
     if left >= 2 * k:
-        centroid = cols[:, :left].mean(axis=1)
-        around_farthest_from(centroid)
+        group_around_farthest_from(total / left)
     if left:
-        take(np.arange(left))
+        take(ids[:left].copy())
     return groups
 
 
@@ -274,8 +271,10 @@ def microaggregate(frame: pd.DataFrame, columns: Sequence[str], k: int, step: in
     groups_count = 0
     if complete.any():
         full = values[complete]
-        mean, sd = full.mean(axis=0), full.std(axis=0, ddof=1) if len(full) > 1 else \
-            np.ones(full.shape[1])
+        # standardised, so that no variable dominates the distances by its unit (a
+        # constant column is only centred)
+        mean = full.mean(axis=0)
+        sd = full.std(axis=0, ddof=1) if len(full) > 1 else np.ones(full.shape[1])
         sd = np.where(sd > 0, sd, 1.0)
         groups = mdav_groups((full - mean) / sd, k)
         groups_count = int(groups.max()) + 1
