@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from hrk_workbench.forms import Forms
@@ -184,7 +185,7 @@ def step_states(assessment: Assessment, forms: Forms,
         "decision": a.decision.outcome is not None,
         "outputs": not any(r.code == "metadata_missing_mandatory"
                            for r in advise_metadata(a, forms).reasons)
-        and not outputs_missing(a, forms),
+        and not outputs_missing(a, forms, path),
         "portfolio": True,
     }
     for step in STEPS:
@@ -279,11 +280,13 @@ def recommendation_missing(assessment: Assessment, forms: Forms,
     return items
 
 
-def outputs_missing(assessment: Assessment, forms: Forms) -> list[MissingItem]:
+def outputs_missing(assessment: Assessment, forms: Forms,
+                    path: str | os.PathLike[str] | None = None) -> list[MissingItem]:
     """What the memo and the catalogue record still need: the decision (and a written reason
     for one more open than the recommendation), a title and description, each planned
-    format's address, the API's address when an API is published, and no address that is
-    not one."""
+    format's address, the API's address when an API is published, no address that is not
+    one, and for a decision to open the catalogue's fields and a decider's approval of this
+    version (``path``: the assessment file, beside which the approvals' data files lie)."""
     from hrk_workbench.departure import departure
     from hrk_workbench.metadata import advise_metadata
     from hrk_workbench.metadata.record import build_record
@@ -324,6 +327,12 @@ def outputs_missing(assessment: Assessment, forms: Forms) -> list[MissingItem]:
             where = CATALOGUE_PATHS.get(name, "dataset")
             items.append(MissingItem("outputs", step_of(where), where, "catalogue_field",
                                      {"field": name}))
+        from hrk_workbench.review.gate import publication_refusal
+
+        refusal = publication_refusal(a, forms, Path(path) if path else None)
+        if refusal is not None:  # nothing public before a decider approved this version
+            items.append(MissingItem("outputs", "decision", "decision.outcome",
+                                     "record_warning", {"problem": refusal}))
     return items
 
 
@@ -338,4 +347,4 @@ def still_missing(assessment: Assessment, forms: Forms,
                   path: str | os.PathLike[str] | None = None) -> list[MissingItem]:
     """The one "still missing" list: before a recommendation, then before the outputs."""
     return [*recommendation_missing(assessment, forms, path),
-            *outputs_missing(assessment, forms)]
+            *outputs_missing(assessment, forms, path)]

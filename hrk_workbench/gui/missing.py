@@ -8,8 +8,8 @@ or activated with Enter. It is kept apart from the reasons, which explain the sc
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSizePolicy, QWidget
 
 from hrk_workbench.completeness import MissingItem, still_missing
@@ -18,6 +18,7 @@ from hrk_workbench.i18n import label, problem_text
 from .document import Document
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
+MAX_HEIGHT = 240  # px: a long list scrolls; a short one leaves the room to the reasons
 STAGES = (("recommendation", "gui_missing_before_recommendation"),
           ("outputs", "gui_missing_before_outputs"))
 ADDRESS_LABELS = {"dataset.landing_page": "gui_pub_landing",
@@ -73,7 +74,11 @@ def item_text(document: Document, item: MissingItem) -> str:
     elif code == "address_bad":
         text = d.t("gui_missing_bad_address", field=_address_field(d, item.path))
     elif code == "record_warning":
-        text = problem_text(p["problem"], d.lang, d.forms)
+        problem = p["problem"]
+        # the publication gate, shortly: the Outputs step says what changed since
+        gate = {"publish_no_approval": "gui_missing_approval",
+                "publish_approval_void": "gui_missing_approval_void"}.get(problem.code)
+        text = d.t(gate) if gate else problem_text(problem, d.lang, d.forms)
     elif code == "catalogue_field":
         text = label(p["field"], d.lang, d.forms)
     else:  # a newer core's item: its step still says where to look
@@ -92,7 +97,7 @@ class MissingList(QListWidget):
         self.setObjectName("stillMissing")
         self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.items: list[MissingItem] = []
         self._shown: list[tuple[str, str]] = []
@@ -125,6 +130,7 @@ class MissingList(QListWidget):
         hint = d.t("gui_missing_go")
         for path, text in shown:
             item = QListWidgetItem(text)
+            item.setFont(self.font())
             if path:
                 item.setData(PATH_ROLE, path)
                 item.setToolTip(hint)
@@ -133,6 +139,26 @@ class MissingList(QListWidget):
                 item.setFont(bold)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.addItem(item)
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as its items (wrapped at the current width), at most MAX_HEIGHT."""
+        width = max(self.viewport().width() - 2 * self.spacing() - 8, 80)
+        rows = 0
+        for i in range(self.count()):
+            item = self.item(i)
+            box = QFontMetrics(item.font()).boundingRect(
+                QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, item.text())
+            rows += box.height() + 4
+        height = min(MAX_HEIGHT, rows + 2 * self.frameWidth() + 6)
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.doItemsLayout()  # wrapped items are measured again at the new width
+            self._fit()
 
     def forget(self) -> None:
         """Word every item again on the next refresh (the language changed)."""

@@ -103,7 +103,7 @@ class SummaryPanel(QWidget):
         self.missing = MissingList(document)
         self.missing_label.setBuddy(self.missing)
         self.missing.fieldRequested.connect(self.fieldRequested)
-        layout.addWidget(self.missing, 1)
+        layout.addWidget(self.missing)
         self.reasons_label = QLabel()
         self.reasons_label.setStyleSheet("font-weight: bold; margin-top: 6px;")
         layout.addWidget(self.reasons_label)

@@ -95,3 +95,8 @@ def test_unknown_gate_and_unjustified_departure_are_problems(
     assert window.step_state("decision") == "complete"
     assert window.summary.missing.texts() == ["Mitään ei puutu."]
     assert window.step_state("outputs") == "complete"
+    # any other change voids the decider's approval: a public record waits for a new one
+    window.document.edit("channel.CH12.value", "no")
+    texts = window.summary.missing.texts()
+    assert any(t.startswith("Päätös → päättäjä hyväksyi aiemman version") for t in texts)
+    assert window.step_state("outputs") == "incomplete"
