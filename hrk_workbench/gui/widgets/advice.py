@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from hrk_workbench.forms import Forms
@@ -25,8 +26,40 @@ Section = tuple[str, Sequence[str]]
 """A heading ("Anonymisation: anonymisation needed") and its advice sentences."""
 
 
+class FittedText(QTextBrowser):
+    """Read-only rich text exactly as tall as its text at the width it is given, so a page
+    scrolls as a whole and the advice is never cut short or scrolled inside a box (a
+    word-wrapped label was measured at another width and cut in a scrolling page)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("adviceText")
+        self.setOpenLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.viewport().setAutoFillBackground(False)
+        self.setStyleSheet("QTextBrowser { background: transparent; }")
+
+    def fit(self) -> None:
+        doc = self.document()
+        doc.setTextWidth(self.viewport().width())
+        height = int(doc.size().height()) + 2 * self.frameWidth() + 2
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def setHtml(self, text: str) -> None:
+        super().setHtml(text)
+        self.fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+
 class AdviceBox(QFrame):
-    """A titled box of advice sections: each a bold heading and a bulleted list."""
+    """A titled box of advice sections: each a bold heading and its sentences as bullets."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,26 +67,26 @@ class AdviceBox(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(2)
         self.title = QLabel()
         self.title.setObjectName("adviceTitle")
         self.title.setStyleSheet("font-weight: bold; font-size: 12pt;")
         layout.addWidget(self.title)
-        # one rich-text label: it wraps at any width and a screen reader reads it as text
-        self.body = QLabel()
-        self.body.setObjectName("adviceText")
-        self.body.setWordWrap(True)
-        self.body.setTextFormat(Qt.TextFormat.RichText)
-        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body = FittedText()
         layout.addWidget(self.body)
         self._sections: list[Section] = []
 
     def set_title(self, title: str) -> None:
         self.title.setText(title)
         self.setAccessibleName(title)
+        self.body.setAccessibleName(title)
 
     def set_sections(self, sections: Sequence[Section]) -> None:
         """Show ``sections``; headings may be empty (then only the list)."""
-        self._sections = [(h, list(items)) for h, items in sections]
+        new = [(h, list(items)) for h, items in sections]
+        if new == self._sections:
+            return
+        self._sections = new
         parts = []
         for heading, items in self._sections:
             if heading:
@@ -61,8 +94,7 @@ class AdviceBox(QFrame):
             if items:
                 lis = "".join(f"<li>{html.escape(t)}</li>" for t in items)
                 parts.append(f"<ul style='margin: 2px 0 0 -20px'>{lis}</ul>")
-        self.body.setText("".join(parts))
-        self.body.setAccessibleName(self.plain_text())
+        self.body.setHtml("".join(parts))
 
     def plain_text(self) -> str:
         """What the box says, as lines (headings, then "• item"), for tests and readers."""
