@@ -420,3 +420,59 @@ def test_the_memo_lists_comments_and_each_approval_with_status_and_key(tmp_path,
     html = tmp_path / "memo.html"
     assert run(capsys, "report", str(path), "-o", str(html))[0] == 0
     assert "void: changed after approval" in html.read_text(encoding="utf-8")
+
+
+# --- verify and reassess catch each change after approval --------------------------------------
+
+def _measured(tmp_path: Path, capsys, name: str) -> tuple[Path, Path]:
+    data = tmp_path / f"{name}.csv"  # 15 records in each class: safe at the threshold 10
+    data.write_text("age,sex\n" + "".join(f"{20 + i % 5},{'FM'[i % 2]}\n" for i in range(150)),
+                    encoding="utf-8")
+    path = fresh_open(tmp_path, capsys, name)
+    assert run(capsys, "risk", str(data), "--key", "age,sex", "--save", str(path))[0] == 0
+    assert run(capsys, "approve", str(path), "--as", "Liisa", "--role", "decider")[0] == 0
+    return path, data
+
+
+@pytest.mark.parametrize("change", ["answer", "hand_edit", "swap", "data"])
+def test_verify_and_reassess_catch_each_change_after_approval(tmp_path, capsys, change):
+    path, data = _measured(tmp_path, capsys, "one")
+    other, _ = _measured(tmp_path, capsys, "two")
+    assert run(capsys, "verify", str(path))[0] == 0
+    code, _, err = run(capsys, "reassess", str(path))
+    assert code == 0, err
+    if change == "answer":
+        run(capsys, "set", str(path), "risks.R2.likelihood=4")
+        expected = "void: changed after approval: risks.R2.likelihood 1 → 4"
+    elif change == "hand_edit":
+        edit(path, lambda d: d["approvals"][0].update(at="2026-01-01T00:00:00Z"))
+        expected = "edited by hand: the signature does not verify"
+    elif change == "swap":
+        theirs = json.loads(other.read_text(encoding="utf-8"))["approvals"][0]["signature"]
+        edit(path, lambda d: d["approvals"][0].update(signature=theirs))
+        expected = "edited by hand: the signature does not verify"
+    else:
+        with data.open("a", encoding="utf-8") as f:
+            f.write("21,F\n")
+        expected = "void: data file changed after approval: risk_lab.source (one.csv)"
+    code, _, err = run(capsys, "verify", str(path))
+    assert code == 1 and expected in err
+    code, _, err = run(capsys, "reassess", str(path))
+    assert code == 1 and expected in err
+
+
+def test_an_approval_of_an_earlier_version_is_superseded_by_a_new_one(tmp_path, capsys):
+    path = fresh_open(tmp_path, capsys)
+    assert run(capsys, "approve", str(path), "--as", "Liisa", "--role", "decider")[0] == 0
+    run(capsys, "set", str(path), "benefits.B3.value=3")
+    assert run(capsys, "verify", str(path))[0] == 1
+    assert run(capsys, "approve", str(path), "--as", "Liisa", "--role", "decider")[0] == 0
+    code, out, _ = run(capsys, "verify", str(path))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].endswith("superseded: a later approval in the same role approves the "
+                             "current version") and lines[1].endswith(": valid")
+    # still tamper-evident: the earlier approval edited by hand fails
+    edit(path, lambda d: d["approvals"][0].update(by="Someone"))
+    code, _, err = run(capsys, "verify", str(path))
+    assert code == 1 and "approval 1 by Someone" in err and "signature does not verify" in err

@@ -12,7 +12,8 @@ force). ``--save`` records the new result in the assessment with a change-log en
 
 Exit status: 0 when the conditions hold and the saved result describes this data (the same
 file, or the new result saved); 1 when the conditions do not hold, or when the data differ
-from the data measured and the new result was not saved (the saved result is stale); 2 for
+from the data measured and the new result was not saved (the saved result is stale), or when
+an approval of the file no longer stands (each said on stderr, as ``verify`` says it); 2 for
 bad input (no saved result, unreadable data).
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -192,12 +194,19 @@ def cmd_reassess(args: argparse.Namespace, forms: Forms) -> int:
             save_risk_result(args.file, result, forms, args.author, current,
                              kind="reassessment")
         report["saved"] = True
+    # an approval the file (or its data) no longer matches is said too, and fails (issue 33)
+    from hrk_workbench.review.commands import failing_approvals
+
+    report["approvals_failing"] = failing_approvals(args.file, args.lang, forms)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print(reassess_text(report, args.lang, forms))
+        for line in report["approvals_failing"]:
+            print(line, file=sys.stderr)
     stale = report["data_changed"] and not report["saved"]
-    return EXIT_OK if report["conditions_hold"] and not stale else EXIT_CHANGED
+    return EXIT_OK if report["conditions_hold"] and not stale \
+        and not report["approvals_failing"] else EXIT_CHANGED
 
 
 def _key(args: argparse.Namespace, forms: Forms) -> bytes:

@@ -10,7 +10,7 @@ verify, or a fingerprint that is not its key's mean the approval was edited by h
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -24,7 +24,7 @@ from hrk_workbench.problems import InputError, Problem
 from .canonical import canonical_content, canonical_json, changed_paths, digest
 from .signing import fingerprint, public_text, sign, signature_ok
 
-Status = Literal["valid", "void", "tampered", "foreign", "untrusted"]
+Status = Literal["valid", "superseded", "void", "tampered", "foreign", "untrusted"]
 
 
 def signed_payload(approval: Approval) -> bytes:
@@ -56,9 +56,11 @@ def approve(assessment: Assessment, by: str, role: ApproverRole, key: Ed25519Pri
 class ApprovalCheck:
     """One approval and what checking it found.
 
-    ``status``: valid; void (the content changed since: ``changes``); tampered (the approval
-    itself was edited: ``reason`` says how); foreign (approved another assessment, e.g. an
-    approval copied between files); untrusted (valid, but the key is not on the list).
+    ``status``: valid; void (the content changed since: ``changes``); superseded (void, but
+    a later approval in the same role, valid, approves the current version: the earlier one
+    stays as the record of the earlier version); tampered (the approval itself was edited:
+    ``reason`` says how); foreign (approved another assessment, e.g. an approval copied
+    between files); untrusted (valid, but the key is not on the list).
     """
 
     index: int
@@ -71,6 +73,11 @@ class ApprovalCheck:
     @property
     def valid(self) -> bool:
         return self.status == "valid"
+
+    @property
+    def stands(self) -> bool:
+        """Nothing wrong: valid, or superseded by a valid later approval."""
+        return self.status in ("valid", "superseded")
 
 
 def check_approvals(assessment: Assessment, trusted: set[str] | None = None,
@@ -102,6 +109,11 @@ def check_approvals(assessment: Assessment, trusted: set[str] | None = None,
             out.append(ApprovalCheck(i, a, "untrusted"))
         else:
             out.append(ApprovalCheck(i, a, "valid"))
+    for n, check in enumerate(out):  # an earlier version's approval, approved again since
+        if check.status == "void" and not check.data_changes and any(
+                later.valid and later.approval.role == check.approval.role
+                for later in out[n + 1:]):
+            out[n] = replace(check, status="superseded")
     return out
 
 

@@ -199,7 +199,7 @@ def cmd_verify(args: argparse.Namespace, forms: Forms) -> int:
     trusted = read_trusted(args.trusted_keys) if args.trusted_keys else None
     assessment = load_assessment(args.file)
     checks = check_approvals(assessment, trusted, Path(args.file))
-    ok = all(c.valid for c in checks)
+    ok = all(c.stands for c in checks)
     if args.json:
         _print_json({"file": args.file, "valid": ok, "approvals": [{
             "index": c.index, "by": c.approval.by, "role": c.approval.role,
@@ -214,7 +214,7 @@ def cmd_verify(args: argparse.Namespace, forms: Forms) -> int:
         print(_label("verify_none", lang, forms, file=args.file))
         return EXIT_OK
     for c in checks:
-        stream = sys.stdout if c.valid else sys.stderr
+        stream = sys.stdout if c.stands else sys.stderr
         print(f"{args.file}: {check_text(c, lang, forms)}", file=stream)
     return EXIT_OK if ok else EXIT_FAILED
 
@@ -268,3 +268,15 @@ def status_text(c: ApprovalCheck, lang: str, forms: Forms, words: Any = None) ->
     if c.status == "tampered":
         return _label(f"verify_tampered_{c.reason}", lang, forms)
     return _label(f"verify_{c.status}", lang, forms, id=str(c.approval.content.get("id", "")))
+
+
+def failing_approvals(path: str, lang: str, forms: Forms) -> list[str]:
+    """A line for each approval of the file at ``path`` that no longer stands (void since a
+    change, edited by hand, copied from another file, or its data file changed); empty when
+    every approval stands or there is none. For commands that re-check a file (reassess)."""
+    from hrk_workbench.model import load_assessment
+
+    from .approval import check_approvals
+
+    checks = check_approvals(load_assessment(path), None, Path(path))
+    return [f"{path}: {check_text(c, lang, forms)}" for c in checks if not c.stands]

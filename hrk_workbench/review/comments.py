@@ -114,7 +114,7 @@ def review_warnings(assessment: Assessment, forms: Forms) -> list[Problem]:
     codes = {"void": "approval_void", "tampered": "approval_tampered",
              "foreign": "approval_foreign", "untrusted": "approval_untrusted"}
     for check in check_approvals(assessment):
-        if not check.valid:
+        if not check.stands:
             a = check.approval
             code = codes[check.status]
             out.append(Problem(f"approvals[{check.index}]",
