@@ -27,7 +27,8 @@ class DateBinding(Binding):
     def retranslate(self, lang: str) -> None:
         d = self.document
         self.field.set_texts(lang, d.t("gui_date_hint"),
-                             d.t("gui_date_calendar", name=self.field.edit.accessibleName()))
+                             d.t("gui_date_calendar", name=self.field.edit.accessibleName()),
+                             d.t("gui_date_pick"))
         if self._refused and not parse_ok(self._refused[1]):
             self.field.mark(self._reason())
         self.refresh()

@@ -78,7 +78,6 @@ class DateField(QWidget):
         self.edit = QLineEdit()
         self.edit.setMaximumWidth(180)
         self.button = QToolButton()
-        self.button.setText("📅")
         self.button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         row.addWidget(self.edit)
         row.addWidget(self.button)
@@ -106,8 +105,9 @@ class DateField(QWidget):
         self.edit.setAccessibleName(name)
         self.calendar.setAccessibleName(name)
 
-    def set_texts(self, lang: str, hint: str, calendar_name: str) -> None:
+    def set_texts(self, lang: str, hint: str, calendar_name: str, button: str) -> None:
         self.lang = lang
+        self.button.setText(button)  # words: an emoji needs a font not every desktop has
         self.edit.setPlaceholderText(hint)
         self.button.setToolTip(calendar_name)
         self.button.setAccessibleName(calendar_name)
