@@ -68,9 +68,14 @@ def test_unknown_counts_as_an_answer(forms):
              anonymisation={"A1": "unknown", "A2": "no", "A3": "no", "A5": "unknown",
                             "A9": "no"})
     s = summarise(a, forms)
-    assert s.recommendation.missing == ()
-    assert s.recommendation.outcome != "incomplete"
+    # A1 and A5 answered unknown are answers; the unknown gate (HRK-METHOD rev. 3) keeps any
+    # open outcome incomplete and is the one answer still needed
+    assert s.recommendation.missing == ("gates.G3",)
+    assert s.recommendation.outcome == "incomplete"
     assert "gate_unknown" in codes(s.recommendation.notes)
+    settled = summarise(a.model_copy(update={"gates": make(gates=ALL_NO).gates}), forms)
+    assert settled.recommendation.missing == ()
+    assert settled.recommendation.outcome != "incomplete"
 
 
 # --- anonymisation advice never says "not needed" blindly -------------------------------------
