@@ -154,3 +154,90 @@ def test_print_memo_and_open_after_export(make_window: Any, qtbot: Any, tmp_path
     assert button.accessibleName() == "Öppna filen pm.md"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert opened == [str(memo)]
+
+
+def test_benefit_weights_are_shown_on_the_benefits_step(make_window: Any, forms: Any) -> None:
+    window = make_window(lang="fi")
+    window.go_to_step("benefits")
+    page = window.pages["benefits"]
+    text = page.weights.text()
+    assert page.weights.isVisible()
+    questions = forms.hrk.benefits.questions
+    for q in questions:
+        assert f"{q.id} paino {q.weight:g}" in text
+    total = sum(q.weight for q in questions)
+    top = forms.hrk.benefits.scale.max
+    assert f"{top * total:g} (= {top} × {total:g})" in text
+    window.document.set_language("sv")
+    assert f"{questions[0].id} vikt {questions[0].weight:g}" in page.weights.text()
+
+
+def test_the_licence_list_stays_within_a_1366_screen(make_window: Any, qtbot: Any) -> None:
+    window = make_window(lang="fi")
+    window.resize(1366, 740)
+    window.go_to_step("licence")
+    combo = window.pages["licence"].licence.combo
+    area = combo.screen().availableGeometry()
+    combo.showPopup()
+    popup = combo.view().window()
+    qtbot.waitUntil(popup.isVisible)
+    geometry = popup.geometry()
+    try:
+        assert area.contains(geometry), (area, geometry)
+        long_entry = max(range(combo.count()), key=lambda i: len(combo.itemText(i)))
+        # an entry cut short in the list keeps its whole text as a tooltip
+        assert combo.itemData(long_entry, Qt.ItemDataRole.ToolTipRole) == \
+            combo.itemText(long_entry)
+    finally:
+        combo.hidePopup()
+
+
+def test_risk_lab_keeps_its_place_and_prefills_k(make_window: Any, qtbot: Any,
+                                                 tmp_path: Path) -> None:
+    import csv
+
+    from hrk_workbench.scoring.recommendation import required_k
+
+    data = tmp_path / "asiakkaat.csv"
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        w = csv.writer(handle)
+        w.writerow(["ika", "sukupuoli", "postinumero"])
+        for i in range(150):
+            w.writerow([18 + i % 60, "MN"[i % 2], f"0{i % 7}100"])
+    window = make_window(lang="fi")
+    window.resize(1366, 740)
+    # special-category data: the assessment's threshold is above the default 5
+    window.document.edit("anonymisation.A3.value", "yes")
+    expected = required_k(window.document.assessment, window.forms)
+    assert expected > 5
+    window.go_to_step("risk_lab")
+    page = window.pages["risk_lab"]
+    page.load_file(data)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=15_000)
+    idle = lambda: not page.busy() and not page._timer.isActive()  # noqa: E731
+    qtbot.waitUntil(idle, timeout=15_000)
+    page.op_combo.setCurrentIndex(page.op_combo.findData("suppress"))
+    assert page.param_field.text() == str(expected)
+    page.op_combo.setCurrentIndex(page.op_combo.findData("band"))
+    assert page.param_field.text() == ""  # another step's number is not a k
+    page.param_field.setText("10")
+    page.column_combo.setCurrentIndex(page.column_combo.findData("ika"))
+    bar = page.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 200, timeout=5000)
+    bar.setValue(bar.maximum() - 50)
+    at = bar.value()
+    window.activateWindow()
+    page.add_button.setFocus()  # as a click leaves it; the button is disabled while busy
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(idle, timeout=15_000)
+    qtbot.wait(50)
+    assert len(page.steps) == 1 and bar.value() == at
+    page.op_combo.setCurrentIndex(page.op_combo.findData("suppress"))
+    assert page.param_field.text() == str(expected)
+    page.param_field.setText("3")  # typed by the steward: kept when the step changes
+    page.op_combo.setCurrentIndex(page.op_combo.findData("exclude"))
+    assert page.param_field.text() == "3"
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(idle, timeout=15_000)
+    qtbot.wait(50)
+    assert len(page.steps) == 2 and bar.value() == at

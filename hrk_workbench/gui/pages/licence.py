@@ -5,6 +5,7 @@ from __future__ import annotations
 from hrk_workbench.forms import LANGUAGES
 
 from ..widgets.advice import AdviceBox, step_advice
+from ..widgets.onscreen import keep_popup_on_screen
 from .base import ComboBinding, LineBinding, StepPage, TextBinding
 
 
@@ -42,4 +43,6 @@ class LicencePage(StepPage):
 
     def retranslate(self, lang: str) -> None:
         super().retranslate(lang)
+        # the entries (name and what the licence allows) are long: the list stays on screen
+        keep_popup_on_screen(self.licence.combo)
         self.refresh()

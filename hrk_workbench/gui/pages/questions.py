@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from hrk_workbench.forms import Forms
@@ -24,6 +25,7 @@ from .base import (
     MultiBinding,
     Options,
     StepPage,
+    number_text,
     question_card,
 )
 from .dates import DateBinding
@@ -229,6 +231,29 @@ class GatesPage(QuestionsPage):
 class BenefitsPage(QuestionsPage):
     step = "benefits"
     specs = staticmethod(benefit_specs)
+
+    def build(self) -> None:
+        # the weights of forms/hrk.yaml, so a rating's weight in the score is seen where
+        # it is given (a demand rated 3 counts twice as much as reuse in teaching rated 3)
+        self.weights = QLabel()
+        self.weights.setObjectName("benefitWeights")
+        self.weights.setWordWrap(True)
+        self.weights.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.weights.setStyleSheet("background: #f3f6fa; padding: 6px; margin: 0 0 6px 0;")
+        self.text(self.weights.setText, self.weights_text)
+        self.body_layout.addWidget(self.weights)
+        super().build()
+
+    def weights_text(self, lang: str) -> str:
+        d = self.document
+        section = d.forms.hrk.benefits
+        total = sum(q.weight for q in section.questions)
+        items = d.t("gui_ben_weight_sep").join(
+            d.t("gui_ben_weight_item", qid=q.id, weight=number_text(q.weight, lang))
+            for q in section.questions)
+        return d.t("gui_ben_weights", items=items, total=number_text(total, lang),
+                   max=number_text(section.scale.max, lang),
+                   maximum=number_text(section.scale.max * total, lang))
 
 
 class AnonymisationPage(AdvisedQuestionsPage):

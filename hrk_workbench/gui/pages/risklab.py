@@ -844,6 +844,24 @@ class RiskLabPage(LabPage):
             text = self.document.t(PARAM_KEYS[kind])
             self.param_label.setText(text)
             self.param_field.setAccessibleName(_plain(text))
+        self._prefill_k(kind)
+
+    def _prefill_k(self, kind: str) -> None:
+        """A k step starts with the assessment's threshold (5, 10 for special-category
+        data, ...), the k the verdict asks for; a number the steward typed stays."""
+        from hrk_workbench.scoring.recommendation import required_k
+
+        shown = self.param_field.text().strip()
+        if kind != "k":
+            if shown and shown == getattr(self, "_k_prefilled", None):
+                self.param_field.clear()  # another step's field starts empty, as before
+            return
+        if shown and shown != getattr(self, "_k_prefilled", None):
+            return
+        k = format_number(required_k(self.document.assessment, self.document.forms),
+                          self.document.lang)
+        self.param_field.setText(k)
+        self._k_prefilled = k
 
     def choose_hierarchy(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -941,14 +959,30 @@ class RiskLabPage(LabPage):
                 problems_from_pydantic(exc), self.document.lang, self.document.forms)))
             return False
         self.step_problem.setText("")
+        self._hold_scroll()
         self.steps.append(step)
         self._fill_steps()
         self.recompute()
         return True
 
+    def _hold_scroll(self) -> None:
+        """Keep the page where the steward is while the step list and measures change
+        height: the position is put back once the new figures are shown."""
+        self._scroll_at = self.scroll.verticalScrollBar().value()
+
+    def _restore_scroll(self) -> None:
+        at = getattr(self, "_scroll_at", None)
+        if at is None:
+            return
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(at)
+        # the layout settles on the next turn of the event loop; put it back then too
+        QTimer.singleShot(0, lambda: bar.setValue(at))
+
     def remove_selected_step(self) -> None:
         row = self.step_list.currentRow()
         if 0 <= row < len(self.steps):
+            self._hold_scroll()
             del self.steps[row]
             self._fill_steps()
             self.recompute()
@@ -1045,6 +1079,7 @@ class RiskLabPage(LabPage):
             self.step_problem.setText("")
             self.result = result
         self._show()
+        self._restore_scroll()
         self.computed.emit()
         self.settled.emit()
 
