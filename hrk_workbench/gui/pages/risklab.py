@@ -82,10 +82,16 @@ OPS: dict[str, tuple[str, str, str]] = {
     "exclude": ("gui_lab_op_exclude", "gui_lab_desc_exclude", "k"),
     "pseudonymise": ("gui_lab_op_pseudonymise", "gui_lab_desc_pseudonymise", "key"),
     "sample": ("gui_lab_op_sample", "gui_lab_desc_sample", "fraction"),
+    "pram": ("gui_lab_op_pram", "gui_lab_desc_pram", "retain"),
+    "microaggregate": ("gui_lab_op_microaggregate", "gui_lab_desc_microaggregate", "group_k"),
+    "noise": ("gui_lab_op_noise", "gui_lab_desc_noise", "std_share"),
 }
 PARAM_KEYS = {"width": "gui_lab_param_width", "at": "gui_lab_param_at",
               "k": "gui_lab_param_k", "fraction": "gui_lab_param_percent",
-              "breaks": "gui_lab_param_breaks", "size": "gui_lab_param_size_m"}
+              "breaks": "gui_lab_param_breaks", "size": "gui_lab_param_size_m",
+              "retain": "gui_lab_param_retain", "group_k": "gui_lab_param_k",
+              "std_share": "gui_lab_param_std_share"}
+SEEDED_KINDS = ("fraction", "retain", "std_share")  # steps that draw at random
 # steps on the whole file, not one column (grid: on the columns found as coordinates)
 NO_COLUMN_KINDS = ("k", "fraction", "none", "size")
 ROLE_COLUMNS = ("gui_lab_col_column", "gui_lab_col_role", "gui_lab_col_basis",
@@ -838,7 +844,7 @@ class RiskLabPage(LabPage):
         form.setRowVisible(self.param_field, kind in PARAM_KEYS)
         form.setRowVisible(self.to_combo, kind == "to")
         form.setRowVisible(self.hierarchy_holder, kind == "hierarchy")
-        form.setRowVisible(self.seed_spin, kind == "fraction")
+        form.setRowVisible(self.seed_spin, kind in SEEDED_KINDS)
         form.setRowVisible(self.key_field, kind == "key")
         if kind in PARAM_KEYS:
             text = self.document.t(PARAM_KEYS[kind])
@@ -923,6 +929,15 @@ class RiskLabPage(LabPage):
             return {"op": "date", "column": column, "to": self.to_combo.currentData()}
         if op in ("suppress", "exclude"):
             return {"op": op, "k": int(number)}  # type: ignore[arg-type]
+        if op == "pram":  # the share kept, in per cent as the sample's
+            return {"op": "pram", "columns": [column], "retain": float(number) / 100,
+                    "seed": self.seed_spin.value()}  # type: ignore[arg-type]
+        if op == "microaggregate":
+            return {"op": "microaggregate", "columns": [column],
+                    "k": int(number)}  # type: ignore[arg-type]
+        if op == "noise":
+            return {"op": "noise", "columns": [column], "std_share": float(number) / 100,
+                    "seed": self.seed_spin.value()}  # type: ignore[arg-type]
         return {"op": "sample", "fraction": float(number) / 100,  # type: ignore[arg-type]
                 "seed": self.seed_spin.value()}
 
@@ -1013,6 +1028,9 @@ class RiskLabPage(LabPage):
             "seed": step.get("seed", 0),
             "size": format_number(step.get("size_m") or 0, d.lang),
             "into": step.get("into", "grid"),
+            "retain": format_number(round(float(step.get("retain") or 0) * 100, 2), d.lang),
+            "share": format_number(round(float(step.get("std_share") or 0) * 100, 2),
+                                   d.lang),
         }
         return d.t(OPS[op][1], **values)
 
