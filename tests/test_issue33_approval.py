@@ -476,3 +476,23 @@ def test_an_approval_of_an_earlier_version_is_superseded_by_a_new_one(tmp_path, 
     edit(path, lambda d: d["approvals"][0].update(by="Someone"))
     code, _, err = run(capsys, "verify", str(path))
     assert code == 1 and "approval 1 by Someone" in err and "signature does not verify" in err
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("role", "admin"), ("digest", "not a digest"), ("signature", None), ("public_key", "x"),
+    ("by", "")])
+def test_any_hand_edit_of_an_approval_is_caught_not_refused(tmp_path, capsys, field, value):
+    path = fresh_open(tmp_path, capsys)
+    assert run(capsys, "approve", str(path), "--as", "Liisa", "--role", "decider")[0] == 0
+
+    def change(d: dict) -> None:
+        if value is None:
+            del d["approvals"][0][field]
+        else:
+            d["approvals"][0][field] = value
+    edit(path, change)
+    code, _, err = run(capsys, "verify", str(path))
+    assert code == 1 and "edited by hand" in err and "Traceback" not in err
+    pkg = tmp_path / "p.json"
+    code, _, err = run(capsys, "metadata", str(path), "-o", str(pkg))
+    assert code == 2 and not pkg.exists()

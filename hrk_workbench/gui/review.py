@@ -214,7 +214,7 @@ class ReviewDialog(QDialog):
         """The comments and approvals as they are now (after every change)."""
         from hrk_workbench.reporting.content import format_moment
         from hrk_workbench.review.approval import check_approvals
-        from hrk_workbench.review.commands import key_text, status_text
+        from hrk_workbench.review.commands import key_text, role_text, status_text
 
         d, lang = self.document, self.document.lang
         name = words(d)
@@ -223,12 +223,12 @@ class ReviewDialog(QDialog):
             status = d.t(f"review_status_{c.status}")
             if c.status == "resolved":
                 status = d.t("memo_rev_resolved", by=c.resolved_by, text=c.resolution)
-            rows.append((c.id, name(c.on), f"{c.by} ({d.t(f'review_role_{c.role}')})",
+            rows.append((c.id, name(c.on), f"{c.by} ({role_text(c.role, lang, d.forms)})",
                          format_moment(c.at, lang), c.text, status))
         self._set_rows(self.comments, rows)
         checks = check_approvals(d.assessment, None, d.path)
         self._set_rows(self.approvals, [
-            (f"{ch.approval.by} ({d.t(f'review_role_{ch.approval.role}')})",
+            (f"{ch.approval.by} ({role_text(ch.approval.role, lang, d.forms)})",
              format_moment(ch.approval.at, lang), status_text(ch, lang, d.forms, name),
              key_text(ch, lang, d.forms)) for ch in checks])
         if not checks:

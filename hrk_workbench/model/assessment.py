@@ -378,18 +378,22 @@ class Approval(Part):
     ``digest`` is the SHA-256 of the canonical content (``hrk_workbench.review.canonical``);
     ``content`` keeps that content so a later check can say which answers changed since.
     ``signature`` is an Ed25519 signature over digest, approver, role, time and public key.
+
+    The fields are loose on purpose (any text, empty when missing): an approval edited by
+    hand still opens, and verifying it says it was edited instead of refusing the file.
+    ``approve`` only ever writes a role from :data:`ApproverRole` and a 64-digit digest.
     """
 
-    by: str = Field(min_length=1)
-    role: ApproverRole
+    by: str = ""
+    role: str = Field(default="", description="decider or dpo")
     at: datetime
-    digest: str = Field(pattern=r"^[0-9a-f]{64}$")
+    digest: str = Field(default="", description="SHA-256 (hex) of the canonical content")
     content: dict[str, JsonValue] = Field(default_factory=dict)
     open_comments: list[str] = Field(default_factory=list,
                                      description="ids of the comments open when approved")
-    public_key: str = Field(description="the approver's Ed25519 public key, base64")
-    key_fingerprint: str = Field(description="SHA256:… of the public key")
-    signature: str = Field(description="Ed25519 signature, base64")
+    public_key: str = Field(default="", description="the approver's Ed25519 public key, base64")
+    key_fingerprint: str = Field(default="", description="SHA256:… of the public key")
+    signature: str = Field(default="", description="Ed25519 signature, base64")
     example_key: Bool = Field(default=False,
                               description="signed by a throw-away key of the bundled examples")
 

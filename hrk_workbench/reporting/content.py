@@ -919,7 +919,7 @@ class _Builder:
         and key fingerprint (issue 33); no section when there is neither."""
         from hrk_workbench.reporting.history import question_words
         from hrk_workbench.review.approval import check_approvals
-        from hrk_workbench.review.commands import key_text, status_text
+        from hrk_workbench.review.commands import key_text, role_text, status_text
 
         a, lang = self.a, self.lang
         if not a.comments and not a.approvals:
@@ -933,7 +933,7 @@ class _Builder:
                 if c.status == "resolved":
                     status = self.t("memo_rev_resolved", by=c.resolved_by,
                                     text=c.resolution)
-                rows.append((c.id, words(c.on), f"{c.by} ({self.t(f'review_role_{c.role}')})",
+                rows.append((c.id, words(c.on), f"{c.by} ({role_text(c.role, lang, self.forms)})",
                              format_moment(c.at, lang), c.text, status))
             blocks += [Paragraph(self.t("memo_rev_comments"), "strong"),
                        Table("comments", (self.t("memo_rev_col_id"), self.t("memo_rev_col_on"),
@@ -949,7 +949,7 @@ class _Builder:
                 if ap.open_comments:
                     status += " · " + self.t("memo_rev_open_then",
                                              ids=", ".join(ap.open_comments))
-                rows.append((f"{ap.by} ({self.t(f'review_role_{ap.role}')})",
+                rows.append((f"{ap.by} ({role_text(ap.role, lang, self.forms)})",
                              format_moment(ap.at, lang), status, key_text(check, lang,
                                                                           self.forms)))
             blocks += [Paragraph(self.t("memo_rev_approvals"), "strong"),

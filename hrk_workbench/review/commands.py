@@ -117,7 +117,15 @@ def cmd_review(args: argparse.Namespace, forms: Forms) -> int:
 
 
 def _role(role: str, lang: str, forms: Forms) -> str:
-    return _label(f"review_role_{role}", lang, forms)
+    return role_text(role, lang, forms)
+
+
+def role_text(role: str, lang: str, forms: Forms) -> str:
+    """A reviewer's or approver's role in words; a role edited by hand into something else
+    is shown as written."""
+    key = f"review_role_{role}"
+    text = _label(key, lang, forms)
+    return role if text == key else text
 
 
 def comment_lines(assessment: Assessment, lang: str, forms: Forms) -> list[str]:

@@ -100,12 +100,11 @@ def resolve_comment(assessment: Assessment, comment_id: str, resolution: str, by
 
 def review_warnings(assessment: Assessment, forms: Forms) -> list[Problem]:
     """For ``validate``: each open comment, and each approval that no longer stands."""
-    from hrk_workbench.i18n import label
-
     from .approval import check_approvals
+    from .commands import role_text
 
     def role(code: str) -> dict[str, str]:  # the role in every language, for the template
-        return {lang: label(f"review_role_{code}", lang, forms) for lang in forms.messages}
+        return {lang: role_text(code, lang, forms) for lang in forms.messages}
 
     out = [Problem(c.on, f"open review comment {c.id} by {c.by} ({c.role}): {c.text}",
                    "a resolution", "warning", code="comment_open",
