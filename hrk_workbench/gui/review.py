@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from hrk_workbench.answer_names import answer_name
-from hrk_workbench.model.assessment import ReviewComment
 from hrk_workbench.problems import InputError
 from hrk_workbench.review.comments import ROLES, add_comment, resolve_comment
 
@@ -44,20 +43,21 @@ def words(document: Document) -> Any:
     return lambda path: answer_name(path, document.lang, document.forms)
 
 
-class CommentsCommand(QUndoCommand):
-    """One change to the comments (added or resolved), undone like any answer."""
+class ReviewCommand(QUndoCommand):
+    """One change to the comments (added or resolved) or the approvals (one given), undone
+    like any answer; ``field`` is ``comments`` or ``approvals``."""
 
-    def __init__(self, document: Document, before: list[ReviewComment],
-                 after: list[ReviewComment], text: str) -> None:
+    def __init__(self, document: Document, field: str, before: list[Any], after: list[Any],
+                 text: str) -> None:
         super().__init__(text)
-        self.document, self.before, self.after = document, before, after
+        self.document, self.field, self.before, self.after = document, field, before, after
 
     def redo(self) -> None:
-        self.document.assessment.comments = list(self.after)
+        setattr(self.document.assessment, self.field, list(self.after))
         self.document._after_change()
 
     def undo(self) -> None:
-        self.document.assessment.comments = list(self.before)
+        setattr(self.document.assessment, self.field, list(self.before))
         self.document._after_change()
 
 
@@ -72,7 +72,53 @@ def _apply(document: Document, change: Any, text: str) -> list[str]:
         change(trial)
     except InputError as exc:
         return [gui_problem_text(p, document.lang, document.forms) for p in exc.problems]
-    document.undo_stack.push(CommentsCommand(document, before, list(trial.comments), text))
+    document.undo_stack.push(ReviewCommand(document, "comments", before, list(trial.comments),
+                                           text))
+    return []
+
+
+def _key_passphrase(parent: QWidget, document: Document) -> Any:
+    """The passphrase of a protected key, asked in a password field (never shown, never
+    kept); a new key made in the app has none (make it on the command line for one)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    def ask(creating: bool) -> str | None:
+        if creating:
+            return ""
+        text, ok = QInputDialog.getText(parent, document.t("gui_rev_passphrase_title"),
+                                        document.t("gui_rev_passphrase"),
+                                        QLineEdit.EchoMode.Password)
+        return text if ok else None
+
+    return ask
+
+
+def approve_here(parent: QWidget, document: Document, name: str, role: str) -> list[str]:
+    """Sign an approval of the document as it is now with the user's key (made on first
+    use), as one undo step; the problems in the app's words when it cannot be made."""
+    from hrk_workbench.answer_names import gui_problem_text
+    from hrk_workbench.model import check_against_forms
+    from hrk_workbench.problems import Problem, has_errors
+    from hrk_workbench.review.approval import approve
+    from hrk_workbench.review.signing import load_or_create_key
+
+    d = document
+    problems: list[Problem] = []
+    if not name.strip():
+        problems.append(Problem("--as", "no name given", code="review_no_name"))
+    problems += [p for p in check_against_forms(d.assessment, d.forms) if has_errors([p])]
+    if not problems:
+        try:
+            key, _created = load_or_create_key(_key_passphrase(parent, d))
+        except InputError as exc:
+            problems = exc.problems
+    if problems:
+        return [gui_problem_text(p, d.lang, d.forms) for p in problems]
+    before = list(d.assessment.approvals)
+    trial = d.assessment.model_copy(deep=True)
+    approve(trial, name, role, key)  # type: ignore[arg-type]
+    d.undo_stack.push(ReviewCommand(d, "approvals", before, list(trial.approvals),
+                                    d.t("gui_rev_undo_approve", by=name.strip())))
     return []
 
 
@@ -176,6 +222,21 @@ class ReviewDialog(QDialog):
             "memo_rev_col_key"))
         self.approvals_label.setBuddy(self.approvals)
         layout.addWidget(self.approvals, 1)
+        approve_row = QHBoxLayout()
+        self.approver = QLineEdit(author)
+        self.approver.setAccessibleName(d.t("gui_rev_approver"))
+        self.approver.setPlaceholderText(d.t("gui_rev_approver"))
+        self.approver_role = QComboBox()
+        self.approver_role.setAccessibleName(d.t("gui_rev_approver_role"))
+        for role in ("decider", "dpo"):
+            self.approver_role.addItem(d.t(f"review_role_{role}"), role)
+        self.approve_button = QPushButton(d.t("gui_rev_approve"))
+        self.approve_button.setAccessibleName(d.t("gui_rev_approve"))
+        self.approve_button.clicked.connect(self.approve_version)
+        approve_row.addWidget(self.approver, 2)
+        approve_row.addWidget(self.approver_role, 1)
+        approve_row.addWidget(self.approve_button)
+        layout.addLayout(approve_row)
         self.gate = QLabel()
         self.gate.setObjectName("review_gate")
         self.gate.setWordWrap(True)
@@ -256,6 +317,13 @@ class ReviewDialog(QDialog):
         self.error.setText("\n".join(problems))
         if not problems:
             self.resolution.clear()
+        return not problems
+
+    def approve_version(self) -> bool:
+        """Approve the assessment as it is now, signed with the user's key."""
+        problems = approve_here(self, self.document, self.approver.text(),
+                                self.approver_role.currentData())
+        self.error.setText("\n".join(problems))
         return not problems
 
     def table_texts(self, table: QTableWidget) -> list[list[str]]:

@@ -58,6 +58,7 @@ def test_a_comment_from_a_question_card_is_saved_and_listed(make_window: Any, qt
     for widget in (dialog.name, dialog.role, dialog.text):
         assert widget.accessibleName()
     assert not dialog.submit()  # nothing written yet: refused, said in the dialog
+    assert "--" not in dialog.error.text()  # the app's words, no command-line option
     assert "empty" in dialog.error.text() and not window.document.assessment.comments
     dialog.name.setText("Johan Lindqvist")
     dialog.role.setCurrentIndex(dialog.role.findData("dpo"))
@@ -194,3 +195,38 @@ def test_every_review_control_has_a_name_in_every_language(make_window: Any, qtb
     for button in review.findChildren(QPushButton):
         assert button.accessibleName() or button.text(), button
     assert all(not a.text().startswith("gui_") for a in window.edit_menu.actions())
+
+
+def test_approve_in_the_app_signs_the_current_version(make_window: Any, qtbot: Any,
+                                                      tmp_path: Path, forms: Any) -> None:
+    path = _copy(tmp_path)
+    window = _open(make_window, path)
+    assert window.document.edit("benefits.B3.value", 3)
+    review = window.show_review()
+    assert review.table_texts(review.approvals)[0][2].startswith("void: changed after")
+    review.approver.setText("")
+    assert not review.approve_version() and "Give your name first." in review.error.text()
+    review.approver.setText("Liisa Mäkelä")
+    review.approver_role.setCurrentIndex(review.approver_role.findData("decider"))
+    assert review.approve_version()
+    rows = review.table_texts(review.approvals)
+    assert rows[0][2].startswith("superseded") and rows[1][2] == "valid"
+    assert "(example key)" not in rows[1][3]  # the user's own key, made on first use
+    assert "Approved for publication by Liisa Mäkelä" in review.gate.text()
+    assert window.save()
+    assert main(["verify", str(path)]) == 0
+    window.document.undo_stack.undo()  # the approval is undone like an edit
+    assert len(window.document.assessment.approvals) == 1
+
+
+def test_a_hand_edited_approval_is_shown_as_such(make_window: Any, qtbot: Any,
+                                                 tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["approvals"][0]["role"] = "dpo"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    window = _open(make_window, path, "sv")
+    review = window.show_review()
+    status = review.table_texts(review.approvals)[0][2]
+    assert status.startswith("ändrat för hand: signaturen stämmer inte")
+    assert "Inte godkänt för publicering" in review.gate.text()
