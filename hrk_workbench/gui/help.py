@@ -17,6 +17,9 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -78,6 +81,28 @@ class GuideDialog(QDialog):
         splitter.addWidget(self.browser)
         splitter.setSizes([250, 730])
         layout = QVBoxLayout(self)
+        # search: Enter finds the next place, Shift+Enter the previous; the count is said
+        search_row = QHBoxLayout()
+        search_label = QLabel(t("gui_help_search"))
+        self.search = QLineEdit()
+        self.search.setObjectName("guideSearch")
+        self.search.setAccessibleName(t("gui_help_search").replace("&", ""))
+        self.search.setPlaceholderText(t("gui_help_search_hint"))
+        self.search.setClearButtonEnabled(True)
+        search_label.setBuddy(self.search)
+        self.search.returnPressed.connect(self.find_next)
+        self.search.textChanged.connect(lambda _text: self.find_next(restart=True))
+        self.find_button = QPushButton(t("gui_help_find_next"))
+        self.find_button.setObjectName("guideFindNext")
+        self.find_button.clicked.connect(lambda: self.find_next())
+        self.search_status = QLabel()
+        self.search_status.setObjectName("guideSearchStatus")
+        self.search_status.setAccessibleName(t("gui_help_search_status"))
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.find_button)
+        search_row.addWidget(self.search_status)
+        layout.addLayout(search_row)
         layout.addWidget(splitter, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.back_button = QPushButton(t("gui_help_back"))
@@ -114,6 +139,48 @@ class GuideDialog(QDialog):
         block = document.findBlock(int(item.data(Qt.ItemDataRole.UserRole)))
         top = document.documentLayout().blockBoundingRect(block).top()
         self.browser.verticalScrollBar().setValue(int(top))
+
+    def matches(self, text: str) -> int:
+        """How many times ``text`` occurs in the page shown (case-insensitive)."""
+        document, count = self.browser.document(), 0
+        cursor = document.find(text)
+        while text and not cursor.isNull():
+            count += 1
+            cursor = document.find(text, cursor)
+        return count
+
+    def find_next(self, restart: bool = False, backward: bool = False) -> bool:
+        """Select the next place the search text occurs (from the top when ``restart`` or
+        at the end of the page), scroll it into view and say how many places there are."""
+        text = self.search.text().strip()
+        if not text:
+            self.search_status.setText("")
+            return False
+        flags = QTextDocument.FindFlag.FindBackward if backward else \
+            QTextDocument.FindFlag(0)
+        if restart:
+            cursor = self.browser.textCursor()
+            cursor.movePosition(cursor.MoveOperation.Start)
+            self.browser.setTextCursor(cursor)
+        found = self.browser.find(text, flags)
+        if not found:  # wrap round once
+            cursor = self.browser.textCursor()
+            cursor.movePosition(cursor.MoveOperation.End if backward
+                                else cursor.MoveOperation.Start)
+            self.browser.setTextCursor(cursor)
+            found = self.browser.find(text, flags)
+        count = self.matches(text)
+        self.search_status.setText(self.t("gui_help_found", count=count) if found
+                                   else self.t("gui_help_not_found"))
+        return found
+
+    def keyPressEvent(self, event: Any) -> None:
+        """Shift+Enter in the search field finds the previous place."""
+        if self.search.hasFocus() and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.find_next(backward=True)
+            return
+        super().keyPressEvent(event)
 
     def headings(self) -> list[str]:
         """The contents list as shown (tests and screen-reader checks read it)."""

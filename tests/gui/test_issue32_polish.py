@@ -241,3 +241,49 @@ def test_risk_lab_keeps_its_place_and_prefills_k(make_window: Any, qtbot: Any,
     qtbot.waitUntil(idle, timeout=15_000)
     qtbot.wait(50)
     assert len(page.steps) == 2 and bar.value() == at
+
+
+def test_the_full_guide_in_finnish_and_swedish_with_search(make_window: Any, qtbot: Any) -> None:
+    from hrk_workbench.gui.help import GuideDialog, guide_dir
+
+    def level(path: Path, marks: tuple[str, ...]) -> int:
+        return sum(1 for line in path.read_text(encoding="utf-8").splitlines()
+                   if line.startswith(marks) and not line.startswith("####"))
+
+    en = guide_dir() / "en.md"
+    for code, steps in (("fi", ("Aineisto", "Osallistujat", "Esteet", "Hyödyt", "Riskit",
+                                "Kustannukset", "Anonymisointi", "Kanava ja muoto", "Laatu",
+                                "Lisenssi", "Päätös", "Tuotokset", "Salkku", "Näppäimet",
+                                "Komentorivi", "Ongelmatilanteet")),
+                        ("sv", ("Datamängd", "Deltagare", "Hinder", "Nyttor", "Risker",
+                                "Kostnader", "Anonymisering", "Kanal och format", "Kvalitet",
+                                "Licens", "Beslut", "Resultat", "Portfölj", "Tangentbord",
+                                "Kommandorad", "Felsökning"))):
+        window = make_window(lang=code)
+        window.guide_action.trigger()
+        dialog = next(w for w in window.findChildren(GuideDialog))
+        qtbot.waitExposed(dialog)
+        headings = dialog.headings()
+        for step in steps:
+            assert step in headings, (code, step)
+        # every chapter and step of the English guide has its own in this language
+        path = guide_dir() / f"{code}.md"
+        assert level(path, ("## ", "### ")) >= level(en, ("## ", "### "))
+        assert "[User guide (English)]" not in path.read_text(encoding="utf-8")
+        word = "diaarinumero" if code == "fi" else "diarienummer"
+        search = dialog.search
+        assert search.accessibleName() == ("Hae oppaasta" if code == "fi" else
+                                           "Sök i handboken")
+        search.setFocus()
+        qtbot.keyClicks(search, word)
+        qtbot.keyClick(search, Qt.Key.Key_Return)
+        assert dialog.browser.textCursor().selectedText().casefold() == word
+        count = dialog.matches(word)
+        assert count >= 1
+        status = dialog.search_status.text()
+        assert str(count) in status
+        search.clear()
+        qtbot.keyClicks(search, "qzxqzx")
+        assert dialog.search_status.text() in ("ei löytynyt oppaasta",
+                                               "hittades inte i handboken")
+        dialog.close()
