@@ -326,3 +326,38 @@ def test_fast_mdav_forms_the_groups_of_the_definition_on_a_larger_file():
     got = mdav_groups(z, 5)
     mine = sorted(sorted(np.nonzero(got == g)[0].tolist()) for g in range(got.max() + 1))
     assert mine == sorted(sorted(g) for g in reference_mdav(x, 5))
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", ("invariant PRAM", "MDAV microaggregation",
+                                                     "random noise")),
+                                              ("fi", ("invariantti PRAM",
+                                                      "MDAV-mikroaggregointi", "kohinaa"))])
+def test_the_memo_says_what_the_steps_did_and_no_original_value(tmp_path, capsys, lang, words):
+    from helpers import make
+
+    from hrk_workbench.model import save_assessment
+
+    rng = np.random.default_rng(2)
+    rows = [[i + 1, ["nurse", "teacher", "pilot"][i % 3], f"R{i % 3}", 20 + i % 40,
+             f"{rng.lognormal(10, 0.5):.3f}"] for i in range(240)]
+    data = _write_csv(tmp_path / "d.csv", ["id", "occupation", "region", "age", "income"], rows)
+    recipe = _recipe(tmp_path, [{"op": "drop", "columns": ["id"]},
+                                {"op": "pram", "columns": ["occupation"]},
+                                {"op": "microaggregate", "columns": ["income"], "k": 4},
+                                {"op": "noise", "columns": ["age"], "std_share": 0.2,
+                                 "round": 0}],
+                     key_variables=["region", "occupation"], seed=3)
+    assessment = tmp_path / "a.hrk.json"
+    save_assessment(make(title={"en": "x"}), assessment, author="t")
+    code, _out, captured = _puf(tmp_path, capsys, data, recipe, "out.csv", "--save",
+                                str(assessment))
+    assert code == 0, captured.err
+    memo = tmp_path / "memo.md"
+    assert main(["report", str(assessment), "-o", str(memo), "--lang", lang]) == 0
+    capsys.readouterr()
+    text = memo.read_text(encoding="utf-8")
+    for word in words:
+        assert word in text
+    saved = assessment.read_text(encoding="utf-8")
+    for row in rows:
+        assert row[4] not in text and row[4] not in saved
