@@ -496,3 +496,59 @@ def test_any_hand_edit_of_an_approval_is_caught_not_refused(tmp_path, capsys, fi
     pkg = tmp_path / "p.json"
     code, _, err = run(capsys, "metadata", str(path), "-o", str(pkg))
     assert code == 2 and not pkg.exists()
+
+
+def _on_a_terminal(argv: list[str], answers: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run the CLI with a pseudo-terminal as its controlling terminal, typing ``answers``
+    at each passphrase prompt; (exit status, everything the terminal showed)."""
+    import os
+    import pty
+    import select
+    import sys
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the terminal is its own
+        os.execve(sys.executable, [sys.executable, "-m", "hrk_workbench.cli", *argv],
+                  {**os.environ, **env})
+    shown, pending, deadline = b"", list(answers), time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+            if pending and shown.rstrip().endswith(b":"):
+                os.write(fd, pending.pop(0).encode() + b"\n")
+        elif os.waitpid(pid, os.WNOHANG)[0]:
+            break
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), shown.decode("utf-8", "replace")
+
+
+def test_a_passphrase_is_asked_on_a_terminal_and_never_written(tmp_path, capsys,
+                                                               config_home):
+    path = fresh_open(tmp_path, capsys)
+    secret = "kalevala-1849-passphrase"
+    env = {"XDG_CONFIG_HOME": str(config_home)}
+    code, shown = _on_a_terminal(["approve", str(path), "--as", "Liisa", "--role",
+                                  "decider"], [secret, secret], env)
+    assert code == 0, shown
+    assert "Passphrase for your new approval key" in shown and secret not in shown
+    keyfile = config_home / "hrk-workbench" / "keys" / "approval-ed25519.pem"
+    assert "ENCRYPTED" in keyfile.read_text(encoding="ascii")
+    assert secret not in path.read_text(encoding="utf-8")
+    assert run(capsys, "verify", str(path))[0] == 0
+    # the same key opens with its passphrase on a terminal; a wrong one is refused
+    code, shown = _on_a_terminal(["approve", str(path), "--as", "Liisa", "--role", "dpo"],
+                                 ["wrong"], env)
+    assert code == 2 and "wrong passphrase" in shown
+    code, shown = _on_a_terminal(["approve", str(path), "--as", "Liisa", "--role", "dpo"],
+                                 [secret], env)
+    assert code == 0, shown
+    assert len(load_assessment(path).approvals) == 2
+    assert secret not in path.read_text(encoding="utf-8")
