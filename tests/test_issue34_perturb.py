@@ -361,3 +361,11 @@ def test_the_memo_says_what_the_steps_did_and_no_original_value(tmp_path, capsys
     saved = assessment.read_text(encoding="utf-8")
     for row in rows:
         assert row[4] not in text and row[4] not in saved
+    # the published data dictionary says how each column was masked
+    schema = tmp_path / "schema.json"
+    assert main(["dictionary", str(assessment), "-o", str(schema)]) == 0
+    masking = {f["name"]: json.dumps(f, ensure_ascii=False)
+               for f in json.loads(schema.read_text(encoding="utf-8"))["fields"]}
+    assert "pram retain=0.8" in masking["occupation"]
+    assert "microaggregate mdav k=4" in masking["income"]
+    assert "noise correlated2 std_share=0.2" in masking["age"]

@@ -172,6 +172,12 @@ def masking_rules(recipe: Recipe | Mapping[str, Any] | Sequence[Any] | None
             text, columns = f"date to={step['to']}", [step["column"]]
         elif op in ("suppress", "exclude"):
             text, columns = f"{op} k={step['k']}", step.get("columns") or keys
+        elif op in ("pram", "microaggregate", "noise"):  # values moved, not removed
+            text = {"pram": f"pram retain={_num(step.get('retain', 0.8))}",
+                    "microaggregate": f"microaggregate mdav k={step.get('k', 3)}",
+                    "noise": f"noise {step.get('method', 'correlated2')} "
+                             f"std_share={_num(step.get('std_share', 0))}"}[op]
+            columns = step["columns"]
         else:  # sample: every column
             continue
         for col in columns:
