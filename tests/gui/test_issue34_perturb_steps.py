@@ -76,5 +76,10 @@ def test_perturbing_steps_through_the_form(page, qtbot, tmp_path):
     assert written["tulot"].value_counts().min() >= 3
     loss = page.result.loss["variables"]
     assert 0 < loss["ammatti"]["perturbation"]["expected_changed_share"] < 0.2
+    states = {page.loss.item(r, 0).text(): page.loss.item(r, 1).text()
+              for r in range(page.loss.rowCount())}
+    assert states["ammatti"].startswith("PRAM: about ")
+    assert states["tulot"] == "group means (k = 3)"
+    assert states["ika"] == "noise of 10 % of the deviation"
     text = json.dumps(page.result.loss, ensure_ascii=False)
     assert "31000" not in text  # no original income in the loss report

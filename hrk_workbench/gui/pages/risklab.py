@@ -1247,6 +1247,8 @@ class RiskLabPage(LabPage):
                 state = d.t("gui_lab_loss_recoded")
             else:
                 state = ""
+            if info.get("perturbation"):
+                state = self._perturbed(info["perturbation"])
             t.setItem(row, 1, self._fixed_item(state))
             t.setItem(row, 2, self._fixed_item(
                 "" if info.get("dropped") else self._number(info["values_suppressed"])))
@@ -1255,6 +1257,19 @@ class RiskLabPage(LabPage):
                 self._number(round(info["total_variation"] * 100, 2)) + " %"))
         t.resizeColumnsToContents()
         fit_height(t)
+
+    def _perturbed(self, what: dict[str, Any]) -> str:
+        """What PRAM, microaggregation or noise did to a variable, in words: PRAM's expected
+        share of changed values, the group size, the noise share."""
+        d = self.document
+        method = what.get("method")
+        if method == "pram":
+            return d.t("gui_lab_loss_pram", share=self._number(
+                round(float(what.get("expected_changed_share") or 0) * 100, 2)))
+        if method == "microaggregate":
+            return d.t("gui_lab_loss_microaggregate", k=what.get("k", ""))
+        return d.t("gui_lab_loss_noise", share=self._number(
+            round(float(what.get("std_share") or 0) * 100, 2)))
 
     def _update_buttons(self) -> None:
         ready = self.result is not None and self.shown_measure() is not None
