@@ -83,3 +83,30 @@ def test_perturbing_steps_through_the_form(page, qtbot, tmp_path):
     assert states["ika"] == "noise of 10 % of the deviation"
     text = json.dumps(page.result.loss, ensure_ascii=False)
     assert "31000" not in text  # no original income in the loss report
+
+
+def test_suppression_with_importance_through_the_form(page, qtbot, tmp_path):
+    page.load_file(people_csv(tmp_path / "people.csv"))
+    qtbot.waitUntil(lambda: page.result is not None, timeout=WAIT_MS)
+    idle(qtbot, page)
+    for column in ("ika", "ammatti"):
+        page.set_role(column, "quasi")
+    idle(qtbot, page)
+    page.op_combo.setCurrentIndex(page.op_combo.findData("suppress"))
+    assert page.step_form.isRowVisible(page.importance_field)
+    page.param_field.setText("3")
+    page.importance_field.setText("tulot")  # not a key variable
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert "tulot is not a key variable" in page.step_problem.text()
+    assert page.steps == []
+    page.importance_field.setText("ammatti, ika")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.result.after is not None, timeout=WAIT_MS)
+    idle(qtbot, page)
+    assert page.steps == [{"op": "suppress", "k": 3, "importance": ["ammatti", "ika"]}]
+    assert "most important: ammatti, ika" in page.step_list.item(0).text()
+    assert page.result.after.k >= 3
+    written = page.result.protected
+    assert written["ika"].isna().sum() >= written["ammatti"].isna().sum()
+    page.op_combo.setCurrentIndex(page.op_combo.findData("exclude"))
+    assert not page.step_form.isRowVisible(page.importance_field)

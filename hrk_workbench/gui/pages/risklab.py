@@ -16,6 +16,7 @@ or any file.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -520,6 +521,9 @@ class RiskLabPage(LabPage):
         self.key_field.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_field.editingFinished.connect(self._key_changed)
         form.addRow(self._label_for(self.key_field, "gui_lab_param_key"), self.key_field)
+        self.importance_field = QLineEdit()  # suppression: key variables, most important first
+        form.addRow(self._label_for(self.importance_field, "gui_lab_param_importance"),
+                    self.importance_field)
         lay.addLayout(form)
         buttons = QHBoxLayout()
         self.add_button = self._button("gui_lab_add_step", self.add_step_from_form)
@@ -846,6 +850,7 @@ class RiskLabPage(LabPage):
         form.setRowVisible(self.hierarchy_holder, kind == "hierarchy")
         form.setRowVisible(self.seed_spin, kind in SEEDED_KINDS)
         form.setRowVisible(self.key_field, kind == "key")
+        form.setRowVisible(self.importance_field, op == "suppress")
         if kind in PARAM_KEYS:
             text = self.document.t(PARAM_KEYS[kind])
             self.param_label.setText(text)
@@ -927,6 +932,8 @@ class RiskLabPage(LabPage):
             return {"op": "merge", "column": column, "hierarchy": self._hierarchy}
         if op == "date":
             return {"op": "date", "column": column, "to": self.to_combo.currentData()}
+        if op == "suppress" and self.importance_field.text().strip():
+            return self._suppress_step(int(number))  # type: ignore[arg-type]
         if op in ("suppress", "exclude"):
             return {"op": op, "k": int(number)}  # type: ignore[arg-type]
         if op == "pram":  # the share kept, in per cent as the sample's
@@ -940,6 +947,18 @@ class RiskLabPage(LabPage):
                     "seed": self.seed_spin.value()}  # type: ignore[arg-type]
         return {"op": "sample", "fraction": float(number) / 100,  # type: ignore[arg-type]
                 "seed": self.seed_spin.value()}
+
+    def _suppress_step(self, k: int) -> dict[str, Any] | None:
+        """Suppression with the steward's importance order (key variables, most important
+        first, by commas or semicolons); None (and a message) when one is not a key."""
+        importance = [c.strip() for c in re.split(r"[,;]", self.importance_field.text())
+                      if c.strip()]
+        unknown = [c for c in importance if c not in self.key_variables()]
+        if unknown:
+            self.step_problem.setText(self.document.t("gui_lab_importance_unknown",
+                                                      columns=", ".join(unknown)))
+            return None
+        return {"op": "suppress", "k": k, "importance": importance}
 
     def _grid_step(self, size: Any) -> dict[str, Any] | None:
         """Coordinates to grid squares: the two columns found holding coordinates, easting
@@ -1032,7 +1051,10 @@ class RiskLabPage(LabPage):
             "share": format_number(round(float(step.get("std_share") or 0) * 100, 2),
                                    d.lang),
         }
-        return d.t(OPS[op][1], **values)
+        text = d.t(OPS[op][1], **values)
+        if step.get("importance"):  # suppression's order, most important first
+            text += d.t("gui_lab_desc_importance", columns=", ".join(step["importance"]))
+        return text
 
     def recipe(self) -> Any:
         from hrk_workbench.disclosure.recipe import Recipe
