@@ -173,3 +173,17 @@ def test_undo_text_and_advice_name_no_path(make_window: Any, lang: str) -> None:
         assert text and not _leaks(text, english=False), (step, text)
     text = "\n".join(window.summary.reason_texts())
     assert not _leaks(text, english=False), text
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_a_draft_with_unanswered_questions_shows_no_path(make_window: Any, lang: str) -> None:
+    """The draft leaves personal data unanswered: the command line says "answer
+    dataset.personal_data"; the app names the question on the Dataset step instead."""
+    window = make_window(lang)
+    assert window.open_path(str(ROOT / "examples" / "street-trees-draft.hrk.json"), ask=False)
+    window.go_to_step("anonymisation")
+    advice = window.pages["anonymisation"].advice.plain_text()
+    assert window.t("gui_ds_personal_data") in advice
+    shown = [advice, *window.summary.reason_texts()]
+    for text in shown:
+        assert not _leaks(text, english=False), text
