@@ -369,3 +369,32 @@ def test_the_memo_says_what_the_steps_did_and_no_original_value(tmp_path, capsys
     assert "pram retain=0.8" in masking["occupation"]
     assert "microaggregate mdav k=4" in masking["income"]
     assert "noise correlated2 std_share=0.2" in masking["age"]
+
+
+def test_a_workbook_with_number_cells_is_microaggregated_and_prammed(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    rng = np.random.default_rng(5)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["id", "occupation", "income"])
+    incomes = rng.lognormal(10, 0.4, 60).round(2)
+    for i in range(60):
+        sheet.append([i + 1, ["nurse", "teacher", "pilot"][i % 3], float(incomes[i])])
+    sheet.append([61, "nurse", None])  # an empty cell stays empty
+    data = tmp_path / "people.xlsx"
+    book.save(data)
+    recipe = _recipe(tmp_path, [{"op": "pram", "columns": ["occupation"], "retain": 0.9},
+                                {"op": "microaggregate", "columns": ["income"], "k": 3,
+                                 "round": 2}], seed=2)
+    code, out, captured = _puf(tmp_path, capsys, str(data), recipe)
+    assert code == 0, captured.err
+    after = _read(out)
+    assert list(after["id"]) == [str(i) for i in range(1, 62)]
+    assert pd.isna(after["income"].iloc[60])
+    published = after["income"].dropna().astype(float)
+    assert published.value_counts().min() >= 3
+    assert abs(published.sum() - incomes.sum()) < 0.01 * 20  # group means keep the total
+    assert set(after["occupation"]) <= {"nurse", "teacher", "pilot"}
+    report = json.loads(captured.out)
+    assert report["loss"]["variables"]["income"]["perturbation"]["values_missing"] == 1
