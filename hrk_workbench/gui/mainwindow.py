@@ -202,6 +202,8 @@ class MainWindow(QMainWindow):
             if step == "outputs" and hasattr(page, "exported"):
                 page.exported.connect(self._exported)
         self.steps.currentRowChanged.connect(self._step_selected)
+        # a screen reader may select a step without making it current (AT-SPI selectChild)
+        self.steps.itemSelectionChanged.connect(self._selection_to_current)
 
         self.back_button = QPushButton()
         self.next_button = QPushButton()
@@ -374,6 +376,11 @@ class MainWindow(QMainWindow):
             self._update_counter()
             # every page's tables, the lab pages' included: no column title is cut
             fit_all_headers(self.stack.widget(row))
+
+    def _selection_to_current(self) -> None:
+        chosen = self.steps.selectedItems()
+        if chosen and self.steps.row(chosen[0]) != self.steps.currentRow():
+            self.steps.setCurrentRow(self.steps.row(chosen[0]))
 
     def _update_counter(self) -> None:
         i = self.stack.currentIndex()

@@ -100,6 +100,23 @@ def test_addresses_are_typed_on_channel_and_format_in_finnish(
     assert landing.text() == CH13
     assert not button.isVisibleTo(page)  # the field holds an address: nothing to offer
 
+    # typed without Enter, then a button pressed as a screen reader does (no focus move):
+    # what was typed is kept and saved, not wiped by the other field's edit
+    docs = fields["Rajapinnan dokumentaatio"]
+    docs.setFocus()
+    qtbot.waitUntil(docs.hasFocus, timeout=WAIT_MS)
+    docs.selectAll()
+    qtbot.keyClicks(docs, "https://api.vaara.example/ohje")
+    json_access = page.addresses.findChild(QPushButton, "use_default_publication.schema_url")
+    assert json_access is None or not json_access.isVisibleTo(page)  # the schema is given
+    doc.edit("publication.distributions.JSON.access_url", "")
+    button = page.addresses.findChild(
+        QPushButton, "use_default_publication.distributions.JSON.access_url")
+    assert docs.text() == "https://api.vaara.example/ohje"  # another edit did not wipe it
+    button.click()
+    assert doc.assessment.publication.api.documentation_url == "https://api.vaara.example/ohje"
+    assert doc.assessment.publication.distributions["JSON"].access_url == CH13
+
     window.save_action.trigger()
     saved = load_assessment(path)
     assert saved.publication.distributions["CSV"].download_url == \

@@ -100,3 +100,14 @@ def test_unknown_gate_and_unjustified_departure_are_problems(
     texts = window.summary.missing.texts()
     assert any(t.startswith("Päätös → päättäjä hyväksyi aiemman version") for t in texts)
     assert window.step_state("outputs") == "incomplete"
+
+
+def test_a_step_selected_as_a_screen_reader_does_is_shown(make_window: Any) -> None:
+    """AT-SPI's selectChild selects a list item without making it current: the page follows
+    the selection all the same (a screen reader user chooses steps that way)."""
+    window = make_window(lang="fi")
+    item = window.steps.item(STEPS.index("channel"))
+    window.steps.selectionModel().clearSelection()
+    item.setSelected(True)
+    assert window.current_step() == "channel"
+    assert window.pages["channel"].addresses.isVisibleTo(window)

@@ -2,8 +2,8 @@
 
 The catalogue record links the landing page, each published format's file, the API and the
 schema. Until now only ``set publication.distributions.CSV.download_url=…`` could give them;
-this group box puts one line edit for each on the Channel & format step, under the question
-that chooses the formats (CH8), so the fields follow the formats: one download and one
+this group box puts one line edit for each at the top of the Channel & format step, whose
+question CH8 chooses the formats, so the fields follow the formats: one download and one
 access address per planned format, the API's address and documentation, and the schema.
 
 Every field is an :class:`~.address.AddressBinding`, so an address is checked by the model's
@@ -70,6 +70,8 @@ class AddressRow:
         self.use_button = QPushButton()
         self.use_button.setObjectName(f"use_default_{path}")
         self.use_button.clicked.connect(self.use_default)
+        # after the binding's commit: the field holds no typing of its own any more
+        self.edit.editingFinished.connect(lambda: self.edit.setModified(False))
         self.field = QWidget()
         row = QHBoxLayout(self.field)
         row.setContentsMargins(0, 0, 0, 0)
@@ -77,8 +79,13 @@ class AddressRow:
         row.addWidget(self.use_button)
 
     def use_default(self) -> None:
-        """Fill the field with CH13's answer (one undoable edit)."""
+        """Fill the field with CH13's answer (one undoable edit); an address being typed in
+        another field is committed first (a screen reader's press does not move the focus)."""
         address = published_at(self.group.document)
+        for row in self.group.rows.values():
+            if row is not self and row.edit.hasFocus() and row.edit.isModified():
+                row.edit.setModified(False)
+                row.binding._finished()
         if address:
             self.binding.commit(address)
             self.binding.refresh()
@@ -88,7 +95,8 @@ class AddressRow:
         caption = self.label(lang)
         self.caption.setText(caption)
         self.edit.setAccessibleName(caption)
-        self.binding.refresh()
+        if not (self.edit.hasFocus() and self.edit.isModified()):  # never wipe typing
+            self.binding.refresh()
         address = published_at(d)
         offer = bool(address) and not (self.binding.current() or "").strip()
         self.use_button.setVisible(offer)
@@ -194,14 +202,14 @@ class PublicationAddresses(QGroupBox):
 
 def with_addresses(page_class: type[StepPage]) -> Callable[[Document], StepPage]:
     """A factory for ``page_class`` (the Channel & format page) with the addresses group at
-    its end, so the page module itself stays as it is."""
+    its top, so the page module itself stays as it is."""
 
     def make(document: Document) -> StepPage:
         page = page_class(document)
         group = PublicationAddresses(document)
-        layout = page.body_layout
-        # before the stretch StepPage adds after build(), so the group follows the cards
-        layout.insertWidget(max(layout.count() - 1, 0), group)
+        # first on the page: in view as soon as the step is chosen (at 1366x768 too), so a
+        # click on a field never lands below the fold; the formats are chosen further down
+        page.body_layout.insertWidget(0, group)
         page.addresses = group  # type: ignore[attr-defined]
         return page
 

@@ -201,7 +201,12 @@ class SavedRiskResult(QGroupBox):
         self.report: dict[str, Any] | None = None
         self.task: Any = None
         self.setObjectName("savedRiskResult")
-        layout = QVBoxLayout(self)
+        # the contents sit in an inner widget: Qt would otherwise name the group's title as
+        # the label of the recipe list and the measures table for screen readers
+        inner = QWidget()
+        QVBoxLayout(self).addWidget(inner)
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.status = _text(layout, "savedStatus")
         self.source_heading = _heading(layout)
         self.source = _text(layout, "savedSource")
@@ -239,6 +244,8 @@ class SavedRiskResult(QGroupBox):
         row.addStretch(1)
         layout.addLayout(row)
         self.result_line = _text(layout, "reassessResult")
+        self.recipe_heading.setBuddy(self.recipe)  # the heading labels it for screen readers
+        self.measures_heading.setBuddy(self.measures)
         self.document.changed.connect(self._on_changed)
         self.document.pathChanged.connect(lambda _p: self._on_changed())
         self.document.languageChanged.connect(lambda _lang: self.refresh())
@@ -387,9 +394,10 @@ class SavedRiskResult(QGroupBox):
             for col, text in enumerate(cells):
                 self.measures.setItem(row, col, QTableWidgetItem(text))
         self.measures.resizeColumnsToContents()
-        height = self.measures.horizontalHeader().height() + 2 * self.measures.frameWidth()
-        height += sum(self.measures.rowHeight(r) for r in range(self.measures.rowCount()))
-        self.measures.setFixedHeight(height + 2)
+        self.measures.resizeRowsToContents()
+        header = self.measures.horizontalHeader().sizeHint().height()
+        height = header + self.measures.verticalHeader().length()
+        self.measures.setFixedHeight(height + 2 * self.measures.frameWidth() + 4)
 
     def _number(self, value: Any) -> str:
         if value is None:
