@@ -144,3 +144,34 @@ def test_recovery_time_in_the_users_locale() -> None:
     fi = local_moment(moment, "fi")
     assert "15.12.2026" in fi and "2026-12-15" not in fi
     assert "15/12/2026" in local_moment(moment, "en")
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_a_refused_number_stays_marked_with_the_reason(make_window: Any, qtbot: Any,
+                                                       tmp_path: Path, lang: str) -> None:
+    window = _window(make_window, lang, tmp_path)
+    window.go_to_step("dataset")
+    binding = next(b for b in window.pages["dataset"].bindings
+                   if b.path == "dataset.record_count")
+    before = window.document.assessment.dataset.record_count
+    edit = binding.edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "-5")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert window.document.assessment.dataset.record_count == before
+    assert edit.text() == "-5"  # nothing erased
+    reason = edit.accessibleDescription()
+    assert reason and edit.toolTip() == reason and edit.property("invalid")
+    assert "dataset.record_count" not in reason
+    assert label("gui_ds_record_count", lang, window.document.forms) in reason
+    # another answer changes meanwhile: the typed text stays
+    window.document.edit("dataset.size_mb", 12.5)
+    assert edit.text() == "-5"
+    # corrected with a space between thousands: stored, the mark gone
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "1 200")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert window.document.assessment.dataset.record_count == 1200
+    assert edit.accessibleDescription() == "" and not edit.property("invalid")

@@ -168,6 +168,7 @@ class LineBinding(Binding):
         edit = QLineEdit()
         super().__init__(document, path, edit)
         self.edit, self.kind, self.placeholder = edit, kind, placeholder
+        self._refused: tuple[Any] | None = None  # (the answer stored when refused,)
         edit.editingFinished.connect(self._finished)
         self.retranslate(document.lang)
 
@@ -189,6 +190,8 @@ class LineBinding(Binding):
 
     def _finished(self) -> None:
         value = self._value()
+        if self.kind == "number":
+            self._mark_refused(None)  # judged afresh: marked again if refused again
         self.commit(value)
         if self.kind == "number" and value == self.current():
             self.refresh()  # "2.5" typed in Finnish is shown as the file's 2,5
@@ -206,9 +209,46 @@ class LineBinding(Binding):
             return
         if self.kind in ("text",) and value == (current or ""):
             return
+        if self.kind == "number":
+            self._commit_number(value, current)
+            return
         super().commit(value)
 
+    def _commit_number(self, value: Any, current: Any) -> None:
+        """A number the core refuses (not a number, below zero, too large) stays in the
+        field as typed, marked, with the core's reason beside it (tooltip and accessible
+        description; the status bar says it too): the steward corrects it, never retypes."""
+        if value == current:
+            self._mark_refused(None)
+            return
+        lines: list[str] = []
+        self.document.editFailed.connect(lines.extend)
+        try:
+            ok = self.document.edit(self.path, value)
+        finally:
+            self.document.editFailed.disconnect(lines.extend)
+        if ok:
+            self._mark_refused(None)
+        else:
+            self._refused = (self.current(),)
+            self._mark_refused(" · ".join(lines))
+
+    def _mark_refused(self, reason: str | None) -> None:
+        if reason is None and self._refused is None:
+            return
+        if reason is None:
+            self._refused = None
+        self.edit.setStyleSheet("QLineEdit { border: 2px solid #b00020; }" if reason else "")
+        self.edit.setToolTip(reason or "")
+        self.edit.setAccessibleDescription(reason or "")
+        self.edit.setProperty("invalid", reason is not None)
+
     def refresh(self) -> None:
+        refused = self._refused
+        if refused is not None:
+            if self.current() == refused[0]:
+                return  # the refused text stays until corrected or the answer changes
+            self._mark_refused(None)
         text = self._shown(self.current())
         if text != self.edit.text():
             self.edit.blockSignals(True)
