@@ -10,11 +10,12 @@ core's own (``advise()`` rendered through the catalogues), so the page and
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
@@ -45,13 +46,21 @@ class FittedText(QTextBrowser):
     def fit(self) -> None:
         doc = self.document()
         doc.setTextWidth(self.viewport().width())
-        height = int(doc.size().height()) + 2 * self.frameWidth() + 2
+        # what the widget adds around its viewport (frame, style), measured, not assumed
+        chrome = self.height() - self.viewport().height() if self.viewport().height() > 0 \
+            else 2 * self.frameWidth()
+        height = math.ceil(doc.size().height()) + max(chrome, 0) + 2
         if height != self.height():
             self.setFixedHeight(height)
 
     def setHtml(self, text: str) -> None:
         super().setHtml(text)
         self.fit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # sizes set while the page was hidden reach the viewport only now: measure again
+        QTimer.singleShot(0, self.fit)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
