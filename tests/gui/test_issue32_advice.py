@@ -59,7 +59,7 @@ def test_anonymisation_advice_follows_an_answer(make_window: Any, forms: Any,
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_channel_formats_and_stars_on_channel_step(make_window: Any, forms: Any,
-                                                   lang: str) -> None:
+                                                   lang: str, qtbot: Any) -> None:
     window, page = _open(make_window, lang, BIKES, "channel")
     a = advise(window.document.assessment, forms)
     shown = page.advice.plain_text()
@@ -71,6 +71,10 @@ def test_channel_formats_and_stars_on_channel_step(make_window: Any, forms: Any,
     for text in render_all((*a.channel.reasons, *a.formats.reasons, *a.five_star.reasons),
                            lang, forms):
         assert text in shown
+    # the whole advice is on the page: nothing hidden inside the box (at 1366x768)
+    window.resize(1366, 768)
+    qtbot.wait(50)
+    assert page.advice.body.verticalScrollBar().maximum() == 0
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
