@@ -175,3 +175,21 @@ def test_a_refused_number_stays_marked_with_the_reason(make_window: Any, qtbot: 
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert window.document.assessment.dataset.record_count == 1200
     assert edit.accessibleDescription() == "" and not edit.property("invalid")
+
+
+def test_the_recovery_offer_says_its_time_in_finnish(make_window: Any, app_settings: Any,
+                                                     dialogs: Any, tmp_path: Path) -> None:
+    """A crash left unsaved work: the offer to restore it says when, as Finns write it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    data = json.loads(BIKES.read_text(encoding="utf-8"))
+    legacy = Path(app_settings.data_dir) / "recovery.hrk.json"
+    legacy.parent.mkdir(parents=True, exist_ok=True)
+    legacy.write_text(json.dumps(data), encoding="utf-8")
+    written = datetime.fromtimestamp(legacy.stat().st_mtime).astimezone()
+    dialogs.question_answer = QMessageBox.StandardButton.No
+    window = make_window("fi")
+    window.offer_restore()
+    asked = next(d for d in dialogs.shown if d["kind"] == "question")
+    assert f"{written.day}.{written.month}.{written.year}" in asked["text"]
+    assert written.strftime("%Y-%m-%d") not in asked["text"]
