@@ -95,7 +95,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                         "of forms/anonymisation.yaml; 'off' for none")
     p.add_argument("--cost", choices=("cells", "value"), default="cells",
                    help="minimise the number of suppressed cells or their total value")
-    p.add_argument("--method", choices=("auto", "exact", "heuristic"), default="auto")
+    p.add_argument("--method", choices=("auto", "exact", "heuristic", "cellkey"),
+                   default="auto", help="secondary suppression (auto, exact, heuristic), or "
+                                        "cellkey: every cell of a count table published, "
+                                        "perturbed by the cell key method")
     p.add_argument("--time-limit", type=float, default=20.0, metavar="SECONDS",
                    help="time for the exact method; reaching it falls back to the heuristic "
                         "with a warning (default 20)")
@@ -105,6 +108,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--status", metavar="FILE",
                    help="also write the working status of every cell (published, primary, "
                         "secondary, the rules, the width needed): not for publication")
+    from .cellkey_commands import register_options
+
+    register_options(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--save", metavar="FILE.hrk.json",
                    help="add the protected table's summary to the assessment (table_lab)")
@@ -265,6 +271,10 @@ def _check_table_outputs(args: argparse.Namespace) -> None:
 
 
 def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
+    from .cellkey_commands import cmd_tables_cellkey, wants_cellkey
+
+    if wants_cellkey(args):  # every cell published, perturbed: no suppression
+        return cmd_tables_cellkey(args, forms)
     from .loading import read_table
     from .primary import Rules, advised_min_frequency, choose_min_frequency
     from .tables import protect_table, table_from_aggregate, table_from_microdata

@@ -213,7 +213,7 @@ class DcatAp3Profile:
         ds = a.dataset
         g.add((ds_ref, RDF.type, DCAT.Dataset))
         self._texts(g, ds_ref, DCTERMS.title, ds.title)
-        self._texts(g, ds_ref, DCTERMS.description, ds.description)
+        self._texts(g, ds_ref, DCTERMS.description, record.description or ds.description)
         g.add((ds_ref, DCTERMS.identifier, _lit(a.id)))
         publisher = self._publisher(g, record, nodes)
         if publisher is not None:
@@ -401,7 +401,7 @@ class CkanProfile(HvdProfile):
         pkg: dict[str, Any] = {
             "name": slug(self._default(titles)) or slug(a.id),  # never empty
             "title_translated": titles,
-            "notes_translated": self._fluent(ds.description),
+            "notes_translated": self._fluent(record.description or ds.description),
             "keywords": {lang: [w.strip() for w in ds.keywords.get(lang, []) if w.strip()]
                          for lang in PORTAL_LANGUAGES if ds.keywords.get(lang)},
             "maintainer": ds.contact.name.strip() or ds.publisher.strip(),

@@ -8,7 +8,7 @@ because the catalogue must not claim more openness than the organisation decided
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from hrk_workbench.answers import choices
@@ -77,6 +77,9 @@ class MetadataRecord:
     publisher_uri: str = ""
     spatial_uri: str = ""
     contact_email_iri: str = ""  # mailto:..., when that is a valid IRI
+    # the dataset's description as published: the steward's, and what users must know of
+    # tables perturbed by the cell key method (empty: the assessment's description as it is)
+    description: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_open(self) -> bool:
@@ -218,7 +221,26 @@ def build_record(assessment: Assessment, forms: Forms) -> MetadataRecord:
         schema_url=addresses["publication.schema_url"],
         landing_page=addresses["dataset.landing_page"],
         publisher_uri=addresses["dataset.publisher_uri"],
-        spatial_uri=addresses["dataset.spatial_uri"], contact_email_iri=mailto)
+        spatial_uri=addresses["dataset.spatial_uri"], contact_email_iri=mailto,
+        description=_description(assessment, forms))
+
+
+def _description(assessment: Assessment, forms: Forms) -> dict[str, str]:
+    """The description with a note on every table perturbed by the cell key method: its
+    figures are a little off and its totals do not add up, which users must be told."""
+    texts = {k: v for k, v in assessment.dataset.description.items() if v.strip()}
+    perturbed = [t for t in assessment.table_lab if t.method == "cellkey"]
+    if not perturbed:
+        return texts
+    names = ", ".join(t.name for t in perturbed if t.name)
+    d = max(int(t.rules.get("max_deviation") or 0) for t in perturbed)  # type: ignore[arg-type]
+    langs = list(texts) or [k for k, v in assessment.dataset.title.items() if v.strip()] or ["en"]
+    out = {}
+    for lang in langs:
+        note = label("metadata_cellkey_note", lang if lang in forms.messages else "en",
+                     forms).format(names=names, d=d)
+        out[lang] = f"{texts[lang].rstrip()}\n\n{note}" if texts.get(lang) else note
+    return out
 
 
 def _api_only(assessment: Assessment, forms: Forms) -> bool:

@@ -753,9 +753,11 @@ class _Builder:
             dims = " × ".join(t.dimensions) or self.none
             if t.value:
                 dims = self.t("memo_table_sum", dimensions=dims, value=t.value)
+            cellkey = t.method == "cellkey"  # perturbed, not suppressed: no audit to pass
             rows.append((t.name or self.none, dims, self.rules_text(t.rules),
                          self.num(t.cells), self.num(t.primary), self.num(t.secondary),
-                         self.t("memo_table_audit_ok") if t.audit_ok
+                         self.t("memo_table_cellkey_audit") if cellkey
+                         else self.t("memo_table_audit_ok") if t.audit_ok
                          else self.t("memo_table_audit_failed")))
         table = Table("table_lab", (
             self.t("memo_col_table"), self.t("memo_col_dimensions"), self.t("memo_col_rules"),
@@ -766,10 +768,18 @@ class _Builder:
             "memo_table_min_frequency_overridden", name=t.name or self.none,
             n=self.num(t.min_frequency or 0), advised=self.num(t.min_frequency_advised or 0)))
             for t in self.a.table_lab if t.min_frequency_overridden]
-        return [Paragraph(self.t("memo_table_lab"), "strong"), table, *overridden,
+        perturbed = [t for t in self.a.table_lab if t.method == "cellkey"]
+        cellkey = [Paragraph(self.t(  # users must know the figures are off and not additive
+            "memo_table_cellkey_note", names=", ".join(t.name or self.none for t in perturbed),
+            d=self.num(max(int(t.rules.get("max_deviation") or 0) for t in perturbed))))
+            ] if perturbed else []
+        return [Paragraph(self.t("memo_table_lab"), "strong"), table, *overridden, *cellkey,
                 Paragraph(self.t("memo_table_lab_note"), "note")]
 
     def rules_text(self, rules: dict) -> str:
+        if rules.get("method") == "cellkey":
+            return self.t("memo_rule_cellkey", d=self.num(rules.get("max_deviation") or 0),
+                          v=self.num(rules.get("variance") or 0))
         parts = []
         if rules.get("min_frequency"):
             parts.append(self.t("memo_rule_frequency", n=self.num(rules["min_frequency"])))
