@@ -17,11 +17,12 @@ group is solved on its own, so a large table with scattered suppressions stays f
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .insiders import Insider
     from .primary import Protection
     from .tables import Table
 
@@ -44,11 +45,13 @@ class Requirement:
 @dataclass
 class AuditResult:
     """Interval per suppressed cell (index -> (lo, hi), hi may be infinite) and the cells
-    that fail their requirement, each with the reason."""
+    that fail their requirement, each with the reason (``insider_failures``: those an insider
+    gets too close to, also in ``failures``)."""
 
     intervals: dict[int, tuple[float, float]] = field(default_factory=dict)
     failures: list[dict[str, Any]] = field(default_factory=list)
     lp_count: int = 0
+    insider_failures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -85,6 +88,138 @@ def equations_from_codes(keys: Sequence[tuple[str, ...]],
     return all_keys, eqs
 
 
+class System:
+    """The attacker's linear system once: the equations reduced by the published cells and
+    split into independent groups, each with its sparse matrix, solved for any number of
+    readers (the outside reader, and every insider with what it alone knows)."""
+
+    def __init__(self, n_cells: int, equations: Sequence[Sequence[tuple[int, float]]],
+                 known: Mapping[int, float], nonnegative: bool = True) -> None:
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        self.known = known
+        self.nonnegative = nonnegative
+        unknown = [i for i in range(n_cells) if i not in known]
+        parent = {i: i for i in unknown}
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        reduced: list[tuple[list[tuple[int, float]], float]] = []
+        for eq in equations:
+            free = [(i, c) for i, c in eq if i not in known]
+            rhs = -math.fsum(c * known[i] for i, c in eq if i in known)
+            if not free:
+                continue
+            reduced.append((free, rhs))
+            root = find(free[0][0])
+            for i, _ in free[1:]:
+                r = find(i)
+                if r != root:
+                    parent[r] = root
+        self.group: dict[int, int] = {i: find(i) for i in unknown}
+        self.members: dict[int, list[int]] = {}
+        for i in unknown:
+            self.members.setdefault(self.group[i], []).append(i)
+        group_eqs: dict[int, list[tuple[list[tuple[int, float]], float]]] = {}
+        for free, rhs in reduced:
+            group_eqs.setdefault(self.group[free[0][0]], []).append((free, rhs))
+        self.col: dict[int, int] = {}
+        self.matrix: dict[int, tuple[Any, Any]] = {}
+        for root, members in self.members.items():
+            for j, i in enumerate(members):
+                self.col[i] = j
+            eqs = group_eqs.get(root, [])
+            if not eqs:
+                continue
+            rows, cols, data = [], [], []
+            for r, (free, _) in enumerate(eqs):
+                for i, c in free:
+                    rows.append(r)
+                    cols.append(self.col[i])
+                    data.append(c)
+            self.matrix[root] = (csr_matrix((data, (rows, cols)), shape=(len(eqs), len(members))),
+                                 np.array([rhs for _, rhs in eqs]))
+
+    def solve(self, cells: Sequence[int] | None = None,
+              enough: Mapping[int, tuple[float, float]] | None = None,
+              fixed: Mapping[int, float] | None = None,
+              floors: Mapping[int, float] | None = None,
+              touching: Iterable[int] | None = None,
+              ) -> tuple[dict[int, tuple[float, float]], int]:
+        """Intervals of ``cells`` (default: every unknown cell). ``fixed`` and ``floors`` are
+        what one insider knows: cells it alone makes up (their value) and cells it is in (at
+        least its contribution). ``touching``: only the groups holding one of these cells are
+        solved (an insider learns nothing about the others). ``enough`` as in
+        :func:`intervals`."""
+        import numpy as np
+        from scipy.optimize import linprog
+
+        fixed = fixed or {}
+        floors = floors or {}
+        wanted = [i for i in (self.group if cells is None else cells) if i in self.group]
+        roots = None if touching is None else {self.group[i] for i in touching
+                                               if i in self.group}
+        by_group: dict[int, list[int]] = {}
+        for i in wanted:
+            if roots is None or self.group[i] in roots:
+                by_group.setdefault(self.group[i], []).append(i)
+        out: dict[int, tuple[float, float]] = {}
+        lps = 0
+        base = 0.0 if self.nonnegative else -np.inf
+        for root, targets in by_group.items():
+            members = self.members[root]
+            if root not in self.matrix:  # no equation mentions it: anything above its floor
+                for i in targets:
+                    if i in fixed:
+                        out[i] = (fixed[i], fixed[i])
+                    else:
+                        out[i] = (max(base, floors.get(i, base)), math.inf)
+                continue
+            a_eq, b_eq = self.matrix[root]
+            low = np.full(len(members), base)
+            high = np.full(len(members), np.inf)
+            for i, v in floors.items():
+                if i in self.group and self.group[i] == root:
+                    low[self.col[i]] = max(low[self.col[i]], v)
+            for i, v in fixed.items():
+                if i in self.group and self.group[i] == root:
+                    low[self.col[i]] = high[self.col[i]] = v
+            bounds = np.column_stack([low, high])
+            seen_lo = np.full(len(members), np.inf)
+            seen_hi = np.full(len(members), -np.inf)
+            for i in targets:
+                j = self.col[i]
+                ends = []
+                for sign in (1.0, -1.0):
+                    if enough is not None and i in enough:
+                        if sign > 0 and seen_lo[j] <= enough[i][0]:
+                            ends.append(float(seen_lo[j]))
+                            continue
+                        if sign < 0 and seen_hi[j] >= enough[i][1]:
+                            ends.append(float(seen_hi[j]))
+                            continue
+                    c = np.zeros(len(members))
+                    c[j] = sign
+                    res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+                    lps += 1
+                    if res.status == 3:  # unbounded
+                        ends.append(-math.inf if sign > 0 else math.inf)
+                    elif res.status == 2:  # the published values contradict each other
+                        ends.append(math.nan)
+                    else:
+                        ends.append(sign * float(res.fun))
+                        if enough is not None and res.x is not None:
+                            np.minimum(seen_lo, res.x, out=seen_lo)
+                            np.maximum(seen_hi, res.x, out=seen_hi)
+                out[i] = (ends[0], ends[1])
+        return out, lps
+
+
 def intervals(n_cells: int, equations: Sequence[Sequence[tuple[int, float]]],
               known: Mapping[int, float], nonnegative: bool = True,
               cells: Sequence[int] | None = None,
@@ -98,87 +233,7 @@ def intervals(n_cells: int, equations: Sequence[Sequence[tuple[int, float]]],
     solution already has the cell at or beyond a target, that end is not solved for and is
     reported as the value seen (inside the true interval, and far enough).
     """
-    import numpy as np
-    from scipy.optimize import linprog
-    from scipy.sparse import csr_matrix
-
-    unknown = [i for i in range(n_cells) if i not in known]
-    parent = {i: i for i in unknown}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    reduced: list[tuple[list[tuple[int, float]], float]] = []
-    for eq in equations:
-        free = [(i, c) for i, c in eq if i not in known]
-        rhs = -math.fsum(c * known[i] for i, c in eq if i in known)
-        if not free:
-            continue
-        reduced.append((free, rhs))
-        root = find(free[0][0])
-        for i, _ in free[1:]:
-            r = find(i)
-            if r != root:
-                parent[r] = root
-    groups: dict[int, list[int]] = {}
-    for i in unknown:
-        groups.setdefault(find(i), []).append(i)
-    group_eqs: dict[int, list[tuple[list[tuple[int, float]], float]]] = {}
-    for free, rhs in reduced:
-        group_eqs.setdefault(find(free[0][0]), []).append((free, rhs))
-    wanted = set(unknown if cells is None else cells)
-    out: dict[int, tuple[float, float]] = {}
-    lps = 0
-    lower = 0.0 if nonnegative else None
-    for root, members in groups.items():
-        targets = [i for i in members if i in wanted]
-        if not targets:
-            continue
-        eqs = group_eqs.get(root, [])
-        if not eqs:  # no equation mentions it: anything from the lower bound upwards
-            for i in targets:
-                out[i] = (0.0 if nonnegative else -math.inf, math.inf)
-            continue
-        col = {i: j for j, i in enumerate(members)}
-        rows, cols, data = [], [], []
-        for r, (free, _) in enumerate(eqs):
-            for i, c in free:
-                rows.append(r)
-                cols.append(col[i])
-                data.append(c)
-        a_eq = csr_matrix((data, (rows, cols)), shape=(len(eqs), len(members)))
-        b_eq = np.array([rhs for _, rhs in eqs])
-        seen_lo = np.full(len(members), np.inf)
-        seen_hi = np.full(len(members), -np.inf)
-        for i in targets:
-            bounds = []
-            for sign in (1.0, -1.0):
-                j = col[i]
-                if enough is not None and i in enough:
-                    if sign > 0 and seen_lo[j] <= enough[i][0]:
-                        bounds.append(float(seen_lo[j]))
-                        continue
-                    if sign < 0 and seen_hi[j] >= enough[i][1]:
-                        bounds.append(float(seen_hi[j]))
-                        continue
-                c = np.zeros(len(members))
-                c[j] = sign
-                res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(lower, None), method="highs")
-                lps += 1
-                if res.status == 3:  # unbounded
-                    bounds.append(-math.inf if sign > 0 else math.inf)
-                elif res.status == 2:  # the published values contradict each other
-                    bounds.append(math.nan)
-                else:
-                    bounds.append(sign * float(res.fun))
-                    if enough is not None and res.x is not None:
-                        np.minimum(seen_lo, res.x, out=seen_lo)
-                        np.maximum(seen_hi, res.x, out=seen_hi)
-            out[i] = (bounds[0], bounds[1])
-    return out, lps
+    return System(n_cells, equations, known, nonnegative).solve(cells, enough)
 
 
 def check(interval: tuple[float, float], req: Requirement) -> list[str]:
@@ -205,13 +260,27 @@ def check(interval: tuple[float, float], req: Requirement) -> list[str]:
 
 def audit_cells(keys: Sequence[tuple[str, ...]], children: Sequence[Mapping[str, Sequence[str]]],
                 values: Sequence[float | None], requirements: Mapping[int, Requirement],
-                nonnegative: bool = True) -> AuditResult:
+                nonnegative: bool = True, insiders: Sequence[Insider] = ()) -> AuditResult:
     """Audit a published table: ``values[i]`` None means suppressed; ``requirements`` names
-    the cells that must be protected (usually the primary ones) and how."""
+    the cells that must be protected (usually the primary ones) and how. ``insiders``: also
+    judge every required cell against what each insider knows (``insider_failures``)."""
     all_keys, eqs = equations_from_codes(keys, children)
+    return audit_equations(keys, len(all_keys), eqs, values, requirements, nonnegative, insiders)
+
+
+def audit_equations(keys: Sequence[Sequence[str]], n_cells: int,
+                    eqs: Sequence[Sequence[tuple[int, float]]], values: Sequence[float | None],
+                    requirements: Mapping[int, Requirement], nonnegative: bool = True,
+                    insiders: Sequence[Insider] = (),
+                    truth: Sequence[float] | None = None) -> AuditResult:
+    """The audit on given equations (``n_cells`` cells, the first ``len(values)`` of them
+    listed; the rest are unknown), so that linked tables audit as one system. ``truth``:
+    every cell's true value, when known (it lets the insider audit share witnesses)."""
+    from .insiders import insider_failures
+
     known = {i: float(v) for i, v in enumerate(values) if v is not None}
-    found, lps = intervals(len(all_keys), eqs, known, nonnegative,
-                           cells=[i for i, v in enumerate(values) if v is None])
+    system = System(n_cells, eqs, known, nonnegative)
+    found, lps = system.solve([i for i, v in enumerate(values) if v is None])
     result = AuditResult(intervals=found, lp_count=lps)
     for i, req in sorted(requirements.items()):
         if i in known:
@@ -223,15 +292,29 @@ def audit_cells(keys: Sequence[tuple[str, ...]], children: Sequence[Mapping[str,
             lo, hi = found[i]
             result.failures.append({"cell": i, "key": list(keys[i]), "missed": missed,
                                     "interval": [lo, hi]})
+    if insiders:
+        hidden = {i for i, v in enumerate(values) if v is None}
+        more, lps = insider_failures(system, insiders, requirements, hidden, keys, truth)
+        result.insider_failures = more
+        result.failures += more
+        result.lp_count += lps
     return result
 
 
 def audit_table(table: Table, suppressed: set[int],
-                primary: Mapping[int, Protection]) -> AuditResult:
+                primary: Mapping[int, Protection],
+                insiders: Sequence[Insider] | None = None) -> AuditResult:
     """Audit the workbench's own table: the true values are known, so every part of each
-    primary cell's protection (both ends and the width) is checked."""
+    primary cell's protection (both ends and the width) is checked, against the outside
+    reader and against every insider (by default those the table's own contributions show:
+    :func:`insiders.insiders_from_table`)."""
+    from .insiders import insiders_from_table
+
     values = [None if i in suppressed else v for i, v in enumerate(table.values)]
     reqs = {i: Requirement(p.value, p.lower, p.upper, p.width) for i, p in primary.items()}
     nonneg = all(v >= 0 for v in table.values)
-    return audit_cells(table.keys, [h.children for h in table.hierarchies], values, reqs,
-                       nonnegative=nonneg)
+    if insiders is None:
+        insiders = insiders_from_table(table)
+    all_keys, eqs = equations_from_codes(table.keys, [h.children for h in table.hierarchies])
+    return audit_equations(table.keys, len(all_keys), eqs, values, reqs, nonneg, insiders,
+                           truth=table.values if len(all_keys) == len(table) else None)

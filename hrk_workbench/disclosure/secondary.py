@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -180,10 +180,14 @@ class _Problem:
 def suppress(table: Table, primary: Mapping[int, Protection], cost: str = "cells",
              method: str = "auto", time_limit: float = 20.0,
              exact_max_cells: int = EXACT_MAX_CELLS,
-             tick: Callable[[], None] | None = None) -> SuppressionResult:
+             tick: Callable[[], None] | None = None,
+             insiders: Sequence[Insider] | None = None) -> SuppressionResult:
     """Choose the secondary cells; ``auto`` is exact up to ``exact_max_cells`` cells and
     falls back to the heuristic if the exact search runs out of ``time_limit`` seconds.
-    ``tick`` is called between solver steps (a GUI's cancel check: it may raise to stop)."""
+    ``tick`` is called between solver steps (a GUI's cancel check: it may raise to stop).
+    ``insiders``: respondents of small cells the pattern must also hold against (default:
+    those the table's own contributions show, :func:`insiders.insiders_from_table`); only
+    those with a small primary cell matter, as only those have something suppressed to know."""
     if cost not in COSTS:
         raise ValueError(f"cost must be one of {COSTS}")
     if method not in METHODS:
@@ -192,7 +196,12 @@ def suppress(table: Table, primary: Mapping[int, Protection], cost: str = "cells
     needy = {i: p for i, p in primary.items() if max(p.sufficient()) > 0}
     if not needy:
         return SuppressionResult(set(), "none", True, 0, time.perf_counter() - start)
-    prob = _Problem(table, primary, cost)
+    if insiders is None:
+        from .insiders import insiders_from_table
+
+        insiders = insiders_from_table(table)
+    insiders = [who for who in insiders if who.relevant(set(primary))]
+    prob = _Problem(table, primary, cost, insiders)
     if method == "exact" or (method == "auto" and prob.n <= exact_max_cells):
         found = _exact(prob, time_limit, tick)
         if found is not None:
@@ -232,6 +241,21 @@ def _exact(prob: _Problem, time_limit: float,
                 row[others] = 1.0
                 cuts.append(csr_matrix(row))
                 rhs.append(1.0)
+    for who in prob.insiders:  # an insider knows its lone cells: another unknown is needed
+        for r in range(prob.m):
+            cells = prob.A.indices[prob.A.indptr[r]:prob.A.indptr[r + 1]]
+            if not any(j in who.fixed for j in cells):
+                continue
+            for i in cells:
+                if i not in prob.need or i in who.own or i in who.fixed:
+                    continue
+                others = [j for j in cells if j != i and j not in who.fixed]
+                if not others or any(fixed[j] for j in others):
+                    continue
+                row = np.zeros(prob.n)
+                row[others] = 1.0
+                cuts.append(csr_matrix(row))
+                rhs.append(1.0)
     lb = fixed.astype(float)
     iterations = 0
     while True:
@@ -264,25 +288,41 @@ def _exact(prob: _Problem, time_limit: float,
                 cuts.append(csr_matrix(made[0]))
                 rhs.append(made[1])
                 added += 1
+        if prob.insiders and not added:
+            for i, up, k in _short(prob, y > 0.5):
+                if k < 0:
+                    continue
+                who = prob.insiders[k]
+                _, lam = prob.attack(i, up, y, who)
+                made = prob.cut(i, up, lam, fixed, y, who) if lam is not None else None
+                if made is None:
+                    return None
+                cuts.append(csr_matrix(made[0]))
+                rhs.append(made[1])
+                added += 1
         if not added:
             return {int(j) for j in np.flatnonzero(y) if not fixed[j]}, iterations
 
 
 # --- heuristic: cheapest witness per primary cell, with the audit loop -------------------------
 
+Direction = tuple[int, bool, int]  # (primary cell, up?, insider index or -1 for the outsider)
+
+
 def _witness(prob: _Problem, i: int, up: bool, amount: float, suppressed: np.ndarray,
-             only_suppressed: bool = False) -> np.ndarray | None:
+             only_suppressed: bool = False, who: Insider | None = None) -> np.ndarray | None:
     """The cheapest table change that moves cell i by ``amount`` (up or down), keeps every
     equation and every value >= 0; None if there is none. ``only_suppressed``: the change may
-    touch only cells that are already suppressed (to test whether one can be published)."""
+    touch only cells that are already suppressed (to test whether one can be published).
+    ``who``: the change must also agree with what that insider knows (``_Problem.rooms``)."""
     import numpy as np
     from scipy.optimize import linprog
     from scipy.sparse import hstack
 
     w = np.where(suppressed, 1e-6, prob.cost)
     c = np.concatenate([w, w])
-    upper_plus = np.full(prob.n, np.inf)
-    upper_minus = prob.a.copy()
+    upper_minus, upper_plus = prob.rooms(who)
+    upper_plus = np.where(upper_plus >= prob.big, np.inf, upper_plus)
     if only_suppressed:
         upper_plus[~suppressed] = 0.0
         upper_minus[~suppressed] = 0.0
@@ -312,82 +352,106 @@ def _support(d: np.ndarray) -> frozenset[int]:
     return frozenset(int(j) for j in np.flatnonzero(np.abs(d) > scale))
 
 
-def _short(prob: _Problem, suppressed: np.ndarray) -> list[tuple[int, bool]]:
-    """(cell, up?) for every primary direction not yet reached, by the audit's LPs."""
-    from .audit import intervals
+def _short(prob: _Problem, suppressed: np.ndarray) -> list[Direction]:
+    """Every primary direction not yet reached, by the audit's LPs: against the outside
+    reader (insider -1) and against each insider whose small cell is suppressed."""
+    import numpy as np
+
+    from .audit import System
+    from .insiders import Witnesses, targets_for
 
     known = {j: float(prob.a[j]) for j in range(prob.n) if not suppressed[j]}
-    eqs = []
-    for r in range(prob.m):
-        lo, hi = prob.A.indptr[r], prob.A.indptr[r + 1]
-        eqs.append(list(zip(prob.A.indices[lo:hi].tolist(), prob.A.data[lo:hi].tolist(),
-                            strict=True)))
+    system = System(prob.n, prob.eqs, known, nonnegative=True)
     targets = {i: (prob.a[i] - low, prob.a[i] + high) for i, (low, high) in prob.need.items()}
-    found, _ = intervals(prob.n, eqs, known, nonnegative=True, cells=list(prob.need),
-                         enough=targets)
-    out = []
-    for i, (low, high) in prob.need.items():
-        lo, hi = found[i]
-        tol = TOL * max(1.0, abs(prob.a[i]))
-        if high > 0 and hi < prob.a[i] + high - tol:
-            out.append((i, True))
-        if low > 0 and lo > prob.a[i] - low + tol:
-            out.append((i, False))
+    found, _ = system.solve(list(prob.need), enough=targets)
+    out: list[Direction] = []
+    for i in prob.need:
+        out += _missed(prob, i, found[i], targets[i], -1)
+    hidden = {int(j) for j in np.flatnonzero(suppressed)}
+    witnesses = Witnesses(system, prob.a)
+    for k, who in enumerate(prob.insiders):
+        if not who.relevant(hidden):
+            continue
+        fixed = [c for c in (*who.fixed, *who.floors) if c in system.group]
+        roots = {system.group[c] for c in fixed}
+        for i, (lo_end, hi_end) in targets_for(who, prob.need, prob.a).items():
+            if system.group.get(i) not in roots:
+                continue  # the insider knows nothing of this cell's group
+            if not witnesses.reaches(who, i, True, hi_end):
+                out.append((i, True, k))
+            if not witnesses.reaches(who, i, False, lo_end):
+                out.append((i, False, k))
     return out
 
 
-def _heuristic(prob: _Problem, max_rounds: int = 6, drop_seconds: float = 3.0,
+def _missed(prob: _Problem, i: int, interval: tuple[float, float],
+            ends: tuple[float, float], k: int) -> list[Direction]:
+    lo, hi = interval
+    tol = TOL * max(1.0, abs(prob.a[i]))
+    out: list[Direction] = []
+    if ends[1] > prob.a[i] + tol and hi < ends[1] - tol:
+        out.append((i, True, k))
+    if ends[0] < prob.a[i] - tol and lo > ends[0] + tol:
+        out.append((i, False, k))
+    return out
+
+
+def _heuristic(prob: _Problem, max_rounds: int = 8, drop_seconds: float = 3.0,
                tick: Callable[[], None] | None = None) -> tuple[set[int], int]:
     import numpy as np
 
     suppressed = np.zeros(prob.n, dtype=bool)
     suppressed[list(prob.primary)] = True
-    witnesses: dict[tuple[int, bool], frozenset[int]] = {}
+    witnesses: dict[Direction, frozenset[int]] = {}
     rounds = 0
     todo = _short(prob, suppressed)
     while todo and rounds < max_rounds:
         rounds += 1
-        order = sorted({i for i, _ in todo}, key=lambda i: -prob.a[i])
         dirs = set(todo)
-        for i in order:
-            low, high = prob.need[i]
-            for up in (True, False):
-                if (i, up) not in dirs:
-                    continue
-                if tick is not None:
-                    tick()
-                amount = high if up else low
-                if rounds > 1:  # round-off left it short: ask for a little more
-                    amount *= 1.0 + 1e-5 * rounds
-                    if not up:
-                        amount = min(amount, prob.a[i])
-                d = _witness(prob, i, up, amount, suppressed)
-                if d is None:
-                    continue
-                support = _support(d)
-                suppressed[list(support)] = True
-                witnesses[(i, up)] = support
-                if up and (i, False) in dirs and low > 0:
-                    # the same change reversed and scaled often protects the other side
-                    back = -d * (low / amount)
-                    if np.all(prob.a + back >= -TOL * max(1.0, float(np.abs(d).max()))):
-                        dirs.discard((i, False))
-                        witnesses[(i, False)] = support
-        _drop_unneeded(prob, suppressed, witnesses, drop_seconds)
+        # the outside reader first (its witnesses often protect against insiders too), the
+        # largest cells first (their changes are the widest and reusable by smaller ones)
+        order = sorted(dirs, key=lambda t: (t[2] >= 0, -prob.a[t[0]], t[0], not t[1], t[2]))
+        for i, up, k in order:
+            if (i, up, k) not in dirs:
+                continue
+            if tick is not None:
+                tick()
+            who = prob.insiders[k] if k >= 0 else None
+            low, high = prob.amounts(i, who)
+            amount = high if up else low
+            if rounds > 1:  # round-off left it short: ask for a little more
+                amount *= 1.0 + 1e-5 * rounds
+                if not up:
+                    amount = min(amount, float(prob.rooms(who)[0][i]))
+            d = _witness(prob, i, up, amount, suppressed, who=who)
+            if d is None:
+                continue
+            support = _support(d)
+            suppressed[list(support)] = True
+            witnesses[(i, up, k)] = support
+            if k < 0 and up and (i, False, k) in dirs and low > 0:
+                # the same change reversed and scaled often protects the other side
+                back = -d * (low / amount)
+                if np.all(prob.a + back >= -TOL * max(1.0, float(np.abs(d).max()))):
+                    dirs.discard((i, False, k))
+                    witnesses[(i, False, k)] = support
+        if rounds < max_rounds:
+            _drop_unneeded(prob, suppressed, witnesses, drop_seconds)
         todo = _short(prob, suppressed)
     secondary = {int(j) for j in np.flatnonzero(suppressed) if j not in prob.primary}
     return secondary, rounds
 
 
 def _drop_unneeded(prob: _Problem, suppressed: np.ndarray,
-                   witnesses: dict[tuple[int, bool], frozenset[int]], seconds: float) -> None:
+                   witnesses: dict[Direction, frozenset[int]], seconds: float) -> None:
     """Publish again secondary cells that no primary cell needs, dearest first.
 
-    Sound without a full audit per try: every primary direction is protected either by the
-    primary cells alone (found before any secondary was added, and primary cells stay
-    suppressed) or by a stored witness. Publishing cell j only breaks the witnesses that use
-    j; each of those is searched again among the remaining suppressed cells, and j stays
-    suppressed if one cannot be found. Tries stop after ``seconds``.
+    Sound without a full audit per try: every primary direction (against the outside reader
+    and against each insider) is protected either by the primary cells alone (found before
+    any secondary was added, and primary cells stay suppressed) or by a stored witness.
+    Publishing cell j only breaks the witnesses that use j; each of those is searched again
+    among the remaining suppressed cells, and j stays suppressed if one cannot be found.
+    Tries stop after ``seconds``.
     """
     import numpy as np
 
@@ -397,18 +461,20 @@ def _drop_unneeded(prob: _Problem, suppressed: np.ndarray,
     for j in candidates:
         if time.perf_counter() - start > seconds:
             break
-        affected = [k for k, sup in witnesses.items() if j in sup]
+        affected = [key for key, sup in witnesses.items() if j in sup]
         suppressed[j] = False
-        replaced: dict[tuple[int, bool], frozenset[int]] = {}
-        for i, up in affected:
-            low, high = prob.need[i]
-            d = _witness(prob, i, up, high if up else low, suppressed, only_suppressed=True)
+        replaced: dict[Direction, frozenset[int]] = {}
+        for i, up, k in affected:
+            who = prob.insiders[k] if k >= 0 else None
+            low, high = prob.amounts(i, who)
+            d = _witness(prob, i, up, high if up else low, suppressed, only_suppressed=True,
+                         who=who)
             if d is None:
                 break
             support = _support(d)
             if j in support:
                 break
-            replaced[(i, up)] = support
+            replaced[(i, up, k)] = support
         else:
             witnesses.update(replaced)
             continue

@@ -59,7 +59,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("data", metavar="DATA", help="CSV, XLSX or Parquet file")
     p.add_argument("--sheet", metavar="NAME",
                    help="the workbook's sheet to read (default: the first visible one)")
-    p.add_argument("--rows", required=True, help="column for the table's rows")
+    p.add_argument("--rows", help="column for the table's rows (needed unless --spec)")
     p.add_argument("--cols", help="column for the table's columns")
     p.add_argument("--layer", help="column for a third dimension")
     p.add_argument("--value", help="sum this column (default: count units)")
@@ -104,7 +104,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                         "with a warning (default 20)")
     p.add_argument("--symbol", default="", help="text for a suppressed value (CSV default "
                                                 "empty; XLSX default ..)")
-    p.add_argument("-o", "--output", required=True, help="protected table (.csv or .xlsx)")
+    p.add_argument("-o", "--output", help="protected table (.csv or .xlsx; needed unless "
+                                         "--spec)")
+    p.add_argument("--spec", metavar="TABLES.yaml",
+                   help="linked tables of DATA protected together as one problem: a YAML "
+                        "list tables: of {rows, cols, layer, value, hierarchy, output}")
     p.add_argument("--status", metavar="FILE",
                    help="also write the working status of every cell (published, primary, "
                         "secondary, the rules, the width needed): not for publication")
@@ -119,7 +123,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser("audit", parents=[common],
                        help="intervals a reader can derive for the suppressed cells of a table")
-    p.add_argument("table", metavar="TABLE.csv")
+    p.add_argument("table", metavar="TABLE.csv", nargs="+",
+                   help="the published table; several with --linked")
+    p.add_argument("--linked", action="store_true",
+                   help="the tables were published together: audit them as one system")
+    p.add_argument("--insider", metavar="DATA",
+                   help="the microdata behind the table(s): also judge each protected cell "
+                        "against every respondent of a cell of one or two units")
+    p.add_argument("--value", help="with --insider: the column of DATA the table sums")
     p.add_argument("--sheet", metavar="NAME",
                    help="the workbook's sheet to read (default: the first visible one)")
     p.add_argument("--dimensions", help="dimension columns, comma-separated (default: every "
@@ -275,6 +286,13 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
 
     if wants_cellkey(args):  # every cell published, perturbed: no suppression
         return cmd_tables_cellkey(args, forms)
+    if args.spec:  # linked tables: one problem, each table to its own file
+        from .linked_commands import cmd_tables_spec
+
+        return cmd_tables_spec(args, forms)
+    if not args.rows or not args.output:
+        raise _bad("--rows" if not args.rows else "-o", "needed without --spec",
+                   value="", allowed="--rows COLUMN -o FILE, or --spec TABLES.yaml")
     from .loading import read_table
     from .primary import Rules, advised_min_frequency, choose_min_frequency
     from .tables import protect_table, table_from_aggregate, table_from_microdata
@@ -527,6 +545,14 @@ def _status_file(path: str, table: str, dims: list[str], keys: list[tuple[str, .
 
 
 def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
+    if args.linked or args.insider:  # several tables, or insiders: one system
+        from .linked_commands import cmd_audit_linked
+
+        return cmd_audit_linked(args, forms)
+    if len(args.table) > 1:
+        raise _bad("--linked", "several tables are audited together with --linked",
+                   value=" ".join(args.table), allowed="one table, or --linked")
+    args.table = args.table[0]
     from .audit import Requirement, audit_cells, check
     from .loading import read_table
     from .tables import TOTAL, Hierarchy, to_numbers
