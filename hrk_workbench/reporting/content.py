@@ -969,6 +969,8 @@ class _Builder:
                                            self.t("memo_rev_col_status"),
                                            self.t("memo_rev_col_key")),
                              tuple(rows), (2.4, 1.6, 4.0, 3.0))]
+        blocks = [replace(b, rows=tuple(tuple(_breakable(c) for c in row) for row in b.rows))
+                  if isinstance(b, Table) else b for b in blocks]
         return Section("review", self.t("memo_rev"), tuple(blocks))
 
     def signoff(self) -> Section:
@@ -1036,6 +1038,16 @@ _SAME_PHRASE = {"impact": "likelihood", "residual_likelihood": "residual",
 def _file_name(path: str) -> str:
     """A fingerprint's file name only: the memo never shows anyone's folders."""
     return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _breakable(text: str, run: int = 24, chunk: int = 16) -> str:
+    """A key fingerprint or a changed address (no space in 50 characters) given places to
+    wrap, invisible zero-width spaces, so a narrow column keeps it inside the margins."""
+    import re
+
+    return re.sub(rf"[^\s\u200b]{{{run},}}",
+                  lambda m: "\u200b".join(m[0][i:i + chunk]
+                                          for i in range(0, len(m[0]), chunk)), text)
 
 
 def _history_phrase(path: str) -> tuple[tuple[str, str], str]:
