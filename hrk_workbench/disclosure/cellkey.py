@@ -415,22 +415,33 @@ def cellkey_table(frame: pd.DataFrame, dimensions: Sequence[str], keys: np.ndarr
                   total_labels: Iterable[str] = (), record_keys: str = "") -> CellKeyTable:
     """The count table of ``frame`` (one row per unit) by ``dimensions``, every cell and
     margin perturbed from its own cell key. ``keys`` are the rows' record keys
-    (:func:`record_keys`, :func:`record_keys_from_column`)."""
+    (:func:`record_keys`, :func:`record_keys_from_column`).
+
+    The codes are checked as for any table (missing codes, margin labels, hierarchies); the
+    finest cells are counted and their keys summed in one grouping, and the margins are
+    completed from them as the table lab completes every table, so a margin's key is the sum
+    of all its units' keys (each finest cell's sum taken modulo 1 first: the same fraction,
+    and exact in floating point however many units there are).
+    """
     import numpy as np
 
-    from .tables import table_from_microdata
+    from .tables import _check_dimensions, _codes, _complete, _hierarchies, margin_labels
 
-    column = "\x00record_key"
-    data = frame[list(dimensions)].assign(**{column: keys.astype(np.float64)})
-    # the key sums ride as the table's "value": whole numbers below 2^53, summed exactly
-    table = table_from_microdata(data, dimensions, value=column, hierarchies=hierarchies,
-                                 total_labels=total_labels)
-    counts = np.asarray([c or 0 for c in table.counts], dtype=np.int64)
-    sums = np.asarray(table.values, dtype=np.float64).astype(np.int64)
-    deviation = ptable.deviations(counts, sums % KEY_SCALE)
-    published = counts + deviation
-    table.values = [float(c) for c in counts]
-    table.value_name = None
-    table.tops = [() for _ in table.keys]
-    return CellKeyTable(table, ptable, [int(x) for x in published],
-                        int(np.count_nonzero(deviation)), record_keys, list(table.problems))
+    dims = list(dimensions)
+    _check_dimensions(dims)
+    codes = _codes(frame[dims], dims).assign(**{"\x00key": keys})
+    grouped = codes.groupby(dims, sort=False)["\x00key"].agg(["sum", "size"])
+    found = grouped.index.to_frame(index=False)
+    hier = _hierarchies(found, dims, hierarchies, margin_labels(total_labels))
+    leaf: dict[tuple[str, ...], tuple[float, int | None, tuple[float, ...]]] = {
+        tuple(str(c) for c in (key if isinstance(key, tuple) else (key,))):
+            (float(int(total) % KEY_SCALE), int(size), ())
+        for key, total, size in zip(grouped.index, grouped["sum"], grouped["size"],
+                                    strict=True)}
+    sums = _complete(dims, hier, leaf, None, [])
+    counts = np.asarray([c or 0 for c in sums.counts], dtype=np.int64)
+    cell_keys = np.asarray(sums.values, dtype=np.float64).astype(np.int64) % KEY_SCALE
+    deviation = ptable.deviations(counts, cell_keys)
+    sums.values = [float(n) for n in counts]  # the table's own values: the counts
+    return CellKeyTable(sums, ptable, [int(x) for x in counts + deviation],
+                        int(np.count_nonzero(deviation)), record_keys, [])
