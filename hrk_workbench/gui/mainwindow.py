@@ -46,6 +46,7 @@ from hrk_workbench.problems import InputError
 
 from .document import Document, render_problems
 from .import_excel import choose_and_import
+from .lazy_pages import LazyPages, PageHolder
 from .pages.questions import question_help
 from .pages.registry import STEPS, make_page
 from .qtlang import FILE_DIALOG_OPTIONS, install_qt_translator
@@ -186,21 +187,15 @@ class MainWindow(QMainWindow):
         self.steps.setMinimumWidth(190)
         self.steps.setMaximumWidth(240)
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
+        # pages are built when first shown or looked up (window.pages[step]): the window
+        # is usable before the fifteen pages exist
+        self._holders = {step: PageHolder(step) for step in STEPS}
+        self.pages: LazyPages = LazyPages(STEPS, self._build_page)
         for step in STEPS:
-            page = make_page(step, d)
-            page.setObjectName(f"page_{step}")
-            self.pages[step] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(self._holders[step])
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, step)
             self.steps.addItem(item)
-            if hasattr(page, "openRequested"):
-                page.openRequested.connect(self.open_path)
-            if hasattr(page, "fieldRequested"):
-                page.fieldRequested.connect(self.go_to_field)
-            if step == "outputs" and hasattr(page, "exported"):
-                page.exported.connect(self._exported)
         self.steps.currentRowChanged.connect(self._step_selected)
         # a screen reader may select a step without making it current (AT-SPI selectChild)
         self.steps.itemSelectionChanged.connect(self._selection_to_current)
@@ -261,6 +256,31 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         self._actions.append(action)
         return action
+
+    def _build_page(self, step: str) -> QWidget:
+        """Build ``step``'s page into its place in the stack and wire it to the window."""
+        page = make_page(step, self.document)
+        page.setObjectName(f"page_{step}")
+        self._holders[step].page_layout.addWidget(page)
+        if hasattr(page, "openRequested"):
+            page.openRequested.connect(self.open_path)
+        if hasattr(page, "fieldRequested"):
+            page.fieldRequested.connect(self.go_to_field)
+        if step == "outputs" and hasattr(page, "exported"):
+            page.exported.connect(self._exported)
+        name_combo_popups(page)
+        # a page built now joins the end of the Tab chain: put it back between the step
+        # list and the Back/Next buttons, as the pages built with the window were
+        chain, widget = [], self.steps.nextInFocusChain()
+        while widget is not self.steps:
+            if page.isAncestorOf(widget) and \
+                    widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                chain.append(widget)
+            widget = widget.nextInFocusChain()
+        for first, second in zip([self.steps, *chain], [*chain, self.back_button],
+                                 strict=True):
+            QWidget.setTabOrder(first, second)
+        return page
 
     def _build_menus(self) -> None:
         self._actions: list[QAction] = []
@@ -372,6 +392,7 @@ class MainWindow(QMainWindow):
 
     def _step_selected(self, row: int) -> None:
         if row >= 0:
+            self.pages[STEPS[row]]  # built on first show
             self.stack.setCurrentIndex(row)
             self._update_counter()
             # every page's tables, the lab pages' included: no column title is cut
@@ -713,7 +734,7 @@ class MainWindow(QMainWindow):
         """Edit > Review comment: on the question the focus is in, else on the step."""
         from .review import focused_target, open_comment
 
-        page = self.stack.currentWidget()
+        page = self.pages[self.current_step()]
         return open_comment(self, self.document, focused_target(page, self.current_step()))
 
     def show_review(self) -> Any:

@@ -14,7 +14,8 @@ from .mainwindow import MainWindow
 from .pages.registry import STEPS
 from .settings import SettingsDialog
 
-SIZE = QSize(1440, 900)
+# a common municipal laptop screen: what is legible and reachable here is at any larger one
+SIZE = QSize(1366, 768)
 
 
 def _load_portfolio(window: MainWindow, source: Path) -> None:

@@ -16,7 +16,6 @@ from .base import StepPage
 from .dataset import DatasetPage
 from .decision import DecisionPage
 from .licence import LicencePage
-from .outputs import OutputsPage
 from .participants import ParticipantsPage
 from .publication import with_addresses
 from .questions import AnonymisationPage, BenefitsPage, ChannelPage, GatesPage, QualityPage
@@ -75,7 +74,8 @@ FACTORIES: dict[str, Callable[[Document], QWidget]] = {
     "quality": QualityPage,
     "licence": LicencePage,
     "decision": DecisionPage,
-    "outputs": OutputsPage,
+    # imported when the step is first shown: the memo renderer is heavy at start-up
+    "outputs": _external("outputs", "outputs", "OutputsPage"),
     "portfolio": _external("portfolio", "portfolio", "PortfolioPage"),
 }
 
