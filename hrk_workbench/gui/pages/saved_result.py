@@ -58,7 +58,10 @@ def _fingerprint(document: Document, file: str | None,
     if not file or not Path(file).is_file():
         return None
     base = document.path.parent if document.path else None
-    return fingerprint(file, base, *shape)
+    try:
+        return fingerprint(file, base, *shape)
+    except OSError:  # unreadable since it was read: saved without, said as not checkable
+        return None
 
 
 def risk_fingerprints(page: Any, value: dict[str, Any]) -> dict[str, Any]:
