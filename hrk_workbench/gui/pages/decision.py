@@ -30,6 +30,17 @@ class DecisionPage(StepPage):
                      LineBinding(d, "decision.decider_title"))
         self.add_row(form, lambda lang: d.t("gui_dec_date"),
                      DateBinding(d, "decision.date"))
+        # how the organisation's registry files the memo (all optional; the memo shows
+        # the ones given in its header and decision box), near the top: the fields a
+        # secretary fills in first, visible without scrolling at 1366x768
+        self.filing = {}
+        for key, field in (("gui_dec_record_number", "record_number"),
+                           ("gui_dec_section_number", "section_number"),
+                           ("gui_dec_presenter", "presenter"),
+                           ("gui_dec_legal_basis", "legal_basis")):
+            binding = LineBinding(d, f"decision.{field}")
+            self.add_row(form, lambda lang, key=key: d.t(key), binding)
+            self.filing[field] = binding.widget
         risks = lambda lang: [(q.id, f"{q.id} {q.text.get(lang) or q.text['en']}")  # noqa: E731
                               for q in d.forms.hrk.risks.questions]
         self.add_row(form, lambda lang: d.t("gui_dec_residual"),
@@ -52,17 +63,6 @@ class DecisionPage(StepPage):
             self.add_row(form, lambda lang, code=code: d.t(
                 "gui_dec_justification", language=d.t(f"gui_language_{code}")), binding)
             self.justification[code] = binding.widget
-        # how the organisation's registry files the memo (all optional; the memo shows
-        # the ones given in its header and decision box)
-        filing = self.section(lambda lang: d.t("gui_dec_filing"))
-        self.filing = {}
-        for key, field in (("gui_dec_record_number", "record_number"),
-                           ("gui_dec_section_number", "section_number"),
-                           ("gui_dec_presenter", "presenter"),
-                           ("gui_dec_legal_basis", "legal_basis")):
-            binding = LineBinding(d, f"decision.{field}")
-            self.add_row(filing, lambda lang, key=key: d.t(key), binding)
-            self.filing[field] = binding.widget
 
     def refresh(self) -> None:
         super().refresh()
