@@ -402,6 +402,20 @@ class CellKeyTable:
                 "value": None, "kind": "frequency", "method": METHOD, "cells": len(t),
                 "primary": 0, "secondary": 0, "additive": False, "cellkey": self.summary()}
 
+    def table_lab_entry(self, name: str) -> dict[str, Any]:
+        """The assessment's ``table_lab`` entry (as ``TableLabResult`` has it): method
+        cellkey, its parameters as the rules, nothing suppressed (so nothing an audit of
+        suppression could find recomputable: ``audit_ok``), never a cell's count."""
+        from datetime import UTC, datetime
+
+        from hrk_workbench.model import TableLabResult
+
+        entry = TableLabResult(
+            name=name, dimensions=list(self.table.dimensions), value=None, rules=self.rules(),
+            method=METHOD, cells=len(self.table), primary=0, secondary=0, audit_ok=True,
+            saved_at=datetime.now(UTC).replace(microsecond=0))  # type: ignore[arg-type]
+        return entry.model_dump(mode="json")
+
     def rules(self) -> dict[str, Any]:
         """The ``rules`` of the saved table_lab entry: the method's parameters."""
         return {"method": METHOD, "max_deviation": self.ptable.max_deviation,

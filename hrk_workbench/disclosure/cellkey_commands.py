@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -151,16 +150,8 @@ def cmd_tables_cellkey(args: argparse.Namespace, forms: Forms) -> int:
 
 def _save(args: argparse.Namespace, forms: Forms, result: Any, out: Path, target: Any,
           shape: tuple[int, int]) -> None:
-    """The table_lab entry: method cellkey, its parameters as the rules, nothing
-    suppressed (so nothing an audit of suppression could find recomputable)."""
-    from hrk_workbench.model import TableLabResult
-
+    """Add the table_lab entry (the data read and the table written fingerprinted)."""
     from .results import save_table_result
 
-    entry = TableLabResult(
-        name=out.name, dimensions=list(result.table.dimensions), value=None,
-        rules=result.rules(), method="cellkey", cells=len(result.table), primary=0,
-        secondary=0, audit_ok=True,
-        saved_at=datetime.now(UTC).replace(microsecond=0))  # type: ignore[arg-type]
-    save_table_result(args.save, entry.model_dump(mode="json"), forms, args.author, target,
+    save_table_result(args.save, result.table_lab_entry(out.name), forms, args.author, target,
                       source=args.data, output=out, source_shape=shape)

@@ -62,8 +62,10 @@ from .saved_result import table_fingerprints
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hrk_workbench.disclosure.cellkey import CellKeyTable
     from hrk_workbench.disclosure.primary import MinFrequency, Rules
     from hrk_workbench.disclosure.tables import ProtectedTable
+    from hrk_workbench.forms import Forms
 
 RECOMPUTE_MS = 400
 STATUS_ROLE = Qt.ItemDataRole.UserRole
@@ -72,6 +74,8 @@ MARKERS = {"primary": "●", "secondary": "○", "published": ""}
 DIMENSION_KEYS = ("gui_lab_dim_rows", "gui_lab_dim_cols", "gui_lab_dim_layer")
 MODES = {"micro": "gui_lab_input_micro", "aggregate": "gui_lab_input_aggregate"}
 COSTS = {"cells": "gui_lab_cost_cells", "value": "gui_lab_cost_value"}  # secondary.COSTS
+# cell suppression, or every cell published perturbed (``tables --method cellkey``)
+METHODS = {"suppression": "gui_lab_method_suppression", "cellkey": "gui_lab_method_cellkey"}
 
 
 def protect(progress: Progress, frame: pd.DataFrame, dimensions: list[str], value: str | None,
@@ -122,6 +126,47 @@ def protect(progress: Progress, frame: pd.DataFrame, dimensions: list[str], valu
         return Refused(exc.source, exc.problems)
     progress.report(4, 4)
     return result
+
+
+def perturb(progress: Progress, frame: pd.DataFrame, dimensions: list[str], value: str | None,
+            hierarchies: dict[str, str], forms: Forms, counted: bool,
+            total_labels: tuple[str, ...] = ()) -> Any:
+    """The count table with every cell perturbed by the cell key method (worker thread), as
+    ``tables --method cellkey`` makes it: record keys from forms' seed, forms' ptable.
+    ``counted`` is False when the page asks for a sum, an aggregated table, a weight or a
+    holding, which the method has no use for: refused, not ignored."""
+    from hrk_workbench.disclosure.cellkey import (
+        Defaults,
+        cellkey_table,
+        default_ptable,
+        record_keys,
+    )
+    from hrk_workbench.disclosure.tables import read_hierarchy
+    from hrk_workbench.problems import Problem
+
+    progress.report(0, 2)
+    try:
+        if value or not counted:
+            raise InputError("data", [Problem("$", "the cell key method makes count tables",
+                                              code="cellkey_count_only")])
+        hier = {dim: read_hierarchy(path, dim) for dim, path in hierarchies.items()}
+        seed = Defaults.from_forms(forms).seed
+        result = cellkey_table(frame, dimensions, record_keys(len(frame), seed),
+                               default_ptable(forms), hierarchies=hier,
+                               total_labels=total_labels, record_keys=f"seed {seed}")
+    except InputError as exc:
+        return Refused(exc.source, exc.problems)
+    progress.report(2, 2)
+    return result
+
+
+def write_perturbed(progress: Progress, table: CellKeyTable, path: str) -> str:
+    """The cell key table (CSV or XLSX by the suffix), as ``tables -o`` writes it; no
+    working status: nothing is suppressed."""
+    progress.report(0, 1)
+    table.write(path)
+    progress.report(1, 1)
+    return path
 
 
 def cancellable(progress: Progress, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -186,6 +231,7 @@ class TableLabPage(LabPage):
         self.path: str | None = None
         self.frame: pd.DataFrame | None = None
         self.protected: ProtectedTable | None = None
+        self.perturbed: CellKeyTable | None = None  # the cell key method's table
         self.exported_name: str | None = None
         self.hierarchies: dict[int, str] = {}
         self.task: Any = None
@@ -279,6 +325,16 @@ class TableLabPage(LabPage):
 
         _box, lay = self._group("gui_lab_rules_group")
         form = QFormLayout()
+        self.rules_form = form
+        self.method_combo = ScrollSafeComboBox()
+        for method in METHODS:
+            self.method_combo.addItem(self.document.t(METHODS[method]), method)
+        form.addRow(self._label_for(self.method_combo, "gui_lab_method"), self.method_combo)
+        self.method_hint = QLabel()
+        self.method_hint.setWordWrap(True)
+        self.text(self.method_hint.setText, lambda lang: self.document.t(
+            "gui_lab_cellkey_hint", **self._cellkey_values()))
+        form.addRow(self.method_hint)
         self.min_frequency = QSpinBox()
         self.min_frequency.setRange(0, 1000)
         form.addRow(self._label_for(self.min_frequency, "gui_lab_rule_min_frequency"),
@@ -320,6 +376,8 @@ class TableLabPage(LabPage):
         self.cost_combo.currentIndexChanged.connect(self._rules_changed)
         form.addRow(self._label_for(self.cost_combo, "gui_lab_cost"), self.cost_combo)
         lay.addLayout(form)
+        self.method_combo.currentIndexChanged.connect(self._method_changed)
+        self._method_changed()
 
         _box, lay = self._group("gui_lab_result_table_group")
         legend = QHBoxLayout()
@@ -495,7 +553,7 @@ class TableLabPage(LabPage):
         self.loaded.emit()
 
     def _use(self, path: str, frame: pd.DataFrame) -> None:
-        self.path, self.frame, self.protected = path, frame, None
+        self.path, self.frame, self.protected, self.perturbed = path, frame, None, None
         self.exported_name = None
         self.file_field.setText(path)
         self.file_field.setCursorPosition(0)
@@ -560,6 +618,31 @@ class TableLabPage(LabPage):
 
     def set_mode(self, mode: str) -> None:
         self.mode_combo.setCurrentIndex(max(self.mode_combo.findData(mode), 0))
+
+    def method(self) -> str:
+        """``suppression`` (rules, secondary suppression, audit) or ``cellkey``."""
+        return str(self.method_combo.currentData() or "suppression")
+
+    def set_method(self, method: str) -> None:
+        self.method_combo.setCurrentIndex(max(self.method_combo.findData(method), 0))
+
+    def _method_changed(self) -> None:
+        """The cell key method has no rules: their rows give way to what it does."""
+        cellkey = self.method() == "cellkey"
+        self.rules_form.setRowVisible(self.method_hint, cellkey)
+        for widget in (self.min_frequency, self.min_frequency_hint, self.dominance_n,
+                       self.dominance_k, self.p_percent, self.protect_zeros, self.pq_rule,
+                       self.cost_combo):
+            self.rules_form.setRowVisible(widget, not cellkey)
+        if not self._filling and self.frame is not None:
+            self._timer.start()
+
+    def _cellkey_values(self) -> dict[str, str]:
+        from hrk_workbench.disclosure.cellkey import Defaults
+
+        d = Defaults.from_forms(self.document.forms)
+        return {"d": format_number(d.max_deviation, self.document.lang),
+                "v": format_number(d.variance, self.document.lang)}
 
     def cost(self) -> str:
         """What secondary suppression minimises: ``cells`` or ``value``."""
@@ -674,6 +757,12 @@ class TableLabPage(LabPage):
         units = (None, None) if aggregate else (self.weight_combo.currentData(),
                                                 self.holding_combo.currentData())
         d = self.document
+        if self.method() == "cellkey":
+            self._start(d.t("gui_lab_protecting"), perturb, self._computed, self.frame, dims,
+                        self.value_combo.currentData(), hier, d.forms,
+                        aggregate is None and not any(units),
+                        tuple(d.forms.anonymisation.total_labels))
+            return
         stages = {stage: d.t(f"gui_lab_stage_{stage}", step="{step}")
                   for stage in ("primary", "secondary", "audit")}
         self._start(d.t("gui_lab_protecting"), protect, self._computed, self.frame,
@@ -681,9 +770,13 @@ class TableLabPage(LabPage):
                     aggregate, tuple(d.forms.anonymisation.total_labels), units, stages)
 
     def _computed(self, result: Any) -> None:
+        from hrk_workbench.disclosure.cellkey import CellKeyTable
+
+        self.protected = self.perturbed = None
         if isinstance(result, Refused):
-            self.protected = None
             self.summary_label.setText(self._problems(result))
+        elif isinstance(result, CellKeyTable):
+            self.perturbed = result
         else:
             self.protected = result
         self._show()
@@ -695,20 +788,27 @@ class TableLabPage(LabPage):
     def _show(self) -> None:
         p = self.protected
         d = self.document
-        if p is not None:
+        if self.perturbed is not None:
+            s = self.perturbed.summary()
+            self.summary_label.setText(d.t(
+                "gui_lab_cellkey_summary", cells=len(self.perturbed.table),
+                changed=s["perturbed_cells"], d=s["max_deviation"]))
+        elif p is not None:
             s = p.to_dict()
             key = "gui_lab_table_summary" if s["audit_ok"] else "gui_lab_table_audit_failed"
             self.summary_label.setText(d.t(key, cells=s["cells"], primary=s["primary"],
                                            secondary=s["secondary"],
                                            failures=s["audit_failures"]))
-            dims = p.table.dimensions
+        shown = p or self.perturbed
+        if shown is not None:
+            dims = shown.table.dimensions
             self.layer_label.setVisible(len(dims) == 3)
             self.layer_combo.setVisible(len(dims) == 3)
             current = self.layer_combo.currentData()
             self.layer_combo.blockSignals(True)
             self.layer_combo.clear()
             if len(dims) == 3:
-                for code in dict.fromkeys(k[2] for k in p.table.keys):
+                for code in dict.fromkeys(k[2] for k in shown.table.keys):
                     self.layer_combo.addItem(self._code(code), code)
                 self.layer_combo.setCurrentIndex(max(self.layer_combo.findData(current), 0))
             self.layer_combo.blockSignals(False)
@@ -725,7 +825,7 @@ class TableLabPage(LabPage):
 
     def _fill_grid(self) -> None:
         """Rows x columns (one layer at a time), margins included; cells carry their status."""
-        g, p = self.grid, self.protected
+        g, p = self.grid, self.protected or self.perturbed
         g.clear()
         if p is None:
             g.setRowCount(0)
@@ -744,9 +844,11 @@ class TableLabPage(LabPage):
         g.setHorizontalHeaderLabels([value_name if c is None else self._code(c) for c in cols])
         row_at = {r: n for n, r in enumerate(rows)}
         col_at = {c: n for n, c in enumerate(cols)}
+        # a cell key table: every cell published, its perturbed count shown, never the count
+        values = self.perturbed.published if self.perturbed is not None else t.values
         for i, key in cells:
-            status = p.status(i)
-            item = QTableWidgetItem(self._cell_text(t.values[i], status))
+            status = "published" if self.perturbed is not None else self.protected.status(i)
+            item = QTableWidgetItem(self._cell_text(values[i], status))
             item.setData(STATUS_ROLE, status)
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
@@ -757,7 +859,7 @@ class TableLabPage(LabPage):
                 item.setForeground(QBrush(Qt.GlobalColor.black))
                 item.setToolTip(what)
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
-                         f"{where}: {format_number(t.values[i], self.document.lang)}"
+                         f"{where}: {format_number(values[i], self.document.lang)}"
                          + (f", {what}" if what else ""))
             g.setItem(row_at[key[0]], col_at[key[1] if len(dims) > 1 else None], item)
         g.resizeColumnsToContents()
@@ -796,7 +898,8 @@ class TableLabPage(LabPage):
         return out
 
     def _update_buttons(self) -> None:
-        ok = self.protected is not None and self.protected.audit.ok
+        ok = (self.protected is not None and self.protected.audit.ok) or \
+            self.perturbed is not None
         for button in (self.export_csv_button, self.export_xlsx_button, self.save_button):
             button.setEnabled(ok)
         self.reuse_button.setEnabled(self.data.frame is not None)
@@ -815,6 +918,10 @@ class TableLabPage(LabPage):
     def export(self, path: str | os.PathLike[str]) -> None:
         """Write the protected table (only one the audit passed) off the GUI thread."""
         self.exported_path = str(path)  # fingerprinted when saved under this file's name
+        if self.perturbed is not None:
+            self._start(self.document.t("gui_lab_writing"), write_perturbed,
+                        self._exported_cellkey, self.perturbed, str(path))
+            return
         if self.protected is None or not self.protected.audit.ok:
             return
         self._start(self.document.t("gui_lab_writing"), write_table, self._exported,
@@ -827,18 +934,26 @@ class TableLabPage(LabPage):
                                                    status=status_path(path).name))
         self.settled.emit()
 
+    def _exported_cellkey(self, path: str) -> None:
+        self.exported_name = Path(path).name
+        self.result_status.setText(self.document.t("gui_lab_cellkey_written",
+                                                   file=self.exported_name))
+        self.settled.emit()
+
     def save_result(self) -> bool:
         """Append this table's summary to the assessment's table lab results (undoable)."""
         from hrk_workbench.disclosure import results
 
         p = self.protected
-        if p is None or not p.audit.ok:
+        k = self.perturbed
+        if k is None and (p is None or not p.audit.ok):
             return False
-        name = self.exported_name or " × ".join(p.table.dimensions)
+        name = self.exported_name or " × ".join((k or p).table.dimensions)  # type: ignore[union-attr]
         existing = [t.model_dump(mode="json") for t in
                     getattr(self.document.assessment, "table_lab", None) or []]
-        entry = {**results.table_lab_result(p, name),
-                 **self.min_frequency_choice(p.rules.min_frequency).to_dict()}
+        entry = k.table_lab_entry(name) if k is not None else {  # nothing suppressed: no rules
+            **results.table_lab_result(p, name),
+            **self.min_frequency_choice(p.rules.min_frequency).to_dict()}
         entry = table_fingerprints(self, entry)  # the data read and the table written
         ok = self.document.edit("table_lab", [*existing, entry])
         if ok:
@@ -849,10 +964,11 @@ class TableLabPage(LabPage):
 
     def retranslate(self, lang: str) -> None:
         super().retranslate(lang)
-        for combo, names in ((self.mode_combo, MODES), (self.cost_combo, COSTS)):
+        for combo, names in ((self.mode_combo, MODES), (self.cost_combo, COSTS),
+                             (self.method_combo, METHODS)):
             for i in range(combo.count()):
                 combo.setItemText(i, self.document.t(names[combo.itemData(i)]))
         if self.frame is not None:
             self._fill_choices()
-        if self.protected is not None:
+        if self.protected is not None or self.perturbed is not None:
             self._show()
