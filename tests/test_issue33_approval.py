@@ -410,7 +410,7 @@ def test_the_memo_lists_comments_and_each_approval_with_status_and_key(tmp_path,
     assert "risks.R2" not in section
     assert "Johan (data-protection expert)" in section and "| open |" in section
     assert "resolved by Aino: Dropped." in section
-    assert f"| {fingerprint} (example key) |" in section and "| valid |" in section
+    assert f": {fingerprint} (example key)" in section and "| valid |" in section
 
     run(capsys, "set", str(path), "risks.R2.likelihood=3")
     assert run(capsys, "report", str(path), "-o", str(memo), "--lang", "sv")[0] == 0

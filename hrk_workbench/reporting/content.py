@@ -952,23 +952,25 @@ class _Builder:
                                           self.t("memo_rev_col_status")),
                              tuple(rows), (0.6, 2.4, 2.0, 1.6, 3.2, 2.2))]
         if a.approvals:
-            rows = []
+            rows, keys = [], []
             for check in check_approvals(a):
                 ap = check.approval
                 status = status_text(check, lang, self.forms, words)
                 if ap.open_comments:
                     status += " · " + self.t("memo_rev_open_then",
                                              ids=", ".join(ap.open_comments))
-                rows.append((f"{ap.by} ({role_text(ap.role, lang, self.forms)})",
-                             format_moment(ap.at, lang), status, key_text(check, lang,
-                                                                          self.forms)))
+                who = f"{ap.by} ({role_text(ap.role, lang, self.forms)})"
+                rows.append((who, format_moment(ap.at, lang), status))
+                keys.append(f"{who}, {format_moment(ap.at, lang)}: "
+                            f"{key_text(check, lang, self.forms)}")
             blocks += [Paragraph(self.t("memo_rev_approvals"), "strong"),
                        Paragraph(self.t("memo_rev_guarantee"), "note"),
                        Table("approvals", (self.t("memo_rev_col_approver"),
                                            self.t("memo_rev_col_at"),
-                                           self.t("memo_rev_col_status"),
-                                           self.t("memo_rev_col_key")),
-                             tuple(rows), (2.4, 1.6, 4.0, 3.0))]
+                                           self.t("memo_rev_col_status")),
+                             tuple(rows), (2.6, 1.8, 6.6)),
+                       # full width: a fingerprint is one word, copied whole to compare
+                       Bullets(tuple(keys), self.t("memo_rev_col_key"))]
         blocks = [replace(b, rows=tuple(tuple(_breakable(c) for c in row) for row in b.rows))
                   if isinstance(b, Table) else b for b in blocks]
         return Section("review", self.t("memo_rev"), tuple(blocks))
@@ -1040,9 +1042,9 @@ def _file_name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def _breakable(text: str, run: int = 24, chunk: int = 16) -> str:
-    """A key fingerprint or a changed address (no space in 50 characters) given places to
-    wrap, invisible zero-width spaces, so a narrow column keeps it inside the margins."""
+def _breakable(text: str, run: int = 32, chunk: int = 16) -> str:
+    """A long changed value (an address: no space in 40 characters) given places to wrap,
+    invisible zero-width spaces, so a table column keeps it inside the margins."""
     import re
 
     return re.sub(rf"[^\s\u200b]{{{run},}}",
