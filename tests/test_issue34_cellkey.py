@@ -308,3 +308,45 @@ def test_cellkey_options_need_the_method(tmp_path, capsys):
                  str(tmp_path / "t.csv")])
     captured = capsys.readouterr()
     assert code == 2 and "--method cellkey" in captured.err
+
+
+def test_a_hierarchy_subtotal_is_perturbed_from_all_its_units(tmp_path, capsys):
+    """Each level of a hierarchy is a cell of its own: its key is the fraction of the sum of
+    every unit below it, and its value comes from its own count's block."""
+    _, rows = _people(tmp_path, n=400)
+    data = _write_csv(tmp_path / "p.csv", ["region", "rkey"], [[r[1], r[3]] for r in rows])
+    hierarchy = _write_csv(tmp_path / "h.csv", ["code", "parent"],
+                           [["NorthSouth", ""], ["North", "NorthSouth"],
+                            ["South", "NorthSouth"], ["East", ""], ["West", ""]])
+    out = tmp_path / "t.csv"
+    code = main(["tables", data, "--rows", "region", "--hierarchy", f"region={hierarchy}",
+                 "--method", "cellkey", "--record-key", "rkey", "-o", str(out)])
+    assert code == 0, capsys.readouterr().err
+    blocks = _read_ptable(DEFAULT_PTABLE)
+    members = {"Total": set(REGIONS), "NorthSouth": {"North", "South"},
+               **{r: {r} for r in REGIONS}}
+    with open(out, encoding="utf-8") as handle:
+        published = {row["region"]: int(row["value"]) for row in csv.DictReader(handle)}
+    assert set(published) == set(members)
+    for cell, regions in members.items():
+        keys = [Decimal(r[3]) for r in rows if r[1] in regions]
+        i = min(len(keys), max(blocks))
+        j = next(j for j, lb, ub, _ in blocks[i] if lb <= sum(keys) % 1 < ub)
+        assert published[cell] == len(keys) + j - i, cell
+
+
+def test_a_unit_without_a_code_is_refused_naming_the_column(tmp_path, capsys):
+    data = _write_csv(tmp_path / "d.csv", ["region", "age"],
+                      [["North", "0-17"], ["", "65+"], ["South", "65+"]])
+    code, out, captured = _tables(tmp_path, capsys, data)
+    assert code == 2 and not out.exists()
+    assert "d.csv" in captured.err and "region" in captured.err
+
+
+def test_linked_tables_are_refused_with_the_method(tmp_path, capsys):
+    data, _ = _people(tmp_path, n=60)
+    spec = tmp_path / "tables.yaml"
+    spec.write_text("tables:\n  - rows: region\n    output: a.csv\n", encoding="utf-8")
+    code = main(["tables", data, "--spec", str(spec), "--method", "cellkey"])
+    captured = capsys.readouterr()
+    assert code == 2 and "--spec" in captured.err and not (tmp_path / "a.csv").exists()
