@@ -40,14 +40,14 @@ from PySide6.QtWidgets import (
 
 from hrk_workbench.atomic import atomic_write_bytes
 from hrk_workbench.forms import Forms
-from hrk_workbench.i18n import label, problem_text, render, render_problem
+from hrk_workbench.i18n import label, problem_text, render
 from hrk_workbench.model import Assessment
 from hrk_workbench.problems import Problem
 from hrk_workbench.reasons import Reason
 from hrk_workbench.reporting import build_memo
 from hrk_workbench.reporting.html import render_html
 
-from ..document import Document
+from ..document import Document, render_problems
 from ..qtlang import FILE_DIALOG_OPTIONS
 from ..workers import Progress, Task, run_task
 from .base import PageFrame
@@ -645,7 +645,7 @@ class OutputsPage(PageFrame):
         self._report(result.written or d.t("gui_out_saved", file=result.path))
         self.exported.emit(result.path)
         if result.warnings:  # written; say what the layout could not hold, in full
-            lines = [render_problem(w, d.lang, d.forms) for w in result.warnings]
+            lines = render_problems(result.warnings, d.lang, d.forms)
             box = QMessageBox(QMessageBox.Icon.Information, d.t("gui_out_excel_lost_title"),
                               d.t("gui_out_excel_lost", count=len(lines)),
                               QMessageBox.StandardButton.Ok, self)
@@ -664,7 +664,7 @@ class OutputsPage(PageFrame):
     def _failed(self, problems: list[Problem | str]) -> None:
         """A message box with the core's problem texts; nothing was written."""
         d = self.document
-        lines = [p if isinstance(p, str) else render_problem(p, d.lang, d.forms)
+        lines = [p if isinstance(p, str) else render_problems([p], d.lang, d.forms)[0]
                  for p in problems]
         self.result_label.setText(d.t("gui_out_nothing_saved"))
         box = QMessageBox(QMessageBox.Icon.Critical, d.t("gui_out_failed_title"),
