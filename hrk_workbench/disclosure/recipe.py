@@ -237,11 +237,6 @@ class Recipe(BaseModel):
                        if isinstance(s, (Band, Dates, Merge, TopCode, Pseudonymise, Grid))
                        for c in ([s.column] if hasattr(s, "column") else s.columns)})
 
-    def perturbed(self) -> list[str]:
-        """Variables PRAM, microaggregation or noise changed: the reports show none of
-        their original values."""
-        return sorted({c for s in self.steps if isinstance(s, PERTURBING) for c in s.columns})
-
     def min_category(self, default: int = 5) -> int:
         """The smallest category the loss report may name: the recipe's largest k (its
         suppression or exclusion threshold), at least ``default``."""
