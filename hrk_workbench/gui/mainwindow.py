@@ -257,6 +257,23 @@ class MainWindow(QMainWindow):
         self._actions.append(action)
         return action
 
+    def showEvent(self, event: Any) -> None:
+        """Once the window is up, the pages not yet shown are built in the background, one
+        per turn of the event loop, so the first visit to a step is as quick as the next."""
+        super().showEvent(event)
+        if not hasattr(self, "_prebuild"):
+            self._prebuild = QTimer(self)
+            self._prebuild.setSingleShot(True)
+            self._prebuild.timeout.connect(self._build_one_more)
+            self._prebuild.start(400)  # after the first paint and the file opened
+
+    def _build_one_more(self) -> None:
+        step = next((s for s in STEPS if not self.pages.built(s)), None)
+        if step is None:
+            return
+        self.pages[step]
+        self._prebuild.start(0)
+
     def _build_page(self, step: str) -> QWidget:
         """Build ``step``'s page into its place in the stack and wire it to the window."""
         page = make_page(step, self.document)
