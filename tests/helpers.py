@@ -66,3 +66,23 @@ def write_microdata1(path: Path) -> Path:
         lines += [f"{region},{gender}"] * n
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+# What schema 5 adds to every older file, each at its empty default (model/migrations.py
+# _v4_to_v5): a migration test takes these off and finds the older file unchanged.
+SCHEMA5_DECISION_DEFAULTS = {"justification": {}, "review_due": None, "record_number": "",
+                             "section_number": "", "legal_basis": "", "presenter": "",
+                             "decider_title": ""}
+SCHEMA5_TOP_DEFAULTS = {"comments": [], "approvals": []}
+
+
+def strip_schema5_defaults(new: dict) -> None:
+    """Take schema 5's empty additions off a migrated document, asserting each is empty."""
+    for key, empty in SCHEMA5_TOP_DEFAULTS.items():
+        assert new.pop(key, empty) == empty, key
+    decision = new.get("decision")
+    if isinstance(decision, dict):
+        for key, empty in SCHEMA5_DECISION_DEFAULTS.items():
+            assert decision.pop(key, empty) == empty, f"decision.{key}"
+    for entry in new.get("change_log") or []:
+        assert entry.pop("kind", "") == "", "change_log[].kind"

@@ -666,9 +666,16 @@ class _Builder:
             share = (f" ({self.num(round(100 * count / lab.rows, 2))} %)" if lab.rows else "")
             facts.append((self.t("memo_risk_below_k", k=k), f"{self.num(count)}{share}"))
         facts.append((self.t("memo_risk_uniques"), n(lab.sample_uniques)))
-        facts.append((self.t("memo_risk_expected"),
-                      n(None if lab.expected_reidentifications is None
-                        else round(lab.expected_reidentifications, 2))))
+        if lab.weight:  # a survey: the weights estimate the population behind each record
+            expected = (None if lab.global_risk_share is None or lab.rows is None
+                        else round(lab.global_risk_share * lab.rows, 2))
+            facts.append((self.t("memo_risk_expected"), n(expected)))
+            facts.append((self.t("memo_risk_individual_max"), n(
+                None if lab.individual_risk_max is None else round(lab.individual_risk_max, 3))))
+        else:  # a register: the sum of 1/f only counts the groups, it estimates no risk
+            facts.append((self.t("memo_risk_classes"),
+                          n(None if lab.expected_reidentifications is None
+                            else round(lab.expected_reidentifications))))
         for var, value in lab.l_diversity.items():
             facts.append((self.t("memo_risk_l", variable=var), self.num(value)))
         if lab.not_identifying:  # the steward's choice, so a reader can question it
@@ -677,8 +684,9 @@ class _Builder:
                                Fields(tuple(facts)),
                                # what k, unique records and expected re-identifications
                                # mean, for a signer who is not a statistician
-                               Paragraph(self.t("memo_risk_explained", min_group=min_group),
-                                         "note")]
+                               Paragraph(self.t("memo_risk_explained_weighted"
+                                                if lab.weight else "memo_risk_explained",
+                                                min_group=min_group), "note")]
         if lab.recipe:
             blocks.append(Bullets(tuple(self.step_text(s) for s in lab.recipe
                                         if isinstance(s, dict)), self.t("memo_risk_recipe")))
