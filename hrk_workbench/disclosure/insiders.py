@@ -278,8 +278,10 @@ def insider_failures(system: System, insiders: Sequence[Insider],
                 req = Requirement(req.value, min(req.lower, room),
                                   req.upper + max(0.0, req.lower - room), req.width,
                                   req.relative)
-            if witnesses is not None and req.value is not None and not req.relative:
-                lo_end, hi_end = sufficient_ends(req, who.floors.get(i))
+            if witnesses is not None and not req.relative:
+                base = req if req.value is not None else \
+                    Requirement(float(witnesses.truth[i]), 0.0, 0.0, req.width)
+                lo_end, hi_end = sufficient_ends(base, who.floors.get(i))
                 if witnesses.reaches(who, i, False, lo_end) and \
                         witnesses.reaches(who, i, True, hi_end):
                     continue

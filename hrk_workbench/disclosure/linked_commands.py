@@ -193,10 +193,16 @@ def cmd_audit_linked(args: argparse.Namespace, forms: Forms) -> int:
     reqs = {i: Requirement(None, 0.0, 0.0, max(width, widths.get(i, 0.0)), relative)
             for i in protect}
     insiders: list[Insider] = []
+    truth = None
     if args.insider:
-        insiders = _insiders_from_data(args, read, index)
+        insiders, sums = _insiders_from_data(args, read, index)
+        # the data's sums are the true table only if they are what was published
+        if all(v is None or abs(v - sums[i]) <= 1e-6 * max(1.0, abs(v))
+               for i, v in enumerate(values)):
+            truth = sums
     nonneg = all(v >= 0 for v in values if v is not None)
-    result = audit_equations(keys_out, len(values), eqs, values, reqs, nonneg, insiders)
+    result = audit_equations(keys_out, len(values), eqs, values, reqs, nonneg, insiders,
+                             truth=truth)
     failures = []
     for f in result.failures:
         t, n = where[f["cell"]]
@@ -256,9 +262,10 @@ def _identity(dims: Sequence[str], key: Sequence[str]) -> tuple[tuple[str, str],
 
 
 def _insiders_from_data(args: argparse.Namespace, read: list[Any],
-                        index: dict[tuple[Any, ...], int]) -> list[Insider]:
+                        index: dict[tuple[Any, ...], int]) -> tuple[list[Insider], list[float]]:
     """Each respondent of the microdata in a cell of at most two units (in any table), with
-    its cells in every table: the cell's unit count comes from the microdata."""
+    its cells in every table (the cell's unit count comes from the microdata), and every
+    cell's sum in the data."""
     from .insiders import SMALL, ancestors, insiders_from_units
     from .loading import read_table
     from .table_commands import _bad
@@ -311,4 +318,4 @@ def _insiders_from_data(args: argparse.Namespace, read: list[Any],
     small = {u: cells for u, cells in units.items()
              if any(counts[m] is not None and counts[m] <= SMALL for m, _ in cells)}
     names = {u: f"row {u + 2}" if isinstance(u, int) else str(u) for u in small}
-    return insiders_from_units(small, counts, sums, names)
+    return insiders_from_units(small, counts, sums, names), sums

@@ -367,6 +367,9 @@ def _short(prob: _Problem, suppressed: np.ndarray) -> list[Direction]:
     out: list[Direction] = []
     for i in prob.need:
         out += _missed(prob, i, found[i], targets[i], -1)
+    # an insider knows more than the outside reader: a direction the outside reader is not
+    # kept from is not tried against insiders (it is protected first)
+    outside = {(i, up) for i, up, _ in out}
     hidden = {int(j) for j in np.flatnonzero(suppressed)}
     witnesses = Witnesses(system, prob.a)
     for k, who in enumerate(prob.insiders):
@@ -377,10 +380,9 @@ def _short(prob: _Problem, suppressed: np.ndarray) -> list[Direction]:
         for i, (lo_end, hi_end) in targets_for(who, prob.need, prob.a).items():
             if system.group.get(i) not in roots:
                 continue  # the insider knows nothing of this cell's group
-            if not witnesses.reaches(who, i, True, hi_end):
-                out.append((i, True, k))
-            if not witnesses.reaches(who, i, False, lo_end):
-                out.append((i, False, k))
+            for up, end in ((True, hi_end), (False, lo_end)):
+                if (i, up) not in outside and not witnesses.reaches(who, i, up, end):
+                    out.append((i, up, k))
     return out
 
 
