@@ -77,7 +77,8 @@ def three_d(seed: int = 2, share: float = 0.05):
 
 def three_d_magnitude(seed: int = 4, units: int = 6000):
     """Microdata of ``units`` firms over the 3-D hierarchies of :func:`three_d`, summing a
-    skewed turnover: a magnitude table with cells of one or two firms (insiders)."""
+    skewed turnover, with holdings: a magnitude table with cells of one or two firms
+    (insiders)."""
     import numpy as np
     import pandas as pd
 
@@ -89,8 +90,11 @@ def three_d_magnitude(seed: int = 4, units: int = 6000):
     frame = pd.DataFrame({"a": rng.choice(ha.leaves(), units), "b": rng.choice(hb.leaves(), units),
                           "c": rng.choice(hc.leaves(), units),
                           "v": np.round(rng.lognormal(4, 1.2, units), 1)})
+    # a fifth of the firms belong to 300 enterprise groups (holdings), the rest to none
+    grouped = rng.random(units) < 0.2
+    frame["h"] = np.where(grouped, [f"g{g}" for g in rng.integers(0, 300, units)], "")
     return table_from_microdata(frame, ["a", "b", "c"], value="v",
-                                hierarchies={"a": ha, "b": hb, "c": hc})
+                                hierarchies={"a": ha, "b": hb, "c": hc}, holding="h")
 
 
 def run(name: str, table, limit: float) -> bool:

@@ -181,3 +181,34 @@ def test_spec_errors_name_the_entry(tmp_path, capsys):
     assert "bad.yaml" in err and "tables[0].rows" in err and "tables[1].rows" in err
     assert "nosuch" in err and "tables[1].colour" in err
     assert main(["tables", str(data), "--rows", "industry"]) != 0  # -o needed without --spec
+
+
+def test_heuristic_within_ten_percent_of_exact_on_420_cells(tmp_path, capsys):
+    """A 420-cell hierarchical table (21 x 20 codes): the heuristic's secondary cells are
+    within 10 % of the exact optimum, and both report the suppressed value."""
+    rng = np.random.default_rng(1)
+    rows_h = {f"r{a}": [f"r{a}{b}" for b in range(1, 5)] for a in range(1, 5)}
+    cols_h = {"c1": ["c11", "c12", "c13"], **{f"c{a}": [f"c{a}{b}" for b in range(1, 5)]
+                                              for a in range(2, 5)}}
+    hrc = tmp_path / "rows.hrc"
+    hrc.write_text("".join(f"{p}\n" + "".join(f"@{k}\n" for k in kids)
+                           for p, kids in rows_h.items()), encoding="utf-8")
+    cols = tmp_path / "cols.csv"
+    cols.write_text("code,parent\n" + "".join(f"{p},\n" + "".join(f"{k},{p}\n" for k in kids)
+                                              for p, kids in cols_h.items()), encoding="utf-8")
+    cells = []
+    for r in (k for kids in rows_h.values() for k in kids):
+        for c in (k for kids in cols_h.values() for k in kids):
+            n = int(rng.integers(1, 3)) if rng.random() < 0.12 else int(rng.integers(3, 40))
+            cells.append({"r": r, "c": c, "n": n})
+    data = tmp_path / "counts.csv"
+    pd.DataFrame(cells).to_csv(data, index=False)
+    found = {}
+    for method in ("heuristic", "exact"):
+        assert main(["tables", str(data), "--aggregated", "--count", "n", "--rows", "r",
+                     "--cols", "c", "--hierarchy", f"r={hrc}", "--hierarchy", f"c={cols}",
+                     "--method", method, "-o", str(tmp_path / f"{method}.csv"), "--json"]) == 0
+        found[method] = json.loads(capsys.readouterr().out)
+    assert found["exact"]["cells"] == 420 and found["exact"]["method"] == "exact"
+    assert found["heuristic"]["secondary"] <= 1.1 * found["exact"]["secondary"]
+    assert all(f["suppressed_value"] > 0 for f in found.values())

@@ -48,6 +48,7 @@ COSTS = ("cells", "value")
 METHODS = ("auto", "exact", "heuristic")
 EXACT_MAX_CELLS = 400
 ZERO_PENALTY = 10.0
+MULTI_START_CELLS = 3000  # up to this size the heuristic runs twice (largest, smallest first)
 TOL = 1e-7
 
 
@@ -211,6 +212,10 @@ def suppress(table: Table, primary: Mapping[int, Protection], cost: str = "cells
         if method == "exact":
             raise TimeoutError("the exact suppression did not finish in time")
     secondary, rounds = _heuristic(prob, tick=tick)
+    if prob.n <= MULTI_START_CELLS:  # the other order too; the cheaper pattern is kept
+        other, more = _heuristic(prob, tick=tick, largest_first=False)
+        if float(prob.cost[list(other)].sum()) < float(prob.cost[list(secondary)].sum()):
+            secondary, rounds = other, more
     timed_out = method == "auto" and prob.n <= exact_max_cells
     label = "heuristic_after_timeout" if timed_out else "heuristic"
     return SuppressionResult(secondary, label, False, rounds, time.perf_counter() - start)
@@ -399,7 +404,8 @@ def _missed(prob: _Problem, i: int, interval: tuple[float, float],
 
 
 def _heuristic(prob: _Problem, max_rounds: int = 8, drop_seconds: float = 3.0,
-               tick: Callable[[], None] | None = None) -> tuple[set[int], int]:
+               tick: Callable[[], None] | None = None,
+               largest_first: bool = True) -> tuple[set[int], int]:
     import numpy as np
 
     suppressed = np.zeros(prob.n, dtype=bool)
@@ -412,7 +418,9 @@ def _heuristic(prob: _Problem, max_rounds: int = 8, drop_seconds: float = 3.0,
         dirs = set(todo)
         # the outside reader first (its witnesses often protect against insiders too), the
         # largest cells first (their changes are the widest and reusable by smaller ones)
-        order = sorted(dirs, key=lambda t: (t[2] >= 0, -prob.a[t[0]], t[0], not t[1], t[2]))
+        sign = -1.0 if largest_first else 1.0
+        order = sorted(dirs, key=lambda t: (t[2] >= 0, sign * prob.a[t[0]], t[0], not t[1],
+                                            t[2]))
         for i, up, k in order:
             if (i, up, k) not in dirs:
                 continue

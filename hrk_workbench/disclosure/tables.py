@@ -656,6 +656,7 @@ class ProtectedTable:
             "secondary": len(self.secondary),
             "suppressed_share": round(len(self.suppressed) / len(t), 4) if len(t) else 0.0,
             "suppressed_value_share": round(lost / total, 4) if total else 0.0,
+            "suppressed_value": round(lost, 6),  # the finest cells' total hidden
             "method": self.method,
             "cost": self.cost,
             "audit_ok": self.audit.ok,
