@@ -327,7 +327,7 @@ MARGIN = 2 / 2.54 * 72  # the print stylesheet's left and right page margin, 2 c
 def test_every_word_is_inside_the_margins(forms, tmp_path, example, lang):
     """No header or cell runs past the right margin (or off the page): every word's box,
     as pdftotext -bbox reads it, lies between the 2 cm margins. And the sign-off is on one
-    page: its attestation, the signature table and the colophon after it."""
+    page: its attestation and the signature table; the colophon ends the memo with text."""
     memo = build_memo(load_assessment(EXAMPLES / f"{example}.hrk.json"), forms, lang)
     pdf = tmp_path / "memo.pdf"
     pdf.write_bytes(render(memo, "pdf"))
@@ -338,9 +338,12 @@ def test_every_word_is_inside_the_margins(forms, tmp_path, example, lang):
     assert signoff, "no sign-off heading"
     page = pages[signoff[-1]]
     table = next(b for b in memo.section("signoff").blocks if isinstance(b, Table))
-    for text in (memo.section("signoff").blocks[0].text, *table.header,
-                 flat(memo.footer)[:40]):
+    for text in (memo.section("signoff").blocks[0].text, *table.header):
         assert flat(text) in page, text
+    # the colophon ends the memo (after the appendices), never alone on its page
+    last = [p for p in pages if p.strip()][-1]
+    assert flat(memo.footer)[:40] in last
+    assert len(last.replace(flat(memo.footer), "").split()) > 20
     bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     width = float(re.search(r'<page width="([\d.]+)"', bbox)[1])

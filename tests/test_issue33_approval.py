@@ -523,9 +523,16 @@ def _on_a_terminal(argv: list[str], answers: list[str], env: dict[str, str]) -> 
                 break
             shown += chunk
             if pending and shown.rstrip().endswith(b":"):
+                time.sleep(0.3)  # as a person types: after the prompt has turned echo off
                 os.write(fd, pending.pop(0).encode() + b"\n")
-        elif os.waitpid(pid, os.WNOHANG)[0]:
-            break
+        else:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status), shown.decode("utf-8", "replace")
+    else:  # still waiting for input after the deadline: end it, so the test fails, not hangs
+        import signal
+
+        os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status), shown.decode("utf-8", "replace")
 

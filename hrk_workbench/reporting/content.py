@@ -979,8 +979,8 @@ class _Builder:
                              tuple(rows), (2.6, 1.8, 6.6)),
                        # full width: a fingerprint is one word, copied whole to compare
                        Bullets(tuple(keys), self.t("memo_rev_col_key"))]
-        blocks = [replace(b, rows=tuple(tuple(_breakable(c) for c in row) for row in b.rows))
-                  if isinstance(b, Table) else b for b in blocks]
+        # long values (an address, a changed text) wrap in print by the stylesheet
+        # (table.comments, table.approvals), never by characters put into the text
         return Section("review", self.t("memo_rev"), tuple(blocks))
 
     def signoff(self) -> Section:
@@ -1048,16 +1048,6 @@ _SAME_PHRASE = {"impact": "likelihood", "residual_likelihood": "residual",
 def _file_name(path: str) -> str:
     """A fingerprint's file name only: the memo never shows anyone's folders."""
     return path.replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def _breakable(text: str, run: int = 32, chunk: int = 16) -> str:
-    """A long changed value (an address: no space in 40 characters) given places to wrap,
-    invisible zero-width spaces, so a table column keeps it inside the margins."""
-    import re
-
-    return re.sub(rf"[^\s\u200b]{{{run},}}",
-                  lambda m: "\u200b".join(m[0][i:i + chunk]
-                                          for i in range(0, len(m[0]), chunk)), text)
 
 
 def _history_phrase(path: str) -> tuple[tuple[str, str], str]:

@@ -31,6 +31,7 @@ def html_environment(directory: str) -> Any:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["urls"] = mark_urls
+    env.filters["narrow"] = narrow_cell
     return env
 
 
@@ -73,6 +74,26 @@ def _print_text(raw: str) -> str:
                                               for i in range(0, len(m[0]), _CHUNK)), raw)
     text = str(escape(raw))
     return _EQUALS.sub("\u00a0=\u00a0", _PERCENT.sub("\u00a0", text))
+
+
+def narrow_cell(value: Any, for_print: bool = True) -> Any:
+    """For print, a cell of a narrow column that may quote an address or a pasted value (the
+    decision record's before and after, the review's): escaped, with a break opportunity
+    every :data:`_NARROW` characters of any longer word, addresses included, so the column
+    keeps its width (the layout engine breaks only where the text allows it). On screen the
+    text as it is."""
+    from markupsafe import Markup, escape
+
+    if not for_print or hasattr(value, "__html__"):
+        return value
+    raw = "" if value is None else str(value)
+    raw = _NARROW_WORD.sub(lambda m: _ZWSP.join(m[0][i:i + _NARROW]
+                                                 for i in range(0, len(m[0]), _NARROW)), raw)
+    return Markup(str(escape(raw)))
+
+
+_NARROW = 12
+_NARROW_WORD = re.compile(r"[^\s\u200b]{13,}")
 
 
 # a word longer than any in Finnish or Swedish prose (61 letters is Finnish's record) is cut
