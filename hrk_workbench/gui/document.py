@@ -35,6 +35,21 @@ from .recovery import Recovered, RecoverySlot, absolute, discard
 AUTOSAVE_MS = 60_000
 
 
+def refused_output(path: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str] | None],
+                   writes: str | None = None) -> list[Problem]:
+    """What the command line's output check (:mod:`hrk_workbench.outputs`) refuses in a file
+    the app is about to write: one of the files it read (the data file, the open
+    assessment), a folder, a device, a missing folder. Empty: the file may be written."""
+    from hrk_workbench.outputs import Output, check_outputs
+
+    named = {Path(p).name: p for p in inputs if p}
+    try:
+        check_outputs([Output(path, Path(path).name, writes=writes)], named)
+    except InputError as exc:
+        return exc.problems
+    return []
+
+
 def render_problems(problems: Iterable[Problem], lang: str, forms: Forms) -> list[str]:
     """Problems as the app says them: the question and step as its pages show them, never
     an answer path (the command line keeps paths: they are what ``set`` takes)."""

@@ -1316,10 +1316,21 @@ class RiskLabPage(LabPage):
         """Write the protected file (the original when there are no steps) off the GUI thread."""
         frame = self.result.protected if self.result and self.result.protected is not None \
             else self.frame
-        if frame is None:
+        if frame is None or self._refused(path, ".csv"):
             return
         self._start(self.document.t("gui_lab_writing"), write_protected, self._exported, frame,
                     str(path))
+
+    def _refused(self, path: str | os.PathLike[str], writes: str) -> bool:
+        """Say, and refuse, a file to write that is the data file read, the open assessment,
+        a folder or a device (the command line's output check); nothing is written then."""
+        from ..document import refused_output, render_problems
+
+        problems = refused_output(path, (self.path, self.document.path), writes)
+        if problems:
+            self.result_status.setText(" ".join(render_problems(problems, self.document.lang,
+                                                                self.document.forms)))
+        return bool(problems)
 
     def _exported(self, path: str) -> None:
         self.exported_for = (path, self.result)  # fingerprinted when this result is saved
@@ -1339,6 +1350,8 @@ class RiskLabPage(LabPage):
         from hrk_workbench.atomic import atomic_write_text
         from hrk_workbench.disclosure.recipe import Recipe
 
+        if self._refused(path, ".json"):
+            return
         folder = Path(path).resolve().parent
         steps = []
         for step in self.steps:

@@ -917,6 +917,14 @@ class TableLabPage(LabPage):
 
     def export(self, path: str | os.PathLike[str]) -> None:
         """Write the protected table (only one the audit passed) off the GUI thread."""
+        from ..document import refused_output, render_problems
+
+        problems = refused_output(path, (self.path, self.document.path),
+                                  Path(path).suffix.lower() or None)
+        if problems:  # the data file, the assessment, a folder, a device: nothing written
+            self.result_status.setText(" ".join(render_problems(problems, self.document.lang,
+                                                                self.document.forms)))
+            return
         self.exported_path = str(path)  # fingerprinted when saved under this file's name
         if self.perturbed is not None:
             self._start(self.document.t("gui_lab_writing"), write_perturbed,
