@@ -193,3 +193,18 @@ def test_the_recovery_offer_says_its_time_in_finnish(make_window: Any, app_setti
     asked = next(d for d in dialogs.shown if d["kind"] == "question")
     assert f"{written.day}.{written.month}.{written.year}" in asked["text"]
     assert written.strftime("%Y-%m-%d") not in asked["text"]
+
+
+def test_review_date_follows_the_decision_and_can_be_set(make_window: Any, qtbot: Any,
+                                                         tmp_path: Path) -> None:
+    """Issue 33, point 6, in the app: recording the decision's date fills in the review date
+    a year later (forms/hrk.yaml); the steward may set another, as `set` may."""
+    window = _window(make_window, "fi", tmp_path)
+    decided = _field(window, "decision", "decision.date")
+    review = _field(window, "decision", "decision.review_due")
+    assert review.field.edit.accessibleName()
+    _type(qtbot, decided, "2.3.2026")
+    assert window.document.assessment.decision.review_due == date(2027, 3, 2)
+    assert review.field.edit.text() == "2.3.2027"
+    _type(qtbot, review, "1.9.2026")
+    assert window.document.assessment.decision.review_due == date(2026, 9, 1)

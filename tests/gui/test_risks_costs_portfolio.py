@@ -313,3 +313,24 @@ def test_portfolio_relabels_in_finnish(portfolio: PortfolioPage, document: Docum
     assert rows[3]["col_recommendation"] == "ei voi lukea"
     assert portfolio.table.horizontalHeaderItem(0).text() == document.t("col_rank")
     assert portfolio.chart.accessibleName() == "Arviointien hyöty ja riski"
+
+
+def test_portfolio_says_which_reviews_are_due_as_the_cli_does(
+        document: Document, folder: Path, qtbot: Any,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An assessment decided over a year ago is due for review (issue 33, point 6): the
+    app's Review column says so, for the same files the command's attention list names."""
+    old = json.loads((folder / "air-quality.hrk.json").read_text(encoding="utf-8"))
+    old["decision"]["date"] = "2024-01-15"
+    old["decision"]["review_due"] = "2025-01-15"
+    (folder / "air-quality.hrk.json").write_text(json.dumps(old), encoding="utf-8")
+    page = PortfolioPage(document)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.load_folder(str(folder))
+    review = {Path(r["path"]).name: r["gui_portfolio_col_review"] for r in page.rows()}
+    assert review["air-quality.hrk.json"] == "2025-01-15 · review due"
+    assert "review due" not in review["city-bike-trips.hrk.json"]
+    _code, ranked = cli_json(capsys, "portfolio", str(folder), "--json")
+    due = [Path(a["file"]).name for a in ranked["attention"] if a["review_is_due"]]
+    assert due == ["air-quality.hrk.json"]

@@ -30,6 +30,10 @@ class DecisionPage(StepPage):
                      LineBinding(d, "decision.decider_title"))
         self.add_row(form, lambda lang: d.t("gui_dec_date"),
                      DateBinding(d, "decision.date"))
+        # filled in a year after the decision when a decision is recorded (forms/hrk.yaml
+        # review_interval_months); the steward may set another day
+        self.review_due = DateBinding(d, "decision.review_due")
+        self.add_row(form, lambda lang: d.t("gui_dec_review_due"), self.review_due)
         # how the organisation's registry files the memo (all optional; the memo shows
         # the ones given in its header and decision box), near the top: the fields a
         # secretary fills in first, visible without scrolling at 1366x768

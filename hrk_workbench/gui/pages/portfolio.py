@@ -35,18 +35,20 @@ from hrk_workbench.i18n import format_number
 from hrk_workbench.model import FILE_SUFFIX, Assessment, check_against_forms, load_assessment
 from hrk_workbench.problems import InputError, Problem, has_errors
 from hrk_workbench.scoring import PortfolioEntry, rank_assessments
+from hrk_workbench.scoring.portfolio import Attention, attention
 
 from ..document import Document, render_problems
 from ..qtlang import FILE_DIALOG_OPTIONS
 from ..widgets.bubble_chart import Bubble, BubbleChart
+from ..widgets.datefield import format_date
 from ..widgets.tables import fit_header_sections
 from ..workers import Progress, run_task
 from .base import PageFrame
 
 COLUMNS = ["col_rank", "col_title", "col_recommendation", "col_benefit", "col_risk",
-           "col_cost", "col_file", "gui_portfolio_col_problem"]
+           "col_cost", "col_file", "gui_portfolio_col_review", "gui_portfolio_col_problem"]
 (COL_RANK, COL_TITLE, COL_RECOMMENDATION, COL_BENEFIT, COL_RISK, COL_COST, COL_FILE,
- COL_PROBLEM) = range(len(COLUMNS))
+ COL_REVIEW, COL_PROBLEM) = range(len(COLUMNS))
 SORT_ROLE = Qt.ItemDataRole.UserRole
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 ERROR_BACKGROUND = QColor("#fde0dc")
@@ -61,6 +63,7 @@ class PortfolioData:
     ranked: list[PortfolioEntry] = field(default_factory=list)
     errors: list[tuple[str, list[Problem]]] = field(default_factory=list)
     warnings: dict[str, list[Problem]] = field(default_factory=dict)  # of usable files
+    attention: dict[str, Attention] = field(default_factory=dict)  # review due, data changed
 
 
 def collect_files(folder: str) -> list[str]:
@@ -86,6 +89,7 @@ def read_portfolio(progress: Progress, folder: str, forms: Forms, lang: str) -> 
                 raise InputError(path, problems)
             data.items.append((path, assessment))
             data.warnings[path] = problems
+            data.attention[path] = attention(path, assessment, forms, lang)
         except InputError as exc:
             data.errors.append((path, exc.problems))
         except OSError as exc:
@@ -99,7 +103,7 @@ def rerank(progress: Progress, data: PortfolioData, forms: Forms, lang: str) -> 
     """Rank already loaded items again (titles, and so ties, depend on the language)."""
     progress.report(0, 1)
     return PortfolioData(data.folder, data.items, rank_assessments(data.items, forms, lang),
-                         data.errors, data.warnings)
+                         data.errors, data.warnings, data.attention)
 
 
 class _SortItem(QTableWidgetItem):
@@ -274,6 +278,7 @@ class PortfolioPage(PageFrame):
                 (risk_text, -1 if top is None else top),
                 (format_number(s.costs.total_eur, lang), s.costs.total_eur),
                 (Path(e.source).name, Path(e.source).name.casefold()),
+                self._review_cell(data.attention.get(e.source)),
                 (warnings, warnings),
             ]
             self._set_row(row, cells, e.source, error=False)
@@ -291,7 +296,7 @@ class PortfolioPage(PageFrame):
             sort_last = 10**9 + i
             cells = [("—", sort_last), (name, name.casefold()),
                      (d.t("gui_portfolio_unreadable"), sort_last), ("", -2), ("", -2),
-                     ("", -1.0), (name, name.casefold()), (text, text)]
+                     ("", -1.0), (name, name.casefold()), ("", ""), (text, text)]
             self._set_row(first_error + i, cells, path, error=True)
         t.setSortingEnabled(True)
         t.sortItems(COL_RANK, Qt.SortOrder.AscendingOrder)
@@ -299,6 +304,20 @@ class PortfolioPage(PageFrame):
         self.chart.set_bubbles(bubbles)
         key = "gui_portfolio_cancelled" if self._cancelled else "gui_portfolio_status"
         self.status.setText(d.t(key, count=len(data.ranked), errors=len(data.errors)))
+
+    def _review_cell(self, due: Attention | None) -> tuple[str, Any]:
+        """When the assessment is looked at again, and why now: review due, data changed."""
+        d = self.document
+        if due is None:
+            return "", ""
+        parts = [format_date(due.review_due, d.lang)] if due.review_due else []
+        if due.due:
+            parts.append(d.t("gui_portfolio_review_due"))
+        if due.data_changed:
+            parts.append(d.t("gui_portfolio_data_changed",
+                             file=", ".join(Path(f).name for f in due.data_changed)))
+        key = "0" if due.needed else "1"  # those needing attention first when sorted
+        return " · ".join(parts), key + (due.review_due.isoformat() if due.review_due else "")
 
     def _set_row(self, row: int, cells: list[tuple[str, Any]], path: str, error: bool) -> None:
         for col, (text, key) in enumerate(cells):
