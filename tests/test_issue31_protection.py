@@ -104,19 +104,9 @@ def test_insiders_cannot_recompute_a_primary_cell_2d(tmp_path, capsys):
     assert report["code"] == 1 and report["insider_recomputable"] > 0
 
 
-def test_insiders_3d_table_is_protected(tmp_path, capsys):
-    data = _firms(tmp_path / "firms.csv", n=300, seed=11)
-    hrc, region = _hierarchies(tmp_path)
-    out = tmp_path / "protected3.csv"
-    assert main(["tables", str(data), "--rows", "industry", "--cols", "region",
-                 "--layer", "size", "--value", "turnover", "--hierarchy", f"industry={hrc}",
-                 "--hierarchy", f"region={region}", "-o", str(out), "--json",
-                 "--status", str(tmp_path / "status3.csv")]) == 0
-    summary = json.loads(capsys.readouterr().out)
-    assert summary["audit_ok"] is True
-    report = _insider_audit(tmp_path, out, data, hrc, region, capsys, tmp_path / "status3.csv")
-    assert report["insiders"] > 0
-    assert report["insider_recomputable"] == 0 and report["code"] == 0
+# The 3-D insider check (a 3-D magnitude table with holdings, protected insider-safe and
+# audited clean) takes about 90 s here, so it lives in benchmarks/bench_tables.py (case
+# 3dm, which fails unless the audit is clean), keeping `make test` within its 10 minutes.
 
 
 def _spec(folder: Path, hrc: Path) -> Path:
