@@ -187,7 +187,9 @@ def test_declared_dimensions_allocate_nothing(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "far.xlsx: XFD1048576: a value outside the header's columns" in \
         (tmp_path / "err.txt").read_text()
-    assert usage.ru_maxrss < 600 * 1024  # KiB: a grid of the declared size is ~TiB
+    # KiB: a grid of the declared size would be ~TiB; the reader itself takes ~200 MB, the
+    # bound leaves room for the libraries' own arenas on a busy machine
+    assert usage.ru_maxrss < 2 * 1024 * 1024
 
 
 def test_damaged_workbook_names_a_reason(tmp_path: Path) -> None:
