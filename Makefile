@@ -37,9 +37,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 # pytest exit code 5 (no tests collected) is a failure here, like any other non-zero code.
+# The suite runs on every core (pytest-xdist), a test file's tests in one worker.
 test: $(STAMP) $(SYSDEPS)
 	$(BIN)/ruff check .
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -86,7 +86,7 @@ def test_key_file_behind_symlink_is_warned(tmp_path, capsys):
     "correct horse battery staple 42",  # 31 printable characters: about 25 random bytes
     secrets.token_hex(16),  # 32 hex digits: 16 random bytes
     "a" * 200,  # long, but one symbol
-])
+], ids=["words", "hex16", "one-symbol"])  # fixed ids: the same tests in every worker
 def test_weak_key_is_warned_with_its_estimate(tmp_path, capsys, text):
     key = _key_file(tmp_path, text)
     assert _puf(tmp_path, key) == 0
