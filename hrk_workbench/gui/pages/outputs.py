@@ -47,7 +47,7 @@ from hrk_workbench.reasons import Reason
 from hrk_workbench.reporting import build_memo
 from hrk_workbench.reporting.html import render_html
 
-from ..document import Document, render_problems
+from ..document import Document, refused_output, render_problems
 from ..qtlang import FILE_DIALOG_OPTIONS
 from ..workers import Progress, Task, run_task
 from .base import PageFrame
@@ -129,18 +129,9 @@ def _cannot_write(path: str, exc: OSError) -> ExportResult:
 
 
 def _refused_output(path: str, assessment: Path | None, export: Export) -> list[Problem]:
-    """What the command line's output check refuses in this export's file (see
-    :mod:`hrk_workbench.outputs`): the open assessment itself, a folder, a device."""
-    from hrk_workbench.outputs import Output, check_outputs
-    from hrk_workbench.problems import InputError
-
-    inputs = {assessment.name: assessment} if assessment else {}
-    writes = export.suffix if export.kind == "excel" else None
-    try:
-        check_outputs([Output(path, Path(path).name, writes=writes)], inputs)
-    except InputError as exc:
-        return exc.problems
-    return []
+    """What the command line's output check refuses in this export's file: the open
+    assessment itself, a folder, a device (one check with the labs': refused_output)."""
+    return refused_output(path, (assessment,), export.suffix if export.kind == "excel" else None)
 
 
 def export_memo(progress: Progress, memo: Any, fmt: str, path: str) -> ExportResult:
