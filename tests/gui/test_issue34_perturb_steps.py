@@ -11,27 +11,17 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from test_labs import WAIT_MS, idle, show
 
 from hrk_workbench.forms import Forms
 from hrk_workbench.gui.document import Document
 from hrk_workbench.gui.pages.risklab import RiskLabPage
 from hrk_workbench.model import Assessment
 
-WAIT_MS = 15_000
-
 
 @pytest.fixture
 def page(forms: Forms, qtbot: Any) -> RiskLabPage:
-    p = RiskLabPage(Document(forms, Assessment(language="en"), lang="en"))
-    qtbot.addWidget(p)
-    p.resize(1300, 900)
-    p.show()
-    qtbot.waitExposed(p)
-    return p
-
-
-def idle(qtbot: Any, page: RiskLabPage) -> None:
-    qtbot.waitUntil(lambda: not page.busy() and not page._timer.isActive(), timeout=WAIT_MS)
+    return show(qtbot, RiskLabPage(Document(forms, Assessment(language="en"), lang="en")))
 
 
 def people_csv(path: Path) -> Path:
