@@ -14,20 +14,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from hrk_workbench.advice import advise
-from hrk_workbench.forms import load_forms
-from hrk_workbench.forms.loader import _load
-from hrk_workbench.model import (
+from hrk_workbench.decision.advice import advise
+from hrk_workbench.decision.portfolio import rank_assessments
+from hrk_workbench.decision.summary import summarise
+from hrk_workbench.forms.loader import _load, load_forms
+from hrk_workbench.model.assessment import (
     Assessment,
     BenefitAnswer,
     CostLine,
     DatasetDescription,
     GateAnswer,
     RiskAnswer,
-    load_assessment,
-    save_assessment,
 )
-from hrk_workbench.scoring import rank_assessments, summarise
+from hrk_workbench.model.store import load_assessment, save_assessment
 
 
 def generated(rng: random.Random, i: int) -> Assessment:

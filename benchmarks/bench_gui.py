@@ -84,7 +84,7 @@ def in_process(repeats: int) -> tuple[list[float], list[float]]:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from hrk_workbench.forms import load_forms
+    from hrk_workbench.forms.loader import load_forms
     from hrk_workbench.gui.mainwindow import MainWindow
     from hrk_workbench.gui.pages.registry import STEPS
     from hrk_workbench.gui.settings import AppSettings

@@ -19,12 +19,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hrk_workbench.forms import load_forms
-from hrk_workbench.metadata.commands import _serialise
+from hrk_workbench.cli.metadata import _serialise
+from hrk_workbench.forms.loader import load_forms
 from hrk_workbench.metadata.profiles import DcatAp3Profile, HvdProfile
 from hrk_workbench.metadata.record import build_record
 from hrk_workbench.metadata.shacl import DCAT_AP, HVD, validate
-from hrk_workbench.model import load_assessment
+from hrk_workbench.model.store import load_assessment
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 BUDGET_S = 2.0

@@ -16,12 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hrk_workbench.disclosure.primary import Rules
-from hrk_workbench.disclosure.tables import (
+from hrk_workbench.disclosure.tables.cells import (
     Hierarchy,
     protect_table,
     table_from_aggregate,
 )
+from hrk_workbench.disclosure.tables.primary import Rules
 
 
 def two_d(rows: int = 100, cols: int = 50, share: float = 0.05, seed: int = 1):
@@ -82,7 +82,7 @@ def three_d_magnitude(seed: int = 4, units: int = 6000):
     import numpy as np
     import pandas as pd
 
-    from hrk_workbench.disclosure.tables import table_from_microdata
+    from hrk_workbench.disclosure.tables.cells import table_from_microdata
 
     ha, hb = tree("a", (2, 2, 2)), tree("b", (2, 2, 2))
     hc = tree("c", (3, 2, 2))
@@ -98,7 +98,7 @@ def three_d_magnitude(seed: int = 4, units: int = 6000):
 
 
 def run(name: str, table, limit: float) -> bool:
-    from hrk_workbench.disclosure.insiders import insiders_from_table
+    from hrk_workbench.disclosure.tables.insiders import insiders_from_table
 
     start = time.perf_counter()
     result = protect_table(table, Rules(min_frequency=3), cost="cells")

@@ -1,7 +1,7 @@
 """The frozen program's entry point: the same ``hrk-workbench`` command as the installed one.
 
 PyInstaller needs a script, not a console-script entry point, so this file calls
-``hrk_workbench.cli.main`` exactly as ``.venv/bin/hrk-workbench`` does: no arguments opens the
+``hrk_workbench.__main__.main`` exactly as ``.venv/bin/hrk-workbench`` does: no arguments opens the
 desktop app, ``report …``, ``metadata …`` and the other commands run headless.
 
 ``--bundle-check`` (only here, never in the installed command) prints what the frozen app finds
@@ -91,7 +91,7 @@ def run() -> int:
     if sys.argv[1:2] == ["--bundle-check"]:
         print(json.dumps(bundle_check(), indent=2, ensure_ascii=False))
         return 0
-    from hrk_workbench.cli import main
+    from hrk_workbench.__main__ import main
 
     return main()
 

@@ -22,14 +22,14 @@ MARKERS = {"set-paths": "set_paths_markdown", "recipe-steps": "recipe_steps_mark
 
 
 def set_paths_markdown() -> str:
-    from hrk_workbench.forms import load_forms
+    from hrk_workbench.forms.loader import load_forms
     from hrk_workbench.model.paths import answer_paths, render_markdown
 
     return render_markdown(answer_paths(load_forms()))
 
 
 def recipe_steps_markdown() -> str:
-    from hrk_workbench.disclosure.recipe import Step
+    from hrk_workbench.disclosure.microdata.recipe import Step
 
     union = get_args(Step)[0]
     lines = ["| `op` | fields | what it does |", "|---|---|---|"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hrk_workbench.forms import Forms, default_forms_dir, load_forms
+from hrk_workbench.forms.loader import Forms, default_forms_dir, load_forms
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hrk_workbench.model import (
+from hrk_workbench.model.assessment import (
     Answer,
     Assessment,
     BenefitAnswer,

@@ -8,16 +8,17 @@ from pathlib import Path
 import pytest
 from helpers import make
 
-from hrk_workbench.advice import SECTIONS, advise
-from hrk_workbench.channels import advise_channel, advise_formats, five_star
-from hrk_workbench.disclosure import advise_anonymisation
-from hrk_workbench.forms import load_forms
-from hrk_workbench.i18n import render
-from hrk_workbench.licences import advise_licence
-from hrk_workbench.metadata import advise_metadata
-from hrk_workbench.model import QualityAnswer, load_assessment
-from hrk_workbench.quality import quality_statement
-from hrk_workbench.reasons import codes
+from hrk_workbench.channels.advice import advise_channel, advise_formats, five_star
+from hrk_workbench.decision.advice import SECTIONS, advise
+from hrk_workbench.disclosure.need import advise_anonymisation
+from hrk_workbench.forms.loader import load_forms
+from hrk_workbench.foundations.i18n import render
+from hrk_workbench.foundations.reasons import codes
+from hrk_workbench.licences.advice import advise_licence
+from hrk_workbench.metadata.readiness import advise_metadata
+from hrk_workbench.model.assessment import QualityAnswer
+from hrk_workbench.model.store import load_assessment
+from hrk_workbench.quality.statement import quality_statement
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "city-bike-trips.hrk.json"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
@@ -466,7 +467,7 @@ def test_licences_no_more_restrictive_than_cc_by_are_allowed_for_hvd(forms, lice
 
 def test_hvd_licence_rule_follows_the_flag_in_the_form(forms_copy, forms):
     """Which licences a high-value dataset may use is data: clear the flag, the rule follows."""
-    from hrk_workbench.forms import load_forms
+    from hrk_workbench.forms.loader import load_forms
 
     def drop_pddl(data):
         for lic in data["licences"]:

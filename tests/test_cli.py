@@ -14,7 +14,7 @@ import pytest
 from helpers import ALL_NO, EXAMPLES, make
 
 from hrk_workbench.cli import main
-from hrk_workbench.model import load_assessment, save_assessment
+from hrk_workbench.model.store import load_assessment, save_assessment
 
 BIKES = EXAMPLES / "city-bike-trips.hrk.json"
 

@@ -13,8 +13,9 @@ import re
 import pytest
 from helpers import EXAMPLES
 
-from hrk_workbench import cli_i18n
 from hrk_workbench.cli import main
+from hrk_workbench.cli import texts as cli_i18n
+from hrk_workbench.foundations.i18n import os_error_detail
 
 AIR = str(EXAMPLES / "air-quality.hrk.json")
 PROG = "hrk-workbench"
@@ -188,7 +189,7 @@ def test_export_excel_into_a_missing_folder_says_so_in_lang(capsys, tmp_path, la
 
 @pytest.mark.parametrize("lang", ["en", "fi", "sv"])
 def test_a_refused_write_gives_the_reason_in_lang(capsys, tmp_path, monkeypatch, lang):
-    import hrk_workbench.atomic as atomic
+    import hrk_workbench.foundations.atomic as atomic
 
     def refused(*_args, **_kw):
         raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".a.tmp"))
@@ -202,7 +203,7 @@ def test_a_refused_write_gives_the_reason_in_lang(capsys, tmp_path, monkeypatch,
 
 
 def test_os_error_detail_in_each_language(forms):
-    detail = cli_i18n.os_error_detail
+    detail = os_error_detail
     full = OSError(errno.ENOSPC, "No space left on device")
     assert detail(full, "en", forms) == "No space left on device"  # English as before
     assert detail(full, "fi", forms) == "levy on täynnä"

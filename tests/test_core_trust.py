@@ -14,12 +14,12 @@ import pytest
 from helpers import ALL_NO, make
 
 from hrk_workbench.cli import main
-from hrk_workbench.disclosure import advise_anonymisation
-from hrk_workbench.i18n import render, render_problem
-from hrk_workbench.model import AssessmentFileError, load_assessment, parse_assessment
-from hrk_workbench.model import save_assessment as save
-from hrk_workbench.reasons import codes
-from hrk_workbench.scoring import summarise
+from hrk_workbench.decision.summary import summarise
+from hrk_workbench.disclosure.need import advise_anonymisation
+from hrk_workbench.foundations.i18n import render, render_problem
+from hrk_workbench.foundations.reasons import codes
+from hrk_workbench.model.store import AssessmentFileError, load_assessment, parse_assessment
+from hrk_workbench.model.store import save_assessment as save
 
 HIGH = {f"B{i}": 3 for i in range(1, 10)}
 
@@ -277,7 +277,7 @@ def test_unknown_hrk_lang_is_an_error_naming_the_languages(tmp_path, capsys, mon
 
 
 def test_a_failed_write_names_the_target_even_as_root(tmp_path, capsys, monkeypatch):
-    import hrk_workbench.atomic as atomic
+    import hrk_workbench.foundations.atomic as atomic
 
     def no_space(*_args, **_kw):
         raise OSError(28, "No space left on device", str(tmp_path / ".a.hrk.json.x1.tmp"))
@@ -340,7 +340,7 @@ def test_summary_takes_json(tmp_path, capsys):
 
 
 def test_the_attribution_line_never_has_an_empty_source(tmp_path, capsys, forms):
-    from hrk_workbench.licences import advise_licence
+    from hrk_workbench.licences.advice import advise_licence
 
     a = make(title={"fi": "Puut"})
     adv = advise_licence(a, forms)
@@ -365,7 +365,7 @@ def test_official_terms(forms, lang, word, wrong):
     a = make(gates=ALL_NO, benefits={"B1": 3, "B2": 3, "B3": 3, "B4": 3}, personal_data=False,
              risks={"R1": (2, 3)}, hvd_category="statistics")
     text = " ".join(render(r, lang, forms) for r in summarise(a, forms).reasons)
-    from hrk_workbench.advice import advise
+    from hrk_workbench.decision.advice import advise
 
     adv = advise(a, forms)
     text += " ".join(render(r, lang, forms) for r in adv.channel.reasons)

@@ -8,8 +8,8 @@ import pytest
 from helpers import make
 
 from hrk_workbench.cli import main
-from hrk_workbench.model import dumps, load_assessment, save_assessment
 from hrk_workbench.model.edit import EditError, parse_value, set_answer, split_path
+from hrk_workbench.model.store import dumps, load_assessment, save_assessment
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

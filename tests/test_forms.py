@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from helpers import make
 
-from hrk_workbench.forms import LANGUAGES, FormError, load_forms
-from hrk_workbench.model import check_against_forms
-from hrk_workbench.scoring import score_benefits
+from hrk_workbench.decision.check import check_against_forms
+from hrk_workbench.forms.loader import FormError, load_forms
+from hrk_workbench.forms.schema import LANGUAGES
+from hrk_workbench.scoring.benefit import score_benefits
 
 # HRK-METHOD.md, section "Benefits": id -> weight
 METHOD_WEIGHTS = {"B1": 2, "B2": 2, "B3": 1, "B4": 1, "B5": 1, "B6": 1, "B7": 1, "B8": 1,
@@ -248,7 +249,7 @@ def test_a_new_required_rule_needs_no_code_change(forms_copy):
     """Make A4 required for all personal data: the recommendation waits for it."""
     from helpers import ALL_NO, make
 
-    from hrk_workbench.scoring import summarise
+    from hrk_workbench.decision.summary import summarise
 
     def require_a4(data):
         for q in data["questions"]:

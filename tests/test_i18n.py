@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hrk_workbench.i18n import format_number, label, render
-from hrk_workbench.reasons import Reason
+from hrk_workbench.foundations.i18n import format_number, label, render
+from hrk_workbench.foundations.reasons import Reason
 
 PACKAGE = Path(__file__).resolve().parent.parent / "hrk_workbench"
 

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from hrk_workbench.cli import main
-from hrk_workbench.model import edit, load_assessment
+from hrk_workbench.model import edit
 from hrk_workbench.model.store import (
     FileChangedError,
     document_fingerprint,
+    load_assessment,
     read_assessment,
     save_assessment,
 )
@@ -108,8 +109,8 @@ def test_changed_file_message_in_finnish_and_swedish(tmp_path, lang, words):
     assessment.dataset.publisher = "Kaupunki"
     with pytest.raises(FileChangedError) as caught:
         save_assessment(assessment, target, expected=fingerprint)
-    from hrk_workbench.forms import load_forms
-    from hrk_workbench.i18n import render_problem
+    from hrk_workbench.forms.loader import load_forms
+    from hrk_workbench.foundations.i18n import render_problem
 
     assert words in render_problem(caught.value.problems[0], lang, load_forms())
 

@@ -15,10 +15,10 @@ import openpyxl
 import pytest
 
 from hrk_workbench.cli import main
-from hrk_workbench.i18n import label
+from hrk_workbench.foundations.i18n import label
 from hrk_workbench.legacy.importer import import_workbook
 from hrk_workbench.legacy.mapping import load_layouts
-from hrk_workbench.model import load_assessment
+from hrk_workbench.model.store import load_assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

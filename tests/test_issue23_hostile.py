@@ -18,16 +18,16 @@ import pytest
 from helpers import EXAMPLES
 
 from hrk_workbench.cli import main
-from hrk_workbench.forms import load_forms
-from hrk_workbench.i18n import render_problem
-from hrk_workbench.model import AssessmentFileError, load_assessment, save_assessment
+from hrk_workbench.forms.loader import load_forms
+from hrk_workbench.foundations.i18n import render_problem
+from hrk_workbench.foundations.terminal import escape_for_terminal
+from hrk_workbench.model.store import AssessmentFileError, load_assessment, save_assessment
 from hrk_workbench.model.text import (
     MAX_ITEMS,
     MAX_LONG_TEXT_CHARS,
     MAX_TITLE_CHARS,
     text_problems,
 )
-from hrk_workbench.terminal import escape_for_terminal
 
 SOURCE = EXAMPLES / "air-quality.hrk.json"
 

@@ -19,7 +19,8 @@ import pytest
 from helpers import ALL_NO, EXAMPLES, make
 
 from hrk_workbench.cli import main
-from hrk_workbench.model import Assessment, load_assessment, save_assessment
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.model.store import load_assessment, save_assessment
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

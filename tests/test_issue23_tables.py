@@ -288,10 +288,10 @@ def test_audit_translates_a_narrow_interval(tmp_path, capsys):
 
 def test_table_lab_follows_the_open_assessment_and_records_an_override(tmp_path, qtbot, capsys):
     pytest.importorskip("PySide6")
-    from hrk_workbench.forms import load_forms
+    from hrk_workbench.forms.loader import load_forms
     from hrk_workbench.gui.document import Document
     from hrk_workbench.gui.pages.tablelab import TableLabPage
-    from hrk_workbench.model import load_assessment
+    from hrk_workbench.model.store import load_assessment
 
     forms = load_forms()
     path = _assessment(tmp_path)

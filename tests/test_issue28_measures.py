@@ -21,7 +21,8 @@ import pytest
 from helpers import ALL_NO, make
 
 from hrk_workbench.cli import main
-from hrk_workbench.model import Assessment, load_assessment, save_assessment
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.model.store import load_assessment, save_assessment
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: Any) -> tuple[int, str, str]:

@@ -208,7 +208,7 @@ def test_puf_exits_0_when_written_and_keeps_its_report_keys(tmp_path, capsys):
     # with --save, a file nothing can be measured on is refused before anything is written
     from helpers import make
 
-    from hrk_workbench.model import save_assessment
+    from hrk_workbench.model.store import save_assessment
 
     (tmp_path / "out.csv").unlink()
     (tmp_path / "report.json").unlink()
@@ -257,7 +257,7 @@ def test_the_risk_lab_page_applies_the_same_steps(tmp_path):
     from openpyxl import Workbook
 
     from hrk_workbench.disclosure.loading import read_table
-    from hrk_workbench.disclosure.recipe import Recipe
+    from hrk_workbench.disclosure.microdata.recipe import Recipe
     from hrk_workbench.gui.pages.risklab import compute
 
     book = Workbook()

@@ -14,8 +14,9 @@ import pytest
 from helpers import ALL_NO, make
 
 from hrk_workbench.cli import main
-from hrk_workbench.completeness import step_states
-from hrk_workbench.model import Assessment, RiskLabResult, save_assessment
+from hrk_workbench.decision.progress import step_states
+from hrk_workbench.model.assessment import Assessment, RiskLabResult
+from hrk_workbench.model.store import save_assessment
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -244,7 +245,7 @@ def test_validate_reports_a_departure_without_justification(tmp_path, capsys, la
 
 def test_the_decision_step_is_marked_until_justified(tmp_path, capsys, forms):
     path = _departing(tmp_path)
-    from hrk_workbench.model import load_assessment
+    from hrk_workbench.model.store import load_assessment
 
     assert step_states(load_assessment(path), forms)["decision"] == "problems"
     run(capsys, "set", path, "decision.justification.en=The research permit covers it.")
@@ -283,7 +284,7 @@ def test_the_memo_prints_an_unjustified_departure_as_a_draft(tmp_path, capsys):
 def test_quasi_identifiers_the_lab_found_count_whatever_a2_says(tmp_path, capsys):
     """A2 answered no, but role detection found a postcode the measure left out: the file
     is not shown measured until it is measured with it (or marked not identifying)."""
-    from hrk_workbench.model import DictionaryEntry
+    from hrk_workbench.model.assessment import DictionaryEntry
 
     a = personal_unit({"A2": "no"})
     a.risk_lab = lab(key_variables=[], k=None, columns=["postinumero", "tulot"],

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 
 from hrk_workbench.cli import main
-from hrk_workbench.forms import load_forms
-from hrk_workbench.forms.loader import FormError
-from hrk_workbench.model import Assessment, check_against_forms
+from hrk_workbench.decision.check import check_against_forms
+from hrk_workbench.forms.loader import FormError, load_forms
 from hrk_workbench.model.addresses import address_fields, is_web_address
+from hrk_workbench.model.assessment import Assessment
 from hrk_workbench.model.edit import EditError, set_answer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,13 +17,13 @@ import pandas as pd
 import pytest
 
 from hrk_workbench.cli import main
-from hrk_workbench.disclosure.recipe import (
+from hrk_workbench.disclosure.microdata.recipe import (
     MAX_KEY_FILE_BYTES,
     key_entropy_bytes,
     key_warnings,
     read_key,
 )
-from hrk_workbench.problems import InputError
+from hrk_workbench.foundations.problems import InputError
 
 STRONG = secrets.token_hex(32)  # 64 hex digits: 32 random bytes
 
@@ -166,7 +166,7 @@ def test_file_without_id_gets_one_on_first_save_and_keeps_it(tmp_path, capsys, e
 
 def test_save_of_loaded_file_without_id_logs_only_the_edit(tmp_path):
     """The app's save passes no baseline: the file on disk (no id yet) is still the baseline."""
-    from hrk_workbench.model import load_assessment, save_assessment
+    from hrk_workbench.model.store import load_assessment, save_assessment
 
     path = _without_id(tmp_path)
     doc = load_assessment(path)

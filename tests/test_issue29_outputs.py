@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLES
 
-from hrk_workbench import atomic
 from hrk_workbench.cli import main
+from hrk_workbench.foundations import atomic
 
 AIR = EXAMPLES / "air-quality.hrk.json"
 BOOK = Path(__file__).resolve().parent / "data" / "example_1_fi_v2.xlsx"

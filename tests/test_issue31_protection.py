@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 
 from hrk_workbench.cli import main
-from hrk_workbench.disclosure.audit import audit_table
-from hrk_workbench.disclosure.insiders import insiders_from_table, recomputable
-from hrk_workbench.disclosure.primary import Rules, find_primary
-from hrk_workbench.disclosure.secondary import suppress
-from hrk_workbench.disclosure.tables import Hierarchy, table_from_microdata
+from hrk_workbench.disclosure.tables.audit import audit_table
+from hrk_workbench.disclosure.tables.cells import Hierarchy, table_from_microdata
+from hrk_workbench.disclosure.tables.insiders import insiders_from_table, recomputable
+from hrk_workbench.disclosure.tables.primary import Rules, find_primary
+from hrk_workbench.disclosure.tables.secondary import suppress
 
 INDUSTRY = {f"{a}": [f"{a}{b}" for b in range(1, 4)] for a in "ABCD"}
 REGION = {f"R{a}": [f"R{a}{b}" for b in range(1, 4)] for a in range(1, 4)}

@@ -14,10 +14,10 @@ import pytest
 from openpyxl.comments import Comment
 
 from hrk_workbench.cli import main
-from hrk_workbench.forms import load_forms
+from hrk_workbench.forms.loader import load_forms
 from hrk_workbench.legacy.importer import import_workbook
 from hrk_workbench.legacy.report import app_words, report_lines, summary_text
-from hrk_workbench.model import load_assessment
+from hrk_workbench.model.store import load_assessment
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -161,7 +161,7 @@ def test_default_ptable_has_the_forms_parameters(tmp_path):
     method's promises: no bias, variance at most V, deviations at most D, never 1 or 2."""
     import yaml
 
-    from hrk_workbench.disclosure.cellkey import generate_ptable
+    from hrk_workbench.disclosure.tables.cellkey import generate_ptable
 
     params = yaml.safe_load((FORMS / "anonymisation.yaml").read_text("utf-8"))["parameters"]
     big_d, big_v = params["cellkey_max_deviation"], params["cellkey_variance"]
@@ -187,7 +187,7 @@ def test_xlsx_in_and_out_and_the_memo_and_record_say_not_additive(tmp_path, caps
     from helpers import make
     from openpyxl import Workbook, load_workbook
 
-    from hrk_workbench.model import load_assessment, save_assessment
+    from hrk_workbench.model.store import load_assessment, save_assessment
 
     _, rows = _people(tmp_path, n=300)
     wb = Workbook()
@@ -222,7 +222,7 @@ def test_xlsx_in_and_out_and_the_memo_and_record_say_not_additive(tmp_path, caps
     capsys.readouterr()
     # avoindata.fi takes open data only: the package of this (undecided) record, built as
     # the command builds it
-    from hrk_workbench.forms import load_forms
+    from hrk_workbench.forms.loader import load_forms
     from hrk_workbench.metadata.profiles import CkanProfile
     from hrk_workbench.metadata.record import build_record
 
@@ -241,7 +241,7 @@ def test_no_original_count_in_any_report(tmp_path, capsys):
     assessment = tmp_path / "a.hrk.json"
     from helpers import make
 
-    from hrk_workbench.model import save_assessment
+    from hrk_workbench.model.store import save_assessment
 
     save_assessment(make(title={"en": "x"}), assessment, author="t")
     code, out, captured = _tables(tmp_path, capsys, data, "--json", "--save", str(assessment))

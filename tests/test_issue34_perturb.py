@@ -317,7 +317,7 @@ def test_importance_must_name_key_variables(tmp_path, capsys):
 def test_fast_mdav_forms_the_groups_of_the_definition_on_a_larger_file():
     """The fast search (packed arrays, a k-d tree rebuilt as records are grouped, asked
     again when the nearest were taken) must give the very groups of the plain definition."""
-    from hrk_workbench.disclosure.perturb import mdav_groups
+    from hrk_workbench.disclosure.microdata.perturb import mdav_groups
 
     rng = np.random.default_rng(34)
     x = np.column_stack([rng.lognormal(0, 1, 360), rng.normal(0, 1, 360),
@@ -335,7 +335,7 @@ def test_fast_mdav_forms_the_groups_of_the_definition_on_a_larger_file():
 def test_the_memo_says_what_the_steps_did_and_no_original_value(tmp_path, capsys, lang, words):
     from helpers import make
 
-    from hrk_workbench.model import save_assessment
+    from hrk_workbench.model.store import save_assessment
 
     rng = np.random.default_rng(2)
     rows = [[i + 1, ["nurse", "teacher", "pilot"][i % 3], f"R{i % 3}", 20 + i % 40,

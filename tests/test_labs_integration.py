@@ -16,8 +16,9 @@ import pytest
 from helpers import ALL_NO, EXAMPLES, make, strip_schema5_defaults
 
 from hrk_workbench.cli import main
-from hrk_workbench.completeness import STEPS, step_states
-from hrk_workbench.disclosure.measures import measure_frame
+from hrk_workbench.decision.progress import STEPS, step_states
+from hrk_workbench.decision.summary import summarise
+from hrk_workbench.disclosure.microdata.measures import measure_frame
 from hrk_workbench.disclosure.results import (
     data_dictionary,
     infer_type,
@@ -27,20 +28,11 @@ from hrk_workbench.disclosure.results import (
     table_lab_result,
     table_schema,
 )
-from hrk_workbench.model import (
-    SCHEMA_VERSION,
-    Assessment,
-    RiskLabResult,
-    TableLabResult,
-    dumps,
-    load_assessment,
-    parse_assessment,
-    save_assessment,
-)
+from hrk_workbench.foundations.problems import InputError
+from hrk_workbench.model.assessment import SCHEMA_VERSION, Assessment, RiskLabResult, TableLabResult
 from hrk_workbench.model.edit import EditError, set_answer
-from hrk_workbench.problems import InputError
+from hrk_workbench.model.store import dumps, load_assessment, parse_assessment, save_assessment
 from hrk_workbench.reporting.content import build_memo
-from hrk_workbench.scoring import summarise
 
 V2_EXAMPLES = Path(__file__).parent / "data" / "v2-examples"
 KEY = "labs-integration-SECRET-key-7f3a9c"  # must never appear in any file written
@@ -259,7 +251,7 @@ def test_step7_saved_k_needs_a10_yes_too(forms):
 
 
 def test_step7_threshold_is_read_from_forms(forms_copy):
-    from hrk_workbench.forms import load_forms
+    from hrk_workbench.forms.loader import load_forms
 
     edited = load_forms(forms_copy("anonymisation.yaml", lambda d: d["parameters"].update(
         min_group_persons=3)))
@@ -270,8 +262,8 @@ def test_step7_threshold_is_read_from_forms(forms_copy):
 
 @pytest.mark.parametrize("lang", ["en", "fi", "sv"])
 def test_measured_k_reason_renders_in_every_language(forms, lang):
-    from hrk_workbench.i18n import render
-    from hrk_workbench.reasons import Reason
+    from hrk_workbench.foundations.i18n import render
+    from hrk_workbench.foundations.reasons import Reason
 
     text = render(Reason("measured_k_too_small", {"k": 3, "min_group": 5}), lang, forms)
     assert "3" in text and "5" in text and "{" not in text
@@ -444,8 +436,8 @@ def test_tables_save_adds_and_replaces_by_name(workdir, capsys):
 
 
 def test_table_lab_result_converter(workdir):
-    from hrk_workbench.disclosure.primary import Rules
-    from hrk_workbench.disclosure.tables import protect_table, table_from_microdata
+    from hrk_workbench.disclosure.tables.cells import protect_table, table_from_microdata
+    from hrk_workbench.disclosure.tables.primary import Rules
 
     table = table_from_microdata(people(), ["municipality", "sex"])
     protected = protect_table(table, Rules(min_frequency=30))

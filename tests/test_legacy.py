@@ -16,7 +16,7 @@ from hrk_workbench.cli import main
 from hrk_workbench.legacy.exporter import export_workbook
 from hrk_workbench.legacy.importer import import_workbook
 from hrk_workbench.legacy.mapping import load_layouts
-from hrk_workbench.model import load_assessment
+from hrk_workbench.model.store import load_assessment
 
 DATA = Path(__file__).resolve().parent / "data"
 EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
@@ -199,7 +199,7 @@ def test_export_refuses_an_unknown_layout(tmp_path, capsys):
 # --- altered workbooks ----------------------------------------------------------------------
 
 def _scores(a, forms) -> dict:
-    from hrk_workbench.scoring import summarise
+    from hrk_workbench.decision.summary import summarise
 
     s = summarise(a, forms).to_json(forms)
     return {k: s[k] for k in SCORE_KEYS if k != "title"}

@@ -17,7 +17,7 @@ from helpers import strip_schema5_defaults
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from hrk_workbench.cli import main
-from hrk_workbench.metadata.commands import _ckan_missing
+from hrk_workbench.cli.metadata import _ckan_missing
 from hrk_workbench.metadata.profiles import (
     DCATAP,
     DQV,
@@ -33,7 +33,8 @@ from hrk_workbench.metadata.profiles import (
 from hrk_workbench.metadata.readiness import advise_metadata
 from hrk_workbench.metadata.record import build_record
 from hrk_workbench.metadata.shacl import DCAT_AP, HVD, steward_problems, validate
-from hrk_workbench.model import SCHEMA_VERSION, dumps, load_assessment, parse_assessment
+from hrk_workbench.model.assessment import SCHEMA_VERSION
+from hrk_workbench.model.store import dumps, load_assessment, parse_assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -240,7 +241,7 @@ def test_ckan_high_value_and_licence_ids(forms):
 
 
 def test_ckan_tells_what_the_portal_still_needs(forms_copy):
-    from hrk_workbench.forms import load_forms
+    from hrk_workbench.forms.loader import load_forms
 
     def foreign_id(data):  # a CKAN id that avoindata.fi's licence list does not have
         for lic in data["licences"]:
@@ -307,7 +308,7 @@ def test_version_1_examples_migrate_unchanged_in_meaning(path):
 
 def test_publication_addresses_must_be_web_addresses(forms):
     """A file that holds one still opens, warned at its path; a new one is refused."""
-    from hrk_workbench.model import check_against_forms
+    from hrk_workbench.decision.check import check_against_forms
     from hrk_workbench.model.edit import EditError, set_answer
 
     doc = {"schema_version": 3, "publication": {"api": {"endpoint_url": "ftp://x"}}}

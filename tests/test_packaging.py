@@ -186,7 +186,7 @@ def test_bundle_registers_with_the_linux_desktop(bundle: Path, clean_env: dict[s
 
 @pytest.fixture
 def t(forms: Any) -> Any:
-    from hrk_workbench.i18n import label
+    from hrk_workbench.foundations.i18n import label
 
     def make(lang: str) -> Any:
         return lambda key, **values: label(key, lang, forms).format(**values)

@@ -19,9 +19,10 @@ import yaml
 from helpers import ALL_NO, ROOT, make
 
 from hrk_workbench.cli import main
-from hrk_workbench.forms import load_forms
-from hrk_workbench.model import Assessment, save_assessment
-from hrk_workbench.scoring import summarise
+from hrk_workbench.decision.summary import summarise
+from hrk_workbench.forms.loader import load_forms
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.model.store import save_assessment
 
 # ---------------------------------------------------------------------------------------------
 # Building blocks. Benefit weights: B1, B2 = 2, B3..B9 = 1, so the maximum is 33 weighted.

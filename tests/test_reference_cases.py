@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from hrk_workbench.model import (
+from hrk_workbench.decision.summary import summarise
+from hrk_workbench.model.assessment import (
     Assessment,
     BenefitAnswer,
     CostLine,
@@ -19,7 +20,6 @@ from hrk_workbench.model import (
     GateAnswer,
     RiskAnswer,
 )
-from hrk_workbench.scoring import summarise
 
 
 def case(title, rate, gates, benefits, risks, costs) -> Assessment:

@@ -18,8 +18,8 @@ import pytest
 
 from hrk_workbench.disclosure import loading
 from hrk_workbench.disclosure.loading import read_table
-from hrk_workbench.disclosure.measures import MeasuredRisk, measure_file, measure_frame
-from hrk_workbench.problems import InputError
+from hrk_workbench.disclosure.microdata.measures import MeasuredRisk, measure_file, measure_frame
+from hrk_workbench.foundations.problems import InputError
 
 
 def _fields(risk: MeasuredRisk) -> dict[str, object]:

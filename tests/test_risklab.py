@@ -12,9 +12,9 @@ import pytest
 from pycanon import anonymity
 
 from hrk_workbench.cli import main
-from hrk_workbench.disclosure import measures as m
 from hrk_workbench.disclosure.loading import read_table
-from hrk_workbench.disclosure.measures import MeasuredRisk, measure_file, measure_frame
+from hrk_workbench.disclosure.microdata import measures as m
+from hrk_workbench.disclosure.microdata.measures import MeasuredRisk, measure_file, measure_frame
 
 # Six records, classes by (age, sex, mun): (30,M,A) x3, (40,F,A), (40,F,B), (50,M,B).
 HAND = pd.DataFrame({

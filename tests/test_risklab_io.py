@@ -16,15 +16,15 @@ from hrk_workbench.disclosure.loading import (
     read_table,
     sniff_csv,
 )
-from hrk_workbench.disclosure.measures import measure_file
-from hrk_workbench.disclosure.roles import (
+from hrk_workbench.disclosure.microdata.measures import measure_file
+from hrk_workbench.disclosure.microdata.roles import (
     is_henkilotunnus,
     is_organisationsnummer,
     is_personnummer,
     is_y_tunnus,
     suggest_roles,
 )
-from hrk_workbench.problems import InputError
+from hrk_workbench.foundations.problems import InputError
 
 ROWS = [("kunta", "ikä", "tulot"), ("Hämeenlinna", "34", "1234.50"), ("Åbo", "7", "€ 5"),
         ("Espoo", "34", "0")]

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from hrk_workbench.cli import main
-from hrk_workbench.disclosure.loss import loss_report, total_variation
-from hrk_workbench.disclosure.recipe import (
+from hrk_workbench.disclosure.microdata.loss import loss_report, total_variation
+from hrk_workbench.disclosure.microdata.recipe import (
     Recipe,
     apply_recipe,
     exclude_small_classes,
@@ -20,7 +20,7 @@ from hrk_workbench.disclosure.recipe import (
     pseudonym,
     to_csv_bytes,
 )
-from hrk_workbench.problems import InputError
+from hrk_workbench.foundations.problems import InputError
 
 KEY = "correct horse battery staple 42"
 
@@ -181,7 +181,7 @@ def test_bad_recipes_are_reported_with_their_path(tmp_path):
     data, _ = _files(tmp_path)
     recipe = _recipe(tmp_path, [{"op": "band", "column": "age"}, {"op": "nonsense"}])
     with pytest.raises(InputError) as info:
-        from hrk_workbench.disclosure.recipe import load_recipe
+        from hrk_workbench.disclosure.microdata.recipe import load_recipe
         load_recipe(recipe)
     assert {p.location.split(".")[0] for p in info.value.problems} == {"steps[0]", "steps[1]"}
     recipe = _recipe(tmp_path, [{"op": "pseudonymise", "columns": ["person_id"]}])

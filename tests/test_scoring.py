@@ -7,19 +7,17 @@ import dataclasses
 import pytest
 from helpers import ALL_NO, make
 
+from hrk_workbench.decision.check import check_against_forms
+from hrk_workbench.decision.portfolio import rank_assessments
+from hrk_workbench.decision.summary import summarise
 from hrk_workbench.forms.schema import Benefit
-from hrk_workbench.i18n import render
-from hrk_workbench.model import Costs, check_against_forms
-from hrk_workbench.reasons import codes
-from hrk_workbench.scoring import (
-    level_for,
-    rank_assessments,
-    round_half_up,
-    score_benefits,
-    score_costs,
-    score_risks,
-    summarise,
-)
+from hrk_workbench.foundations.i18n import render
+from hrk_workbench.foundations.reasons import codes
+from hrk_workbench.model.assessment import Costs
+from hrk_workbench.scoring.benefit import round_half_up, score_benefits
+from hrk_workbench.scoring.cost import score_costs
+from hrk_workbench.scoring.levels import level_for
+from hrk_workbench.scoring.risk import score_risks
 
 ALL_BENEFITS = [f"B{i}" for i in range(1, 10)]
 

@@ -11,13 +11,16 @@ from helpers import make
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hrk_workbench.forms import RECOMMENDATIONS
-from hrk_workbench.model import (
+from hrk_workbench.decision.check import check_against_forms
+from hrk_workbench.decision.summary import summarise
+from hrk_workbench.forms.schema import RECOMMENDATIONS
+from hrk_workbench.foundations.problems import has_errors
+from hrk_workbench.model.assessment import (
     SCHEMA_VERSION,
     Answer,
     Assessment,
-    AssessmentFileError,
     BenefitAnswer,
+    Change,
     ChangeLogEntry,
     Contact,
     CostLine,
@@ -30,16 +33,15 @@ from hrk_workbench.model import (
     QualityAnswer,
     RiskAnswer,
     TemporalCoverage,
-    check_against_forms,
+)
+from hrk_workbench.model.store import (
+    AssessmentFileError,
     dumps,
     load_assessment,
     parse_assessment,
     save_assessment,
     write_assessment,
 )
-from hrk_workbench.model.assessment import Change
-from hrk_workbench.problems import has_errors
-from hrk_workbench.scoring import summarise
 
 # --- strategies for any valid assessment ----------------------------------------------------
 
@@ -287,7 +289,7 @@ def test_a_killed_save_leaves_the_previous_file_intact(tmp_path, monkeypatch):
     first = save_assessment(make(title={"en": "First"}), path, author="a")
     before = path.read_bytes()
 
-    import hrk_workbench.atomic as atomic
+    import hrk_workbench.foundations.atomic as atomic
 
     calls = []
 
@@ -309,7 +311,7 @@ def test_an_interrupt_during_the_write_keeps_the_old_file(tmp_path, monkeypatch)
     path = tmp_path / "a.hrk.json"
     save_assessment(make(title={"en": "First"}), path, author="a")
     before = path.read_bytes()
-    import hrk_workbench.atomic as atomic
+    import hrk_workbench.foundations.atomic as atomic
 
     def interrupted(src, dst):
         raise KeyboardInterrupt

@@ -16,16 +16,8 @@ import pandas as pd
 import pytest
 from helpers import SDCTABLE_MICRODATA1_COUNTS
 
-from hrk_workbench.disclosure.audit import Requirement, audit_cells, audit_table
-from hrk_workbench.disclosure.primary import (
-    Protection,
-    Rules,
-    cell_protection,
-    dominance_rule,
-    find_primary,
-)
-from hrk_workbench.disclosure.secondary import suppress
-from hrk_workbench.disclosure.tables import (
+from hrk_workbench.disclosure.tables.audit import Requirement, audit_cells, audit_table
+from hrk_workbench.disclosure.tables.cells import (
     TOTAL,
     Hierarchy,
     protect_table,
@@ -33,7 +25,15 @@ from hrk_workbench.disclosure.tables import (
     table_from_aggregate,
     table_from_microdata,
 )
-from hrk_workbench.problems import InputError
+from hrk_workbench.disclosure.tables.primary import (
+    Protection,
+    Rules,
+    cell_protection,
+    dominance_rule,
+    find_primary,
+)
+from hrk_workbench.disclosure.tables.secondary import suppress
+from hrk_workbench.foundations.problems import InputError
 
 DATA = Path(__file__).resolve().parent / "data" / "tables"
 
@@ -113,7 +113,7 @@ def test_defaults_come_from_the_forms(forms, forms_copy):
     assert rules.p_percent == 10 and rules.protect_zeros is False
     assert forms.anonymisation.number("dominance_n2", 0) == 2
     assert forms.anonymisation.number("dominance_k2", 0) == 90
-    from hrk_workbench.forms import load_forms
+    from hrk_workbench.forms.loader import load_forms
 
     folder = forms_copy("anonymisation.yaml",
                         lambda d: d["parameters"].update(min_frequency=10, protect_zeros=1))

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from hrk_workbench.cli import main
-from hrk_workbench.forms import load_forms
+from hrk_workbench.forms.loader import load_forms
 
 LABELS = ["Yhteensä", "  YHTEENSÄ ", "yhteensä", "Kaikki", "Totalt", "Summa", "Alla", "Totals",
           "TOTAL", "Grand total"]
@@ -320,7 +320,7 @@ def test_tables_reads_an_aggregated_table_with_yhteensa_margins(tmp_path, capsys
 
 
 def test_a_blank_total_label_in_the_forms_is_refused(forms_copy):
-    from hrk_workbench.forms import FormError
+    from hrk_workbench.forms.loader import FormError
 
     def blank(data):
         data["total_labels"].append("  ")

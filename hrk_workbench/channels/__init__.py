@@ -1,6 +1,6 @@
 """Sharing channel (file, API or both), file formats and the five-star level."""
 
-from .advice import (
+from hrk_workbench.channels.advice import (
     ChannelAdvice,
     FiveStar,
     FormatAdvice,

@@ -10,12 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from hrk_workbench.answers import choice, choices, gate
-from hrk_workbench.forms import Forms
-from hrk_workbench.hvd import hvd_status
-from hrk_workbench.model import Assessment
-from hrk_workbench.reasons import Reason
-from hrk_workbench.rule_ids import (
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.reasons import Reason
+from hrk_workbench.foundations.rule_ids import (
     CAPACITY,
     CURRENT,
     KIND,
@@ -30,6 +27,9 @@ from hrk_workbench.rule_ids import (
     SUPPORT,
     URIS,
 )
+from hrk_workbench.metadata.hvd import hvd_status
+from hrk_workbench.model.answers import choice, choices, gate
+from hrk_workbench.model.assessment import Assessment
 
 Channel = Literal["file", "api", "both"]
 

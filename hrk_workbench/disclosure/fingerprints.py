@@ -28,11 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from hrk_workbench.problems import Problem
+from hrk_workbench.foundations.problems import Problem
 
 if TYPE_CHECKING:
-    from hrk_workbench.forms import Forms
-    from hrk_workbench.model import Assessment, DataFingerprint
+    from hrk_workbench.forms.loader import Forms
+    from hrk_workbench.model.assessment import Assessment, DataFingerprint
 
 CHUNK = 1 << 20
 Change = Literal["missing", "size", "contents"]
@@ -76,7 +76,7 @@ def resolved(fp_path: str, base: str | os.PathLike[str] | None) -> Path:
 def fingerprint(file: str | os.PathLike[str], base: str | os.PathLike[str] | None = None,
                 rows: int | None = None, columns: int | None = None) -> dict[str, Any]:
     """The ``DataFingerprint`` of ``file`` as a JSON dict (``base``: the assessment's folder)."""
-    from hrk_workbench.model import DataFingerprint
+    from hrk_workbench.model.assessment import DataFingerprint
 
     st = Path(file).stat()
     fp = DataFingerprint(
@@ -147,7 +147,7 @@ def stale_problems(assessment: Assessment, assessment_path: str | os.PathLike[st
                    forms: Forms) -> list[Problem]:
     """The ``lab_result_stale`` warnings ``validate`` prints, one per changed file, each
     naming the file and what changed (in every language the forms have)."""
-    from hrk_workbench.i18n import label
+    from hrk_workbench.foundations.i18n import label
 
     out = []
     for s in stale_results(assessment, assessment_path):
@@ -167,7 +167,7 @@ def stale_texts(assessment: Assessment, assessment_path: str | os.PathLike[str] 
                 forms: Forms, lang: str, lab: str | None = None) -> list[str]:
     """The same warnings as sentences in ``lang`` (the app's lab steps and still-missing
     list); ``lab`` keeps only one lab's."""
-    from hrk_workbench.i18n import problem_text
+    from hrk_workbench.foundations.i18n import problem_text
 
     return [problem_text(p, lang, forms)
             for p in stale_problems(assessment, assessment_path, forms)

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hrk_workbench.problems import InputError, Problem
-from hrk_workbench.reading import chosen_sheet, notify, private_spill_dir
+from hrk_workbench.foundations.problems import InputError, Problem
+from hrk_workbench.foundations.reading import chosen_sheet, notify, private_spill_dir
 
 if TYPE_CHECKING:
     import duckdb
@@ -472,7 +472,8 @@ def read_table(path: str | os.PathLike[str], columns: Sequence[str] | None = Non
     Parquet keeps its column types: they were chosen by whoever wrote it, and no leading
     zeros were lost on the way. ``progress`` is as in :func:`read_csv` (a workbook or a
     Parquet file reports only its start and end). ``sheet`` is the workbook's sheet to read
-    (default: the one chosen for this path in :mod:`hrk_workbench.reading`, else the first
+    (default: the one chosen for this path in
+    :mod:`~hrk_workbench.foundations.reading`, else the first
     visible sheet).
     """
     import pandas as pd

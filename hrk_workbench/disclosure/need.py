@@ -12,12 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hrk_workbench.answers import choice, gate
-from hrk_workbench.completeness import check_completeness
-from hrk_workbench.forms import Forms
-from hrk_workbench.model import Assessment
-from hrk_workbench.reasons import Reason
-from hrk_workbench.rule_ids import (
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.reasons import Reason
+from hrk_workbench.foundations.rule_ids import (
     DIRECT,
     FREE_TEXT,
     IDENTIFIABLE,
@@ -31,6 +28,9 @@ from hrk_workbench.rule_ids import (
     TABLES,
     UNITS,
 )
+from hrk_workbench.model.answers import choice, gate
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.scoring.completeness import check_completeness
 
 POSSIBLY = ("yes", "unknown")
 
@@ -105,7 +105,7 @@ def advise_anonymisation(assessment: Assessment, forms: Forms) -> AnonymisationA
             if indirect in POSSIBLY or indirect is None or special in POSSIBLY:
                 # the threshold in force (10 for special categories, ...), never 5 where
                 # more applies: the condition's text names it
-                from hrk_workbench.disclosure.verdict import assessment_threshold
+                from hrk_workbench.disclosure.microdata.verdict import assessment_threshold
 
                 actions.append(Reason("anon_aggregate", {"min_group": max(
                     int(form.number("min_group_persons", 5)),

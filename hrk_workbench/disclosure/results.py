@@ -24,17 +24,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hrk_workbench.problems import InputError, Problem
+from hrk_workbench.foundations.problems import InputError, Problem
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from hrk_workbench.forms import Forms
-    from hrk_workbench.model import Assessment
-
-    from .measures import MeasuredRisk
-    from .recipe import Recipe
-    from .tables import ProtectedTable
+    from hrk_workbench.disclosure.microdata.measures import MeasuredRisk
+    from hrk_workbench.disclosure.microdata.recipe import Recipe
+    from hrk_workbench.disclosure.tables.cells import ProtectedTable
+    from hrk_workbench.forms.loader import Forms
+    from hrk_workbench.model.assessment import Assessment
 
 SAMPLE_ROWS = 1000  # rows looked at to infer a column's type for the dictionary
 
@@ -56,7 +55,7 @@ def recipe_steps(recipe: Recipe | Mapping[str, Any] | Sequence[Any] | None) -> l
     A step with any field the models do not know (such as a ``key``) is refused, so nothing
     secret can travel into the assessment through a hand-made recipe dict.
     """
-    from .recipe import Recipe
+    from hrk_workbench.disclosure.microdata.recipe import Recipe
 
     if recipe is None:
         return []
@@ -143,7 +142,7 @@ def masking_rules(recipe: Recipe | Mapping[str, Any] | Sequence[Any] | None
                   ) -> dict[str, str]:
     """Per column, what the recipe does to it, as short codes joined by ``; ``
     (``band width=10``, ``merge hierarchy=regions.csv``, ``suppress k=5``...)."""
-    from .recipe import Recipe
+    from hrk_workbench.disclosure.microdata.recipe import Recipe
 
     steps = recipe_steps(recipe)
     keys: list[str] = []
@@ -203,9 +202,8 @@ def data_dictionary(frame: pd.DataFrame, roles: Mapping[str, str],
     never taken from the steward, so relabelling a henkilötunnus column "other" cannot hide it
     from the recommendation.
     """
-    from hrk_workbench.model import DictionaryEntry
-
-    from .roles import suggest_roles
+    from hrk_workbench.disclosure.microdata.roles import suggest_roles
+    from hrk_workbench.model.assessment import DictionaryEntry
 
     masks = masking_rules(recipe)
     old = {str(e.get("column")): e for e in previous}
@@ -232,7 +230,7 @@ def data_dictionary(frame: pd.DataFrame, roles: Mapping[str, str],
 def sample_frame(path: str | os.PathLike[str], rows: int = SAMPLE_ROWS) -> pd.DataFrame:
     """The first rows of a data file, every column (for the dictionary's types), read the
     way the risk lab reads it (delimiter and encoding sniffed, values as text)."""
-    from .loading import read_sample
+    from hrk_workbench.disclosure.loading import read_sample
 
     return read_sample(path, rows)  # cp1252's undefined bytes, UTF-16 and CR as everywhere
 
@@ -251,7 +249,7 @@ def risk_lab_result(measured: MeasuredRisk, *, protected: bool = False,
                     output: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The ``risk_lab`` value to save: a plain JSON dict matching ``RiskLabResult``.
 
-    ``loss`` may be the whole :func:`~hrk_workbench.disclosure.loss.loss_report`: only its
+    ``loss`` may be the whole :func:`~hrk_workbench.disclosure.microdata.loss.loss_report`: only its
     summary is kept (:func:`loss_summary`). ``dictionary`` entries may be dicts or
     ``DictionaryEntry`` models. ``columns`` are the measured file's columns (default: the
     dictionary's); ``still_personal`` defaults to whether the recipe pseudonymises. Both, and
@@ -263,7 +261,7 @@ def risk_lab_result(measured: MeasuredRisk, *, protected: bool = False,
     ``source`` and ``output`` are the fingerprints (:func:`.fingerprints.fingerprint`) of
     the data read and of the file written, by which a changed file later shows as stale.
     """
-    from hrk_workbench.model import DictionaryEntry, RiskLabResult
+    from hrk_workbench.model.assessment import DictionaryEntry, RiskLabResult
 
     entries = [DictionaryEntry.model_validate(
         e.model_dump(mode="json") if hasattr(e, "model_dump") else dict(e))
@@ -339,7 +337,7 @@ def table_lab_result(protected: ProtectedTable, name: str | os.PathLike[str],
                      output: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The entry to add to ``table_lab``: a plain JSON dict matching ``TableLabResult``
     (``source``, ``output``: fingerprints of the data read and the table written)."""
-    from hrk_workbench.model import TableLabResult
+    from hrk_workbench.model.assessment import TableLabResult
 
     summary = protected.to_dict()
     result = TableLabResult(
@@ -359,8 +357,8 @@ def table_lab_result(protected: ProtectedTable, name: str | os.PathLike[str],
 def _save(path: str | os.PathLike[str], edits: list[tuple[str, Any]], forms: Forms,
           author: str | None, assessment: Assessment | None = None,
           kind: str = "") -> Assessment:
-    from hrk_workbench.model import load_assessment, save_assessment
     from hrk_workbench.model.edit import EditError, set_answer
+    from hrk_workbench.model.store import load_assessment, save_assessment
 
     a = assessment if assessment is not None else load_assessment(path)
     baseline = a.model_copy(deep=True)
@@ -383,7 +381,7 @@ def with_fingerprints(result: Mapping[str, Any], assessment_path: File,
     """``result`` with the fingerprints of the files read (``source``) and written
     (``output``), their paths relative to the assessment's folder where they lie under it.
     A shape is (rows, columns); an unknown one stays empty."""
-    from .fingerprints import fingerprint
+    from hrk_workbench.disclosure.fingerprints import fingerprint
 
     base = Path(assessment_path).parent
     out = dict(result)
@@ -404,7 +402,7 @@ def save_risk_result(path: str | os.PathLike[str], result: Mapping[str, Any], fo
     ``source`` (the data read) and ``output`` (the public file written) are fingerprinted;
     the measured file's rows and columns are the result's own. ``kind`` marks the change-log
     entry (``reassessment``)."""
-    from hrk_workbench.rule_ids import MEASURED
+    from hrk_workbench.foundations.rule_ids import MEASURED
 
     measured = (result.get("rows"), len(result.get("columns") or []) or None)
     if source is not None or output is not None:
@@ -425,7 +423,7 @@ def save_table_result(path: str | os.PathLike[str], result: Mapping[str, Any], f
     """Add a protected table to ``table_lab``; a table saved before under the same name is
     replaced (re-running the same output updates it rather than listing it twice). The data
     read (``source``) and the table written (``output``) are fingerprinted."""
-    from hrk_workbench.model import load_assessment
+    from hrk_workbench.model.store import load_assessment
 
     if source is not None or output is not None:
         result = with_fingerprints(result, path, source, output, source_shape, output_shape)
@@ -437,7 +435,7 @@ def save_table_result(path: str | os.PathLike[str], result: Mapping[str, Any], f
 def open_for_saving(path: str | os.PathLike[str]) -> Assessment:
     """Read the assessment a ``--save`` will write, before any work is done, so a wrong path
     or a damaged file stops the command early."""
-    from hrk_workbench.model import FILE_SUFFIX, load_assessment
+    from hrk_workbench.model.store import FILE_SUFFIX, load_assessment
 
     if not str(path).endswith(FILE_SUFFIX):
         raise InputError(str(path), [Problem("$", "wrong file name",
@@ -505,7 +503,7 @@ def write_table_schema(assessment: Assessment, out: str | os.PathLike[str],
                        lang: str | None = None) -> dict[str, Any]:
     import json
 
-    from hrk_workbench.atomic import atomic_write_text
+    from hrk_workbench.foundations.atomic import atomic_write_text
 
     descriptor = table_schema(assessment, lang)
     atomic_write_text(Path(out), json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")

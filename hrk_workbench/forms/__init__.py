@@ -1,7 +1,7 @@
 """Questionnaire definitions read from the top-level ``forms/`` folder."""
 
-from .loader import FormError, Forms, Messages, default_forms_dir, load_forms
-from .schema import LANGUAGES, RECOMMENDATIONS
+from hrk_workbench.forms.loader import FormError, Forms, Messages, default_forms_dir, load_forms
+from hrk_workbench.forms.schema import LANGUAGES, RECOMMENDATIONS
 
 __all__ = [
     "LANGUAGES",

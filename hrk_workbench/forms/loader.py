@@ -22,12 +22,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from hrk_workbench.atomic import atomic_write_bytes
-from hrk_workbench.data_files import data_dir
-from hrk_workbench.problems import InputError, Problem, json_path, problems_from_pydantic
-from hrk_workbench.rule_ids import READ_BY_RULES
-
-from .schema import (
+from hrk_workbench.forms.schema import (
     LANGUAGES,
     DatasetForm,
     FileFormat,
@@ -42,6 +37,15 @@ from .schema import (
     Text,
     Vocabularies,
 )
+from hrk_workbench.foundations.atomic import atomic_write_bytes
+from hrk_workbench.foundations.data_files import data_dir
+from hrk_workbench.foundations.problems import (
+    InputError,
+    Problem,
+    json_path,
+    problems_from_pydantic,
+)
+from hrk_workbench.foundations.rule_ids import READ_BY_RULES
 
 FORMS_ENV = "HRK_FORMS_DIR"
 # libyaml's safe loader where PyYAML was built with it: the same documents, read ~10x faster,

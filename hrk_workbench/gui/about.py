@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from hrk_workbench import __version__
-from hrk_workbench.data_files import INSTALLED_DIR, PACKAGE_DIR
 from hrk_workbench.fonts import FONT_DIR
+from hrk_workbench.foundations.data_files import INSTALLED_DIR, PACKAGE_DIR
 
 DATA_DIR = INSTALLED_DIR
 SOURCE_ROOT = PACKAGE_DIR.parent

@@ -10,8 +10,9 @@ import os
 import sys
 from pathlib import Path
 
-from hrk_workbench.forms import LANGUAGES, Forms, load_forms
-from hrk_workbench.i18n import label
+from hrk_workbench.forms.loader import Forms, load_forms
+from hrk_workbench.forms.schema import LANGUAGES
+from hrk_workbench.foundations.i18n import label
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
@@ -112,7 +113,7 @@ def start(app: object, forms: Forms, settings: object, lang: str, file: str | No
 
 def _open_or_report(window: object, file: str) -> bool:
     """Screenshots of a file that cannot be read: its problems on stderr, exit 2."""
-    from hrk_workbench.problems import InputError
+    from hrk_workbench.foundations.problems import InputError
 
     try:
         window.document.load(file)  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from hrk_workbench.forms import Forms
+from hrk_workbench.forms.loader import Forms
 from hrk_workbench.model.edit import set_answer
 
 

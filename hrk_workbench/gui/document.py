@@ -16,18 +16,14 @@ from typing import Any
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from hrk_workbench import i18n
-from hrk_workbench.atomic import file_fingerprint
-from hrk_workbench.forms import Forms
-from hrk_workbench.model import (
-    Assessment,
-    document_fingerprint,
-    read_assessment,
-    save_assessment,
-)
+from hrk_workbench.decision.summary import summarise
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations import i18n
+from hrk_workbench.foundations.atomic import file_fingerprint
+from hrk_workbench.foundations.problems import InputError, Problem
+from hrk_workbench.model.assessment import Assessment
 from hrk_workbench.model.edit import EditError, set_answer
-from hrk_workbench.problems import InputError, Problem
-from hrk_workbench.scoring import summarise
+from hrk_workbench.model.store import document_fingerprint, read_assessment, save_assessment
 
 from .commands import EditCommand
 from .recovery import Recovered, RecoverySlot, absolute, discard
@@ -37,10 +33,10 @@ AUTOSAVE_MS = 60_000
 
 def refused_output(path: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str] | None],
                    writes: str | None = None) -> list[Problem]:
-    """What the command line's output check (:mod:`hrk_workbench.outputs`) refuses in a file
+    """What the command line's output check (:mod:`~.foundations.outputs`) refuses in a file
     the app is about to write: one of the files it read (the data file, the open
     assessment), a folder, a device, a missing folder. Empty: the file may be written."""
-    from hrk_workbench.outputs import Output, check_outputs
+    from hrk_workbench.foundations.outputs import Output, check_outputs
 
     named = {Path(p).name: p for p in inputs if p}
     try:
@@ -53,7 +49,7 @@ def refused_output(path: str | os.PathLike[str], inputs: Iterable[str | os.PathL
 def render_problems(problems: Iterable[Problem], lang: str, forms: Forms) -> list[str]:
     """Problems as the app says them: the question and step as its pages show them, never
     an answer path (the command line keeps paths: they are what ``set`` takes)."""
-    from hrk_workbench.answer_names import gui_problem_text
+    from hrk_workbench.foundations.answer_names import gui_problem_text
 
     out = []
     for p in problems:
@@ -134,7 +130,7 @@ class Document(QObject):
 
     def edit(self, path: str, value: Any) -> bool:
         """Change one answer as one undo step; False (and ``editFailed``) when refused."""
-        from hrk_workbench.answer_names import answer_name
+        from hrk_workbench.foundations.answer_names import answer_name
 
         return self.edit_many([(path, value)], self.t(
             "gui_undo_edit", path=answer_name(path, self.lang, self.forms)))
@@ -197,8 +193,8 @@ class Document(QObject):
     def load(self, path: str | os.PathLike[str]) -> None:
         """Open a file; raises InputError (with ``.problems``) and leaves this one untouched."""
         assessment, fingerprint = read_assessment(path)
-        from hrk_workbench.model import check_against_forms
-        from hrk_workbench.problems import has_errors
+        from hrk_workbench.decision.check import check_against_forms
+        from hrk_workbench.foundations.problems import has_errors
 
         problems = check_against_forms(assessment, self.forms)
         if has_errors(problems):

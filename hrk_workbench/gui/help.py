@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.data_files import data_dir
+from hrk_workbench.foundations.data_files import data_dir
 
 DOCS_ENV = "HRK_DOCS_DIR"
 FALLBACK = "en"

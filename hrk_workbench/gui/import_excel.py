@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.problems import InputError
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.problems import InputError
 
 from .qtlang import FILE_DIALOG_OPTIONS
 from .workers import Progress, Task, run_task

@@ -39,10 +39,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.model import FILE_SUFFIX, Assessment, FileChangedError
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.problems import InputError
+from hrk_workbench.model.assessment import Assessment
 from hrk_workbench.model.edit import EditError, set_answer
-from hrk_workbench.problems import InputError
+from hrk_workbench.model.store import FILE_SUFFIX, FileChangedError
 
 from .document import Document, render_problems
 from .import_excel import choose_and_import
@@ -67,7 +68,7 @@ from .widgets.datefield import local_moment
 from .widgets.tables import fit_all_headers
 
 try:
-    from hrk_workbench.completeness import step_states
+    from hrk_workbench.decision.progress import step_states
 except ImportError:  # pragma: no cover - the core module arrives with the same issue
     def step_states(assessment: Any, forms: Forms, path: Any = None) -> dict[str, str]:
         return {}

@@ -1,6 +1,6 @@
 """The "still missing" list: what is needed before a recommendation and before the outputs.
 
-The core (:func:`hrk_workbench.completeness.still_missing`) decides what is missing; this
+The core (:func:`hrk_workbench.scoring.completeness.still_missing`) decides what is missing; this
 module words each item as the app shows it, "Step → question" in the steward's language
 (never an answer path), and shows them in a list whose items go to their field when clicked
 or activated with Enter. It is kept apart from the reasons, which explain the scores.
@@ -12,8 +12,8 @@ from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSizePolicy, QWidget
 
-from hrk_workbench.completeness import MissingItem, still_missing
-from hrk_workbench.i18n import label, problem_text
+from hrk_workbench.decision.progress import MissingItem, still_missing
+from hrk_workbench.foundations.i18n import label, problem_text
 
 from .document import Document
 

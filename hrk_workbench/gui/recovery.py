@@ -28,10 +28,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile
 
-from hrk_workbench.atomic import atomic_write_text
-from hrk_workbench.model import Assessment, parse_assessment
-from hrk_workbench.model.store import dumps
-from hrk_workbench.problems import InputError, Problem
+from hrk_workbench.foundations.atomic import atomic_write_text
+from hrk_workbench.foundations.problems import InputError, Problem
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.model.store import dumps, parse_assessment
 
 FOLDER = "recovery"
 SUFFIX = ".recovery.json"

@@ -3,7 +3,7 @@ the publication gate said in the steward's words.
 
 Everything is decided by the core (:mod:`hrk_workbench.review`); this module only asks for
 the texts and shows the results. Answers are named as the app names them (step and
-question, :func:`hrk_workbench.answer_names.answer_name`), never by their paths. A comment
+question, :func:`~.foundations.answer_names.answer_name`), never by their paths. A comment
 or a resolution is an undoable edit of the open document: it is saved with the file.
 """
 
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.answer_names import answer_name
-from hrk_workbench.problems import InputError
+from hrk_workbench.foundations.answer_names import answer_name
+from hrk_workbench.foundations.problems import InputError
 from hrk_workbench.review.comments import ROLES, add_comment, resolve_comment
 
 from .document import Document
@@ -64,7 +64,7 @@ class ReviewCommand(QUndoCommand):
 def _apply(document: Document, change: Any, text: str) -> list[str]:
     """Run ``change`` (add or resolve) on a copy; push it as one undo step, or return the
     problems in the app's words (nothing changed)."""
-    from hrk_workbench.answer_names import gui_problem_text
+    from hrk_workbench.foundations.answer_names import gui_problem_text
 
     before = list(document.assessment.comments)
     trial = document.assessment.model_copy(deep=True)
@@ -96,9 +96,9 @@ def _key_passphrase(parent: QWidget, document: Document) -> Any:
 def approve_here(parent: QWidget, document: Document, name: str, role: str) -> list[str]:
     """Sign an approval of the document as it is now with the user's key (made on first
     use), as one undo step; the problems in the app's words when it cannot be made."""
-    from hrk_workbench.answer_names import gui_problem_text
-    from hrk_workbench.model import check_against_forms
-    from hrk_workbench.problems import Problem, has_errors
+    from hrk_workbench.decision.check import check_against_forms
+    from hrk_workbench.foundations.answer_names import gui_problem_text
+    from hrk_workbench.foundations.problems import Problem, has_errors
     from hrk_workbench.review.approval import approve
     from hrk_workbench.review.signing import load_or_create_key
 
@@ -273,9 +273,9 @@ class ReviewDialog(QDialog):
 
     def fill(self) -> None:
         """The comments and approvals as they are now (after every change)."""
-        from hrk_workbench.reporting.content import format_moment
+        from hrk_workbench.foundations.i18n import format_moment
         from hrk_workbench.review.approval import check_approvals
-        from hrk_workbench.review.commands import key_text, role_text, status_text
+        from hrk_workbench.review.texts import key_text, role_text, status_text
 
         d, lang = self.document, self.document.lang
         name = words(d)
@@ -336,9 +336,9 @@ def gate_text(document: Document, checks: Any = None) -> tuple[bool, str]:
     """(may publish, the sentence): whether a public record may be written now, in the
     app's words; the reason names answers by their questions, never by their paths.
     ``checks``: the approvals already checked (off the GUI thread), else checked here."""
-    from hrk_workbench.metadata.record import decision_text
+    from hrk_workbench.foundations.answer_names import decision_text
     from hrk_workbench.review.approval import check_approvals, valid_decider_approval
-    from hrk_workbench.review.commands import status_text
+    from hrk_workbench.review.texts import status_text
 
     d = document
     a = d.assessment

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.forms import LANGUAGES, Forms
-from hrk_workbench.i18n import label
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.forms.schema import LANGUAGES
+from hrk_workbench.foundations.i18n import label
 
 from .widgets.combo import NamedPopupComboBox
 

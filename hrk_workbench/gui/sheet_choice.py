@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-from hrk_workbench.problems import InputError
+from hrk_workbench.foundations.problems import InputError
 
 from .pages.base import ScrollSafeComboBox
 

@@ -24,7 +24,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from hrk_workbench import i18n
+from hrk_workbench.foundations import i18n
 
 
 class Cancelled(Exception):

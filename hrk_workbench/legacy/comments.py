@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .reader import MAX_COLS, MAX_ROWS
+from hrk_workbench.legacy.reader import MAX_COLS, MAX_ROWS
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hrk_workbench.atomic import atomic_write_bytes
-from hrk_workbench.csvfile import FORMULA_STARTS  # the CSV files neutralise the same
-from hrk_workbench.forms import Forms
-from hrk_workbench.i18n import label, render_all
-from hrk_workbench.model import Assessment
-from hrk_workbench.problems import Problem
-
-from .mapping import SECTIONS, Layout
-from .reader import column_letter
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.atomic import atomic_write_bytes
+from hrk_workbench.foundations.csvfile import FORMULA_STARTS  # the CSV files neutralise the same
+from hrk_workbench.foundations.i18n import label, render_all
+from hrk_workbench.foundations.problems import Problem
+from hrk_workbench.legacy.mapping import SECTIONS, Layout
+from hrk_workbench.legacy.reader import column_letter
+from hrk_workbench.model.assessment import Assessment
 
 
 def _text_cell(ws: Any, row: int, col: int, value: str) -> None:
@@ -263,7 +262,7 @@ def _summary_sheet(ws: Any, assessment: Assessment, forms: Forms, lang: str,
     Values, not formulas: they come from ``summarise``, so the workbook says what the app and
     ``score --json`` say (weighted benefit score, residual risks, costs over the horizon).
     """
-    from hrk_workbench.scoring import summarise
+    from hrk_workbench.decision.summary import summarise
 
     s = summarise(assessment, forms)
 

@@ -17,15 +17,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.model import Assessment
-from hrk_workbench.model.assessment import MAX_DAY_RATE, MAX_DAYS, MAX_EUR
-from hrk_workbench.problems import InputError, Problem, problems_from_pydantic
-
-from .mapping import SECTIONS, Column, Layout, load_layouts
-from .reader import Sheet, column_index, read_workbook
-from .safety import check_workbook_file
-from .text import item_id, normalise, parse_date, parse_number, shown
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.problems import InputError, Problem, problems_from_pydantic
+from hrk_workbench.legacy.mapping import SECTIONS, Column, Layout, load_layouts
+from hrk_workbench.legacy.reader import Sheet, column_index, read_workbook
+from hrk_workbench.legacy.safety import check_workbook_file
+from hrk_workbench.legacy.text import item_id, normalise, parse_date, parse_number, shown
+from hrk_workbench.model.assessment import MAX_DAY_RATE, MAX_DAYS, MAX_EUR, Assessment
 
 HEADER_SCAN_ROWS = 10
 _GENERIC_COLUMNS = {"id", "text", "comment", "mitigation"}
@@ -556,7 +554,7 @@ def import_workbook(path: str | Path, forms: Forms) -> tuple[Assessment, ImportR
 
     Raises :class:`InputError` (one coded problem) when the file cannot be imported at all.
     """
-    from hrk_workbench.scoring import summarise  # the rules, only once a workbook is read
+    from hrk_workbench.decision.summary import summarise
 
     path = Path(path)
     check_workbook_file(path)
@@ -601,8 +599,8 @@ def _take_comments(ctx: _Context, path: Path) -> None:
     """Each Excel note on a question's row (or a described field's row) is added to that
     answer's comment, after any comment the sheet's own column gave; every other note is
     listed as not imported, so none is lost without a word."""
-    from .comments import read_comments
-    from .reader import sheet_ref
+    from hrk_workbench.legacy.comments import read_comments
+    from hrk_workbench.legacy.reader import sheet_ref
 
     for note in read_comments(path):
         ref = sheet_ref(note.sheet, note.row, note.col)

@@ -14,10 +14,9 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.problems import InputError, Problem, problems_from_pydantic
-
-from .text import normalise
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.problems import InputError, Problem, problems_from_pydantic
+from hrk_workbench.legacy.text import normalise
 
 Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Labels = Annotated[list[Label], Field(min_length=1)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hrk_workbench.problems import InputError, Problem
+from hrk_workbench.foundations.problems import InputError, Problem
 
 MAX_ROWS = 2000
 MAX_COLS = 60

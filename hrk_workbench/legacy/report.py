@@ -10,11 +10,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.i18n import label, problem_json, render, render_problem
-from hrk_workbench.reasons import Reason
-
-from .importer import ImportReport
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.i18n import label, problem_json, render, render_problem
+from hrk_workbench.foundations.reasons import Reason
+from hrk_workbench.legacy.importer import ImportReport
 
 
 def _sheet_of(ref: str) -> str:

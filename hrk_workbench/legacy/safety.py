@@ -13,7 +13,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from hrk_workbench.problems import InputError, Problem
+from hrk_workbench.foundations.problems import InputError, Problem
 
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
 """Bytes a workbook may expand to; HRK workbooks are a few hundred kilobytes."""

@@ -1,5 +1,5 @@
 """Licence advice and the attribution line users copy when they reuse the data."""
 
-from .advice import LicenceAdvice, advise_licence
+from hrk_workbench.licences.advice import LicenceAdvice, advise_licence
 
 __all__ = ["LicenceAdvice", "advise_licence"]

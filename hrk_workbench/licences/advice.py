@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hrk_workbench.answers import gate
-from hrk_workbench.forms import Forms
-from hrk_workbench.hvd import hvd_status
-from hrk_workbench.model import Assessment
-from hrk_workbench.reasons import Reason
-from hrk_workbench.rule_ids import PUBLISHED_AT, RIGHTS
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.reasons import Reason
+from hrk_workbench.foundations.rule_ids import PUBLISHED_AT, RIGHTS
+from hrk_workbench.metadata.hvd import hvd_status
+from hrk_workbench.model.answers import gate
+from hrk_workbench.model.assessment import Assessment
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.i18n import label
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.i18n import label
+from hrk_workbench.foundations.problems import InputError, Problem
+from hrk_workbench.metadata.record import DistributionRecord, MetadataRecord
 from hrk_workbench.model.addresses import is_iri
-from hrk_workbench.problems import InputError, Problem
-
-from .record import DistributionRecord, MetadataRecord
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef

@@ -12,16 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hrk_workbench.answers import choices
-from hrk_workbench.forms import Forms
-from hrk_workbench.hvd import hvd_status
-from hrk_workbench.i18n import problem_text
-from hrk_workbench.model import Assessment
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.i18n import problem_text
+from hrk_workbench.foundations.reasons import Reason
+from hrk_workbench.foundations.rule_ids import PLANNED
+from hrk_workbench.metadata.hvd import hvd_status
+from hrk_workbench.metadata.record import access_right
 from hrk_workbench.model.addresses import address_problems
-from hrk_workbench.reasons import Reason
-from hrk_workbench.rule_ids import PLANNED
-
-from .record import access_right
+from hrk_workbench.model.answers import choices
+from hrk_workbench.model.assessment import Assessment
 
 
 @dataclass(frozen=True)

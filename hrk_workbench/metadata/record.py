@@ -11,19 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from hrk_workbench.answers import choices
-from hrk_workbench.channels import advise_channel
-from hrk_workbench.forms import Forms
+from hrk_workbench.channels.advice import advise_channel
+from hrk_workbench.decision.summary import summarise
+from hrk_workbench.forms.loader import Forms
 from hrk_workbench.forms.schema import FileFormat, Licence
-from hrk_workbench.hvd import HvdStatus, hvd_status
-from hrk_workbench.i18n import label, problem_text, render
-from hrk_workbench.model import Assessment
+from hrk_workbench.foundations.answer_names import decision_text
+from hrk_workbench.foundations.i18n import label, problem_text, render
+from hrk_workbench.foundations.problems import Problem
+from hrk_workbench.foundations.reasons import Reason
+from hrk_workbench.foundations.rule_ids import PLANNED
+from hrk_workbench.metadata.hvd import HvdStatus, hvd_status
 from hrk_workbench.model.addresses import address_fields, address_problem, is_iri
-from hrk_workbench.problems import Problem
-from hrk_workbench.quality import quality_statement
-from hrk_workbench.reasons import Reason
-from hrk_workbench.rule_ids import PLANNED
-from hrk_workbench.scoring import summarise
+from hrk_workbench.model.answers import choices
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.quality.statement import quality_statement
 
 ACCESS_RIGHT_BASE = "http://publications.europa.eu/resource/authority/access-right/"
 
@@ -104,13 +105,6 @@ def _outcome(assessment: Assessment, forms: Forms) -> tuple[str, Literal["decisi
     if decided:
         return decided, "decision"
     return summarise(assessment, forms).recommendation.outcome, "recommendation"
-
-
-def decision_text(outcome: str, forms: Forms) -> dict[str, str]:
-    """A decision outcome's words in every language (forms/vocabularies.yaml), for a problem
-    parameter; the id itself when the vocabulary does not know it."""
-    entry = next((o for o in forms.vocab.decision_outcomes if o.id == outcome), None)
-    return dict(entry.text) if entry else {"en": outcome}
 
 
 def access_right(assessment: Assessment, forms: Forms) -> tuple[

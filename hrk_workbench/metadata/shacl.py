@@ -14,9 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hrk_workbench.problems import Problem
-
-from .profiles import DCAT, DCTERMS, FOAF, RDF, Nodes, Vocab, _uri
+from hrk_workbench.foundations.problems import Problem
+from hrk_workbench.metadata.profiles import DCAT, DCTERMS, FOAF, RDF, Nodes, Vocab, _uri
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef

@@ -1,6 +1,6 @@
 """The assessment document, its file format and its checks against the forms."""
 
-from .assessment import (
+from hrk_workbench.model.assessment import (
     SCHEMA_VERSION,
     Answer,
     ApiLink,
@@ -25,8 +25,8 @@ from .assessment import (
     TableLabResult,
     TemporalCoverage,
 )
-from .check import check_against_forms
-from .store import (
+from hrk_workbench.model.check import check_document
+from hrk_workbench.model.store import (
     FILE_SUFFIX,
     AssessmentFileError,
     FileChangedError,
@@ -71,7 +71,7 @@ __all__ = [
     "RiskLabResult",
     "TableLabResult",
     "TemporalCoverage",
-    "check_against_forms",
+    "check_document",
     "current_author",
     "diff_answers",
     "document_fingerprint",

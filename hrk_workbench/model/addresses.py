@@ -23,7 +23,7 @@ from typing import Annotated, Any, NamedTuple
 from pydantic import BaseModel, StringConstraints
 from rfc3986 import abnf_regexp, misc
 
-from hrk_workbench.problems import Problem, Severity
+from hrk_workbench.foundations.problems import Problem, Severity
 
 
 class _WebAddressMark:

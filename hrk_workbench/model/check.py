@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from hrk_workbench.forms import Forms
+from hrk_workbench.forms.loader import Forms
 from hrk_workbench.forms.schema import Question, Scale
-from hrk_workbench.problems import Problem, plain_number
-
-from .addresses import address_problems
-from .assessment import Assessment
+from hrk_workbench.foundations.problems import Problem, plain_number
+from hrk_workbench.model.addresses import address_problems
+from hrk_workbench.model.assessment import Assessment
 
 
 def _unknown(path: str, qid: str, where: str, ids: list[str] | set[str]) -> Problem:
@@ -87,8 +86,12 @@ def check_generic(path: str, question: Question, value: Any, forms: Forms) -> li
     return []
 
 
-def check_against_forms(assessment: Assessment, forms: Forms) -> list[Problem]:
-    """Every problem with the answers, errors and warnings, each at its JSON path."""
+def check_document(assessment: Assessment, forms: Forms) -> list[Problem]:
+    """The document's own problems against the forms (ids, scales, vocabularies, addresses),
+    errors and warnings, each at its JSON path. The checks that need the rules (a departure
+    from the recommendation, the review's comments) are added by
+    :func:`hrk_workbench.decision.check.check_against_forms`, which everything but an edit's
+    own validation calls."""
     problems: list[Problem] = []
     hrk = forms.hrk
     vocab = forms.vocab
@@ -182,13 +185,4 @@ def check_against_forms(assessment: Assessment, forms: Forms) -> list[Problem]:
             problems.append(Problem(f"decision.residual_risks_accepted[{i}]",
                                     f"no risk {rid!r}", "a risk id such as R1",
                                     code="no_such_risk", params={"value": rid}))
-    if dec.outcome is not None and not any(p.severity == "error" for p in problems):
-        # a decision more open than the recommendation needs a written justification
-        from hrk_workbench.departure import justification_problems
-
-        problems += justification_problems(assessment, forms)
-    # the review (issue 33): open comments and approvals that no longer stand are warnings
-    from hrk_workbench.review.comments import review_warnings
-
-    problems += review_warnings(assessment, forms)
     return problems

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from hrk_workbench.problems import json_path
+from hrk_workbench.foundations.problems import json_path
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.problems import InputError, Problem, has_errors, problems_from_pydantic
-
-from .addresses import address_problems
-from .assessment import (
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.problems import (
+    InputError,
+    Problem,
+    has_errors,
+    problems_from_pydantic,
+)
+from hrk_workbench.model.addresses import address_problems
+from hrk_workbench.model.assessment import (
     Answer,
     Assessment,
     BenefitAnswer,
@@ -28,8 +32,8 @@ from .assessment import (
     QualityAnswer,
     RiskAnswer,
 )
-from .check import check_against_forms
-from .text import text_problems
+from hrk_workbench.model.check import check_document
+from hrk_workbench.model.text import text_problems
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -191,7 +195,7 @@ def set_answer(assessment: Assessment, path: str, value: Any, forms: Forms, *,
         updated = Assessment.model_validate(data)
     except ValidationError as exc:
         raise EditError(canonical, problems_from_pydantic(exc)) from None
-    errors = [p for p in check_against_forms(updated, forms)
+    errors = [p for p in check_document(updated, forms)
               if p.severity == "error" and _related(p.location, canonical)]
     # a new value must be a web address where one is asked for (an old one only warns)
     if not restore:
@@ -200,7 +204,7 @@ def set_answer(assessment: Assessment, path: str, value: Any, forms: Forms, *,
     if has_errors(errors):
         raise EditError(canonical, errors)
     if parts[0] == "decision" and not restore:  # a decision recorded: its review date stored
-        from hrk_workbench.scoring.portfolio import fill_review_due
+        from hrk_workbench.model.review_date import fill_review_due
 
         fill_review_due(assessment, updated, forms)
     for name in type(assessment).model_fields:

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hrk_workbench.problems import Problem
-
-from .assessment import SCHEMA_VERSION
+from hrk_workbench.foundations.problems import Problem
+from hrk_workbench.model.assessment import SCHEMA_VERSION
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 

@@ -16,10 +16,9 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from hrk_workbench.forms import Forms
-
-from .assessment import Assessment
-from .edit import _KEYED
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.model.edit import _KEYED
 
 # Not answers: set refuses them (edit.set_answer), the program writes them.
 NOT_ANSWERS = ("schema_version", "id", "created", "change_log", "comments", "approvals")

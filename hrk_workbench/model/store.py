@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from hrk_workbench.atomic import (
+from hrk_workbench.foundations.atomic import (
     LOCK_TIMEOUT_S,
     LockTimeout,
     atomic_write_text,
@@ -26,14 +26,13 @@ from hrk_workbench.atomic import (
     file_fingerprint,
     file_lock,
 )
-from hrk_workbench.jsonfile import MAX_ASSESSMENT_BYTES, loads, read_bounded
-from hrk_workbench.problems import InputError, Problem, problems_from_pydantic
-from hrk_workbench.suffix import FILE_SUFFIX as FILE_SUFFIX  # re-exported by the model
-
-from .assessment import Assessment, Change, ChangeLogEntry
-from .duplicates import find_duplicate_keys
-from .migrations import migrate
-from .text import text_problems
+from hrk_workbench.foundations.jsonfile import MAX_ASSESSMENT_BYTES, loads, read_bounded
+from hrk_workbench.foundations.problems import InputError, Problem, problems_from_pydantic
+from hrk_workbench.foundations.suffix import FILE_SUFFIX as FILE_SUFFIX  # re-exported by the model
+from hrk_workbench.model.assessment import Assessment, Change, ChangeLogEntry
+from hrk_workbench.model.duplicates import find_duplicate_keys
+from hrk_workbench.model.migrations import migrate
+from hrk_workbench.model.text import text_problems
 
 AUTHOR_ENV = "HRK_AUTHOR"
 

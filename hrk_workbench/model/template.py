@@ -8,7 +8,7 @@ into a new file would claim something nobody decided about it.
 
 from __future__ import annotations
 
-from .assessment import Assessment, Decision, _new_id, _now
+from hrk_workbench.model.assessment import Assessment, Decision, _new_id, _now
 
 
 def as_new_assessment(old: Assessment) -> Assessment:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from hrk_workbench.problems import Problem, json_path
+from hrk_workbench.foundations.problems import Problem, json_path
 
 MAX_TITLE_CHARS = 500
 """Titles: a dataset's, a distribution's, an API's name in a catalogue."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.model import Assessment
-from hrk_workbench.reasons import Reason
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.reasons import Reason
+from hrk_workbench.model.assessment import Assessment
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 The PDF, HTML, Markdown and Word renderers (and the GUI preview) only lay this object out.
 None of them scores, chooses a text or formats a number: that happens here, from the rules'
-results (:func:`hrk_workbench.scoring.summarise`, :func:`hrk_workbench.advice.advise`) and the
+results (:func:`~.decision.summary.summarise`, :func:`hrk_workbench.decision.advice.advise`) and the
 message catalogues, so the four outputs cannot disagree and a test can check one object.
 
 Everything is a frozen dataclass of strings and tuples: cheap to build, easy to compare, and
@@ -13,20 +13,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import ClassVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hrk_workbench import __version__
-from hrk_workbench.advice import Advice, advise
-from hrk_workbench.completeness import check_completeness
-from hrk_workbench.forms import Forms
-from hrk_workbench.i18n import babel_locale, format_number, label, render, render_all
-from hrk_workbench.model import Assessment
-from hrk_workbench.reasons import Reason
-from hrk_workbench.scoring import summarise
+from hrk_workbench.decision.advice import Advice, advise
+from hrk_workbench.decision.summary import HrkSummary, summarise
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.i18n import (
+    babel_locale,
+    format_day,
+    format_moment,
+    format_number,
+    label,
+    local_time,
+    render,
+    render_all,
+)
+from hrk_workbench.foundations.reasons import Reason
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.scoring.completeness import check_completeness
 from hrk_workbench.scoring.levels import level_for
-from hrk_workbench.scoring.summary import HrkSummary
 
 # Reasons that say which answers are still needed: shown in their own list, not as "why".
 MISSING_CODES = ("missing_answer", "missing_benefits", "missing_risks", "contradiction")
@@ -35,11 +42,6 @@ RISK_ROW_CODES = ("risk_scored", "risk_residual")
 # "open with conditions": the decision's outcome id and the recommendation's
 CONDITIONAL_DECISIONS = frozenset({"open_with_conditions"})
 CONDITIONAL_RECOMMENDATIONS = frozenset({"open_after_mitigation"})
-# Times in the change log are UTC; the memo shows them as the Finnish authorities read them.
-try:
-    LOCAL_TIME: ZoneInfo | None = ZoneInfo("Europe/Helsinki")
-except ZoneInfoNotFoundError:  # no tz database on this system: show UTC rather than fail
-    LOCAL_TIME = None
 
 
 # --- the content model ----------------------------------------------------------------------
@@ -184,27 +186,6 @@ def format_eur(value: float, lang: str) -> str:
                            currency_digits=False)
 
 
-def format_day(day: date | datetime, lang: str) -> str:
-    """A date as the language writes it: 12.3.2026 (fi), 12 Mar 2026 (en), 12 mars 2026 (sv)."""
-    from babel.dates import format_date
-
-    if isinstance(day, datetime):
-        day = _local(day).date()
-    return format_date(day, format="medium", locale=babel_locale(lang))
-
-
-def format_moment(moment: datetime, lang: str) -> str:
-    """A save time, in Finnish local time, as the language writes date and time."""
-    from babel.dates import format_datetime
-
-    return format_datetime(_local(moment), format="short", locale=babel_locale(lang))
-
-
-def _local(moment: datetime) -> datetime:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(LOCAL_TIME) if LOCAL_TIME else aware
-
-
 # --- building -------------------------------------------------------------------------------
 
 class _Builder:
@@ -293,8 +274,8 @@ class _Builder:
                          self.eur(s.costs.total_eur)),
             attribution=attribution,
             keywords=tuple(a.dataset.keywords.get(self.lang, ())),
-            created=_local(a.created).isoformat(),
-            modified=_local(a.change_log[-1].at if a.change_log else a.created).isoformat(),
+            created=local_time(a.created).isoformat(),
+            modified=local_time(a.change_log[-1].at if a.change_log else a.created).isoformat(),
         )
 
     def assessors(self) -> list:
@@ -328,7 +309,7 @@ class _Builder:
         if self.a.decision.date:
             return self.a.decision.date
         log = self.a.change_log
-        return _local(log[-1].at if log else self.a.created).date()
+        return local_time(log[-1].at if log else self.a.created).date()
 
     def title_block(self, title: str) -> tuple[tuple[str, str], ...]:
         a = self.a
@@ -386,7 +367,7 @@ class _Builder:
 
     def appeal_text(self) -> str:
         """The organisation's appeal instructions in the memo's language (``forms/``)."""
-        from .organisation import organisation_texts
+        from hrk_workbench.reporting.organisation import organisation_texts
 
         return organisation_texts(self.forms).appeal(self.lang)
 
@@ -411,7 +392,7 @@ class _Builder:
         """A decision more open than the recommendation: without a justification the decision
         box becomes a draft saying why; with one, a box naming the departure and the
         justification in the memo's language (else as written in another)."""
-        from hrk_workbench.departure import departs
+        from hrk_workbench.decision.departure import departs
 
         d, rec = self.a.decision, self.s.recommendation.outcome
         if not departs(d.outcome, rec):
@@ -937,7 +918,7 @@ class _Builder:
         and key fingerprint (issue 33); no section when there is neither."""
         from hrk_workbench.reporting.history import question_words
         from hrk_workbench.review.approval import check_approvals
-        from hrk_workbench.review.commands import key_text, role_text, status_text
+        from hrk_workbench.review.texts import key_text, role_text, status_text
 
         a, lang = self.a, self.lang
         if not a.comments and not a.approvals:
@@ -996,7 +977,7 @@ class _Builder:
     def record(self) -> Section:
         """The appendix: every change (which question, from what to what), review comment,
         approval and re-assessment, with who and when (:mod:`.history`)."""
-        from .history import history_rows, history_table
+        from hrk_workbench.reporting.history import history_rows, history_table
 
         head, rows = history_table(history_rows(self.a, self.forms, self.lang), self.lang,
                                    self.forms)

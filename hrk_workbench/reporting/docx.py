@@ -14,8 +14,8 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
-from .content import Box, Bullets, Fields, Memo, Paragraph, RiskMatrix, Table
-from .figures import png
+from hrk_workbench.reporting.content import Box, Bullets, Fields, Memo, Paragraph, RiskMatrix, Table
+from hrk_workbench.reporting.figures import png
 
 HEAD_FILL = "E8EDF2"
 TOTAL_FILL = "F3F3F3"

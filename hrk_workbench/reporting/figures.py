@@ -14,8 +14,7 @@ from functools import cache
 from xml.sax.saxutils import escape, quoteattr
 
 from hrk_workbench.fonts import BOLD, FAMILY, REGULAR
-
-from .content import MatrixPanel, RiskMatrix
+from hrk_workbench.reporting.content import MatrixPanel, RiskMatrix
 
 LEVEL_COLOURS = {"low": "#cfe8c6", "medium": "#fff0a8", "high": "#f9c08a",
                  "critical": "#ef8a8a"}

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.i18n import format_number, label
-from hrk_workbench.model import Assessment
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.i18n import format_number, label
+from hrk_workbench.model.assessment import Assessment
 
 # sections whose second path segment is a question id (``benefits.B3.value``)
 BY_QUESTION = frozenset({"gates", "benefits", "risks", "anonymisation", "channel", "quality"})
@@ -174,7 +174,7 @@ def history_rows(assessment: Assessment, forms: Forms, lang: str) -> list[Histor
 
 def _lab_answer(path: str, lab: list[Any]) -> bool:
     """A lab save sets A10 (risk measured) to yes itself: said by the lab row."""
-    from hrk_workbench.rule_ids import MEASURED
+    from hrk_workbench.foundations.rule_ids import MEASURED
 
     return bool(lab) and path == f"anonymisation.{MEASURED}.value"
 
@@ -207,7 +207,7 @@ def history_table(rows: Iterable[HistoryRow], lang: str,
                   forms: Forms) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
     """Column titles and rows of text (when, who, what, from, to), as the app and the memo
     show them."""
-    from .content import format_moment
+    from hrk_workbench.foundations.i18n import format_moment
 
     head = tuple(_t(k, lang, forms) for k in ("hist_col_when", "hist_col_who",
                                                "hist_col_what", "hist_col_from",

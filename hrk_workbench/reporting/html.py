@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .content import Memo, RiskMatrix
-from .figures import svg
-from .templates import css_environment, html_environment, reports_dir
+from hrk_workbench.reporting.content import Memo, RiskMatrix
+from hrk_workbench.reporting.figures import svg
+from hrk_workbench.reporting.templates import css_environment, html_environment, reports_dir
 
 TEMPLATE = "memo.html.j2"
 PRINT_TEMPLATE = "memo.print.css.j2"

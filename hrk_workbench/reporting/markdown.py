@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from .content import Memo, Table
-from .templates import markdown_environment, md_escape, reports_dir
+from hrk_workbench.reporting.content import Memo, Table
+from hrk_workbench.reporting.templates import markdown_environment, md_escape, reports_dir
 
 TEMPLATE = "memo.md.j2"
 

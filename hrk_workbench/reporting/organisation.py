@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hrk_workbench.forms import Forms
+from hrk_workbench.forms.loader import Forms
 
 FILE_NAME = "organisation.yaml"
 

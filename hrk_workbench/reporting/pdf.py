@@ -22,10 +22,9 @@ from datetime import datetime
 from typing import Any
 
 from hrk_workbench.fonts import BOLD, REGULAR
-
-from .content import Memo
-from .html import print_stylesheet, render_html
-from .templates import reports_dir
+from hrk_workbench.reporting.content import Memo
+from hrk_workbench.reporting.html import print_stylesheet, render_html
+from hrk_workbench.reporting.templates import reports_dir
 
 PDF_VARIANT = "pdf/ua-1"
 

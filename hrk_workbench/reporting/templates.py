@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from hrk_workbench.data_files import data_dir
+from hrk_workbench.foundations.data_files import data_dir
 
 REPORTS_ENV = "HRK_REPORTS_DIR"
 

@@ -17,12 +17,10 @@ from typing import Any, Literal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from hrk_workbench.model import Assessment
-from hrk_workbench.model.assessment import Approval, ApproverRole
-from hrk_workbench.problems import InputError, Problem
-
-from .canonical import canonical_content, canonical_json, changed_paths, digest
-from .signing import fingerprint, public_text, sign, signature_ok
+from hrk_workbench.foundations.problems import InputError, Problem
+from hrk_workbench.model.assessment import Approval, ApproverRole, Assessment
+from hrk_workbench.review.canonical import canonical_content, canonical_json, changed_paths, digest
+from hrk_workbench.review.signing import fingerprint, public_text, sign, signature_ok
 
 Status = Literal["valid", "superseded", "void", "tampered", "foreign", "untrusted"]
 
@@ -131,7 +129,7 @@ def changed_data_files(assessment: Assessment, assessment_path: Path) -> list[st
 def read_trusted(path: str) -> set[str]:
     """A trusted-keys file: one fingerprint (``SHA256:…``) or base64 public key a line;
     ``#`` starts a comment. A line that is neither is an error naming it."""
-    from hrk_workbench.jsonfile import read_bounded
+    from hrk_workbench.foundations.jsonfile import read_bounded
 
     try:
         text = read_bounded(Path(path), 1 << 20).decode("utf-8-sig")

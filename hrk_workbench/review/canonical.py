@@ -14,7 +14,7 @@ import hashlib
 import json
 from typing import Any
 
-from hrk_workbench.model import Assessment
+from hrk_workbench.model.assessment import Assessment
 
 NOT_COVERED = frozenset({"schema_version", "created", "change_log", "comments", "approvals"})
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.model import Assessment
-from hrk_workbench.model.assessment import ReviewComment, ReviewerRole
-from hrk_workbench.problems import InputError, Problem
-
-from .canonical import NOT_COVERED
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.problems import InputError, Problem
+from hrk_workbench.model.assessment import Assessment, ReviewComment, ReviewerRole
+from hrk_workbench.review.canonical import NOT_COVERED
 
 ROLES: tuple[ReviewerRole, ...] = ("dpo", "it", "decider", "other")
 
@@ -100,8 +98,8 @@ def resolve_comment(assessment: Assessment, comment_id: str, resolution: str, by
 
 def review_warnings(assessment: Assessment, forms: Forms) -> list[Problem]:
     """For ``validate``: each open comment, and each approval that no longer stands."""
-    from .approval import check_approvals
-    from .commands import role_text
+    from hrk_workbench.review.approval import check_approvals
+    from hrk_workbench.review.texts import role_text
 
     def role(code: str) -> dict[str, str]:  # the role in every language, for the template
         return {lang: role_text(code, lang, forms) for lang in forms.messages}

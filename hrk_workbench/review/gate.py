@@ -11,19 +11,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.model import Assessment
-from hrk_workbench.problems import Problem
-
-from .approval import check_approvals
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.problems import Problem
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.review.approval import check_approvals
 
 
 def publication_refusal(assessment: Assessment, forms: Forms,
                         path: Path | None = None) -> Problem | None:
     """Why a public record may not be written yet, or None when it may."""
-    from hrk_workbench.metadata.record import decision_text
-
-    from .commands import check_text
+    from hrk_workbench.foundations.answer_names import decision_text
+    from hrk_workbench.review.texts import check_text
 
     outcome = assessment.decision.outcome
     if not outcome or not outcome.startswith("open"):
@@ -50,6 +48,6 @@ def publication_refusal(assessment: Assessment, forms: Forms,
 
 def draft_note(forms: Forms) -> dict[str, str]:
     """The draft mark's text in every language the catalogues have."""
-    from hrk_workbench.i18n import label
+    from hrk_workbench.foundations.i18n import label
 
     return {lang: label("publish_draft_note", lang, forms) for lang in forms.messages}

@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from hrk_workbench.problems import InputError, Problem
+from hrk_workbench.foundations.problems import InputError, Problem
 
 KEY_FILE = "approval-ed25519.pem"
 Passphrase = Callable[[bool], str | None]

@@ -1,28 +1,20 @@
-"""HRK scoring: benefit potential, risk profile, costs, recommendation and portfolio rank."""
+"""HRK scoring: benefit potential, risk profile and costs, and which answers a recommendation
+needs (the recommendation itself, which reads every rule, is in :mod:`hrk_workbench.decision`)."""
 
-from .benefit import BenefitResult, round_half_up, score_benefits
-from .cost import CostResult, score_costs
-from .levels import level_for
-from .portfolio import PortfolioEntry, rank_assessments
-from .recommendation import Recommendation, recommend
-from .risk import RiskResult, RiskScore, risk_score, score_risks
-from .summary import HrkSummary, summarise
+from hrk_workbench.scoring.benefit import BenefitResult, round_half_up, score_benefits
+from hrk_workbench.scoring.cost import CostResult, score_costs
+from hrk_workbench.scoring.levels import level_for
+from hrk_workbench.scoring.risk import RiskResult, RiskScore, risk_score, score_risks
 
 __all__ = [
     "BenefitResult",
     "CostResult",
-    "HrkSummary",
-    "PortfolioEntry",
-    "Recommendation",
     "RiskResult",
     "RiskScore",
     "level_for",
-    "rank_assessments",
-    "recommend",
     "risk_score",
     "round_half_up",
     "score_benefits",
     "score_costs",
     "score_risks",
-    "summarise",
 ]

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.model import Assessment
-from hrk_workbench.reasons import Reason
-
-from .levels import level_for, level_params, number
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.reasons import Reason
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.scoring.levels import level_for, level_params, number
 
 
 @dataclass(frozen=True)

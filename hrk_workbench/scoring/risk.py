@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.model import Assessment
-from hrk_workbench.reasons import Reason
-
-from .levels import level_for
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.reasons import Reason
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.scoring.levels import level_for
 
 
 @dataclass(frozen=True)

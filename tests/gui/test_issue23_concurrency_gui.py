@@ -6,7 +6,7 @@ import pytest
 
 from hrk_workbench.cli import main
 from hrk_workbench.gui.document import Document
-from hrk_workbench.model import FileChangedError, load_assessment
+from hrk_workbench.model.store import FileChangedError, load_assessment
 
 
 def test_gui_save_does_not_overwrite_what_set_changed(tmp_path, qtbot, forms):

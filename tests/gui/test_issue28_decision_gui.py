@@ -10,7 +10,7 @@ from helpers import ALL_NO, make
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 
-from hrk_workbench.model import load_assessment, save_assessment
+from hrk_workbench.model.store import load_assessment, save_assessment
 
 
 def test_justification_field_clears_the_decision_mark(make_window: Any, qtbot: Any,

@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 
 from hrk_workbench.cli import main as cli_main
-from hrk_workbench.forms import Forms
+from hrk_workbench.forms.loader import Forms
 from hrk_workbench.gui.document import Document
 from hrk_workbench.gui.pages.risklab import RiskLabPage
-from hrk_workbench.model import Assessment, save_assessment
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.model.store import save_assessment
 
 WAIT_MS = 15_000
 

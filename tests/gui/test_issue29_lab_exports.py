@@ -17,7 +17,7 @@ from test_labs import WAIT_MS, business_csv, idle, person_csv, show
 from hrk_workbench.gui.document import Document
 from hrk_workbench.gui.pages.risklab import RiskLabPage
 from hrk_workbench.gui.pages.tablelab import TableLabPage
-from hrk_workbench.model import Assessment
+from hrk_workbench.model.assessment import Assessment
 
 
 @pytest.fixture

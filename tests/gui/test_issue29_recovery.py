@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 
 from hrk_workbench.cli import main
 from hrk_workbench.gui.recovery import SUFFIX, path_key, recovery_folder
-from hrk_workbench.model import load_assessment
+from hrk_workbench.model.store import load_assessment
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "city-bike-trips.hrk.json"

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from hrk_workbench.forms import Forms
+from hrk_workbench.forms.loader import Forms
 from hrk_workbench.gui.document import Document
 from hrk_workbench.gui.pages.risklab import RiskLabPage
 from hrk_workbench.gui.pages.tablelab import TableLabPage
-from hrk_workbench.model import Assessment
+from hrk_workbench.model.assessment import Assessment
 
 WAIT_MS = 15_000
 

@@ -18,10 +18,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from hrk_workbench.cli import main as cli_main
-from hrk_workbench.forms import Forms
+from hrk_workbench.forms.loader import Forms
 from hrk_workbench.gui.document import Document
 from hrk_workbench.gui.pages.tablelab import TableLabPage
-from hrk_workbench.model import Assessment
+from hrk_workbench.model.assessment import Assessment
 
 WAIT_MS = 20_000
 

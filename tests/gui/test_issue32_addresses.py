@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from hrk_workbench.cli import main as cli_main
-from hrk_workbench.model import load_assessment
+from hrk_workbench.model.store import load_assessment
 
 ROOT = Path(__file__).resolve().parents[2]
 BIKES = ROOT / "examples" / "city-bike-trips.hrk.json"

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDate, Qt
 
+from hrk_workbench.foundations.i18n import label
 from hrk_workbench.gui.widgets.datefield import format_date, local_moment, parse_date
-from hrk_workbench.i18n import label
 
 ROOT = Path(__file__).resolve().parents[2]
 BIKES = ROOT / "examples" / "city-bike-trips.hrk.json"

@@ -24,8 +24,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from hrk_workbench.cli import main as cli_main
-from hrk_workbench.i18n import format_number, label
-from hrk_workbench.model import load_assessment
+from hrk_workbench.foundations.i18n import format_number, label
+from hrk_workbench.model.store import load_assessment
 
 WAIT_MS = 20_000
 RECIPE = {"key_variables": ["age", "sex", "region"],

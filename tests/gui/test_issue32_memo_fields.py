@@ -15,9 +15,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from hrk_workbench.cli import main as cli
-from hrk_workbench.forms import default_forms_dir
+from hrk_workbench.forms.loader import default_forms_dir
 from hrk_workbench.gui.author import AuthorDialog
-from hrk_workbench.model import load_assessment
+from hrk_workbench.model.store import load_assessment
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "city-bike-trips.hrk.json"
 

@@ -88,7 +88,7 @@ def test_save_as_new_assessment_gives_a_new_id(make_window: Any, tmp_path: Path,
     from PySide6.QtWidgets import QFileDialog
 
     from hrk_workbench.cli import main
-    from hrk_workbench.model import load_assessment
+    from hrk_workbench.model.store import load_assessment
 
     last_year = tmp_path / "pyorat-2025.hrk.json"
     shutil.copy(EXAMPLES / "city-bike-trips.hrk.json", last_year)
@@ -196,7 +196,7 @@ def test_risk_lab_keeps_its_place_and_prefills_k(make_window: Any, qtbot: Any,
                                                  tmp_path: Path) -> None:
     import csv
 
-    from hrk_workbench.scoring.recommendation import required_k
+    from hrk_workbench.decision.recommendation import required_k
 
     data = tmp_path / "asiakkaat.csv"
     with data.open("w", encoding="utf-8", newline="") as handle:

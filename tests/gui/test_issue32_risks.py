@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-from hrk_workbench.model import load_assessment
+from hrk_workbench.model.store import load_assessment
 
 ROOT = Path(__file__).resolve().parents[2]
 BIKES = ROOT / "examples" / "city-bike-trips.hrk.json"

@@ -2,7 +2,7 @@
 option and no English word in any text the app shows in Finnish or Swedish.
 
 Every reason, problem and label template of the catalogues is rendered through the app's
-renderer (:mod:`hrk_workbench.answer_names`) with realistic values (paths such as
+renderer (:mod:`hrk_workbench.foundations.answer_names`) with realistic values (paths such as
 ``gates.G1``, ``dataset.personal_data``, ``risk_lab.k``); the command line keeps its paths.
 Then the real window: a refused edit, the undo text and every step's advice in fi and sv.
 """
@@ -16,16 +16,16 @@ from typing import Any
 
 import pytest
 
-from hrk_workbench.answer_names import (
+from hrk_workbench.foundations.answer_names import (
     answer_name,
     gui_problem_text,
     gui_reason_text,
     name_params,
 )
-from hrk_workbench.i18n import render_problem
+from hrk_workbench.foundations.i18n import render_problem
+from hrk_workbench.foundations.problems import Problem
+from hrk_workbench.foundations.reasons import Reason
 from hrk_workbench.model.edit import EditError, set_answer
-from hrk_workbench.problems import Problem
-from hrk_workbench.reasons import Reason
 
 ROOT = Path(__file__).resolve().parents[2]
 BIKES = ROOT / "examples" / "city-bike-trips.hrk.json"

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from hrk_workbench.answer_names import answer_name
 from hrk_workbench.cli import main
-from hrk_workbench.model import load_assessment
+from hrk_workbench.foundations.answer_names import answer_name
+from hrk_workbench.model.store import load_assessment
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

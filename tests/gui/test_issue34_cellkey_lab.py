@@ -14,10 +14,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from hrk_workbench.cli import main as cli_main
-from hrk_workbench.forms import Forms
+from hrk_workbench.forms.loader import Forms
 from hrk_workbench.gui.document import Document
 from hrk_workbench.gui.pages.tablelab import TableLabPage
-from hrk_workbench.model import Assessment
+from hrk_workbench.model.assessment import Assessment
 
 WAIT_MS = 20_000
 

@@ -14,12 +14,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from hrk_workbench.cli import main as cli_main
-from hrk_workbench.forms import Forms
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.i18n import format_number
 from hrk_workbench.gui.document import Document
 from hrk_workbench.gui.pages.risklab import RiskLabPage
 from hrk_workbench.gui.widgets.recipe_compare import ROWS
-from hrk_workbench.i18n import format_number
-from hrk_workbench.model import Assessment
+from hrk_workbench.model.assessment import Assessment
 
 WAIT_MS = 15_000
 KEYS = "age,sex,municipality"

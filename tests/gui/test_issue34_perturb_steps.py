@@ -13,10 +13,10 @@ import pytest
 from PySide6.QtCore import Qt
 from test_labs import WAIT_MS, idle, show
 
-from hrk_workbench.forms import Forms
+from hrk_workbench.forms.loader import Forms
 from hrk_workbench.gui.document import Document
 from hrk_workbench.gui.pages.risklab import RiskLabPage
-from hrk_workbench.model import Assessment
+from hrk_workbench.model.assessment import Assessment
 
 
 @pytest.fixture

@@ -18,12 +18,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from hrk_workbench.cli import main as cli_main
-from hrk_workbench.forms import Forms
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.i18n import format_number
 from hrk_workbench.gui.document import Document
 from hrk_workbench.gui.pages.risklab import RiskLabPage
 from hrk_workbench.gui.pages.tablelab import TableLabPage
-from hrk_workbench.i18n import format_number
-from hrk_workbench.model import Assessment
+from hrk_workbench.model.assessment import Assessment
 
 WAIT_MS = 15_000
 
@@ -342,7 +342,7 @@ def test_cancel_interrupts_measuring_a_large_file(document: Document, qtbot: Any
     """Measuring a file larger than memory is one DuckDB query: Cancel interrupts it."""
     import duckdb
 
-    from hrk_workbench.disclosure import measures
+    from hrk_workbench.disclosure.microdata import measures
 
     data = person_csv(tmp_path / "persons.csv", rows=400)
     page = show(qtbot, RiskLabPage(document))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.i18n import format_number, render_all
+from hrk_workbench.foundations.i18n import format_number, render_all
 from hrk_workbench.reporting.content import format_eur
 
 from ..document import Document

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hrk_workbench.forms import LANGUAGES
+from hrk_workbench.forms.schema import LANGUAGES
 
 from .address import AddressBinding
 from .base import ComboBinding, LineBinding, MultiBinding, Options, StepPage, TextBinding

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from hrk_workbench.forms import LANGUAGES
+from hrk_workbench.forms.schema import LANGUAGES
 
 from .base import ComboBinding, LineBinding, MultiBinding, StepPage, TextBinding
 from .dates import DateBinding
@@ -73,7 +73,7 @@ class DecisionPage(StepPage):
         d = self.document
         outcome = d.summary().recommendation.outcome
         self.recommended.setText(d.t("gui_dec_recommended", outcome=d.t(outcome)))
-        from hrk_workbench.departure import departs
+        from hrk_workbench.decision.departure import departs
 
         a = d.assessment
         unjustified = departs(a.decision.outcome, outcome) and not any(

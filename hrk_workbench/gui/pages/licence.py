@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hrk_workbench.forms import LANGUAGES
+from hrk_workbench.forms.schema import LANGUAGES
 
 from ..widgets.advice import AdviceBox, step_advice
 from ..widgets.onscreen import keep_popup_on_screen

@@ -38,13 +38,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.atomic import atomic_write_bytes
-from hrk_workbench.forms import Forms
-from hrk_workbench.i18n import label, problem_text, render
-from hrk_workbench.model import Assessment
-from hrk_workbench.problems import Problem
-from hrk_workbench.reasons import Reason
-from hrk_workbench.reporting import build_memo
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.atomic import atomic_write_bytes
+from hrk_workbench.foundations.i18n import label, problem_text, render
+from hrk_workbench.foundations.problems import Problem
+from hrk_workbench.foundations.reasons import Reason
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.reporting.content import build_memo
 from hrk_workbench.reporting.html import render_html
 
 from ..document import Document, refused_output, render_problems
@@ -136,7 +136,7 @@ def _refused_output(path: str, assessment: Path | None, export: Export) -> list[
 
 def export_memo(progress: Progress, memo: Any, fmt: str, path: str) -> ExportResult:
     """Render the (already built) memo with the report command's renderer and write it."""
-    from hrk_workbench.reporting.commands import render as render_memo
+    from hrk_workbench.cli.report import render as render_memo
 
     progress.report(0, 2)
     data = render_memo(memo, fmt)
@@ -149,7 +149,7 @@ def export_metadata(progress: Progress, assessment: Assessment, forms: Forms, fm
     """Build the record as ``hrk-workbench metadata`` does and write it; CKAN only if open;
     a public record only when a decider approved this version, else only as a ``draft``
     (marked in the record itself). ``source``: the assessment file, beside its data."""
-    from hrk_workbench.metadata.commands import (
+    from hrk_workbench.cli.metadata import (
         ckan_blockers,
         ckan_refusal,
         profile_for,
@@ -231,7 +231,7 @@ def check_readiness(progress: Progress, assessment: Assessment, forms: Forms,
                     lang: str, source: Path | None = None) -> Readiness:
     """Validate the record with the official shapes, as ``metadata --validate`` does, and
     check the approvals (their data files beside ``source``) for the publication gate."""
-    from hrk_workbench.metadata.commands import (
+    from hrk_workbench.cli.metadata import (
         _ckan_missing,
         ckan_refusal,
         missing_for,
@@ -554,7 +554,7 @@ class OutputsPage(PageFrame):
             return
         d = self.document
         if export.fmt == "ckan":  # refuse before asking for a file name that gets nothing
-            from hrk_workbench.metadata.commands import ckan_blockers, ckan_refusal
+            from hrk_workbench.cli.metadata import ckan_blockers, ckan_refusal
             from hrk_workbench.metadata.record import build_record
 
             record = build_record(d.assessment, d.forms)

@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.i18n import format_number
-from hrk_workbench.model import FILE_SUFFIX, Assessment, check_against_forms, load_assessment
-from hrk_workbench.problems import InputError, Problem, has_errors
-from hrk_workbench.scoring import PortfolioEntry, rank_assessments
-from hrk_workbench.scoring.portfolio import Attention, attention
+from hrk_workbench.decision.check import check_against_forms
+from hrk_workbench.decision.portfolio import Attention, PortfolioEntry, attention, rank_assessments
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.i18n import format_number
+from hrk_workbench.foundations.problems import InputError, Problem, has_errors
+from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.model.store import FILE_SUFFIX, load_assessment
 
 from ..document import Document, render_problems
 from ..qtlang import FILE_DIALOG_OPTIONS

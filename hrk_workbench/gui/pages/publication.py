@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.answers import choices
+from hrk_workbench.foundations.rule_ids import PLANNED, PUBLISHED_AT
 from hrk_workbench.model.addresses import address_problem
-from hrk_workbench.rule_ids import PLANNED, PUBLISHED_AT
+from hrk_workbench.model.answers import choices
 
 from ..document import Document
 from .address import AddressBinding

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from hrk_workbench.forms import Forms
+from hrk_workbench.forms.loader import Forms
 
 from ..document import Document
 from ..widgets.advice import AdviceBox, step_advice

@@ -1,4 +1,4 @@
-"""Which page shows which step, in the order of ``hrk_workbench.completeness.STEPS``.
+"""Which page shows which step, in the order of ``hrk_workbench.scoring.completeness.STEPS``.
 
 The risks, costs and portfolio pages live in their own modules; until one exists a plain
 placeholder page stands in, so the window always has every step.
@@ -22,7 +22,7 @@ from .questions import AnonymisationPage, BenefitsPage, ChannelPage, GatesPage, 
 from .saved_result import with_saved
 
 try:
-    from hrk_workbench.completeness import STEPS
+    from hrk_workbench.decision.progress import STEPS
 except ImportError:  # the core module is being written; same ids as the contract
     STEPS = ("dataset", "participants", "gates", "benefits", "risks", "costs",
              "anonymisation", "risk_lab", "table_lab", "channel", "quality", "licence",

@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.i18n import format_number
-from hrk_workbench.problems import InputError, Problem
+from hrk_workbench.foundations.i18n import format_number
+from hrk_workbench.foundations.problems import InputError, Problem
 
 from ..document import Document, render_problems
 from ..sheet_choice import sheet_chooser
@@ -52,8 +52,8 @@ from .saved_result import risk_fingerprints
 if TYPE_CHECKING:
     import pandas as pd
 
-    from hrk_workbench.disclosure.measures import MeasuredRisk
-    from hrk_workbench.disclosure.roles import RoleSuggestion
+    from hrk_workbench.disclosure.microdata.measures import MeasuredRisk
+    from hrk_workbench.disclosure.microdata.roles import RoleSuggestion
 
 ROLES = ("direct", "quasi", "sensitive", "other")
 ROLE_KEYS = {"direct": "gui_lab_role_direct", "quasi": "gui_lab_role_quasi",
@@ -198,7 +198,7 @@ def read_data(progress: Progress, path: str, roles: bool = True, limit: int | No
     records are read for the role suggestions and the result is marked ``large``. ``sheet``
     is the workbook's sheet chosen (None: the first visible one).
     """
-    from hrk_workbench.reading import reading
+    from hrk_workbench.foundations.reading import reading
 
     with reading({path: sheet} if sheet else None):
         return _read_data(progress, path, roles, limit, rows_text)
@@ -207,7 +207,7 @@ def read_data(progress: Progress, path: str, roles: bool = True, limit: int | No
 def _read_data(progress: Progress, path: str, roles: bool, limit: int | None,
                rows_text: Callable[[int], str] | None) -> Any:
     from hrk_workbench.disclosure.loading import memory_estimate, read_sample, read_table
-    from hrk_workbench.disclosure.roles import suggest_roles
+    from hrk_workbench.disclosure.microdata.roles import suggest_roles
 
     name = Path(path).name
     progress.report(0, 0, name)
@@ -274,7 +274,7 @@ def measure_large(progress: Progress, path: str, keys: list[str], sensitive: lis
                   person: str | None, time: str | None, sheet: str | None = None,
                   options: dict[str, Any] | None = None) -> Any:
     """Measure a file too big to load, in DuckDB straight from the file (as ``risk``)."""
-    from hrk_workbench.reading import reading
+    from hrk_workbench.foundations.reading import reading
 
     with reading({path: sheet} if sheet else None):
         return _measure_large(progress, path, keys, sensitive, person, time, options)
@@ -285,7 +285,7 @@ def _measure_large(progress: Progress, path: str, keys: list[str], sensitive: li
                    options: dict[str, Any] | None = None) -> Any:
     import duckdb
 
-    from hrk_workbench.disclosure.measures import measure_file
+    from hrk_workbench.disclosure.microdata.measures import measure_file
 
     progress.report(0, 0, Path(path).name)
     try:
@@ -308,10 +308,10 @@ def compute(progress: Progress, frame: pd.DataFrame, recipe: Any, key: bytes | N
     The same calls as ``hrk-workbench puf`` (the protected data is measured as the written CSV
     reads back), so the lab and the command line give the same figures.
     """
-    from hrk_workbench.disclosure.loss import loss_report
-    from hrk_workbench.disclosure.measures import measure_frame
-    from hrk_workbench.disclosure.recipe import apply_recipe, check_key
-    from hrk_workbench.disclosure.risk_commands import _as_written
+    from hrk_workbench.cli.risk import _as_written
+    from hrk_workbench.disclosure.microdata.loss import loss_report
+    from hrk_workbench.disclosure.microdata.measures import measure_frame
+    from hrk_workbench.disclosure.microdata.recipe import apply_recipe, check_key
 
     keys, sensitive = list(recipe.key_variables), list(recipe.sensitive)
     progress.report(0, 3)
@@ -357,8 +357,8 @@ def kept_options(options: dict[str, Any] | None, columns: list[str]) -> dict[str
 
 def write_protected(progress: Progress, frame: pd.DataFrame, path: str) -> str:
     """The protected file as the CLI writes it: UTF-8, formulas neutralised, atomically."""
-    from hrk_workbench.atomic import atomic_write_bytes
-    from hrk_workbench.disclosure.recipe import to_csv_bytes
+    from hrk_workbench.disclosure.microdata.recipe import to_csv_bytes
+    from hrk_workbench.foundations.atomic import atomic_write_bytes
 
     progress.report(0, 1)
     atomic_write_bytes(path, to_csv_bytes(frame))
@@ -797,7 +797,7 @@ class RiskLabPage(LabPage):
         """What the measures take beside the keys: the period (the time column, else a
         column named as one), the weight, the quasi-identifiers detected but not among the
         keys (less those marked not identifying), and the individual-risk threshold."""
-        from hrk_workbench.disclosure.verdict import assessment_limits, period_column
+        from hrk_workbench.disclosure.microdata.verdict import assessment_limits, period_column
 
         d = self.document
         columns = list(self._role_combos)
@@ -860,7 +860,7 @@ class RiskLabPage(LabPage):
     def _prefill_k(self, kind: str) -> None:
         """A k step starts with the assessment's threshold (5, 10 for special-category
         data, ...), the k the verdict asks for; a number the steward typed stays."""
-        from hrk_workbench.scoring.recommendation import required_k
+        from hrk_workbench.decision.recommendation import required_k
 
         shown = self.param_field.text().strip()
         if kind != "k":
@@ -963,7 +963,7 @@ class RiskLabPage(LabPage):
     def _grid_step(self, size: Any) -> dict[str, Any] | None:
         """Coordinates to grid squares: the two columns found holding coordinates, easting
         (the smaller numbers) first; None (and a message) without two of them."""
-        from hrk_workbench.disclosure.recipe import numbers
+        from hrk_workbench.disclosure.microdata.recipe import numbers
 
         found = [c for c, s in self.suggestions.items()
                  if s.basis.partition(":")[0] == "coordinates" and c in self._role_combos]
@@ -983,8 +983,8 @@ class RiskLabPage(LabPage):
         """Append a step (recipe JSON) when the recipe accepts it, then recompute."""
         from pydantic import ValidationError
 
-        from hrk_workbench.disclosure.recipe import Recipe
-        from hrk_workbench.problems import problems_from_pydantic
+        from hrk_workbench.disclosure.microdata.recipe import Recipe
+        from hrk_workbench.foundations.problems import problems_from_pydantic
 
         try:
             Recipe.model_validate({"steps": [*self.steps, step]})
@@ -1057,7 +1057,7 @@ class RiskLabPage(LabPage):
         return text
 
     def recipe(self) -> Any:
-        from hrk_workbench.disclosure.recipe import Recipe
+        from hrk_workbench.disclosure.microdata.recipe import Recipe
 
         return Recipe.model_validate({"key_variables": self.key_variables(),
                                       "sensitive": self.sensitive(), "steps": self.steps})
@@ -1202,7 +1202,7 @@ class RiskLabPage(LabPage):
 
     def verdict(self, measured: MeasuredRisk | None) -> Any:
         """The core's verdict on ``measured`` at this assessment's threshold and limits."""
-        from hrk_workbench.disclosure.verdict import (
+        from hrk_workbench.disclosure.microdata.verdict import (
             assessment_limits,
             assessment_threshold,
             risk_verdict,
@@ -1215,7 +1215,7 @@ class RiskLabPage(LabPage):
                             self._identifiers(), assessment_limits(d.assessment, d.forms))
 
     def _identifiers(self) -> list[str]:
-        from hrk_workbench.disclosure.verdict import direct_columns_in_frame
+        from hrk_workbench.disclosure.microdata.verdict import direct_columns_in_frame
 
         shown = self.result.protected if self.steps and self.result is not None \
             and self.result.protected is not None else self.frame
@@ -1230,7 +1230,7 @@ class RiskLabPage(LabPage):
     def verdict_lines(self, measured: MeasuredRisk | None) -> list[str]:
         """The core's verdict on the shown measure at this assessment's threshold, as text in
         the document's language (empty before anything is measured)."""
-        from hrk_workbench.i18n import render_all
+        from hrk_workbench.foundations.i18n import render_all
 
         if measured is None:
             return []
@@ -1347,8 +1347,8 @@ class RiskLabPage(LabPage):
 
     def export_recipe(self, path: str | os.PathLike[str]) -> None:
         """The recipe as JSON (hierarchy files relative to it); it never holds the key."""
-        from hrk_workbench.atomic import atomic_write_text
-        from hrk_workbench.disclosure.recipe import Recipe
+        from hrk_workbench.disclosure.microdata.recipe import Recipe
+        from hrk_workbench.foundations.atomic import atomic_write_text
 
         if self._refused(path, ".json"):
             return

@@ -40,8 +40,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.i18n import babel_locale, format_number, label
-from hrk_workbench.problems import InputError
+from hrk_workbench.foundations.i18n import babel_locale, format_number, label
+from hrk_workbench.foundations.problems import InputError
 
 from ..document import Document, render_problems
 from ..workers import Progress, run_task
@@ -172,7 +172,7 @@ OK_STYLE = "color: #2e7d32;"
 def reassess_task(progress: Progress, assessment: Any, assessment_path: str | None,
                   data: str, forms: Any, lang: str, key: bytes | None) -> Any:
     """``reassess`` as the command runs it; a problem comes back as data to be shown."""
-    from hrk_workbench.disclosure.reassess import reassess
+    from hrk_workbench.disclosure.microdata.reassess import reassess
 
     progress.report(0, 1)
     # an assessment not saved yet has no folder: the new file's own folder resolves the
@@ -364,7 +364,7 @@ class SavedRiskResult(QGroupBox):
             return str(step.get("op", "")) if isinstance(step, dict) else str(step)
 
     def _measure_rows(self, lab: dict[str, Any]) -> list[tuple[str, Any]]:
-        from hrk_workbench.disclosure.reassess import _measures
+        from hrk_workbench.disclosure.microdata.reassess import _measures
 
         d = self.document
         m = _measures(lab)
@@ -459,7 +459,7 @@ class SavedRiskResult(QGroupBox):
                                    render_problems(result.problems, d.lang, d.forms)))
             return
         if isinstance(result, OSError):
-            from hrk_workbench.cli_i18n import os_error_detail
+            from hrk_workbench.foundations.i18n import os_error_detail
 
             self._failed(f"{name}: {os_error_detail(result, d.lang, d.forms)}")
             return

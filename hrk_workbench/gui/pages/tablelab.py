@@ -6,7 +6,7 @@ the dimensions and the rules and sees at once which cells the rules hide (primar
 are hidden to protect them (secondary); the exported file is the one the independent audit
 passed, and its summary is saved in the assessment for the memo.
 
-All figures come from ``hrk_workbench.disclosure.tables.protect_table`` (the same call as
+All figures come from ``hrk_workbench.disclosure.tables.cells.protect_table`` (the same call as
 ``hrk-workbench tables``), run on a worker thread. Primary and secondary cells differ in
 colour *and* in a marker, a tooltip and the accessible text, so colour is never the only cue.
 """
@@ -40,8 +40,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.i18n import format_number
-from hrk_workbench.problems import InputError
+from hrk_workbench.foundations.i18n import format_number
+from hrk_workbench.foundations.problems import InputError
 
 from ..document import Document, render_problems
 from ..sheet_choice import sheet_chooser
@@ -62,10 +62,10 @@ from .saved_result import table_fingerprints
 if TYPE_CHECKING:
     import pandas as pd
 
-    from hrk_workbench.disclosure.cellkey import CellKeyTable
-    from hrk_workbench.disclosure.primary import MinFrequency, Rules
-    from hrk_workbench.disclosure.tables import ProtectedTable
-    from hrk_workbench.forms import Forms
+    from hrk_workbench.disclosure.tables.cellkey import CellKeyTable
+    from hrk_workbench.disclosure.tables.cells import ProtectedTable
+    from hrk_workbench.disclosure.tables.primary import MinFrequency, Rules
+    from hrk_workbench.forms.loader import Forms
 
 RECOMPUTE_MS = 400
 STATUS_ROLE = Qt.ItemDataRole.UserRole
@@ -103,7 +103,7 @@ def protect(progress: Progress, frame: pd.DataFrame, dimensions: list[str], valu
         done = {"primary": 1, "secondary": 2, "audit": 3}[stage]
         progress.report(done, 4, texts.get(stage, "").format(step=steps[0]))
 
-    from hrk_workbench.disclosure.tables import (
+    from hrk_workbench.disclosure.tables.cells import (
         protect_table,
         read_hierarchy,
         table_from_aggregate,
@@ -135,14 +135,14 @@ def perturb(progress: Progress, frame: pd.DataFrame, dimensions: list[str], valu
     ``tables --method cellkey`` makes it: record keys from forms' seed, forms' ptable.
     ``counted`` is False when the page asks for a sum, an aggregated table, a weight or a
     holding, which the method has no use for: refused, not ignored."""
-    from hrk_workbench.disclosure.cellkey import (
+    from hrk_workbench.disclosure.tables.cellkey import (
         Defaults,
         cellkey_table,
         default_ptable,
         record_keys,
     )
-    from hrk_workbench.disclosure.tables import read_hierarchy
-    from hrk_workbench.problems import Problem
+    from hrk_workbench.disclosure.tables.cells import read_hierarchy
+    from hrk_workbench.foundations.problems import Problem
 
     progress.report(0, 2)
     try:
@@ -426,7 +426,7 @@ class TableLabPage(LabPage):
     def _set_default_rules(self) -> None:
         """The rules of ``forms/anonymisation.yaml``, with the minimum frequency the open
         assessment advises (what ``tables --assessment`` uses without options)."""
-        from hrk_workbench.disclosure.primary import Rules, choose_min_frequency
+        from hrk_workbench.disclosure.tables.primary import Rules, choose_min_frequency
 
         rules = Rules.from_forms(self.document.forms)
         self._advised = self._advice()
@@ -444,14 +444,14 @@ class TableLabPage(LabPage):
 
     def _advice(self) -> int | None:
         """The minimum frequency the anonymisation advice derives for the open assessment."""
-        from hrk_workbench.disclosure.primary import advised_min_frequency
+        from hrk_workbench.disclosure.tables.primary import advised_min_frequency
 
         return advised_min_frequency(self.document.assessment, self.document.forms)
 
     def min_frequency_choice(self, value: int | None = None) -> MinFrequency:
         """The field's value (or ``value``) against the assessment's advice: the core says
         whether it is an override."""
-        from hrk_workbench.disclosure.primary import choose_min_frequency
+        from hrk_workbench.disclosure.tables.primary import choose_min_frequency
 
         given = self.min_frequency.value() if value is None else value
         return choose_min_frequency(self.document.forms, self._advised, given)
@@ -638,7 +638,7 @@ class TableLabPage(LabPage):
             self._timer.start()
 
     def _cellkey_values(self) -> dict[str, str]:
-        from hrk_workbench.disclosure.cellkey import Defaults
+        from hrk_workbench.disclosure.tables.cellkey import Defaults
 
         d = Defaults.from_forms(self.document.forms)
         return {"d": format_number(d.max_deviation, self.document.lang),
@@ -674,7 +674,7 @@ class TableLabPage(LabPage):
 
     def _pq_values(self) -> dict[str, str]:
         """The (p,q) rule's parameters of forms/anonymisation.yaml, as the page shows them."""
-        from hrk_workbench.disclosure.primary import forms_pq
+        from hrk_workbench.disclosure.tables.primary import forms_pq
 
         p, q = forms_pq(self.document.forms)
         return {"p": format_number(p, self.document.lang), "q": format_number(q,
@@ -724,7 +724,7 @@ class TableLabPage(LabPage):
 
     def rules(self) -> Rules:
         """The rules as set on the page (forms defaults until changed)."""
-        from hrk_workbench.disclosure.primary import Rules, forms_pq
+        from hrk_workbench.disclosure.tables.primary import Rules, forms_pq
 
         n = self.dominance_n.value()
         return Rules.from_forms(self.document.forms, min_frequency=self.min_frequency.value(),
@@ -770,7 +770,7 @@ class TableLabPage(LabPage):
                     aggregate, tuple(d.forms.anonymisation.total_labels), units, stages)
 
     def _computed(self, result: Any) -> None:
-        from hrk_workbench.disclosure.cellkey import CellKeyTable
+        from hrk_workbench.disclosure.tables.cellkey import CellKeyTable
 
         self.protected = self.perturbed = None
         if isinstance(result, Refused):
@@ -819,7 +819,7 @@ class TableLabPage(LabPage):
         self._update_buttons()
 
     def _code(self, code: str) -> str:
-        from hrk_workbench.disclosure.tables import TOTAL
+        from hrk_workbench.disclosure.tables.cells import TOTAL
 
         return self.document.t("gui_lab_total") if code == TOTAL else code
 

@@ -19,9 +19,9 @@ from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from hrk_workbench.forms import Forms
-    from hrk_workbench.model import Assessment
-    from hrk_workbench.reasons import Reason
+    from hrk_workbench.forms.loader import Forms
+    from hrk_workbench.foundations.reasons import Reason
+    from hrk_workbench.model.assessment import Assessment
 
 Section = tuple[str, Sequence[str]]
 """A heading ("Anonymisation: anonymisation needed") and its advice sentences."""
@@ -118,9 +118,9 @@ class AdviceBox(QFrame):
 def step_advice(step: str, assessment: Assessment, forms: Forms, lang: str) -> list[Section]:
     """The advice sections a step shows: what its answers lead to, headed as the command
     line's ``advise`` heads them. An unknown step has none."""
-    from hrk_workbench.advice import advise
-    from hrk_workbench.answer_names import gui_reason_text
-    from hrk_workbench.i18n import label
+    from hrk_workbench.decision.advice import advise
+    from hrk_workbench.foundations.answer_names import gui_reason_text
+    from hrk_workbench.foundations.i18n import label
 
     a = advise(assessment, forms)
 

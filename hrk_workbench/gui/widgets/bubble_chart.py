@@ -24,8 +24,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from hrk_workbench.forms import Forms
-from hrk_workbench.i18n import label
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.i18n import label
 
 from .heatmap import ramp_colour
 from .legend import wrap_rows

@@ -156,7 +156,7 @@ def local_moment(moment: datetime, lang: str) -> str:
     14.05 in Finnish), for dialogs such as the recovery offer."""
     from babel.dates import format_datetime
 
-    from hrk_workbench.i18n import babel_locale
+    from hrk_workbench.foundations.i18n import babel_locale
 
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return format_datetime(aware.astimezone(), format="short", locale=babel_locale(lang))

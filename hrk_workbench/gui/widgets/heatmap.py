@@ -28,10 +28,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from hrk_workbench.forms import Forms
+from hrk_workbench.forms.loader import Forms
 from hrk_workbench.forms.schema import Scale
-from hrk_workbench.i18n import label
-from hrk_workbench.scoring import risk_score
+from hrk_workbench.foundations.i18n import label
+from hrk_workbench.scoring.risk import risk_score
 
 from .legend import wrap_rows
 

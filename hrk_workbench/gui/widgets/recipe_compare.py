@@ -44,8 +44,8 @@ def compare_task(progress: Progress, frame: Any, sides: list[Any], keys: list[st
                  key: bytes | None, assessment: Any, forms: Any) -> Any:
     """The original and each side summarised, one after another (runs off the GUI thread).
     A recipe that cannot be applied comes back as the problem it raised."""
-    from hrk_workbench.disclosure.compare import Side, summarise
-    from hrk_workbench.problems import InputError
+    from hrk_workbench.disclosure.microdata.compare import Side, summarise
+    from hrk_workbench.foundations.problems import InputError
 
     everything = [Side("original"), *sides]
     out = []
@@ -140,8 +140,8 @@ class RecipeCompare(QWidget):
 
     def _sides(self) -> list[Any] | str:
         """The two sides to compare, or the message key of what is missing."""
-        from hrk_workbench.disclosure.compare import Side, side_from_file
-        from hrk_workbench.problems import InputError
+        from hrk_workbench.disclosure.microdata.compare import Side, side_from_file
+        from hrk_workbench.foundations.problems import InputError
 
         sides = []
         for side in ("a", "b"):
@@ -198,7 +198,7 @@ class RecipeCompare(QWidget):
         self.compared.emit()
 
     def _done(self, result: Any) -> None:
-        from hrk_workbench.problems import InputError
+        from hrk_workbench.foundations.problems import InputError
 
         if isinstance(result, InputError):
             self.results = None
@@ -237,7 +237,7 @@ class RecipeCompare(QWidget):
                 self._number(loss.get("max_category_changed_share"), percent=True)]
 
     def _show(self) -> None:
-        from hrk_workbench.disclosure.compare import choice
+        from hrk_workbench.disclosure.microdata.compare import choice
 
         d = self.document
         results = self.results or []

@@ -1,0 +1,746 @@
+"""Disclosure-risk measures on unit data, as statistics offices compute them with sdcMicro.
+
+A questionnaire records whether a steward *thinks* a file identifies people; these functions
+count it. The key variables (quasi-identifiers) are what an outsider could know about a
+person (age, sex, municipality...). Records sharing the same key values form an equivalence
+class of size f; a record alone in its class (f = 1, a *sample unique*) can be picked out by
+anyone who knows those values, and 1/f is the chance of naming the right person by guessing
+within the class.
+
+Missing values are a category of their own, as a plain ``groupby(dropna=False)`` treats them:
+a suppressed value then never merges a record into a bigger class than the file shows, which
+errs on the side of more risk rather than less.
+
+Two implementations give the same numbers: plain pandas functions on a DataFrame (clear, for
+the GUI and the tests) and :func:`measure_file`, which runs the same group-bys in DuckDB
+directly on the file, so a million-row CSV is measured in about the time pandas takes to
+read it, within bounded memory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hrk_workbench.foundations.problems import InputError, Problem
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+KS = (2, 3, 5, 10)  # thresholds reported for "records in classes smaller than k"
+LS = (2, 3)  # l required: 2 for every sensitive variable, 3 for special-category data
+PUBLISH_K = 5  # HRK-METHOD step 7: measured risk counts only when the file reaches k >= 5
+RISK_THRESHOLD = 0.1  # individual risk above which a record counts (forms/ may set another)
+L_DIGITS = 9  # entropy l is kept to 9 decimals: both engines then agree to the last digit
+
+
+# --- plain functions on a DataFrame ---------------------------------------------------------
+
+def _keys(df: pd.DataFrame, keys: Sequence[str]) -> list[str]:
+    keys = list(keys)
+    if not keys:
+        raise ValueError("at least one key variable is needed")
+    missing = [k for k in keys if k not in df.columns]
+    if missing:
+        raise KeyError(f"no column {', '.join(missing)}")
+    return keys
+
+
+def equivalence_classes(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """One row per combination of key values present, with its size ``f`` (missing = a value)."""
+    keys = _keys(df, keys)
+    return df.groupby(keys, dropna=False, sort=False, observed=True).size() \
+        .rename("f").reset_index()
+
+
+def class_sizes(df: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
+    """For each record, the size f of its equivalence class (aligned with ``df``'s index)."""
+    keys = _keys(df, keys)
+    return df.groupby(keys, dropna=False, sort=False, observed=True)[keys[0]] \
+        .transform("size").astype("int64")
+
+
+def k_anonymity(df: pd.DataFrame, keys: Sequence[str]) -> int | None:
+    """k: the size of the smallest equivalence class (None for an empty file)."""
+    if len(df) == 0:
+        return None
+    return int(equivalence_classes(df, keys)["f"].min())
+
+
+def records_below_k(df: pd.DataFrame, keys: Sequence[str],
+                    ks: Sequence[int] = KS) -> dict[int, int]:
+    """For each k, how many records sit in classes smaller than k (those a k rule flags)."""
+    f = equivalence_classes(df, keys)["f"]
+    return {k: int(f[f < k].sum()) for k in ks}
+
+
+def sample_uniques(df: pd.DataFrame, keys: Sequence[str]) -> int:
+    """Records whose key combination occurs once in the file."""
+    f = equivalence_classes(df, keys)["f"]
+    return int((f == 1).sum())
+
+
+def individual_risk(df: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
+    """Per record 1/f: the chance that a guess within its class names the right person.
+
+    This is the sample-based risk; sdcMicro's population-based estimate needs sampling
+    weights, which a register extract (the whole population) does not have.
+    """
+    return 1.0 / class_sizes(df, keys)
+
+
+def expected_reidentifications(df: pd.DataFrame, keys: Sequence[str]) -> float:
+    """Sum of 1/f over records: the number of people an intruder is expected to name
+    correctly by matching every record (which equals the number of equivalence classes)."""
+    return float(individual_risk(df, keys).sum()) if len(df) else 0.0
+
+
+def l_diversity(df: pd.DataFrame, keys: Sequence[str], sensitive: str) -> int | None:
+    """Distinct l-diversity: the fewest different values of ``sensitive`` in any class.
+
+    l = 1 means some class shares one value, so knowing someone is in it discloses the
+    value without identifying anyone (attribute disclosure).
+    """
+    keys = _keys(df, keys)
+    if len(df) == 0:
+        return None
+    return int(df.groupby(keys, dropna=False, sort=False, observed=True)[sensitive]
+               .nunique(dropna=False).min())
+
+
+def uniques_if_dropped(df: pd.DataFrame, keys: Sequence[str]) -> dict[str, int]:
+    """For each key variable, how many of today's sample uniques stop being unique when that
+    variable is left out of the key: the variable with the largest number causes the risk."""
+    keys = _keys(df, keys)
+    classes = equivalence_classes(df, keys)
+    out: dict[str, int] = {}
+    for var in keys:
+        rest = [k for k in keys if k != var]
+        if not rest:
+            out[var] = int((classes["f"] == 1).sum()) if len(df) > 1 else 0
+            continue
+        grouped = classes.assign(u=(classes["f"] == 1).astype("int64")) \
+            .groupby(rest, dropna=False, sort=False, observed=True)[["f", "u"]].sum()
+        out[var] = int(grouped.loc[grouped["f"] > 1, "u"].sum())
+    return out
+
+
+TRAJECTORY_FIELD_SEP, TRAJECTORY_RECORD_SEP, MISSING_MARK = "\x1f", "\x1e", "\u2400"
+
+
+def unique_trajectory_share(df: pd.DataFrame, person: str, time: str,
+                            keys: Sequence[str]) -> float | None:
+    """Share of persons whose whole history (time and key values, every record) is unique.
+
+    Longitudinal data identifies fast: one person's moves or jobs over years rarely repeat,
+    even when each year alone is safe. A trajectory is the sorted set of a person's records,
+    so two persons with the same history over the same years share it.
+    """
+    if len(df) == 0:
+        return None
+    parts = [time, *[k for k in keys if k not in (person, time)]]
+    text = df[parts[0]].astype("string").fillna(MISSING_MARK)
+    for col in parts[1:]:
+        text = text + TRAJECTORY_FIELD_SEP + df[col].astype("string").fillna(MISSING_MARK)
+    trajectories = text.groupby(df[person].astype("string").fillna(MISSING_MARK),
+                                sort=False).agg(lambda s: TRAJECTORY_RECORD_SEP.join(sorted(s)))
+    counts = trajectories.value_counts()
+    unique = int((counts == 1).sum())
+    return unique / len(trajectories)
+
+
+# --- survey weights: the Benedetti-Franconi individual risk ---------------------------------
+
+def benedetti_franconi(f: Any, F: Any) -> Any:
+    """Per class, the individual risk of its records as sdcMicro's ``indivRisk`` estimates it
+    (method "approx", Benedetti and Franconi): the chance that a record alone or nearly alone
+    in the sample is matched to the right person of the population its weights stand for.
+
+    ``f`` is the class's size in the sample, ``F`` the sum of its records' weights (the
+    population estimate) and p = f/F. For f = 1: p/(1-p)·log(1/p); for f = 2:
+    p/(1-p) - (p/(1-p))²·log(1/p); for f > 2: p/(f-(1-p)). A class as large in the
+    population as in the sample (f = F, every weight 1) has the register's risk 1/f.
+    Arrays in, an array out (numpy), one value per class.
+    """
+    import numpy as np
+
+    f = np.asarray(f, dtype="float64")
+    F = np.asarray(F, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = f / F
+        odds = p / (1.0 - p)
+        log_inv = np.log(1.0 / p)
+        risk = np.where(f == 1, odds * log_inv,
+                        np.where(f == 2, odds - odds * odds * log_inv, p / (f - (1.0 - p))))
+    return np.where(f == F, 1.0 / f, risk)
+
+
+@dataclass(frozen=True)
+class WeightedRisk:
+    """The risk of a weighted sample, as sdcMicro's ``measure_risk`` reports it."""
+
+    population_estimate: float  # the sum of the weights
+    risk_max: float
+    risk_mean: float
+    threshold: float
+    above_threshold: int  # records whose individual risk is above ``threshold``
+    expected_reidentifications: float  # the sum of the individual risks (global_risk_ER)
+    share: float  # that sum divided by the records (global_risk)
+
+    @classmethod
+    def from_classes(cls, f: Any, F: Any, threshold: float) -> WeightedRisk:
+        """From each class's sample size and weight sum (every record of a class shares its
+        risk)."""
+        import numpy as np
+
+        f = np.asarray(f, dtype="float64")
+        risk = benedetti_franconi(f, F)
+        records = float(f.sum())
+        total = float((f * risk).sum())
+        return cls(float(np.asarray(F, dtype="float64").sum()),
+                   float(risk.max()) if len(risk) else 0.0,
+                   total / records if records else 0.0, float(threshold),
+                   int(f[risk > threshold].sum()), total, total / records if records else 0.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"individual_risk": {"max": self.risk_max, "mean": self.risk_mean,
+                                    "threshold": self.threshold,
+                                    "above_threshold": self.above_threshold},
+                "global_risk": {"expected_reidentifications": self.expected_reidentifications,
+                                "share": self.share}}
+
+
+def weights_of(series: pd.Series, column: str, source: str = "") -> pd.Series:
+    """A weight column as numbers (a decimal comma read as a point); a weight missing, not a
+    number or below 1 is an error naming its row: a sampling weight is the number of people
+    of the population a record stands for."""
+    import pandas as pd
+
+    text = series.astype("string").str.strip().str.replace(",", ".", regex=False)
+    values = pd.to_numeric(text, errors="coerce")
+    bad = values.isna() | (values < 1)
+    if bool(bad.any()):
+        position = int(bad.to_numpy().argmax())
+        raise bad_weight(source, column, position, series.iloc[position])
+    return values.astype("float64")
+
+
+def bad_weight(source: str, column: str, position: int, value: Any) -> InputError:
+    """The error for the first unusable weight (``position``: 0 for the first record, which
+    is line 2 of a CSV file under its header)."""
+    shown = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return InputError(source or column, [Problem(
+        f"line {position + 2}", f"weight {shown!r} in {column} is not a number of at least 1",
+        "a sampling weight (the population persons a record stands for, at least 1)",
+        code="risk_weight_invalid",
+        params={"column": column, "line": position + 2, "value": shown[:40]})])
+
+
+# --- per period, l per class, the omitted quasi-identifiers (pandas) ------------------------
+
+def period_keys(keys: Sequence[str], period: str | None) -> list[str]:
+    """The grouping within each period: the period column, then the other key variables."""
+    return [period, *[k for k in keys if k != period]] if period else list(keys)
+
+
+def _l_per_class(df: pd.DataFrame, group: list[str], sensitive: str) -> pd.DataFrame:
+    """Per class of ``group``: its size f, distinct l and entropy l (exp of the entropy of
+    the sensitive values in it, missing a value of its own), as sdcMicro defines them."""
+    import numpy as np
+
+    cells = df.groupby([*group, sensitive], dropna=False, sort=False, observed=True) \
+        .size().rename("n").reset_index()
+    cells["nln"] = cells["n"] * np.log(cells["n"])
+    out = cells.groupby(group, dropna=False, sort=False, observed=True) \
+        .agg(l=("n", "size"), f=("n", "sum"), nln=("nln", "sum"))
+    out["le"] = np.exp(np.log(out["f"]) - out["nln"] / out["f"]).clip(lower=1.0)
+    return out
+
+
+def _period_summary(f: pd.Series, periods: pd.Series) -> dict[str, Any]:
+    """k, uniques and records below each k over the classes of every period, and the worst
+    period: the smallest k, then the most uniques, then the first label."""
+    by = {"f": f.to_numpy(), "p": periods.astype("string").fillna(MISSING_MARK).to_numpy()}
+    import pandas as pd
+
+    frame = pd.DataFrame(by)
+    per = frame.groupby("p", sort=False).agg(k=("f", "min"),
+                                              u=("f", lambda s: int((s == 1).sum())))
+    per = per.reset_index().sort_values(["k", "u", "p"], ascending=[True, False, True])
+    worst = per.iloc[0]
+    return {"periods": len(per), "k": int(f.min()), "sample_uniques": int((f == 1).sum()),
+            "records_below_k": {str(k): int(f[f < k].sum()) for k in KS},
+            "worst": {"period": str(worst["p"]), "k": int(worst["k"]),
+                      "sample_uniques": int(worst["u"])}}
+
+
+# --- the result kept in the assessment ------------------------------------------------------
+
+@dataclass(frozen=True)
+class MeasuredRisk:
+    """The risk measured on one file with one choice of key variables.
+
+    Saved in the assessment (``to_dict``) so the memo and the recommendation can say what was
+    measured, on which file and when; ``reaches_publish_k`` is HRK-METHOD step 7's test.
+    """
+
+    file: str
+    rows: int
+    key_variables: tuple[str, ...]
+    k: int | None
+    records_below_k: dict[str, int]
+    sample_uniques: int
+    expected_reidentifications: float
+    classes: int
+    l_diversity: dict[str, int | None] = field(default_factory=dict)
+    uniques_if_dropped: dict[str, int] = field(default_factory=dict)
+    sensitive: tuple[str, ...] = ()
+    person: str | None = None
+    time: str | None = None
+    persons: int | None = None
+    unique_trajectory_share: float | None = None
+    measured_at: str = ""
+    # within each period of a longitudinal file (k counts persons there, not their rows):
+    # {"column", "periods", "k", "sample_uniques", "records_below_k", "l_diversity",
+    #  "worst": {"period", "k", "sample_uniques"}, "repeats_across_periods"}
+    period: str | None = None
+    per_period: dict[str, Any] | None = None
+    # per sensitive variable, on the classes that decide (within periods when longitudinal)
+    l_entropy: dict[str, float | None] = field(default_factory=dict)
+    records_below_l: dict[str, dict[str, int]] = field(default_factory=dict)
+    classes_below_l: dict[str, dict[str, int]] = field(default_factory=dict)
+    # quasi-identifiers found in the file but not among the keys, and k with them added
+    unmeasured_quasi: tuple[str, ...] = ()
+    k_with_unmeasured: int | None = None
+    # a weighted sample (a survey): the column and sdcMicro's risk measures
+    weight: str | None = None
+    weighted: WeightedRisk | None = None
+
+    @property
+    def reaches_publish_k(self) -> bool:
+        """True when every class holds at least 5 records (HRK-METHOD step 7)."""
+        return self.k is not None and self.k >= PUBLISH_K
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, keys as ``risk --json`` prints them."""
+        rows = self.rows or 1
+        return {
+            "file": self.file,
+            "rows": self.rows,
+            "key_variables": list(self.key_variables),
+            "sensitive": list(self.sensitive),
+            "k": self.k,
+            "records_below_k": dict(self.records_below_k),
+            "share_below_k": {k: round(v / rows, 6) for k, v in self.records_below_k.items()},
+            "sample_uniques": self.sample_uniques,
+            "classes": self.classes,
+            "expected_reidentifications": round(self.expected_reidentifications, 6),
+            "l_diversity": dict(self.l_diversity),
+            "uniques_if_dropped": dict(self.uniques_if_dropped),
+            "person": self.person,
+            "time": self.time,
+            "persons": self.persons,
+            "unique_trajectory_share": None if self.unique_trajectory_share is None
+            else round(self.unique_trajectory_share, 6),
+            "reaches_k5": self.reaches_publish_k,
+            "measured_at": self.measured_at,
+            "period": self.period,
+            "per_period": None if self.per_period is None else dict(self.per_period),
+            "l_entropy": dict(self.l_entropy),
+            "records_below_l": {s: dict(v) for s, v in self.records_below_l.items()},
+            "classes_below_l": {s: dict(v) for s, v in self.classes_below_l.items()},
+            "unmeasured_quasi": list(self.unmeasured_quasi),
+            "k_with_unmeasured": self.k_with_unmeasured,
+            "weighted": self.weighted is not None,
+            "weight": self.weight,
+            "population_estimate": None if self.weighted is None
+            else self.weighted.population_estimate,
+            **(self.weighted.to_dict() if self.weighted is not None
+               else {"individual_risk": None, "global_risk": None}),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MeasuredRisk:
+        """Read back what :meth:`to_dict` wrote (extra keys are ignored)."""
+        return cls(
+            file=data["file"], rows=int(data["rows"]),
+            key_variables=tuple(data["key_variables"]), k=data.get("k"),
+            records_below_k={str(k): int(v) for k, v in data["records_below_k"].items()},
+            sample_uniques=int(data["sample_uniques"]),
+            expected_reidentifications=float(data["expected_reidentifications"]),
+            classes=int(data.get("classes", 0)),
+            l_diversity=dict(data.get("l_diversity") or {}),
+            uniques_if_dropped=dict(data.get("uniques_if_dropped") or {}),
+            sensitive=tuple(data.get("sensitive") or ()), person=data.get("person"),
+            time=data.get("time"), persons=data.get("persons"),
+            unique_trajectory_share=data.get("unique_trajectory_share"),
+            measured_at=data.get("measured_at", ""), period=data.get("period"),
+            per_period=data.get("per_period"), l_entropy=dict(data.get("l_entropy") or {}),
+            records_below_l=dict(data.get("records_below_l") or {}),
+            classes_below_l=dict(data.get("classes_below_l") or {}),
+            unmeasured_quasi=tuple(data.get("unmeasured_quasi") or ()),
+            k_with_unmeasured=data.get("k_with_unmeasured"), weight=data.get("weight"),
+            weighted=_weighted_from(data))
+
+
+def _weighted_from(data: dict[str, Any]) -> WeightedRisk | None:
+    """:class:`WeightedRisk` back from ``to_dict``'s fields (None when unweighted)."""
+    ind, glob = data.get("individual_risk"), data.get("global_risk")
+    if not data.get("weighted") or not ind or not glob:
+        return None
+    return WeightedRisk(float(data.get("population_estimate") or 0), float(ind["max"]),
+                        float(ind["mean"]), float(ind["threshold"]), int(ind["above_threshold"]),
+                        float(glob["expected_reidentifications"]), float(glob["share"]))
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def measure_frame(df: pd.DataFrame, keys: Sequence[str], sensitive: Sequence[str] = (),
+                  person: str | None = None, time: str | None = None,
+                  file: str = "", *, period: str | None = None, weight: str | None = None,
+                  extra_quasi: Sequence[str] = (),
+                  risk_threshold: float = RISK_THRESHOLD) -> MeasuredRisk:
+    """Every measure on a DataFrame (the GUI's data after each protection step).
+
+    ``period`` (default: ``time``) makes the file longitudinal: k, uniques and l are then
+    also measured within each period (``per_period``), where a person counts once.
+    ``weight`` names a sampling-weight column (a survey): the individual and global risk are
+    then estimated as sdcMicro does. ``extra_quasi`` are quasi-identifiers the keys leave
+    out: k is measured again with them (``k_with_unmeasured``).
+    """
+    keys = _keys(df, keys)
+    _check_roles(file or "data", keys, sensitive, person, time, weight)
+    period = period or time
+    classes = equivalence_classes(df, keys)
+    f = classes["f"]
+    persons = share = None
+    if person and time:
+        persons = int(df[person].nunique(dropna=False))
+        share = unique_trajectory_share(df, person, time, keys)
+    group = period_keys(keys, period)
+    per_period = None
+    if period and len(df):
+        pclasses = equivalence_classes(df, group)
+        per_period = {"column": period, **_period_summary(pclasses["f"], pclasses[period]),
+                      "repeats_across_periods": len(pclasses) > len(classes)}
+    l_entropy: dict[str, float | None] = {}
+    below_l: dict[str, dict[str, int]] = {}
+    classes_l: dict[str, dict[str, int]] = {}
+    per_l: dict[str, int | None] = {}
+    for s in sensitive:
+        if not len(df):
+            l_entropy[s], below_l[s], classes_l[s], per_l[s] = None, {}, {}, None
+            continue
+        table = _l_per_class(df, group, s)
+        l_entropy[s] = round(float(table["le"].min()), L_DIGITS)
+        below_l[s] = {str(n): int(table.loc[table["l"] < n, "f"].sum()) for n in LS}
+        classes_l[s] = {str(n): int((table["l"] < n).sum()) for n in LS}
+        per_l[s] = int(table["l"].min())
+    if per_period is not None:
+        per_period["l_diversity"] = per_l
+    extra = [c for c in extra_quasi if c not in group]
+    k_with = None
+    if extra and len(df):
+        k_with = int(equivalence_classes(df, [*group, *extra])["f"].min())
+    weighted = None
+    if weight:
+        w = weights_of(df[weight], weight, file)
+        wclasses = df.assign(_w=w).groupby(group, dropna=False, sort=False, observed=True) \
+            ["_w"].agg(["size", "sum"])
+        weighted = WeightedRisk.from_classes(wclasses["size"].to_numpy(),
+                                             wclasses["sum"].to_numpy(), risk_threshold)
+    return MeasuredRisk(
+        file=file, rows=len(df), key_variables=tuple(keys),
+        k=int(f.min()) if len(f) else None,
+        records_below_k={str(k): int(f[f < k].sum()) for k in KS},
+        sample_uniques=int((f == 1).sum()), expected_reidentifications=float(len(classes)),
+        classes=len(classes),
+        l_diversity={s: l_diversity(df, keys, s) for s in sensitive},
+        uniques_if_dropped=uniques_if_dropped(df, keys), sensitive=tuple(sensitive),
+        person=person, time=time, persons=persons, unique_trajectory_share=share,
+        measured_at=_now(), period=period, per_period=per_period, l_entropy=l_entropy,
+        records_below_l=below_l, classes_below_l=classes_l, unmeasured_quasi=tuple(extra),
+        k_with_unmeasured=k_with, weight=weight or None, weighted=weighted)
+
+
+# --- the same in DuckDB, straight from the file ---------------------------------------------
+
+def _check_roles(source: str, keys: Sequence[str], sensitive: Sequence[str],
+                 person: str | None, time: str | None, weight: str | None = None) -> None:
+    problems: list[Problem] = []
+    if not keys:
+        problems.append(Problem("--key", "no key variables", code="risk_no_keys"))
+    if len(set(keys)) != len(keys):
+        problems.append(Problem("--key", "a key variable is named twice",
+                                code="risk_duplicate_key"))
+    for s in sensitive:
+        if s in keys:
+            problems.append(Problem("--sensitive", f"{s} is also a key variable",
+                                    code="risk_sensitive_is_key", params={"column": s}))
+    if person and not time:  # a time column alone is a period: measured period by period
+        problems.append(Problem("--id", "a person id needs a time column",
+                                "--time, or a period column such as year",
+                                code="risk_id_needs_time"))
+    if weight and (weight in keys or weight in sensitive):
+        problems.append(Problem("--weight", f"{weight} is also a key or sensitive variable",
+                                code="risk_weight_is_key", params={"column": weight}))
+    if problems:
+        raise InputError(source, problems)
+
+
+def measure_file(path: str | os.PathLike[str], keys: Sequence[str],
+                 sensitive: Sequence[str] = (), person: str | None = None,
+                 time: str | None = None,
+                 on_connection: Callable[[Any], None] | None = None, *,
+                 period: str | None = None, weight: str | None = None,
+                 extra_quasi: Sequence[str] = (),
+                 risk_threshold: float = RISK_THRESHOLD) -> MeasuredRisk:
+    """Every measure computed by DuckDB on the file itself (CSV, Parquet or XLSX).
+
+    Only the key, sensitive, period, weight and longitudinal columns (and ``extra_quasi``)
+    are read, in one pass over the file: the records are counted per combination of all of
+    them, and every measure is derived from that table, which is never larger than the file.
+    The file is kept in DuckDB's memory only when a second pass is needed (trajectories).
+    ``on_connection`` receives the DuckDB connection before the queries run, so a caller on
+    another thread can ``interrupt()`` a long query (the app's Cancel). The other arguments
+    are :func:`measure_frame`'s.
+    """
+    from hrk_workbench.disclosure.loading import duckdb_table, read_table
+
+    keys, sensitive = list(keys), list(sensitive)
+    _check_roles(str(path), keys, sensitive, person, time, weight)
+    period = period or time
+    more = [c for c in (person, time, period, weight, *extra_quasi)
+            if c and c not in keys and c not in sensitive]
+    columns = list(dict.fromkeys([*keys, *sensitive, *more]))
+    keep = bool(person and time)  # trajectories need a second pass
+    try:
+        with duckdb_table(path, columns, materialise=keep) as con:
+            if on_connection is not None:
+                on_connection(con)
+            return measure_duckdb(con, "data", keys, sensitive, person, time, Path(path).name,
+                                  period=period, weight=weight, extra_quasi=extra_quasi,
+                                  risk_threshold=risk_threshold)
+    except _BadWeights:  # read the column again only to name the first bad value
+        weights_of(read_table(path, [weight])[weight], str(weight), str(path))
+        raise  # not reached: weights_of raised the error naming the row
+
+
+class _BadWeights(Exception):
+    """Some weight is missing, not a number or below 1 (the caller names the row)."""
+
+
+_W = "__hrk_weight"  # the weight as a number, beside the file's own columns
+
+
+def _weight_sql(column: str) -> str:
+    from hrk_workbench.disclosure.loading import quote_ident as q
+
+    return f"TRY_CAST(replace(trim(CAST({q(column)} AS VARCHAR)), ',', '.') AS DOUBLE)"
+
+
+def _hash_sql(column: str, salt: int) -> str:
+    # Salted per column and re-hashed, so XOR-ing columns never cancels two equal values in
+    # different columns (occupation 3, education 5 vs occupation 5, education 3).
+    return f"hash(xor(hash({column}), {salt}::UBIGINT))"
+
+
+def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[str],
+                   sensitive: Sequence[str] = (), person: str | None = None,
+                   time: str | None = None, file: str = "", *, period: str | None = None,
+                   weight: str | None = None, extra_quasi: Sequence[str] = (),
+                   risk_threshold: float = RISK_THRESHOLD) -> MeasuredRisk:
+    """Every measure on a DuckDB table or view (a file, or a registered DataFrame).
+
+    One pass over the data counts the records per combination of the period, the keys, the
+    omitted quasi-identifiers and the sensitive values (``cells``, with the weights' sums);
+    the classes of the whole file, those within each period, l and the weighted risk are
+    all group-bys of that table. k, the counts below k, the uniques and l are exact. The
+    drop effect per key variable groups the class table by a 64-bit hash of the other key
+    values instead of the values themselves (eight group-bys of one number rather than of
+    seven texts): two different combinations share a hash with a probability near 1e-8 for
+    a million classes, and would at worst count one unique too many for that variable.
+    """
+    from hrk_workbench.disclosure.loading import quote_ident as q
+
+    keys, sensitive = list(keys), list(sensitive)
+    period = period or time
+    group = period_keys(keys, period)
+    extra = [c for c in extra_quasi if c not in group]
+    cells_by = list(dict.fromkeys([*group, *extra, *sensitive]))
+    key_sql = ", ".join(q(k) for k in keys)
+    group_sql = ", ".join(q(k) for k in group)
+    hashes = ", ".join(f"{_hash_sql(q(k), i + 1)} AS h{i}" for i, k in enumerate(keys))
+    source = table
+    if weight:  # the weight as a number, computed once per record
+        source = f"(SELECT *, {_weight_sql(weight)} AS {_W} FROM {table})"
+    weights = f", sum({_W}) AS w, count(*) FILTER (WHERE {_W} IS NULL OR {_W} < 1) AS bad" \
+        if weight else ""
+    one_sensitive = len(sensitive) == 1 and cells_by == [*keys, sensitive[0]]
+    if cells_by == keys:  # the classes are the one pass (the fastest case)
+        con.execute(f"CREATE TEMP TABLE classes AS SELECT count(*) AS f{weights}, {hashes} "
+                    f"FROM {source} GROUP BY {key_sql}")
+    else:
+        cells_sql = ", ".join(q(c) for c in cells_by)
+        con.execute(f"CREATE TEMP TABLE cells AS SELECT {cells_sql}, count(*) AS n{weights} "
+                    f"FROM {source} GROUP BY {cells_sql}")
+        sums = ", sum(w) AS w, sum(bad) AS bad" if weight else ""
+        # one sensitive variable and nothing else: l is counted with the classes themselves
+        l_stats = ", count(*) AS l, sum(n * ln(n)) AS nln" if one_sensitive else ""
+        con.execute(f"CREATE TEMP TABLE classes AS SELECT sum(n) AS f{sums}{l_stats}, "
+                    f"{hashes} FROM cells GROUP BY {key_sql}")
+    if weight:
+        bad = con.execute("SELECT coalesce(sum(bad), 0) FROM classes").fetchone()
+        if bad and bad[0]:
+            raise _BadWeights()
+    below = ", ".join(f"coalesce(sum(f) FILTER (WHERE f < {k}), 0)" for k in KS)
+    row = con.execute(f"SELECT coalesce(sum(f), 0), min(f), count(*), "
+                      f"count(*) FILTER (WHERE f = 1), {below} FROM classes").fetchone()
+    assert row is not None
+    rows, k, n_classes, uniques = int(row[0]), row[1], int(row[2]), int(row[3])
+    below_k = {str(kk): int(v) for kk, v in zip(KS, row[4:4 + len(KS)], strict=True)}
+    per_period = None
+    if period:
+        sums = ", sum(w) AS w" if weight else ""
+        con.execute(f"CREATE TEMP TABLE pclasses AS SELECT {q(period)} AS p, sum(n) AS f"
+                    f"{sums} FROM cells GROUP BY {group_sql}")
+        if rows:
+            per_period = {"column": period,
+                          **_period_summary_duckdb(con, below),
+                          "repeats_across_periods": _count(con, "pclasses") > n_classes}
+    l_div: dict[str, int | None] = {}
+    l_entropy: dict[str, float | None] = {}
+    below_l: dict[str, dict[str, int]] = {}
+    classes_l: dict[str, dict[str, int]] = {}
+    per_l: dict[str, int | None] = {}
+    for s in sensitive:
+        if not rows:
+            l_div[s] = l_entropy[s] = per_l[s] = None
+            below_l[s], classes_l[s] = {}, {}
+            continue
+        counts = ", ".join(f"count(*) FILTER (WHERE l < {t}), "
+                           f"coalesce(sum(f) FILTER (WHERE l < {t}), 0)" for t in LS)
+        if one_sensitive:
+            per_class = "SELECT l, f, greatest(1.0, exp(ln(f) - nln / f)) AS le FROM classes"
+        else:
+            src = "cells" if cells_by == [*group, s] else (
+                f"(SELECT {group_sql}, {q(s)}, sum(n) AS n FROM cells "
+                f"GROUP BY {group_sql}, {q(s)})")
+            per_class = (f"SELECT count(*) AS l, sum(n) AS f, greatest(1.0, exp(ln(sum(n)) - "
+                         f"sum(n * ln(n)) / sum(n))) AS le FROM {src} GROUP BY {group_sql}")
+        got = con.execute(f"SELECT min(l), min(le), {counts} FROM ({per_class})").fetchone()
+        assert got is not None
+        per_l[s] = int(got[0])
+        l_entropy[s] = round(float(got[1]), L_DIGITS)
+        classes_l[s] = {str(t): int(got[2 + 2 * i]) for i, t in enumerate(LS)}
+        below_l[s] = {str(t): int(got[3 + 2 * i]) for i, t in enumerate(LS)}
+        if group == keys:
+            l_div[s] = per_l[s]
+        elif k == 1:  # exact: a class of one record holds one value of anything
+            l_div[s] = 1
+        else:  # the whole file's classes, across periods: classes x values, then classes
+            whole = con.execute(f"SELECT min(l) FROM (SELECT count(*) AS l FROM (SELECT "
+                                f"{key_sql}, {q(s)} FROM cells GROUP BY ALL) "
+                                f"GROUP BY {key_sql})").fetchone()
+            l_div[s] = None if not whole or whole[0] is None else int(whole[0])
+    if per_period is not None:
+        per_period["l_diversity"] = per_l
+    k_with = None
+    if extra and rows:
+        both = ", ".join(q(c) for c in [*group, *extra])
+        got = con.execute(f"SELECT min(f) FROM (SELECT sum(n) AS f FROM cells "
+                          f"GROUP BY {both})").fetchone()
+        k_with = None if not got or got[0] is None else int(got[0])
+    weighted = None
+    if weight:
+        arrays = con.execute(f"SELECT f, w FROM {'pclasses' if period else 'classes'}") \
+            .fetchnumpy()
+        weighted = WeightedRisk.from_classes(arrays["f"], arrays["w"], risk_threshold)
+    dropped = _uniques_if_dropped_duckdb(con, keys, uniques, rows)
+    persons = share = None
+    if person and time:
+        persons, share = _trajectories_duckdb(con, table, keys, person, time)
+    for made in ("classes", "pclasses", "cells"):
+        con.execute(f"DROP TABLE IF EXISTS {made}")
+    return MeasuredRisk(
+        file=file, rows=rows, key_variables=tuple(keys), k=None if k is None else int(k),
+        records_below_k=below_k, sample_uniques=uniques,
+        expected_reidentifications=float(n_classes), classes=n_classes, l_diversity=l_div,
+        uniques_if_dropped=dropped, sensitive=tuple(sensitive), person=person, time=time,
+        persons=persons, unique_trajectory_share=share, measured_at=_now(), period=period,
+        per_period=per_period, l_entropy=l_entropy, records_below_l=below_l,
+        classes_below_l=classes_l, unmeasured_quasi=tuple(extra), k_with_unmeasured=k_with,
+        weight=weight or None, weighted=weighted)
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    got = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(got[0]) if got else 0
+
+
+def _period_summary_duckdb(con: duckdb.DuckDBPyConnection, below: str) -> dict[str, Any]:
+    """:func:`_period_summary` on the table ``pclasses`` (p, f)."""
+    row = con.execute(f"SELECT min(f), count(*) FILTER (WHERE f = 1), {below} "
+                      f"FROM pclasses").fetchone()
+    assert row is not None
+    label = f"coalesce(CAST(p AS VARCHAR), '{MISSING_MARK}')"
+    worst = con.execute(f"SELECT {label} AS label, min(f) AS k, count(*) FILTER (WHERE f = 1) "
+                        f"AS u FROM pclasses GROUP BY label ORDER BY k, u DESC, label "
+                        f"LIMIT 1").fetchone()
+    periods = con.execute(f"SELECT count(*) FROM (SELECT {label} FROM pclasses GROUP BY 1)") \
+        .fetchone()
+    assert worst is not None and periods is not None
+    return {"periods": int(periods[0]), "k": int(row[0]), "sample_uniques": int(row[1]),
+            "records_below_k": {str(k): int(v) for k, v in zip(KS, row[2:], strict=True)},
+            "worst": {"period": str(worst[0]), "k": int(worst[1]),
+                      "sample_uniques": int(worst[2])}}
+
+
+def _uniques_if_dropped_duckdb(con: duckdb.DuckDBPyConnection, keys: list[str], uniques: int,
+                               rows: int) -> dict[str, int]:
+    if len(keys) == 1:  # dropping the only key leaves one class of every record
+        return {keys[0]: uniques if rows > 1 else 0}
+    if uniques == 0:
+        return dict.fromkeys(keys, 0)
+    every = "h0"
+    for i in range(1, len(keys)):
+        every = f"xor({every}, h{i})"
+    # the hash of the other key values: all of them XOR-ed, then the dropped one XOR-ed out
+    con.execute(f"CREATE TEMP TABLE class_hashes AS SELECT f, {every} AS hall, "
+                f"{', '.join(f'h{i}' for i in range(len(keys)))} FROM classes")
+    parts = " UNION ALL ".join(
+        f"SELECT {i} AS v, coalesce(sum(u), 0) FROM (SELECT count(*) AS n, count(*) FILTER "
+        f"(WHERE f = 1) AS u FROM class_hashes GROUP BY xor(hall, h{i})) WHERE n > 1"
+        for i in range(len(keys)))
+    got = dict(con.execute(parts).fetchall())
+    con.execute("DROP TABLE class_hashes")
+    return {k: int(got[i]) for i, k in enumerate(keys)}
+
+
+def _trajectories_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: list[str],
+                         person: str, time: str) -> tuple[int, float | None]:
+    from hrk_workbench.disclosure.loading import quote_ident as q
+
+    parts = [time, *[k for k in keys if k not in (person, time)]]
+    mark = MISSING_MARK
+    fields = f" || chr({ord(TRAJECTORY_FIELD_SEP)}) || ".join(
+        f"coalesce(CAST({q(c)} AS VARCHAR), '{mark}')" for c in parts)
+    row = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE n = 1) FROM ("
+        f"SELECT traj, count(*) AS n FROM ("
+        f"SELECT string_agg(rec, chr({ord(TRAJECTORY_RECORD_SEP)}) ORDER BY rec) AS traj FROM ("
+        f"SELECT coalesce(CAST({q(person)} AS VARCHAR), '{mark}') AS pid, {fields} AS rec "
+        f"FROM {table}) GROUP BY pid) GROUP BY traj)").fetchone()
+    assert row is not None
+    # row[0] counts distinct trajectories; persons are the sum of their counts
+    total = con.execute(f"SELECT count(DISTINCT coalesce(CAST({q(person)} AS VARCHAR), "
+                        f"'{mark}')) FROM {table}").fetchone()
+    persons = int(total[0]) if total else 0
+    return persons, (int(row[1]) / persons if persons else None)

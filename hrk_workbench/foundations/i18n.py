@@ -1,0 +1,209 @@
+"""Render reasons and labels in the user's language from the message catalogues in forms/.
+
+Parameters that name a question (``gate``, ``risk``, ...) also get ``<name>_text``, the
+question's text in that language, and level-like parameters get ``<name>_label``, so the
+templates can say "R2 (Disclosure of special-category data)" without the rules knowing words.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.problems import Problem
+from hrk_workbench.foundations.reasons import Reason
+
+QUESTION_PARAMS = ("gate", "benefit", "risk", "item", "criterion", "question")
+LABEL_PARAMS = ("level", "profile", "outcome", "answer", "channel", "benefit_level",
+                "cost_level", "field")
+
+
+VOCAB_PARAMS = ("frequency", "category", "kind")
+
+
+# Times in the change log are UTC; the memo shows them as the Finnish authorities read them.
+try:
+    LOCAL_TIME: ZoneInfo | None = ZoneInfo("Europe/Helsinki")
+except ZoneInfoNotFoundError:  # no tz database on this system: show UTC rather than fail
+    LOCAL_TIME = None
+
+
+def _vocab_text(key: str, value: str, lang: str, forms: Forms) -> str | None:
+    """Text of a code-list entry named by a parameter (frequency, HVD category, data kind)."""
+    vocab = forms.vocab
+    entries = {"frequency": vocab.frequencies, "category": vocab.hvd_categories}.get(key)
+    if entries is not None:
+        entry = next((e for e in entries if e.id == value), None)
+        return entry.text.get(lang, entry.text["en"]) if entry else None
+    if key == "kind":
+        option = next((o for o in vocab.option_sets.get("data_kind", []) if o.value == value),
+                      None)
+        return option.text.get(lang, option.text["en"]) if option else None
+    return None
+
+
+# The CLDR locale each interface language is written in: Finnish and Swedish as used in
+# Finland, English as in Europe (day before month), so a memo reads as the authority writes.
+LOCALES = {"en": "en_GB", "fi": "fi_FI", "sv": "sv_FI"}
+
+
+def babel_locale(lang: str) -> str:
+    """The Babel locale for ``lang``; an unknown language falls back to English."""
+    return LOCALES.get(lang, LOCALES["en"])
+
+
+def format_number(value: float | int, lang: str) -> str:
+    """Thousands grouped and decimals as the language writes them (27 500 / 27,500).
+
+    Babel's CLDR data decides the separators (a no-break space in Finnish and Swedish), so the
+    reasons, the CLI and the memo all print a number the same way. At most two decimals: the
+    rules round euros to cents and means to one decimal.
+    """
+    from babel.numbers import format_decimal  # Babel's locale data loads on first use only
+
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return format_decimal(value, format="#,##0.##", locale=babel_locale(lang))
+
+
+def label(key: str, lang: str, forms: Forms) -> str:
+    """A label by key in ``lang``; English, then the key itself, if it has none."""
+    cat = forms.messages.get(lang) or forms.messages["en"]
+    return cat.labels.get(key) or forms.messages["en"].labels.get(key, key)
+
+
+def _param_text(value: Any, lang: str, forms: Forms) -> str:
+    if isinstance(value, bool):
+        return label("yes" if value else "no", lang, forms)
+    if isinstance(value, (int, float)):
+        return format_number(value, lang)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_param_text(v, lang, forms) for v in value)
+    if isinstance(value, dict):  # a text in several languages
+        return value.get(lang) or next((v for v in value.values() if v), "")
+    return "" if value is None else str(value)
+
+
+def render(reason: Reason, lang: str, forms: Forms) -> str:
+    """The reason as a sentence in ``lang``; an unknown code renders as code and params."""
+    cat = forms.messages.get(lang) or forms.messages["en"]
+    template = cat.reasons.get(reason.code) or forms.messages["en"].reasons.get(reason.code)
+    if template is None:
+        params = ", ".join(f"{k}={v}" for k, v in reason.params.items())
+        return f"{reason.code} ({params})" if params else reason.code
+    values: dict[str, str] = {}
+    for key, value in reason.params.items():
+        values[key] = _param_text(value, lang, forms)
+        if key in QUESTION_PARAMS and isinstance(value, str):
+            values[f"{key}_text"] = forms.question_text(value, lang)
+        if key in QUESTION_PARAMS and isinstance(value, (list, tuple)):
+            values[f"{key}_text"] = "; ".join(
+                f"{v} {forms.question_text(v, lang)}" for v in value)
+        if key in LABEL_PARAMS and isinstance(value, str):
+            values[f"{key}_label"] = label(value, lang, forms)
+        elif key in VOCAB_PARAMS and isinstance(value, str):
+            values[f"{key}_label"] = _vocab_text(key, value, lang, forms) or value
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def render_all(reasons: Iterable[Reason], lang: str, forms: Forms) -> list[str]:
+    return [render(r, lang, forms) for r in reasons]
+
+
+def problem_text(problem: Problem, lang: str, forms: Forms) -> str:
+    """What is wrong and what was expected, in ``lang``, without the location.
+
+    A problem whose code has no template (a form file's own errors, which only an
+    administrator meets) falls back to its English text rather than to nothing.
+    """
+    cat = forms.messages.get(lang) or forms.messages["en"]
+    template = cat.problems.get(problem.code) or forms.messages["en"].problems.get(problem.code)
+    if template is None:
+        text = problem.message + (f" (expected {problem.expected})" if problem.expected else "")
+    else:
+        values = {k: _param_text(v, lang, forms) for k, v in problem.params.items()}
+        code = problem.params.get("errno")
+        if isinstance(code, int) and not isinstance(code, bool):  # the system's words: English
+            values["detail"] = os_error_detail(
+                OSError(code, str(problem.params.get("detail") or "")), lang, forms,
+                writing=problem.code == "cannot_write")
+        kinds = problem.params.get("kinds")
+        if isinstance(kinds, list):
+            values["kinds"] = " / ".join(label(f"kind_{k}", lang, forms) for k in kinds)
+        values.setdefault("got", "")
+        try:
+            text = " ".join(template.format(**values).split())
+        except (KeyError, IndexError, ValueError):
+            text = problem.message
+    if problem.severity == "warning":
+        text = f"{label('warning', lang, forms)}: {text}"
+    return text
+
+
+def render_problem(problem: Problem, lang: str, forms: Forms) -> str:
+    """``LOCATION: what is wrong (expected …)`` in the steward's language."""
+    return f"{problem.location}: {problem_text(problem, lang, forms)}"
+
+
+def problem_json(problem: Problem, lang: str, forms: Forms) -> dict[str, Any]:
+    """A problem for ``--json``: level, path, code and the message in ``lang``."""
+    return {**problem.to_dict(), "message": problem_text(problem, lang, forms)}
+
+
+def format_day(day: date | datetime, lang: str) -> str:
+    """A date as the language writes it: 12.3.2026 (fi), 12 Mar 2026 (en), 12 mars 2026 (sv)."""
+    from babel.dates import format_date
+
+    if isinstance(day, datetime):
+        day = local_time(day).date()
+    return format_date(day, format="medium", locale=babel_locale(lang))
+
+
+def format_moment(moment: datetime, lang: str) -> str:
+    """A save time, in Finnish local time, as the language writes date and time."""
+    from babel.dates import format_datetime
+
+    return format_datetime(local_time(moment), format="short", locale=babel_locale(lang))
+
+
+def local_time(moment: datetime) -> datetime:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_TIME) if LOCAL_TIME else aware
+
+
+_ERRNO_KEYS = {getattr(errno, name): key for name, key in (  # not every system has each
+    ("EACCES", "cli_os_permission"), ("EPERM", "cli_os_permission"),
+    ("ENOSPC", "cli_os_disk_full"), ("EDQUOT", "cli_os_disk_full"),
+    ("EROFS", "cli_os_read_only"), ("EISDIR", "cli_os_is_folder"),
+    ("ENOTDIR", "cli_os_not_folder"), ("ENAMETOOLONG", "cli_os_name_too_long"),
+    ("EIO", "cli_os_io")) if hasattr(errno, name)}
+
+
+def os_error_detail(exc: OSError, lang: str, forms: Forms, *, writing: bool = False) -> str:
+    """Why the operating system refused, in ``lang``: the ``{detail}`` of ``cannot_read`` or
+    ``cannot_write``, in place of ``exc.strerror`` (which is English whatever the locale).
+
+    English keeps the system's own words, as before. Otherwise a missing path while writing is
+    a missing folder (the report command's "no such folder"), while reading a missing file,
+    and an errno without a text of its own reads "system error <ENAME>: <the system's words>".
+    """
+    code = exc.errno
+    if lang == "en" and exc.strerror:
+        return exc.strerror
+    if code == errno.ENOENT:
+        return label("memo_cli_no_folder" if writing else "cli_os_not_found", lang, forms)
+    key = _ERRNO_KEYS.get(code) if code is not None else None
+    if key is not None:
+        return label(key, lang, forms)
+    said = exc.strerror or str(exc)
+    if code is None:
+        return said
+    name = errno.errorcode.get(code, str(code))
+    return label("cli_os_other", lang, forms).format(code=name, detail=said)
