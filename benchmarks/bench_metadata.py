@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hrk_workbench.cli.metadata import _serialise
 from hrk_workbench.forms.loader import load_forms
+from hrk_workbench.metadata.export import _serialise
 from hrk_workbench.metadata.profiles import DcatAp3Profile, HvdProfile
 from hrk_workbench.metadata.record import build_record
 from hrk_workbench.metadata.shacl import DCAT_AP, HVD, validate

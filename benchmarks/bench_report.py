@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hrk_workbench.cli.report import render
 from hrk_workbench.forms.loader import load_forms
 from hrk_workbench.model.store import load_assessment
 from hrk_workbench.reporting.content import build_memo
+from hrk_workbench.reporting.render import render
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 LIMIT_S = 1.0

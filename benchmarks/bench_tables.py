@@ -16,12 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hrk_workbench.disclosure.tables.cells import (
-    Hierarchy,
-    protect_table,
-    table_from_aggregate,
-)
+from hrk_workbench.disclosure.tables.cells import Hierarchy, table_from_aggregate
 from hrk_workbench.disclosure.tables.primary import Rules
+from hrk_workbench.disclosure.tables.protect import protect_table
 
 
 def two_d(rows: int = 100, cols: int = 50, share: float = 0.05, seed: int = 1):

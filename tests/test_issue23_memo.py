@@ -22,12 +22,12 @@ from helpers import EXAMPLES
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
-from hrk_workbench.cli.report import render
 from hrk_workbench.decision.summary import summarise
 from hrk_workbench.foundations.i18n import label, render_all
 from hrk_workbench.model.assessment import Change, ChangeLogEntry, Participant
 from hrk_workbench.model.store import load_assessment
 from hrk_workbench.reporting.content import Bullets, Table, build_memo
+from hrk_workbench.reporting.render import render
 
 LANGS = ("en", "fi", "sv")
 

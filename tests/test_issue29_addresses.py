@@ -22,7 +22,7 @@ from rdflib import Graph, URIRef
 from hrk_workbench.cli import main
 from hrk_workbench.decision.check import check_against_forms
 from hrk_workbench.forms.loader import FormError, load_forms
-from hrk_workbench.model.addresses import address_fields, is_web_address
+from hrk_workbench.foundations.addresses import address_fields, is_web_address
 from hrk_workbench.model.assessment import Assessment
 from hrk_workbench.model.edit import EditError, set_answer
 

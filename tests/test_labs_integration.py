@@ -18,10 +18,10 @@ from helpers import ALL_NO, EXAMPLES, make, strip_schema5_defaults
 from hrk_workbench.cli import main
 from hrk_workbench.decision.progress import STEPS, step_states
 from hrk_workbench.decision.summary import summarise
+from hrk_workbench.disclosure.column_types import infer_type
 from hrk_workbench.disclosure.microdata.measures import measure_frame
 from hrk_workbench.disclosure.results import (
     data_dictionary,
-    infer_type,
     loss_summary,
     masking_rules,
     risk_lab_result,
@@ -436,8 +436,9 @@ def test_tables_save_adds_and_replaces_by_name(workdir, capsys):
 
 
 def test_table_lab_result_converter(workdir):
-    from hrk_workbench.disclosure.tables.cells import protect_table, table_from_microdata
+    from hrk_workbench.disclosure.tables.cells import table_from_microdata
     from hrk_workbench.disclosure.tables.primary import Rules
+    from hrk_workbench.disclosure.tables.protect import protect_table
 
     table = table_from_microdata(people(), ["municipality", "sex"])
     protected = protect_table(table, Rules(min_frequency=30))

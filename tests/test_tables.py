@@ -16,11 +16,10 @@ import pandas as pd
 import pytest
 from helpers import SDCTABLE_MICRODATA1_COUNTS
 
-from hrk_workbench.disclosure.tables.audit import Requirement, audit_cells, audit_table
+from hrk_workbench.disclosure.tables.audit import audit_cells, audit_table
 from hrk_workbench.disclosure.tables.cells import (
     TOTAL,
     Hierarchy,
-    protect_table,
     read_hierarchy,
     table_from_aggregate,
     table_from_microdata,
@@ -32,7 +31,9 @@ from hrk_workbench.disclosure.tables.primary import (
     dominance_rule,
     find_primary,
 )
+from hrk_workbench.disclosure.tables.protect import protect_table
 from hrk_workbench.disclosure.tables.secondary import suppress
+from hrk_workbench.disclosure.tables.system import Requirement
 from hrk_workbench.foundations.problems import InputError
 
 DATA = Path(__file__).resolve().parent / "data" / "tables"

@@ -55,38 +55,44 @@ def wants_cellkey(args: argparse.Namespace) -> bool:
 
 
 def _check(args: argparse.Namespace) -> None:
-    from hrk_workbench.cli.tables import _bad
+    from hrk_workbench.cli.table_common import bad_option
 
     if args.method != "cellkey":
         option = "--ptable" if args.ptable else "--seed" if args.seed is not None \
             else "--record-key"
         given = args.ptable or args.record_key or args.seed
-        raise _bad(option, f"{option} needs --method cellkey", value=given,
+        raise bad_option(option, f"{option} needs --method cellkey", value=given,
                    allowed="--method cellkey")
     for option, name in SUPPRESSION_OPTIONS:
         given = getattr(args, name, None)
         if given not in (None, False, "", []):
-            raise _bad(option, f"{option} is for cell suppression, not --method cellkey",
+            raise bad_option(option, f"{option} is for cell suppression, not --method cellkey",
                        value=given if not isinstance(given, bool) else option,
                        allowed="--method auto/exact/heuristic, or cellkey without " + option)
     if args.cost != "cells":
-        raise _bad("--cost", "--cost is for cell suppression", value=args.cost,
+        raise bad_option("--cost", "--cost is for cell suppression", value=args.cost,
                    allowed="--method auto/exact/heuristic")
     if not args.rows or not args.output:
-        raise _bad("--rows" if not args.rows else "-o", "needed with --method cellkey",
+        raise bad_option("--rows" if not args.rows else "-o", "needed with --method cellkey",
                    value="", allowed="--rows COLUMN -o FILE")
     if args.seed is not None and args.record_key:
-        raise _bad("--seed", "--seed and --record-key together", value=args.seed,
+        raise bad_option("--seed", "--seed and --record-key together", value=args.seed,
                    allowed="record keys from a seed (--seed) or a column (--record-key)")
     if args.seed is not None and not 0 <= args.seed < 2 ** 63:
-        raise _bad("--seed", "a seed is a whole number of 0 or more", value=args.seed,
+        raise bad_option("--seed", "a seed is a whole number of 0 or more", value=args.seed,
                    allowed="0 ≤ N < 2^63")
 
 
 def cmd_tables_cellkey(args: argparse.Namespace, forms: Forms) -> int:
     """Build, perturb and write the table; save its summary; report D, V and the cells
     changed (never a cell's original count)."""
-    from hrk_workbench.cli.tables import _check_table_outputs, _hierarchies, _in_file, _lang, _t
+    from hrk_workbench.cli.table_common import (
+        args_lang,
+        check_table_outputs,
+        in_file,
+        msg,
+        read_hierarchies,
+    )
     from hrk_workbench.disclosure.loading import read_table
     from hrk_workbench.disclosure.tables.cellkey import (
         Defaults,
@@ -98,7 +104,7 @@ def cmd_tables_cellkey(args: argparse.Namespace, forms: Forms) -> int:
     )
 
     _check(args)
-    _check_table_outputs(args)
+    check_table_outputs(args)
     if args.ptable:
         from hrk_workbench.foundations.outputs import Output, check_outputs
 
@@ -110,7 +116,7 @@ def cmd_tables_cellkey(args: argparse.Namespace, forms: Forms) -> int:
         target = open_for_saving(args.save)
     ptable = read_ptable(args.ptable) if args.ptable else default_ptable(forms)
     dims = [d for d in (args.rows, args.cols, args.layer) if d]
-    hier = _hierarchies(args.hierarchy, dims)
+    hier = read_hierarchies(args.hierarchy, dims)
     columns = list(dict.fromkeys([*dims, *([args.record_key] if args.record_key else [])]))
     frame = read_table(args.data, columns=columns, sheet=args.sheet)
     try:
@@ -124,8 +130,8 @@ def cmd_tables_cellkey(args: argparse.Namespace, forms: Forms) -> int:
         result = cellkey_table(frame, dims, keys, ptable, hierarchies=hier,
                                total_labels=forms.anonymisation.total_labels, record_keys=how)
     except InputError as exc:
-        raise _in_file(args.data, exc) from None
-    lang = _lang(args)
+        raise in_file(args.data, exc) from None
+    lang = args_lang(args)
     if not args.json:
         for problem in result.problems:
             print(f"{args.data}: {render_problem(problem, lang, forms)}", file=sys.stderr)
@@ -133,7 +139,7 @@ def cmd_tables_cellkey(args: argparse.Namespace, forms: Forms) -> int:
     result.write(out)
     if target is not None:
         _save(args, forms, result, out, target, (len(frame), len(frame.columns)))
-        print(_t("tables_saved", lang, forms, file=args.save, name=out.name), file=sys.stderr)
+        print(msg("tables_saved", lang, forms, file=args.save, name=out.name), file=sys.stderr)
     summary = result.summary()
     if args.json:
         print(json.dumps({**result.to_dict(), "file": str(out),
@@ -142,7 +148,7 @@ def cmd_tables_cellkey(args: argparse.Namespace, forms: Forms) -> int:
     else:
         from hrk_workbench.foundations.outputs import shown_path
 
-        print(_t("tables_cellkey_written", lang, forms, file=shown_path(out),
+        print(msg("tables_cellkey_written", lang, forms, file=shown_path(out),
                  cells=len(result.table), changed=summary["perturbed_cells"],
                  d=summary["max_deviation"], v=summary["variance"]))
     return 0

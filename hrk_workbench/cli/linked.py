@@ -23,14 +23,14 @@ if TYPE_CHECKING:
 
 def cmd_tables_spec(args: argparse.Namespace, forms: Forms) -> int:
     """Protect every table of ``--spec`` together and write each to its ``output``."""
-    from hrk_workbench.cli.tables import (
+    from hrk_workbench.cli.table_common import (
         METHOD_LABELS,
-        _bad,
-        _dominance,
-        _failure,
-        _in_file,
-        _lang,
-        _t,
+        args_lang,
+        bad_option,
+        failure_json,
+        in_file,
+        msg,
+        parse_dominance,
     )
     from hrk_workbench.disclosure.loading import read_table
     from hrk_workbench.disclosure.tables.cells import read_hierarchy
@@ -43,9 +43,9 @@ def cmd_tables_spec(args: argparse.Namespace, forms: Forms) -> int:
     from hrk_workbench.disclosure.tables.primary import Rules
     from hrk_workbench.foundations.outputs import Output, check_outputs, shown_path
 
-    lang = _lang(args)
+    lang = args_lang(args)
     if args.rows or args.cols or args.layer or args.output or args.hierarchy:
-        raise _bad("--spec", "--rows/--cols/--layer/--hierarchy/-o come from the spec file",
+        raise bad_option("--spec", "--rows/--cols/--layer/--hierarchy/-o come from the spec file",
                    value="--spec", allowed="--spec alone, or --rows and -o")
     frame = read_table(args.data)
     specs = read_spec(args.spec, columns=[str(c) for c in frame.columns])
@@ -66,9 +66,9 @@ def cmd_tables_spec(args: argparse.Namespace, forms: Forms) -> int:
     try:
         tables = build_tables(frame, specs, hierarchies, **options)
     except InputError as exc:
-        raise _in_file(args.data, exc) from None
+        raise in_file(args.data, exc) from None
     rules = Rules.from_forms(forms, min_frequency=args.min_frequency,
-                             dominance=_dominance(args.dominance, forms),
+                             dominance=parse_dominance(args.dominance, forms),
                              p_percent=args.p_percent,
                              protect_zeros=True if args.protect_zeros else None)
     from hrk_workbench.disclosure.tables.linked import link
@@ -79,7 +79,7 @@ def cmd_tables_spec(args: argparse.Namespace, forms: Forms) -> int:
     summaries = []
     failed = False
     for spec, result in zip(specs, results, strict=True):
-        failures = [{**_failure(result.table.dimensions, f),
+        failures = [{**failure_json(result.table.dimensions, f),
                      **({"insider": f["insider"]} if "insider" in f else {})}
                     for f in result.audit.failures]
         failed |= not result.audit.ok
@@ -108,7 +108,7 @@ def cmd_tables_spec(args: argparse.Namespace, forms: Forms) -> int:
             method = s["method"]
             from hrk_workbench.foundations.i18n import label
 
-            print(_t("tables_linked_written", lang, forms, file=shown_path(spec.output),
+            print(msg("tables_linked_written", lang, forms, file=shown_path(spec.output),
                      cells=s["cells"], primary=s["primary"], secondary=s["secondary"],
                      method=label(METHOD_LABELS[method], lang, forms)
                      if method in METHOD_LABELS else method))
@@ -128,7 +128,7 @@ def _read_published(path: str, args: argparse.Namespace, forms: Forms
                                list[float | None], list[str], list[Any], list[Problem]]:
     """One published table: dimensions, keys (margins as Total), keys as shown, values
     (None: suppressed), statuses, the children of each dimension and warnings."""
-    from hrk_workbench.cli.tables import META_COLUMNS, _hierarchies, _margins
+    from hrk_workbench.cli.table_common import META_COLUMNS, read_hierarchies, read_margins
     from hrk_workbench.disclosure.loading import read_table
     from hrk_workbench.disclosure.tables.cells import TOTAL, Hierarchy, to_numbers
 
@@ -138,9 +138,9 @@ def _read_published(path: str, args: argparse.Namespace, forms: Forms
         raise InputError(path, [Problem("$", "a table needs dimension columns and value",
                                         code="table_no_columns",
                                         params={"columns": ", ".join(frame.columns)})])
-    hier = _hierarchies([h for h in args.hierarchy if h.partition("=")[0] in dims], dims)
+    hier = read_hierarchies([h for h in args.hierarchy if h.partition("=")[0] in dims], dims)
     shown = [tuple(str(v).strip() for v in row) for row in frame[dims].itertuples(index=False)]
-    keys, _, warnings = _margins(path, shown, dims, hier,
+    keys, _, warnings = read_margins(path, shown, dims, hier,
                                  [*forms.anonymisation.total_labels, *args.total_label])
     trees = []
     for d, dim in enumerate(dims):
@@ -160,16 +160,13 @@ def _read_published(path: str, args: argparse.Namespace, forms: Forms
 def cmd_audit_linked(args: argparse.Namespace, forms: Forms) -> int:
     """Audit one or more published tables as one system, against the outside reader and,
     with ``--insider DATA``, against every respondent of a small cell."""
-    from hrk_workbench.cli.tables import _failure, _lang, _parse_rules, _t
-    from hrk_workbench.disclosure.tables.audit import (
-        Requirement,
-        audit_equations,
-        equations_from_codes,
-    )
+    from hrk_workbench.cli.table_common import args_lang, failure_json, msg, parse_rules
+    from hrk_workbench.disclosure.tables.audit import audit_equations
+    from hrk_workbench.disclosure.tables.system import Requirement, equations_from_codes
 
-    lang = _lang(args)
+    lang = args_lang(args)
     paths: Sequence[str] = args.table
-    width, relative = _parse_rules(args.rules, args.min_frequency)
+    width, relative = parse_rules(args.rules, args.min_frequency)
     index: dict[tuple[Any, ...], int] = {}
     keys_out: list[list[str]] = []
     where: list[tuple[int, int]] = []  # linked cell -> (table, row)
@@ -223,7 +220,7 @@ def cmd_audit_linked(args: argparse.Namespace, forms: Forms) -> int:
         t, n = where[f["cell"]]
         dims, _, shown, _, _ = read[t]
         key = list(shown[n]) if n < len(shown) else f["key"]
-        failures.append({"table": paths[t], **_failure(dims, {**f, "key": key}),
+        failures.append({"table": paths[t], **failure_json(dims, {**f, "key": key}),
                          **({"insider": f["insider"]} if "insider" in f else {})})
     insider = [f for f in failures if "insider" in f]
     exact = len({(f["table"], tuple(f["cell"].items())) for f in insider
@@ -244,11 +241,11 @@ def cmd_audit_linked(args: argparse.Namespace, forms: Forms) -> int:
             hi = "∞" if f["hi"] is None else format_number(f["hi"], lang)
             cell = " / ".join(str(v) for v in f["cell"].values())
             if "insider" in f:
-                print(_t("audit_insider_line", lang, forms, cell=cell, lo=lo, hi=hi,
+                print(msg("audit_insider_line", lang, forms, cell=cell, lo=lo, hi=hi,
                          insider=f["insider"]))
             else:
-                print(_t("audit_cell_line", lang, forms, cell=cell, lo=lo, hi=hi))
-        print(_t("audit_linked_summary", lang, forms, files=", ".join(paths),
+                print(msg("audit_cell_line", lang, forms, cell=cell, lo=lo, hi=hi))
+        print(msg("audit_linked_summary", lang, forms, files=", ".join(paths),
                  suppressed=sum(1 for v in values if v is None),
                  failures=len(failures) - len(insider), insider=len(insider), exact=exact))
     return 0 if ok else 1
@@ -258,14 +255,14 @@ def _status_widths(args: argparse.Namespace, paths: Sequence[str], read: list[An
                    forms: Forms) -> dict[int, float]:
     """The primary cells of ``--status`` (one table: the status file of that table) with
     the width each needs, as linked cells."""
-    from hrk_workbench.cli.tables import _bad, _hierarchies, _status_file
+    from hrk_workbench.cli.table_common import bad_option, read_hierarchies, status_file
 
     if len(paths) != 1:
-        raise _bad("--status", "a status file belongs to one table", value=args.status,
+        raise bad_option("--status", "a status file belongs to one table", value=args.status,
                    allowed="one TABLE.csv with --status")
     dims, keys, _, _, row = read[0]
-    hier = _hierarchies([h for h in args.hierarchy if h.partition("=")[0] in dims], dims)
-    _, marked = _status_file(args.status, paths[0], dims, keys, hier,
+    hier = read_hierarchies([h for h in args.hierarchy if h.partition("=")[0] in dims], dims)
+    _, marked = status_file(args.status, paths[0], dims, keys, hier,
                              [*forms.anonymisation.total_labels, *args.total_label])
     return {row[i]: need for i, need in marked.items()}
 
@@ -281,13 +278,13 @@ def _insiders_from_data(args: argparse.Namespace, read: list[Any],
     """Each respondent of the microdata in a cell of at most two units (in any table), with
     its cells in every table (the cell's unit count comes from the microdata), and every
     cell's sum in the data."""
-    from hrk_workbench.cli.tables import _bad
+    from hrk_workbench.cli.table_common import bad_option
     from hrk_workbench.disclosure.loading import read_table
     from hrk_workbench.disclosure.tables.cells import Hierarchy, to_numbers
     from hrk_workbench.disclosure.tables.insiders import SMALL, ancestors, insiders_from_units
 
     if not args.value:
-        raise _bad("--insider", "an insider audit needs the value column of the data",
+        raise bad_option("--insider", "an insider audit needs the value column of the data",
                    value=args.insider, allowed="--value COLUMN")
     frame = read_table(args.insider)
     amounts = to_numbers(frame[args.value], args.value).fillna(0.0) \

@@ -86,16 +86,16 @@ def cmd_reassess(args: argparse.Namespace, forms: Forms) -> int:
 
 def _key(args: argparse.Namespace, forms: Forms) -> bytes:
     """The pseudonymisation key as ``puf`` reads it (file or typed), warnings on stderr."""
-    from hrk_workbench.cli.risk import _typed_key, _warn_key
+    from hrk_workbench.cli.risk import typed_key, warn_key
     from hrk_workbench.disclosure.microdata.recipe import check_key, key_warnings, read_key
 
     warnings: list[Any] = []
     if args.key_file:
         key = read_key(args.key_file, warnings)
     else:
-        key = check_key(_typed_key(args.lang, forms), "key")
+        key = check_key(typed_key(args.lang, forms), "key")
         warnings = key_warnings(key)
-    _warn_key(args.key_file or "key", warnings, args.lang, forms)
+    warn_key(args.key_file or "key", warnings, args.lang, forms)
     return key
 
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hrk_workbench.disclosure.microdata.published import as_written, judge_written, verdict_json
 from hrk_workbench.forms.loader import Forms
 
 EXIT_OK = 0
@@ -257,23 +258,6 @@ def _judged_by(args: argparse.Namespace, target: Any) -> Any:
     return target
 
 
-def verdict_json(measured: dict[str, Any], assessment: Any, lang: str, forms: Forms,
-                 identifiers: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
-    """The ``verdict`` object of ``risk --json`` (and of ``puf``'s report): the codes with
-    their values and the same reasons as text in ``lang``."""
-    from hrk_workbench.disclosure.microdata.verdict import (
-        assessment_limits,
-        assessment_threshold,
-        risk_verdict,
-    )
-    from hrk_workbench.foundations.i18n import render_all
-
-    threshold = assessment_threshold(assessment, forms) if assessment is not None else None
-    verdict = risk_verdict(measured, threshold, identifiers,
-                           assessment_limits(assessment, forms))
-    return {**verdict.to_dict(), "text": render_all(verdict.reasons, lang, forms)}
-
-
 def risk_text(data: dict[str, Any], lang: str, forms: Forms) -> str:
     """The measures as lines of text in the steward's language."""
     from hrk_workbench.foundations.i18n import format_number, label
@@ -394,7 +378,7 @@ def _needs_key(recipe: Any) -> bool:
     return any(getattr(s, "op", "") == "pseudonymise" for s in recipe.steps)
 
 
-def _warn_key(source: str, problems: list[Any], lang: str, forms: Forms) -> None:
+def warn_key(source: str, problems: list[Any], lang: str, forms: Forms) -> None:
     """The key's warnings on stderr in the steward's language; they name the file and what
     is wrong with it, never the key."""
     from hrk_workbench.foundations.i18n import render_problem
@@ -403,7 +387,7 @@ def _warn_key(source: str, problems: list[Any], lang: str, forms: Forms) -> None
         print(f"{source}: {render_problem(problem, lang, forms)}", file=sys.stderr)
 
 
-def _typed_key(lang: str, forms: Forms) -> bytes:
+def typed_key(lang: str, forms: Forms) -> bytes:
     """The key typed at a terminal (not echoed) or one line from a pipe; kept in memory only."""
     from hrk_workbench.foundations.i18n import label
 
@@ -447,10 +431,10 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
     if _needs_key(recipe):
         key_warnings: list[Any] = []
         key = read_key(args.key_file, key_warnings) if args.key_file else \
-            check_key(_typed_key(args.lang, forms), "key")
+            check_key(typed_key(args.lang, forms), "key")
         if not args.key_file:
             key_warnings = recipe_key_warnings(key)
-        _warn_key(args.key_file or "key", key_warnings, args.lang, forms)
+        warn_key(args.key_file or "key", key_warnings, args.lang, forms)
     original = read_table(args.data)
     applied = apply_recipe(original, recipe, key, base_dir=Path(args.recipe).parent)
     key = None  # nothing below needs it
@@ -483,8 +467,8 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
         kept = person in applied.data.columns and time in applied.data.columns
         before = measure_frame(original, keys, sensitive, person, time,
                                file=Path(args.data).name)
-        written = _as_written(applied.data)
-        judged = _puf_judged(written, keys, sensitive, recipe, target, forms)
+        written = as_written(applied.data)
+        judged = judge_written(written, keys, sensitive, recipe, target, forms)
         after = measure_frame(written, keys, sensitive,
                               person if kept else None, time if kept else None,
                               file=Path(args.output).name, **judged)
@@ -519,31 +503,6 @@ def cmd_puf(args: argparse.Namespace, forms: Forms) -> int:
     return EXIT_OK
 
 
-def _puf_judged(written: Any, keys: list[str], sensitive: list[str], recipe: Any,
-                target: Any, forms: Forms) -> dict[str, Any]:
-    """What ``risk`` measures beside the keys, for the file ``puf`` wrote: its period column,
-    the recipe's weight, and the quasi-identifiers it keeps that the keys leave out (less
-    those the assessment records as not identifying)."""
-    from hrk_workbench.disclosure.loading import frame_values
-    from hrk_workbench.disclosure.microdata.roles import SAMPLE
-    from hrk_workbench.disclosure.microdata.verdict import (
-        assessment_limits,
-        period_column,
-        unmeasured_quasi,
-    )
-
-    columns = [str(c) for c in written.columns]
-    period = recipe.time if recipe.time in columns else period_column(columns, forms)
-    weight = recipe.weight if recipe.weight in columns else None
-    lab = getattr(target, "risk_lab", None)
-    measured = [*keys, *sensitive, *(c for c in (recipe.person, period, weight) if c)]
-    extra = unmeasured_quasi(frame_values(written.head(SAMPLE)), measured,
-                             lab.dictionary if lab is not None else [],
-                             lab.not_identifying if lab is not None else [])
-    return {"period": period, "weight": weight, "extra_quasi": extra,
-            "risk_threshold": assessment_limits(target, forms).individual_risk}
-
-
 def _save_protected(args: argparse.Namespace, forms: Forms, target: Any, recipe: Any,
                     report: dict[str, Any], data: Any, after: Any) -> None:
     """``puf --save``: the risk of the file as written, its dictionary (the output's columns
@@ -569,7 +528,7 @@ def _save_protected(args: argparse.Namespace, forms: Forms, target: Any, recipe:
     for step in recipe.steps:
         if step.op == "pseudonymise":
             roles.update({c: "direct" for c in step.columns})
-    written = _as_written(data)
+    written = as_written(data)
     saved = risk_lab_result(after, protected=True, recipe=recipe, loss=report["loss"],
                             dictionary=data_dictionary(written, roles, recipe,
                                                        previous=previous),
@@ -585,19 +544,6 @@ def _save_protected(args: argparse.Namespace, forms: Forms, target: Any, recipe:
     print(label("risklab_saved_protected", args.lang, forms).format(file=args.save, k=after.k),
           file=sys.stderr)
 
-
-
-def _as_written(frame: Any) -> Any:
-    """The data as a reader of the written CSV sees it (values as text, blanks missing), so
-    the risk after protection is the risk of the file actually published."""
-    import io
-
-    import pandas as pd
-
-    from hrk_workbench.disclosure.microdata.recipe import to_csv_bytes
-
-    return pd.read_csv(io.BytesIO(to_csv_bytes(frame)), dtype=str, keep_default_na=False,
-                       na_values=[""])
 
 
 def _check_puf_outputs(args: argparse.Namespace, recipe: Any) -> None:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,19 +35,28 @@ from hrk_workbench.foundations.i18n import format_number, label, problem_json, r
 from hrk_workbench.foundations.problems import InputError, Problem
 
 if TYPE_CHECKING:
-    from hrk_workbench.disclosure.tables.cells import Hierarchy
-    from hrk_workbench.disclosure.tables.primary import MinFrequency
     from hrk_workbench.forms.loader import Forms
-
-META_COLUMNS = ("value", "status", "rule")
-# the secondary suppression's method codes (secondary.suppress) and their texts
-METHOD_LABELS = {"none": "tables_method_none", "exact": "tables_method_exact",
-                 "heuristic": "tables_method_heuristic",
-                 "heuristic_after_timeout": "tables_method_heuristic_after_timeout"}
-# what an audited cell's interval misses (audit.check) and the text that says so
-MISSED_LABELS = {"exact": "audit_cell_exact", "width": "audit_cell_narrow",
-                 "relative": "audit_cell_narrow", "lower": "audit_cell_narrow",
-                 "upper": "audit_cell_narrow", "inconsistent": "audit_cell_inconsistent"}
+from hrk_workbench.cli.table_common import (
+    META_COLUMNS,
+    METHOD_LABELS,
+    MISSED_LABELS,
+    args_lang,
+    bad_option,
+    check_table_outputs,
+    check_unit_options,
+    exact_published,
+    failure_json,
+    in_file,
+    json_number,
+    min_frequency_text,
+    msg,
+    parse_dominance,
+    parse_pq,
+    parse_rules,
+    read_hierarchies,
+    read_margins,
+    status_file,
+)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -149,137 +157,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_audit)
 
 
-def _bad(option: str, message: str, **params: Any) -> InputError:
-    return InputError(option, [Problem("$", message, code="table_bad_option",
-                                       params={"option": option, **params})])
-
-
-def _hierarchies(items: list[str], dimensions: list[str]) -> dict[str, Hierarchy]:
-    from hrk_workbench.disclosure.tables.cells import read_hierarchy
-
-    out = {}
-    for item in items:
-        dim, sep, path = item.partition("=")
-        if not sep or dim not in dimensions:
-            raise _bad("--hierarchy", f"{item!r} is not DIM=FILE for a table dimension",
-                       value=item, allowed=", ".join(dimensions))
-        out[dim] = read_hierarchy(path, dim)
-    return out
-
-
-def _dominance(items: list[str] | None, forms: Forms) -> tuple[tuple[int, float], ...] | None:
-    if not items:
-        return None
-    form = forms.anonymisation
-    out: list[tuple[int, float]] = []
-    for item in items:
-        text = item.strip().lower()
-        if text == "off":
-            continue
-        if text == "alt":
-            out.append((int(form.number("dominance_n2", 2)), float(form.number("dominance_k2",
-                                                                               90))))
-            continue
-        n, _, k = text.partition(",")
-        try:
-            pair = (int(n), float(k))
-        except ValueError:
-            raise _bad("--dominance", f"{item!r} is not N,K", value=item,
-                       allowed="N,K / alt / off") from None
-        if pair[0] < 1 or not 0 < pair[1] <= 100:
-            raise _bad("--dominance", f"{item!r} is out of range", value=item,
-                       allowed="N >= 1, 0 < K <= 100")
-        out.append(pair)
-    return tuple(out)
-
-
-def _pq(text: str | None, forms: Forms) -> tuple[float, float] | tuple[()] | None:
-    """``--pq``: None (forms decide), ``()`` (off), or (p, q) with 0 < p < q <= 100."""
-    from hrk_workbench.disclosure.tables.primary import forms_pq
-
-    if text is None:
-        return None
-    value = text.strip().lower()
-    if value == "off":
-        return ()
-    if value == "on":
-        pair = forms_pq(forms)
-    else:
-        p, _, q = value.partition(",")
-        try:
-            pair = (float(p), float(q))
-        except ValueError:
-            raise _bad("--pq", f"{text!r} is not P,Q", value=text,
-                       allowed="P,Q such as 10,50 / on / off") from None
-    if not 0 < pair[0] < pair[1] <= 100:
-        raise _bad("--pq", f"{text!r} is out of range", value=text, allowed="0 < P < Q ≤ 100")
-    return pair
-
-
-def _check_unit_options(args: argparse.Namespace) -> None:
-    """--weight and --holding describe units, so they need microdata (and not --count)."""
-    for option, given in (("--weight", args.weight), ("--holding", args.holding)):
-        if given and args.aggregated:
-            raise _bad(option, f"{option} needs microdata, not --aggregated", value=given,
-                       allowed="one row per unit (without --aggregated)")
-    if args.weight and args.count:
-        raise _bad("--weight", "--weight and --count together", value=args.weight,
-                   allowed="a sampling weight (--weight) or units per row (--count)")
-    if args.time_limit is not None and not args.time_limit > 0:
-        raise _bad("--time-limit", "the time limit is a number of seconds",
-                   value=args.time_limit, allowed="> 0")
-
-
-def _lang(args: argparse.Namespace) -> str:
-    return getattr(args, "lang", None) or "en"
-
-
-def _t(key: str, lang: str, forms: Forms, **values: Any) -> str:
-    """A label of the message catalogues in ``lang``, filled in (numbers as ``lang`` writes
-    them)."""
-    return label(key, lang, forms).format(**{
-        k: format_number(v, lang) if isinstance(v, (int, float)) and not isinstance(v, bool)
-        else v for k, v in values.items()})
-
-
-def _min_frequency_text(choice: MinFrequency, lang: str, forms: Forms) -> str:
-    """Where the table's minimum frequency comes from, in one line."""
-    if choice.overridden:
-        return _t("tables_min_frequency_overridden", lang, forms, n=choice.value,
-                  advised=choice.advised)
-    if choice.advised is not None:
-        return _t("tables_min_frequency_advised", lang, forms, n=choice.value)
-    return _t("tables_min_frequency_default", lang, forms, n=choice.value)
-
-
-def _in_file(path: str, exc: InputError) -> InputError:
-    """The table builders name their input ``data``; the steward needs the file's name."""
-    return InputError(path, exc.problems) if exc.source == "data" else exc
-
-
-def _check_table_outputs(args: argparse.Namespace) -> None:
-    """The protected table and the ``--save`` assessment, checked before anything is read:
-    neither is the data, a hierarchy or the advising assessment, nor a folder or a device;
-    the table's name says the format written (.xlsx/.xlsm a workbook, else CSV)."""
-    from hrk_workbench.foundations.outputs import Output, check_outputs
-
-    suffix = Path(args.output).suffix.lower()
-    writes = suffix if suffix in (".xlsx", ".xlsm") else ".csv"
-    outputs = [Output(args.output, "-o", writes=writes)]
-    if args.status:
-        kind = Path(args.status).suffix.lower()
-        outputs.append(Output(args.status, "--status",
-                              writes=kind if kind in (".xlsx", ".xlsm") else ".csv"))
-    if args.save:
-        outputs.append(Output(args.save, "--save", assessment=True,
-                              may_be=("--save", "--assessment")))
-    inputs: dict[str, str | None] = {"DATA": args.data, "--assessment": args.assessment,
-                                     "--save": args.save}
-    for item in args.hierarchy:
-        inputs[f"--hierarchy {item}"] = item.partition("=")[2] or None
-    check_outputs(outputs, inputs)
-
-
 def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
     from hrk_workbench.cli.cellkey import cmd_tables_cellkey, wants_cellkey
 
@@ -290,21 +167,18 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
 
         return cmd_tables_spec(args, forms)
     if not args.rows or not args.output:
-        raise _bad("--rows" if not args.rows else "-o", "needed without --spec",
+        raise bad_option("--rows" if not args.rows else "-o", "needed without --spec",
                    value="", allowed="--rows COLUMN -o FILE, or --spec TABLES.yaml")
     from hrk_workbench.disclosure.loading import read_table
-    from hrk_workbench.disclosure.tables.cells import (
-        protect_table,
-        table_from_aggregate,
-        table_from_microdata,
-    )
+    from hrk_workbench.disclosure.tables.cells import table_from_aggregate, table_from_microdata
     from hrk_workbench.disclosure.tables.primary import (
         Rules,
         advised_min_frequency,
         choose_min_frequency,
     )
+    from hrk_workbench.disclosure.tables.protect import protect_table
 
-    _check_table_outputs(args)
+    check_table_outputs(args)
     target = None
     if args.save:
         from hrk_workbench.disclosure.results import open_for_saving
@@ -316,19 +190,20 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
 
         advice_from = load_assessment(args.assessment)
     if args.min_frequency is not None and args.min_frequency < 0:
-        raise _bad("--min-frequency", "the minimum frequency cannot be negative",
+        raise bad_option("--min-frequency", "the minimum frequency cannot be negative",
                    value=args.min_frequency, allowed=">= 0")
     if args.p_percent is not None and not 0 <= args.p_percent < 100:
-        raise _bad("--p-percent", "the p% rule's p is a share of a contribution",
+        raise bad_option("--p-percent", "the p% rule's p is a share of a contribution",
                    value=args.p_percent, allowed="0 ≤ p < 100")
     advised = None if advice_from is None else advised_min_frequency(advice_from, forms)
     choice = choose_min_frequency(forms, advised, args.min_frequency)
     dims = [d for d in (args.rows, args.cols, args.layer) if d]
     top = [c.strip() for c in (args.top or "").split(",") if c.strip()]
     if top and not args.aggregated:
-        raise _bad("--top", "--top needs --aggregated", value=args.top, allowed="--aggregated")
-    _check_unit_options(args)
-    hier = _hierarchies(args.hierarchy, dims)
+        raise bad_option("--top", "--top needs --aggregated", value=args.top,
+                         allowed="--aggregated")
+    check_unit_options(args)
+    hier = read_hierarchies(args.hierarchy, dims)
     columns = [*dims, *[c for c in (args.value, args.count, args.weight, args.holding) if c],
                *top]
     frame = read_table(args.data, columns=list(dict.fromkeys(columns)))
@@ -343,13 +218,13 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
                                          total_labels=forms.anonymisation.total_labels,
                                          weight=args.weight, holding=args.holding)
     except InputError as exc:
-        raise _in_file(args.data, exc) from None
+        raise in_file(args.data, exc) from None
     rules = Rules.from_forms(forms, min_frequency=choice.value,
-                             dominance=_dominance(args.dominance, forms),
+                             dominance=parse_dominance(args.dominance, forms),
                              p_percent=args.p_percent,
                              protect_zeros=True if args.protect_zeros else None,
-                             pq=_pq(args.pq, forms))
-    lang = _lang(args)
+                             pq=parse_pq(args.pq, forms))
+    lang = args_lang(args)
     for problem in table.problems:
         print(f"{args.data}: {render_problem(problem, lang, forms)}", file=sys.stderr)
     result = protect_table(table, rules, cost=args.cost, method=args.method,
@@ -357,7 +232,7 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
     for problem in result.warnings:
         print(f"{args.data}: {render_problem(problem, lang, forms)}", file=sys.stderr)
     summary = {**result.to_dict(), **choice.to_dict()}
-    failures = [_failure(table.dimensions, f) for f in result.audit.failures]
+    failures = [failure_json(table.dimensions, f) for f in result.audit.failures]
     if not result.audit.ok:
         problem = Problem("$", "the audit found recomputable primary cells; nothing written",
                           code="table_audit_failed", params={"count": len(failures)})
@@ -381,7 +256,7 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
         save_table_result(args.save, {**table_lab_result(result, out.name), **choice.to_dict()},
                           forms, args.author, target, source=args.data, output=out,
                           source_shape=(len(frame), len(frame.columns)))
-        print(_t("tables_saved", lang, forms, file=args.save, name=out.name), file=sys.stderr)
+        print(msg("tables_saved", lang, forms, file=args.save, name=out.name), file=sys.stderr)
     if args.json:
         cells: dict[str, Any] = {"primary_cells": [], "secondary_cells": []}
         for row in result.status_rows():
@@ -394,161 +269,12 @@ def cmd_tables(args: argparse.Namespace, forms: Forms) -> int:
                          ensure_ascii=False, indent=2))
     else:
         method = summary["method"]
-        print(_t("tables_written", lang, forms, file=shown_path(out), cells=summary["cells"],
+        print(msg("tables_written", lang, forms, file=shown_path(out), cells=summary["cells"],
                  primary=summary["primary"], secondary=summary["secondary"],
                  method=label(METHOD_LABELS[method], lang, forms)
                  if method in METHOD_LABELS else method))
-        print(_min_frequency_text(choice, lang, forms))
+        print(min_frequency_text(choice, lang, forms))
     return 0
-
-
-def _failure(dimensions: list[str], failure: dict[str, Any]) -> dict[str, Any]:
-    lo, hi = failure["interval"]
-    return {"cell": dict(zip(dimensions, failure["key"], strict=False)),
-            "missed": failure["missed"], "lo": _num(lo), "hi": _num(hi)}
-
-
-def _num(x: float) -> float | None:
-    return None if math.isinf(x) or math.isnan(x) else round(x, 6)
-
-
-def _parse_rules(text: str, min_frequency: int | None) -> tuple[float, float]:
-    width = float(min_frequency or 0)
-    relative = 0.0
-    for part in (p.strip() for p in text.split(",") if p.strip()):
-        name, _, number = part.partition("=")
-        try:
-            value = float(number)
-        except ValueError:
-            value = math.nan
-        if name.strip() not in ("width", "relative") or not value >= 0:
-            raise _bad("--rules", f"{part!r} is not width=N or relative=P", value=part,
-                       allowed="width=N, relative=P")
-        if name.strip() == "width":
-            width = max(width, value)
-        else:
-            relative = value
-    return width, relative
-
-
-def _margins(table: str, keys: list[tuple[str, ...]], dims: list[str],
-             hier: dict[str, Hierarchy], labels: list[str]
-             ) -> tuple[list[tuple[str, ...]], dict[str, str | None], list[Problem]]:
-    """The keys with each dimension's margin as the hierarchy's root (``Total``), the label
-    found per dimension (None: none) and the warnings for what the audit cannot know.
-
-    A code of the dimension's hierarchy is never taken for a margin label. Two labels in one
-    column (``Total`` and ``Yhteensä``) are refused: the audit could not tell which is the sum.
-    """
-    from hrk_workbench.disclosure.tables.cells import TOTAL, is_margin_label, margin_labels
-
-    wanted = margin_labels(labels)
-    looked_for = list(dict.fromkeys(t.strip() for t in (TOTAL, *labels) if t.strip()))
-    rows = [list(k) for k in keys]
-    found: dict[str, str | None] = {}
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    for d, dim in enumerate(dims):
-        h = hier.get(dim)
-        nodes = set(h.nodes()) - {TOTAL} if h else set()
-        codes = list(dict.fromkeys(k[d] for k in keys))
-        margin = [c for c in codes if c not in nodes and is_margin_label(c, wanted)]
-        if len(margin) > 1:
-            errors.append(Problem(dim, f"{dim} has more than one margin label",
-                                  code="table_two_margin_labels",
-                                  params={"dimension": dim, "labels": margin}))
-            continue
-        found[dim] = margin[0] if margin else None
-        for row in rows:
-            if margin and row[d] == margin[0]:
-                row[d] = TOTAL
-        subtotals = h is not None and any(h.children.get(c) for c in codes)
-        if not margin and not subtotals:
-            warnings.append(Problem(dim, f"{dim} has no margin labelled {', '.join(looked_for)}",
-                                    severity="warning", code="table_no_margin",
-                                    params={"dimension": dim, "labels": looked_for}))
-        outside = [c for c in codes if h and c not in nodes and c not in margin]
-        if outside:
-            warnings.append(Problem(dim, f"code {outside[0]} of {dim} is not in its hierarchy",
-                                    severity="warning", code="table_code_outside_hierarchy",
-                                    params={"dimension": dim, "value": outside[0],
-                                            "count": len(outside)}))
-    if errors:
-        raise InputError(table, errors)
-    return [tuple(r) for r in rows], found, warnings
-
-
-def _exact_published(values: list[float | None]) -> tuple[list[float | None], float]:
-    """The published values in whole units of their finest decimal, brought near the
-    solver's range by a power of two, and the factor used (1: as they are).
-
-    Why: a table in euros with cents at 10^9 does not add up exactly in floating point, and
-    the attacker's programme would read the round-off as contradicting margins or a cell
-    pinned down; in whole cents every sum is exact (see ``tables.exact_units``).
-    """
-    from decimal import Decimal
-
-    from hrk_workbench.disclosure.tables.cells import EXACT_LIMIT, LP_MAGNITUDE, MAX_DECIMALS
-
-    shown = [Decimal(repr(v)) if v is not None and math.isfinite(v) else None for v in values]
-    decimals = max((max(0, -int(d.as_tuple().exponent)) for d in shown if d is not None),
-                   default=0)
-    whole: list[float | None] = list(values)
-    scale = 1.0
-    if decimals <= MAX_DECIMALS:
-        units = [None if d is None else int(d.scaleb(decimals)) for d in shown]
-        if sum(abs(u) for u in units if u is not None) < EXACT_LIMIT:
-            whole = [None if u is None else float(u) for u in units]
-            scale = 10.0 ** decimals
-    top = max((abs(w) for w in whole if w is not None and math.isfinite(w)), default=0.0)
-    if top > LP_MAGNITUDE:  # a power of two: exact, and within the solver's tolerances
-        binary = 2.0 ** -math.ceil(math.log2(top / LP_MAGNITUDE))
-        whole = [None if w is None else w * binary for w in whole]
-        scale *= binary
-    return whole, scale
-
-
-def _status_file(path: str, table: str, dims: list[str], keys: list[tuple[str, ...]],
-                 hier: dict[str, Hierarchy], labels: list[str]
-                 ) -> tuple[list[str], dict[int, float]]:
-    """The status of each cell of the table from ``tables --status`` and the primary cells
-    with the interval width each needs (0 when the file does not say).
-
-    Cells are matched by their codes, margins by any of their labels; a cell of the table
-    the file does not list has status "" (only the --rules apply to it, if it is
-    suppressed), and a file naming cells the table does not have is refused: it belongs to
-    another table.
-    """
-    from hrk_workbench.disclosure.loading import read_table
-    from hrk_workbench.disclosure.tables.cells import to_numbers
-
-    frame = read_table(path)
-    missing = [c for c in (*dims, "status") if c not in frame.columns]
-    if missing:
-        raise InputError(path, [Problem("--status", f"column {c} is not in the status file",
-                                        code="table_unknown_column",
-                                        params={"column": c, "columns": ", ".join(frame.columns)})
-                                for c in missing])
-    shown = [tuple(str(v).strip() for v in row) for row in frame[dims].itertuples(index=False)]
-    their, _, _ = _margins(path, shown, dims, hier, labels)
-    where = {k: i for i, k in enumerate(keys)}
-    unknown = [k for k in their if k not in where]
-    if unknown:
-        raise InputError(path, [Problem("--status", "the status file is for another table",
-                                        code="table_status_mismatch",
-                                        params={"cell": " / ".join(unknown[0]),
-                                                "count": len(unknown), "table": table})])
-    widths = to_numbers(frame["required_width"].fillna(""), "required_width") \
-        if "required_width" in frame.columns else None
-    status = [""] * len(keys)
-    marked: dict[int, float] = {}
-    for n, key in enumerate(their):
-        i = where[key]
-        status[i] = str(frame["status"].iloc[n]).strip()
-        if status[i] == "primary":
-            need = float(widths.iloc[n]) if widths is not None else 0.0
-            marked[i] = 0.0 if math.isnan(need) else need
-    return status, marked
 
 
 def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
@@ -557,17 +283,18 @@ def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
 
         return cmd_audit_linked(args, forms)
     if len(args.table) > 1:
-        raise _bad("--linked", "several tables are audited together with --linked",
+        raise bad_option("--linked", "several tables are audited together with --linked",
                    value=" ".join(args.table), allowed="one table, or --linked")
     args.table = args.table[0]
     from hrk_workbench.disclosure.loading import read_table
-    from hrk_workbench.disclosure.tables.audit import Requirement, audit_cells, check
+    from hrk_workbench.disclosure.tables.audit import audit_cells
     from hrk_workbench.disclosure.tables.cells import TOTAL, Hierarchy, to_numbers
+    from hrk_workbench.disclosure.tables.system import Requirement, check
 
-    lang = _lang(args)
+    lang = args_lang(args)
     extra = [t.strip() for t in args.total_label]
     if not all(extra):
-        raise _bad("--total-label", "a margin label cannot be empty", value="''",
+        raise bad_option("--total-label", "a margin label cannot be empty", value="''",
                    allowed="the text of the margins' label, such as Yhteensä")
     frame = read_table(args.table)
     if args.dimensions:
@@ -585,10 +312,10 @@ def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
         raise InputError(args.table, [Problem("$", "a table needs dimension columns and value",
                                               code="table_no_columns",
                                               params={"columns": ", ".join(frame.columns)})])
-    width, relative = _parse_rules(args.rules, args.min_frequency)
-    hier = _hierarchies(args.hierarchy, dims)
+    width, relative = parse_rules(args.rules, args.min_frequency)
+    hier = read_hierarchies(args.hierarchy, dims)
     shown = [tuple(str(v).strip() for v in row) for row in frame[dims].itertuples(index=False)]
-    keys, margins, warnings = _margins(args.table, shown, dims, hier,
+    keys, margins, warnings = read_margins(args.table, shown, dims, hier,
                                        [*forms.anonymisation.total_labels, *extra])
     complete = not warnings
     if not args.json:
@@ -605,11 +332,11 @@ def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
     suppressed = ~text.str.match(r"^[+-]?[\d\s\u00a0.,]*\d[\d\s\u00a0.,]*$")
     numbers = to_numbers(text.where(~suppressed, ""), "value")
     values = [None if s else float(v) for s, v in zip(suppressed, numbers, strict=True)]
-    values, scale = _exact_published(values)
+    values, scale = exact_published(values)
     status = frame["status"].fillna("").tolist() if "status" in frame.columns else []
     marked = {i: 0.0 for i, s in enumerate(status) if str(s).strip() == "primary"}
     if args.status:
-        status, marked = _status_file(args.status, args.table, dims, keys, hier,
+        status, marked = status_file(args.status, args.table, dims, keys, hier,
                                       [*forms.anonymisation.total_labels, *extra])
     protect = marked or {i: 0.0 for i, v in enumerate(values) if v is None}
     reqs = {i: Requirement(None, 0.0, 0.0, max(width, need) * scale, relative)
@@ -631,11 +358,11 @@ def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
         # too narrow is certain, wide enough is not
         cells.append({**dict(zip(dims, shown[i], strict=True)),
                       "status": (str(status[i]) or "suppressed") if status else "suppressed",
-                      "lo": _num(lo), "hi": _num(hi), "required": i in protect,
+                      "lo": json_number(lo), "hi": json_number(hi), "required": i in protect,
                       "exactly_disclosed": "exact" in missed, "missed": list(missed),
                       "protected": False if missed else (True if complete else None)})
     # the cells as the file labels them (a margin as Yhteensä, not as the internal Total)
-    failures = [_failure(dims, {**f, "key": list(shown[f["cell"]])}) for f in result.failures]
+    failures = [failure_json(dims, {**f, "key": list(shown[f["cell"]])}) for f in result.failures]
     ok = result.ok and complete
     if args.json:
         print(json.dumps({"cells": len(keys), "suppressed": len(cells),
@@ -653,14 +380,14 @@ def cmd_audit(args: argparse.Namespace, forms: Forms) -> int:
                                        for m in c["missed"]))
             if c["protected"] is None:
                 flags.append("audit_cell_unknown")
-            note = "; ".join(_t(k, lang, forms, width=width, relative=relative)
+            note = "; ".join(msg(k, lang, forms, width=width, relative=relative)
                              for k in flags)
-            print(_t("audit_cell_line", lang, forms, cell=" / ".join(str(c[d]) for d in dims),
+            print(msg("audit_cell_line", lang, forms, cell=" / ".join(str(c[d]) for d in dims),
                      lo=lo, hi=hi) + (f" ({note})" if note else ""))
         exposed = sum(1 for c in cells if c["protected"] is False)
         key = "audit_summary_failed" if not result.ok else \
             "audit_summary_ok" if complete else "audit_summary_incomplete"
-        print(_t(key, lang, forms, file=args.table, suppressed=len(cells),
+        print(msg(key, lang, forms, file=args.table, suppressed=len(cells),
                  failures=len(failures), exposed=exposed,
                  dimensions=", ".join(dict.fromkeys(p.location for p in warnings))))
     return 0 if ok else 1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hrk_workbench.disclosure.column_types import MEASUREMENT_TYPES
 from hrk_workbench.disclosure.need import AnonymisationAdvice
-from hrk_workbench.disclosure.results import MEASUREMENT_TYPES
 from hrk_workbench.forms.loader import Forms
 from hrk_workbench.foundations.reasons import Reason
 from hrk_workbench.foundations.rule_ids import (

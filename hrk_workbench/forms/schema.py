@@ -31,7 +31,7 @@ Text = Annotated[dict[str, str], AfterValidator(_all_languages)]
 
 
 def _iri(value: str) -> str:
-    from hrk_workbench.model.addresses import is_iri  # the model's one rule for addresses
+    from hrk_workbench.foundations.addresses import is_iri  # the model's one rule for addresses
 
     if not is_iri(value):
         raise ValueError(f"{value!r} is not an absolute IRI (the catalogue record states it; "

@@ -30,7 +30,7 @@ from .qtlang import FILE_DIALOG_OPTIONS
 from .workers import Progress, Task, run_task
 
 if TYPE_CHECKING:
-    from .mainwindow import MainWindow
+    from .host import WindowHost
 
 
 def _import(progress: Progress, path: str, forms: Forms) -> Any:
@@ -88,7 +88,7 @@ class ImportReportDialog(QDialog):
             self.resize(self.width(), 520)
 
 
-def choose_and_import(window: MainWindow) -> Task | None:
+def choose_and_import(window: WindowHost) -> Task | None:
     if not window.maybe_save():
         return None
     path, _ = QFileDialog.getOpenFileName(window, window.t("gui_import_title"), "",
@@ -97,7 +97,7 @@ def choose_and_import(window: MainWindow) -> Task | None:
     return import_path(window, path) if path else None
 
 
-def import_path(window: MainWindow, path: str) -> Task:
+def import_path(window: WindowHost, path: str) -> Task:
     """Start importing ``path``; the result replaces the open document when it arrives."""
     doc = window.document
     task = run_task(window, window.t("gui_import_title"), _import, path, window.forms,
@@ -107,7 +107,7 @@ def import_path(window: MainWindow, path: str) -> Task:
     return task
 
 
-def _finished(window: MainWindow, path: str, result: Any) -> None:
+def _finished(window: WindowHost, path: str, result: Any) -> None:
     if isinstance(result, InputError):
         window.show_problems(path, result.problems)
         return

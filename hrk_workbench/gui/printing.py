@@ -15,10 +15,10 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QPushButton
 
 if TYPE_CHECKING:
-    from .mainwindow import MainWindow
+    from .host import WindowHost
 
 
-def print_memo(window: MainWindow, printer: QPrinter | None = None) -> bool:
+def print_memo(window: WindowHost, printer: QPrinter | None = None) -> bool:
     """Show the memo on the Outputs step and print it; False when the user cancels."""
     window.go_to_step("outputs")
     page = window.pages["outputs"]
@@ -36,7 +36,7 @@ def print_memo(window: MainWindow, printer: QPrinter | None = None) -> bool:
     return True
 
 
-def show_open_button(window: MainWindow, path: str) -> QPushButton:
+def show_open_button(window: WindowHost, path: str) -> QPushButton:
     """An "Open" button in the status bar for the file just written (one at a time)."""
     bar = window.statusBar()
     old = getattr(window, "open_export_button", None)

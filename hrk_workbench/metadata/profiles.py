@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.addresses import is_iri
 from hrk_workbench.foundations.i18n import label
 from hrk_workbench.foundations.problems import InputError, Problem
 from hrk_workbench.metadata.record import DistributionRecord, MetadataRecord
-from hrk_workbench.model.addresses import is_iri
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef

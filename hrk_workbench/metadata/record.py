@@ -15,13 +15,13 @@ from hrk_workbench.channels.advice import advise_channel
 from hrk_workbench.decision.summary import summarise
 from hrk_workbench.forms.loader import Forms
 from hrk_workbench.forms.schema import FileFormat, Licence
+from hrk_workbench.foundations.addresses import address_fields, address_problem, is_iri
 from hrk_workbench.foundations.answer_names import decision_text
 from hrk_workbench.foundations.i18n import label, problem_text, render
 from hrk_workbench.foundations.problems import Problem
 from hrk_workbench.foundations.reasons import Reason
 from hrk_workbench.foundations.rule_ids import PLANNED
 from hrk_workbench.metadata.hvd import HvdStatus, hvd_status
-from hrk_workbench.model.addresses import address_fields, address_problem, is_iri
 from hrk_workbench.model.answers import choices
 from hrk_workbench.model.assessment import Assessment
 from hrk_workbench.quality.statement import quality_statement

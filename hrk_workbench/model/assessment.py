@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, Strict, StringConstraints
 
-from hrk_workbench.model.addresses import WebAddress
+from hrk_workbench.foundations.addresses import WebAddress
 
 SCHEMA_VERSION = 5
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from hrk_workbench.forms.loader import Forms
 from hrk_workbench.forms.schema import Question, Scale
+from hrk_workbench.foundations.addresses import address_problems
 from hrk_workbench.foundations.problems import Problem, plain_number
-from hrk_workbench.model.addresses import address_problems
 from hrk_workbench.model.assessment import Assessment
 
 

@@ -15,13 +15,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from hrk_workbench.forms.loader import Forms
+from hrk_workbench.foundations.addresses import address_problems
 from hrk_workbench.foundations.problems import (
     InputError,
     Problem,
     has_errors,
     problems_from_pydantic,
 )
-from hrk_workbench.model.addresses import address_problems
 from hrk_workbench.model.assessment import (
     Answer,
     Assessment,

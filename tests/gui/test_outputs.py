@@ -14,10 +14,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel
 
-from hrk_workbench.cli.metadata import ckan_refusal
 from hrk_workbench.decision.summary import summarise
 from hrk_workbench.foundations.i18n import label, render_problem
 from hrk_workbench.gui.document import render_problems
+from hrk_workbench.metadata.export import ckan_refusal
 from hrk_workbench.metadata.record import build_record
 from hrk_workbench.model.store import load_assessment
 
@@ -159,7 +159,7 @@ def test_ckan_with_empty_required_fields_writes_nothing(make_window: Any, qtbot:
     """An open dataset whose Finnish description is missing: the portal would refuse the
     package, so the app lists what is missing (as `metadata --format ckan` does) and writes
     no file."""
-    from hrk_workbench.cli.metadata import ckan_blockers
+    from hrk_workbench.metadata.export import ckan_blockers
 
     doc = load_assessment(BIKES)
     doc.dataset.description.pop("fi", None)

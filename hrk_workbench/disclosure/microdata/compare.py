@@ -36,9 +36,9 @@ def summarise(frame: pd.DataFrame, side: Side, keys: Sequence[str], *,
               ) -> dict[str, Any]:
     """Risk and utility of the file ``side``'s recipe writes from ``frame``, measured on
     ``keys`` (those the written file keeps), as ``puf`` measures it."""
-    from hrk_workbench.cli.risk import _as_written
     from hrk_workbench.disclosure.microdata.loss import loss_report
     from hrk_workbench.disclosure.microdata.measures import measure_frame
+    from hrk_workbench.disclosure.microdata.published import as_written
     from hrk_workbench.disclosure.microdata.recipe import apply_recipe
     from hrk_workbench.disclosure.microdata.suda import suda2
     from hrk_workbench.disclosure.microdata.verdict import (
@@ -55,7 +55,7 @@ def summarise(frame: pd.DataFrame, side: Side, keys: Sequence[str], *,
         written = frame
     else:
         applied = apply_recipe(frame, side.recipe, key, base_dir=side.base_dir)
-        written = _as_written(applied.data)
+        written = as_written(applied.data)
         loss = loss_report(frame, applied.data, side.recipe.recoded(),
                            side.recipe.stated_roles(), min_count=side.recipe.min_category())
     kept = [k for k in keys if k in written.columns]

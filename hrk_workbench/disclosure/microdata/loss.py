@@ -12,9 +12,10 @@ surviving record is compared with its own original.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+from hrk_workbench.disclosure.microdata.values import is_code, numbers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,16 +23,6 @@ if TYPE_CHECKING:
 MAX_CATEGORIES = 200  # variables with more distinct values are not listed by category
 TOP_LOST = 5
 
-# --- codes are not quantities ---------------------------------------------------------------
-# The mean of municipality codes or postcodes means nothing, and a "change of mean" of them
-# would read as a distortion the protection caused. A column counts as a code when:
-CODE_ROLES = frozenset({"quasi", "direct"})  # its confirmed role is a key or an identifier;
-CODE_HINTS = frozenset({"postcode", "region", "identity_code", "phone"})  # its name says so;
-CODE_WORDS_WHOLE = ("id", "no", "nro", "kod", "nr")  # ... or has these as whole words,
-CODE_WORDS_PART = ("code", "koodi", "tunnus", "numero", "nummer")  # ... or parts;
-_LEADING_ZERO = re.compile(r"^[+-]?0\d")  # a value with a leading zero (00100, 091);
-CODE_MAX_DISTINCT = 50  # or fixed-width integers of 3+ digits with few distinct values
-CODE_MIN_DIGITS = 3
 
 
 def total_variation(original: pd.Series, protected: pd.Series) -> float:
@@ -50,43 +41,10 @@ def _stat(value: float) -> float | None:
     return None if value is None or math.isnan(value) else round(float(value), 6)
 
 
-def is_code(series: pd.Series, name: str = "", role: str | None = None) -> bool:
-    """True when the column holds codes (municipality, postcode, industry, identity), not
-    quantities: by its confirmed role, by its name, or by its values (leading zeros, or
-    fixed-width integers with few distinct values), so that a column named ``x`` holding
-    ``091``/``049`` or ``33100``/``00100`` is recognised as well as one named ``kunta``."""
-    from hrk_workbench.disclosure.microdata.recipe import numbers
-    from hrk_workbench.disclosure.microdata.roles import _name_hint, _words
-
-    if role in CODE_ROLES:
-        return True
-    hint = _name_hint(name) if name else None
-    words = _words(name)
-    if (hint is not None and hint[0] in CODE_HINTS) or any(w in CODE_WORDS_WHOLE
-                                                           for w in words) or \
-            any(part in name.lower() for part in CODE_WORDS_PART):
-        return True
-    text = series.dropna().astype(str).str.strip()
-    text = text[text != ""]
-    if text.empty:
-        return False
-    if text.str.match(_LEADING_ZERO).any():
-        return True
-    values = numbers(text)
-    if values.isna().any() or not (values == values.round()).all() or (
-            hint is not None and hint[1] == "sensitive"):  # incomes in whole hundreds
-        return False
-    distinct = values.nunique()
-    widths = text.str.lstrip("+-").str.len().unique()
-    return (distinct <= CODE_MAX_DISTINCT and distinct <= 0.5 * len(values)
-            and len(widths) == 1 and int(widths[0]) >= CODE_MIN_DIGITS)
-
-
 def numeric_changes(original: pd.Series, protected: pd.Series, name: str = "",
                     role: str | None = None) -> dict[str, Any] | None:
     """Mean, median and standard deviation before and after, when both are numbers that
     measure a quantity (never for codes: see :func:`is_code`)."""
-    from hrk_workbench.disclosure.microdata.recipe import numbers
 
     if is_code(original, name, role):
         return None

@@ -54,7 +54,7 @@ def _line(series: pd.Series, label: Any) -> int:
 def numeric_column(series: pd.Series, column: str, step: int) -> pd.Series:
     """The column as numbers; a present value that is not a number stops the run naming the
     column, its line and the value (never averaged away or passed through)."""
-    from hrk_workbench.disclosure.microdata.recipe import numbers
+    from hrk_workbench.disclosure.microdata.values import numbers
 
     values = numbers(series)
     present = series.notna() & (series.astype("string").str.strip() != "").fillna(False)

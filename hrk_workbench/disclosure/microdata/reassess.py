@@ -64,11 +64,15 @@ def reassess(assessment: Any, assessment_path: str, data: str, forms: Forms, lan
     compare with the saved result. Returns the report (``before``, ``after``,
     ``conditions_hold``, ``data_changed``...) and, under ``"_result"``, the new ``risk_lab``
     value to save."""
-    from hrk_workbench.cli.risk import _as_written, _puf_judged, verdict_json
     from hrk_workbench.disclosure.fingerprints import change_of, fingerprint
     from hrk_workbench.disclosure.loading import read_table
     from hrk_workbench.disclosure.microdata.loss import loss_report
     from hrk_workbench.disclosure.microdata.measures import measure_frame
+    from hrk_workbench.disclosure.microdata.published import (
+        as_written,
+        judge_written,
+        verdict_json,
+    )
     from hrk_workbench.disclosure.microdata.recipe import apply_recipe
     from hrk_workbench.disclosure.microdata.verdict import (
         assessment_threshold,
@@ -81,7 +85,7 @@ def reassess(assessment: Any, assessment_path: str, data: str, forms: Forms, lan
     base = Path(assessment_path).parent
     original = read_table(data)
     applied = apply_recipe(original, recipe, key, base_dir=base)
-    written = _as_written(applied.data)
+    written = as_written(applied.data)
     keys = [k for k in recipe.key_variables if k in written.columns]
     if not keys:
         raise no_result(data, "none of the saved key variables is in the new data",
@@ -90,7 +94,7 @@ def reassess(assessment: Any, assessment_path: str, data: str, forms: Forms, lan
     kept = recipe.person in written.columns and recipe.time in written.columns
     after = measure_frame(written, keys, sensitive, recipe.person if kept else None,
                           recipe.time if kept else None, file=Path(data).name,
-                          **_puf_judged(written, keys, sensitive, recipe, assessment, forms))
+                          **judge_written(written, keys, sensitive, recipe, assessment, forms))
     verdict = verdict_json(after.to_dict(), assessment, lang, forms,
                            direct_columns_in_frame(written))
     loss = loss_report(original, applied.data, recipe.recoded(), recipe.stated_roles(),

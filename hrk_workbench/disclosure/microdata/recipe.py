@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from hrk_workbench.disclosure.microdata.values import numbers
 from hrk_workbench.foundations.csvfile import neutralise  # noqa: F401 (kept importable from here)
 from hrk_workbench.foundations.problems import InputError, Problem, problems_from_pydantic
 
@@ -426,26 +427,6 @@ def check_key(key: bytes, source: str = "key") -> bytes:
         raise InputError(source, [Problem("$", "the key is too short", code="key_too_short",
                                           params={"min": MIN_KEY_BYTES})])
     return key
-
-
-def numbers(series: pd.Series) -> pd.Series:
-    """Text as numbers, decimal comma or point (Finnish and Swedish exports write 12,5)."""
-    import pandas as pd
-
-    if pd.api.types.is_numeric_dtype(series):
-        return series.astype("float64")
-    text = series.astype("string").str.strip().str.replace("\u00a0", "", regex=False) \
-        .str.replace(" ", "", regex=False)
-    text = text.where(~text.str.fullmatch(r"[+-]?\d+,\d+").fillna(False),
-                      text.str.replace(",", ".", regex=False))
-    # Only plain numbers are converted: pandas' to_numeric can crash the interpreter on some
-    # hex strings (a pseudonym such as "3e99…"), and an id is not a number anyway.
-    plain = text.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?").fillna(False) \
-        .astype(bool)
-    out = pd.Series(float("nan"), index=series.index, dtype="float64")
-    if plain.any():
-        out[plain] = text[plain].astype(str).astype("float64")
-    return out
 
 
 def _number_text(value: float) -> str:

@@ -44,8 +44,7 @@ def numeric_pair(original: pd.Series, protected: pd.Series, name: str,
                  role: str | None) -> tuple[pd.Series, pd.Series] | None:
     """The variable as numbers before and after, or None when it is not a quantity (a code,
     text, or recoded to bands): the loss report's rule, so both agree on what is numeric."""
-    from hrk_workbench.disclosure.microdata.loss import is_code
-    from hrk_workbench.disclosure.microdata.recipe import numbers
+    from hrk_workbench.disclosure.microdata.values import is_code, numbers
 
     if is_code(original, name, role):
         return None

@@ -364,8 +364,8 @@ def direct_columns(sample: Mapping[str, list[str]]) -> list[str]:
     repeat are not: the rule the recommendation applies to the saved dictionary
     (:data:`MEASUREMENT_TYPES`).
     """
+    from hrk_workbench.disclosure.column_types import MEASUREMENT_TYPES, type_of_values
     from hrk_workbench.disclosure.microdata.roles import suggest_roles_from_values
-    from hrk_workbench.disclosure.results import MEASUREMENT_TYPES, type_of_values
 
     out = []
     for s in suggest_roles_from_values(dict(sample)):

@@ -129,7 +129,7 @@ class PTable:
 
 
 def _plain(x: float | int) -> str:
-    from hrk_workbench.disclosure.tables.cells import plain_number
+    from hrk_workbench.disclosure.tables.protect import plain_number
 
     return plain_number(x)
 
@@ -376,7 +376,7 @@ class CellKeyTable:
 
     def write(self, path: str | os.PathLike[str]) -> None:
         """The public table: a workbook by an .xlsx/.xlsm name, else CSV."""
-        from hrk_workbench.disclosure.tables.cells import ProtectedTable
+        from hrk_workbench.disclosure.tables.protect import ProtectedTable
         from hrk_workbench.foundations.atomic import atomic_write_text
 
         if Path(path).suffix.lower() in (".xlsx", ".xlsm"):

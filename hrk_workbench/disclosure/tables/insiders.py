@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hrk_workbench.disclosure.tables.audit import Requirement, System
     from hrk_workbench.disclosure.tables.cells import Hierarchy, Table
+    from hrk_workbench.disclosure.tables.system import Requirement, System
 
 SMALL = 2  # a cell of at most this many units has insiders
 
@@ -259,7 +259,7 @@ def insider_failures(system: System, insiders: Sequence[Insider],
     With the table's true values (``truth``), a cell is first tried with a shared witness
     (:class:`Witnesses`); only a cell without one gets its interval solved and judged.
     """
-    from hrk_workbench.disclosure.tables.audit import Requirement, check
+    from hrk_workbench.disclosure.tables.system import Requirement, check
 
     failures = []
     lps = 0

@@ -31,9 +31,10 @@ from hrk_workbench.foundations.problems import InputError, Problem
 if TYPE_CHECKING:
     import pandas as pd
 
-    from hrk_workbench.disclosure.tables.cells import Hierarchy, ProtectedTable, Table
+    from hrk_workbench.disclosure.tables.cells import Hierarchy, Table
     from hrk_workbench.disclosure.tables.insiders import Insider
     from hrk_workbench.disclosure.tables.primary import Protection, Rules
+    from hrk_workbench.disclosure.tables.protect import ProtectedTable
 
 KEYS = ("rows", "cols", "layer", "value", "hierarchy", "output")
 MAX_TABLES = 20
@@ -271,10 +272,11 @@ def protect_linked(tables: Sequence[Table], rules: Rules, cost: str = "cells",
     """Protect ``tables`` as one problem; one :class:`ProtectedTable` per table, each with
     the audit of the whole system (a failure anywhere fails them all: the tables are
     published together)."""
-    from hrk_workbench.disclosure.tables.audit import AuditResult, Requirement, audit_equations
-    from hrk_workbench.disclosure.tables.cells import ProtectedTable
+    from hrk_workbench.disclosure.tables.audit import audit_equations
     from hrk_workbench.disclosure.tables.primary import find_primary
+    from hrk_workbench.disclosure.tables.protect import ProtectedTable
     from hrk_workbench.disclosure.tables.secondary import suppress
+    from hrk_workbench.disclosure.tables.system import AuditResult, Requirement
 
     start = time.perf_counter()
     linked = link(tables)

@@ -362,8 +362,8 @@ def _short(prob: _Problem, suppressed: np.ndarray) -> list[Direction]:
     reader (insider -1) and against each insider whose small cell is suppressed."""
     import numpy as np
 
-    from hrk_workbench.disclosure.tables.audit import System
     from hrk_workbench.disclosure.tables.insiders import Witnesses, targets_for
+    from hrk_workbench.disclosure.tables.system import System
 
     known = {j: float(prob.a[j]) for j in range(prob.n) if not suppressed[j]}
     system = System(prob.n, prob.eqs, known, nonnegative=True)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hrk_workbench.foundations.addresses import address_problem
 from hrk_workbench.foundations.i18n import problem_text
 from hrk_workbench.foundations.problems import Problem
-from hrk_workbench.model.addresses import address_problem
 
 from ..document import Document
 from .base import LineBinding

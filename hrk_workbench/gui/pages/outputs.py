@@ -136,7 +136,7 @@ def _refused_output(path: str, assessment: Path | None, export: Export) -> list[
 
 def export_memo(progress: Progress, memo: Any, fmt: str, path: str) -> ExportResult:
     """Render the (already built) memo with the report command's renderer and write it."""
-    from hrk_workbench.cli.report import render as render_memo
+    from hrk_workbench.reporting.render import render as render_memo
 
     progress.report(0, 2)
     data = render_memo(memo, fmt)
@@ -149,7 +149,7 @@ def export_metadata(progress: Progress, assessment: Assessment, forms: Forms, fm
     """Build the record as ``hrk-workbench metadata`` does and write it; CKAN only if open;
     a public record only when a decider approved this version, else only as a ``draft``
     (marked in the record itself). ``source``: the assessment file, beside its data."""
-    from hrk_workbench.cli.metadata import (
+    from hrk_workbench.metadata.export import (
         ckan_blockers,
         ckan_refusal,
         profile_for,
@@ -231,8 +231,8 @@ def check_readiness(progress: Progress, assessment: Assessment, forms: Forms,
                     lang: str, source: Path | None = None) -> Readiness:
     """Validate the record with the official shapes, as ``metadata --validate`` does, and
     check the approvals (their data files beside ``source``) for the publication gate."""
-    from hrk_workbench.cli.metadata import (
-        _ckan_missing,
+    from hrk_workbench.metadata.export import (
+        ckan_missing,
         ckan_refusal,
         missing_for,
         profile_for,
@@ -247,7 +247,7 @@ def check_readiness(progress: Progress, assessment: Assessment, forms: Forms,
     missing = missing_for(record, graph, nodes, "turtle", forms, lang)
     advice = advise_metadata(assessment, forms)
     refusal = ckan_refusal(record, lang, forms)
-    catalogue = [refusal] if refusal else _ckan_missing(record, forms, lang, advise_metadata)
+    catalogue = [refusal] if refusal else ckan_missing(record, forms, lang, advise_metadata)
     recommended = [r for r in advice.reasons if r.code == "metadata_missing_recommended"]
     return Readiness(shape_sets_for(record), missing, list(record.warnings), catalogue,
                      recommended, ckan_ok=not catalogue,
@@ -554,7 +554,7 @@ class OutputsPage(PageFrame):
             return
         d = self.document
         if export.fmt == "ckan":  # refuse before asking for a file name that gets nothing
-            from hrk_workbench.cli.metadata import ckan_blockers, ckan_refusal
+            from hrk_workbench.metadata.export import ckan_blockers, ckan_refusal
             from hrk_workbench.metadata.record import build_record
 
             record = build_record(d.assessment, d.forms)

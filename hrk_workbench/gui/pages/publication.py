@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hrk_workbench.foundations.addresses import address_problem
 from hrk_workbench.foundations.rule_ids import PLANNED, PUBLISHED_AT
-from hrk_workbench.model.addresses import address_problem
 from hrk_workbench.model.answers import choices
 
 from ..document import Document

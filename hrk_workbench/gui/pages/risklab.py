@@ -308,9 +308,9 @@ def compute(progress: Progress, frame: pd.DataFrame, recipe: Any, key: bytes | N
     The same calls as ``hrk-workbench puf`` (the protected data is measured as the written CSV
     reads back), so the lab and the command line give the same figures.
     """
-    from hrk_workbench.cli.risk import _as_written
     from hrk_workbench.disclosure.microdata.loss import loss_report
     from hrk_workbench.disclosure.microdata.measures import measure_frame
+    from hrk_workbench.disclosure.microdata.published import as_written
     from hrk_workbench.disclosure.microdata.recipe import apply_recipe, check_key
 
     keys, sensitive = list(recipe.key_variables), list(recipe.sensitive)
@@ -326,7 +326,7 @@ def compute(progress: Progress, frame: pd.DataFrame, recipe: Any, key: bytes | N
             return Computed(before, None, None, None)
         applied = apply_recipe(frame, recipe, key)
         progress.report(2, 3)
-        written = _as_written(applied.data)
+        written = as_written(applied.data)
         keys_after = [k for k in keys if k in written.columns]
         sens_after = [s for s in sensitive if s in written.columns]
         longitudinal = person in written.columns and time in written.columns
@@ -963,7 +963,7 @@ class RiskLabPage(LabPage):
     def _grid_step(self, size: Any) -> dict[str, Any] | None:
         """Coordinates to grid squares: the two columns found holding coordinates, easting
         (the smaller numbers) first; None (and a message) without two of them."""
-        from hrk_workbench.disclosure.microdata.recipe import numbers
+        from hrk_workbench.disclosure.microdata.values import numbers
 
         found = [c for c, s in self.suggestions.items()
                  if s.basis.partition(":")[0] == "coordinates" and c in self._role_combos]

@@ -6,7 +6,7 @@ the dimensions and the rules and sees at once which cells the rules hide (primar
 are hidden to protect them (secondary); the exported file is the one the independent audit
 passed, and its summary is saved in the assessment for the memo.
 
-All figures come from ``hrk_workbench.disclosure.tables.cells.protect_table`` (the same call as
+All figures come from ``hrk_workbench.disclosure.tables.protect.protect_table`` (the same call as
 ``hrk-workbench tables``), run on a worker thread. Primary and secondary cells differ in
 colour *and* in a marker, a tooltip and the accessible text, so colour is never the only cue.
 """
@@ -63,8 +63,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from hrk_workbench.disclosure.tables.cellkey import CellKeyTable
-    from hrk_workbench.disclosure.tables.cells import ProtectedTable
     from hrk_workbench.disclosure.tables.primary import MinFrequency, Rules
+    from hrk_workbench.disclosure.tables.protect import ProtectedTable
     from hrk_workbench.forms.loader import Forms
 
 RECOMPUTE_MS = 400
@@ -104,11 +104,11 @@ def protect(progress: Progress, frame: pd.DataFrame, dimensions: list[str], valu
         progress.report(done, 4, texts.get(stage, "").format(step=steps[0]))
 
     from hrk_workbench.disclosure.tables.cells import (
-        protect_table,
         read_hierarchy,
         table_from_aggregate,
         table_from_microdata,
     )
+    from hrk_workbench.disclosure.tables.protect import protect_table
 
     progress.report(0, 4)
     try:
