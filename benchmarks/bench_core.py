@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from hrk_workbench.decision.advice import advise
+from hrk_workbench.overview.advice import advise
 from hrk_workbench.decision.portfolio import rank_assessments
 from hrk_workbench.decision.summary import summarise
 from hrk_workbench.forms.loader import _load, load_forms

@@ -9,7 +9,6 @@ import pytest
 from helpers import make
 
 from hrk_workbench.channels.advice import advise_channel, advise_formats, five_star
-from hrk_workbench.decision.advice import SECTIONS, advise
 from hrk_workbench.disclosure.need import advise_anonymisation
 from hrk_workbench.forms.loader import load_forms
 from hrk_workbench.foundations.i18n import render
@@ -18,6 +17,7 @@ from hrk_workbench.licences.advice import advise_licence
 from hrk_workbench.metadata.readiness import advise_metadata
 from hrk_workbench.model.assessment import QualityAnswer
 from hrk_workbench.model.store import load_assessment
+from hrk_workbench.overview.advice import SECTIONS, advise
 from hrk_workbench.quality.statement import quality_statement
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "city-bike-trips.hrk.json"

@@ -14,19 +14,19 @@ PACKAGE = Path(__file__).resolve().parent.parent / "hrk_workbench"
 
 # From the bottom up. A module may import from its own layer and the layers below it; the
 # longest matching prefix places a module. The recommendation, which reads every other rule,
-# sits above them (``decision``) with the metadata record and readiness, which read it.
+# sits above them (``decision``); the catalogue record reads the recommendation (its access
+# rights), and the overview (all advice, each step's mark) reads the record.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundations", ("hrk_workbench", "hrk_workbench.foundations", "hrk_workbench.forms",
                      "hrk_workbench.fonts")),
     ("model", ("hrk_workbench.model",)),
     ("rules", ("hrk_workbench.scoring", "hrk_workbench.disclosure", "hrk_workbench.quality",
                "hrk_workbench.channels", "hrk_workbench.licences", "hrk_workbench.review",
-               "hrk_workbench.metadata.hvd")),
-    ("decision", ("hrk_workbench.decision", "hrk_workbench.metadata",
-                  "hrk_workbench.metadata.record", "hrk_workbench.metadata.readiness")),
-    ("outputs", ("hrk_workbench.reporting", "hrk_workbench.metadata.profiles",
-                 "hrk_workbench.metadata.shacl", "hrk_workbench.metadata.export",
-                 "hrk_workbench.legacy")),
+               "hrk_workbench.hvd")),
+    ("decision", ("hrk_workbench.decision",)),
+    ("catalogue", ("hrk_workbench.metadata",)),
+    ("overview", ("hrk_workbench.overview",)),
+    ("outputs", ("hrk_workbench.reporting", "hrk_workbench.legacy")),
     ("interfaces", ("hrk_workbench.cli", "hrk_workbench.gui")),
     ("entry", ("hrk_workbench.__main__", "hrk_workbench.cli.__main__")),
 )

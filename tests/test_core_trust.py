@@ -365,7 +365,7 @@ def test_official_terms(forms, lang, word, wrong):
     a = make(gates=ALL_NO, benefits={"B1": 3, "B2": 3, "B3": 3, "B4": 3}, personal_data=False,
              risks={"R1": (2, 3)}, hvd_category="statistics")
     text = " ".join(render(r, lang, forms) for r in summarise(a, forms).reasons)
-    from hrk_workbench.decision.advice import advise
+    from hrk_workbench.overview.advice import advise
 
     adv = advise(a, forms)
     text += " ".join(render(r, lang, forms) for r in adv.channel.reasons)

@@ -14,9 +14,9 @@ import pytest
 from helpers import ALL_NO, make
 
 from hrk_workbench.cli import main
-from hrk_workbench.decision.progress import step_states
 from hrk_workbench.model.assessment import Assessment, RiskLabResult
 from hrk_workbench.model.store import save_assessment
+from hrk_workbench.overview.progress import step_states
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

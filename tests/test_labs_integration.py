@@ -16,7 +16,6 @@ import pytest
 from helpers import ALL_NO, EXAMPLES, make, strip_schema5_defaults
 
 from hrk_workbench.cli import main
-from hrk_workbench.decision.progress import STEPS, step_states
 from hrk_workbench.decision.summary import summarise
 from hrk_workbench.disclosure.column_types import infer_type
 from hrk_workbench.disclosure.microdata.measures import measure_frame
@@ -32,6 +31,7 @@ from hrk_workbench.foundations.problems import InputError
 from hrk_workbench.model.assessment import SCHEMA_VERSION, Assessment, RiskLabResult, TableLabResult
 from hrk_workbench.model.edit import EditError, set_answer
 from hrk_workbench.model.store import dumps, load_assessment, parse_assessment, save_assessment
+from hrk_workbench.overview.progress import STEPS, step_states
 from hrk_workbench.reporting.content import build_memo
 
 V2_EXAMPLES = Path(__file__).parent / "data" / "v2-examples"

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from helpers import ROOT as REPO
 
-from hrk_workbench.decision.progress import STEPS
 from hrk_workbench.disclosure.microdata.recipe import Recipe
 from hrk_workbench.foundations.i18n import label
 from hrk_workbench.model.assessment import Assessment
 from hrk_workbench.model.edit import parse_value, set_answer
 from hrk_workbench.model.paths import answer_paths
+from hrk_workbench.overview.progress import STEPS
 
 README = REPO / "README.md"
 sys.path.insert(0, str(REPO / "scripts"))

@@ -27,7 +27,7 @@ from hrk_workbench.foundations.rule_ids import (
     SUPPORT,
     URIS,
 )
-from hrk_workbench.metadata.hvd import hvd_status
+from hrk_workbench.hvd.status import hvd_status
 from hrk_workbench.model.answers import choice, choices, gate
 from hrk_workbench.model.assessment import Assessment
 

@@ -31,8 +31,8 @@ from hrk_workbench.foundations.problems import (
 from hrk_workbench.foundations.suffix import FILE_SUFFIX
 
 if TYPE_CHECKING:  # the rules and the model load inside the commands that use them
-    from hrk_workbench.decision.advice import Advice
     from hrk_workbench.model.assessment import Assessment
+    from hrk_workbench.overview.advice import Advice
 
 # --- commands -------------------------------------------------------------------------------
 
@@ -172,15 +172,15 @@ def cmd_score(args: argparse.Namespace, forms: Forms) -> int:
 
 
 def cmd_advise(args: argparse.Namespace, forms: Forms) -> int:
-    from hrk_workbench.decision.advice import advise
+    from hrk_workbench.overview.advice import advise
 
     return _report(args, forms, lambda a: advise(a, forms).to_json(forms, args.lang),
                    _advice_text)
 
 
 def cmd_summary(args: argparse.Namespace, forms: Forms) -> int:
-    from hrk_workbench.decision.advice import advise
     from hrk_workbench.decision.summary import summarise
+    from hrk_workbench.overview.advice import advise
 
     return _report(
         args, forms,
@@ -358,7 +358,7 @@ def _score_text(assessment: Assessment, forms: Forms, lang: str) -> str:
 
 
 def _advice_text(assessment: Assessment, forms: Forms, lang: str) -> str:
-    from hrk_workbench.decision.advice import advise
+    from hrk_workbench.overview.advice import advise
 
     a = advise(assessment, forms)
     lb = lambda key: label(key, lang, forms)  # noqa: E731

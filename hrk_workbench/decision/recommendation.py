@@ -16,7 +16,7 @@ from hrk_workbench.foundations.rule_ids import (
     PSEUDONYMISED,
     SPECIAL,
 )
-from hrk_workbench.metadata.hvd import HvdStatus, hvd_breaches
+from hrk_workbench.hvd.status import HvdStatus, hvd_breaches
 from hrk_workbench.model.answers import choice, gate
 from hrk_workbench.model.assessment import Assessment
 from hrk_workbench.scoring.benefit import BenefitResult
@@ -50,7 +50,7 @@ def recommend(
     direct identifiers or keyed pseudonyms, or pseudonymised longitudinal data not measured
     again after protection, is ``open_after_mitigation`` at best, with what to do as
     conditions. An ``open…`` outcome's conditions also list a high-value dataset's breaches
-    of the regulation (:func:`~hrk_workbench.metadata.hvd.hvd_breaches`).
+    of the regulation (:func:`~hrk_workbench.hvd.status.hvd_breaches`).
     """
     gates = forms.hrk.gates.questions
     answer = {g.id: gate(assessment, g.id) for g in gates}

@@ -10,7 +10,7 @@ from hrk_workbench.disclosure.need import advise_anonymisation
 from hrk_workbench.forms.loader import Forms
 from hrk_workbench.foundations.i18n import render_all
 from hrk_workbench.foundations.reasons import Reason
-from hrk_workbench.metadata.hvd import HvdStatus, hvd_status
+from hrk_workbench.hvd.status import HvdStatus, hvd_status
 from hrk_workbench.model.assessment import Assessment
 from hrk_workbench.scoring.benefit import BenefitResult, score_benefits
 from hrk_workbench.scoring.completeness import check_completeness

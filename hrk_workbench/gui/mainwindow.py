@@ -68,7 +68,7 @@ from .widgets.datefield import local_moment
 from .widgets.tables import fit_all_headers
 
 try:
-    from hrk_workbench.decision.progress import step_states
+    from hrk_workbench.overview.progress import step_states
 except ImportError:  # pragma: no cover - the core module arrives with the same issue
     def step_states(assessment: Any, forms: Forms, path: Any = None) -> dict[str, str]:
         return {}

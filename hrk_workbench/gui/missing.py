@@ -12,8 +12,8 @@ from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSizePolicy, QWidget
 
-from hrk_workbench.decision.progress import MissingItem, still_missing
 from hrk_workbench.foundations.i18n import label, problem_text
+from hrk_workbench.overview.progress import MissingItem, still_missing
 
 from .document import Document
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea, QWidget
 
-from hrk_workbench.decision.progress import STEPS, step_of
+from hrk_workbench.overview.progress import STEPS, step_of
 
 
 def _matches(bound: str, path: str) -> bool:

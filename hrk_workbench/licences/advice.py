@@ -13,7 +13,7 @@ from typing import Any
 from hrk_workbench.forms.loader import Forms
 from hrk_workbench.foundations.reasons import Reason
 from hrk_workbench.foundations.rule_ids import PUBLISHED_AT, RIGHTS
-from hrk_workbench.metadata.hvd import hvd_status
+from hrk_workbench.hvd.status import hvd_status
 from hrk_workbench.model.answers import gate
 from hrk_workbench.model.assessment import Assessment
 

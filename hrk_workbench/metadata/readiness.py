@@ -17,7 +17,7 @@ from hrk_workbench.foundations.addresses import address_problems
 from hrk_workbench.foundations.i18n import problem_text
 from hrk_workbench.foundations.reasons import Reason
 from hrk_workbench.foundations.rule_ids import PLANNED
-from hrk_workbench.metadata.hvd import hvd_status
+from hrk_workbench.hvd.status import hvd_status
 from hrk_workbench.metadata.record import access_right
 from hrk_workbench.model.answers import choices
 from hrk_workbench.model.assessment import Assessment

@@ -21,7 +21,7 @@ from hrk_workbench.foundations.i18n import label, problem_text, render
 from hrk_workbench.foundations.problems import Problem
 from hrk_workbench.foundations.reasons import Reason
 from hrk_workbench.foundations.rule_ids import PLANNED
-from hrk_workbench.metadata.hvd import HvdStatus, hvd_status
+from hrk_workbench.hvd.status import HvdStatus, hvd_status
 from hrk_workbench.model.answers import choices
 from hrk_workbench.model.assessment import Assessment
 from hrk_workbench.quality.statement import quality_statement

@@ -2,7 +2,7 @@
 
 The PDF, HTML, Markdown and Word renderers (and the GUI preview) only lay this object out.
 None of them scores, chooses a text or formats a number: that happens here, from the rules'
-results (:func:`~.decision.summary.summarise`, :func:`hrk_workbench.decision.advice.advise`) and the
+results (:func:`~.decision.summary.summarise`, :func:`hrk_workbench.overview.advice.advise`) and the
 message catalogues, so the four outputs cannot disagree and a test can check one object.
 
 Everything is a frozen dataclass of strings and tuples: cheap to build, easy to compare, and
@@ -17,7 +17,6 @@ from datetime import date
 from typing import ClassVar
 
 from hrk_workbench import __version__
-from hrk_workbench.decision.advice import Advice, advise
 from hrk_workbench.decision.summary import HrkSummary, summarise
 from hrk_workbench.forms.loader import Forms
 from hrk_workbench.foundations.i18n import (
@@ -32,6 +31,7 @@ from hrk_workbench.foundations.i18n import (
 )
 from hrk_workbench.foundations.reasons import Reason
 from hrk_workbench.model.assessment import Assessment
+from hrk_workbench.overview.advice import Advice, advise
 from hrk_workbench.scoring.completeness import check_completeness
 from hrk_workbench.scoring.levels import level_for
 

@@ -13,11 +13,11 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QListWidget
 
 from hrk_workbench.cli import main as cli_main
-from hrk_workbench.decision.progress import STEPS
 from hrk_workbench.forms.loader import load_forms
 from hrk_workbench.gui import app as gui_app
 from hrk_workbench.gui.mainwindow import MARKS, MainWindow
 from hrk_workbench.model.store import load_assessment
+from hrk_workbench.overview.progress import STEPS
 from hrk_workbench.reporting.content import format_eur
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -329,7 +329,7 @@ def test_f1_shows_help_of_the_focused_question(make_window: Any, forms: Any) -> 
 
 
 def test_step_list_marks_follow_the_core(make_window: Any) -> None:
-    from hrk_workbench.decision.progress import step_states
+    from hrk_workbench.overview.progress import step_states
 
     window = make_window()
     window.open_path(str(EXAMPLE))

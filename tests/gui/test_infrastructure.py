@@ -12,11 +12,11 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from hrk_workbench.decision.progress import STEPS
 from hrk_workbench.forms.schema import LANGUAGES
 from hrk_workbench.gui.mainwindow import MARKS, MainWindow
 from hrk_workbench.gui.settings import AppSettings
 from hrk_workbench.gui.workers import Cancelled, run_task
+from hrk_workbench.overview.progress import STEPS
 
 GUI = Path(__file__).resolve().parents[2] / "hrk_workbench" / "gui"
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from hrk_workbench.decision.advice import advise
 from hrk_workbench.decision.summary import summarise
 from hrk_workbench.foundations.i18n import label, render_all
+from hrk_workbench.overview.advice import advise
 
 ROOT = Path(__file__).resolve().parents[2]
 BIKES = ROOT / "examples" / "city-bike-trips.hrk.json"

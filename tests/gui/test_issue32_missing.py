@@ -17,8 +17,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from hrk_workbench.cli import main as cli_main
-from hrk_workbench.decision.progress import STEPS, step_states, still_missing
 from hrk_workbench.model.store import load_assessment
+from hrk_workbench.overview.progress import STEPS, step_states, still_missing
 
 ROOT = Path(__file__).resolve().parents[2]
 BIKES = ROOT / "examples" / "city-bike-trips.hrk.json"

@@ -22,7 +22,7 @@ from .questions import AnonymisationPage, BenefitsPage, ChannelPage, GatesPage, 
 from .saved_result import with_saved
 
 try:
-    from hrk_workbench.decision.progress import STEPS
+    from hrk_workbench.overview.progress import STEPS
 except ImportError:  # the core module is being written; same ids as the contract
     STEPS = ("dataset", "participants", "gates", "benefits", "risks", "costs",
              "anonymisation", "risk_lab", "table_lab", "channel", "quality", "licence",

@@ -118,9 +118,9 @@ class AdviceBox(QFrame):
 def step_advice(step: str, assessment: Assessment, forms: Forms, lang: str) -> list[Section]:
     """The advice sections a step shows: what its answers lead to, headed as the command
     line's ``advise`` heads them. An unknown step has none."""
-    from hrk_workbench.decision.advice import advise
     from hrk_workbench.foundations.answer_names import gui_reason_text
     from hrk_workbench.foundations.i18n import label
+    from hrk_workbench.overview.advice import advise
 
     a = advise(assessment, forms)
 
