@@ -566,14 +566,9 @@ def _save_protected(args: argparse.Namespace, forms: Forms, target: Any, recipe:
 def _as_written(frame: Any) -> Any:
     """The data as a reader of the written CSV sees it (values as text, blanks missing), so
     the risk after protection is the risk of the file actually published."""
-    import io
+    from .lab_session import as_written
 
-    import pandas as pd
-
-    from .recipe import to_csv_bytes
-
-    return pd.read_csv(io.BytesIO(to_csv_bytes(frame)), dtype=str, keep_default_na=False,
-                       na_values=[""])
+    return as_written(frame)
 
 
 def _check_puf_outputs(args: argparse.Namespace, recipe: Any) -> None:
