@@ -14,7 +14,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from hrk_workbench.overview.advice import advise
 from hrk_workbench.decision.portfolio import rank_assessments
 from hrk_workbench.decision.summary import summarise
 from hrk_workbench.forms.loader import _load, load_forms
@@ -27,6 +26,7 @@ from hrk_workbench.model.assessment import (
     RiskAnswer,
 )
 from hrk_workbench.model.store import load_assessment, save_assessment
+from hrk_workbench.overview.advice import advise
 
 
 def generated(rng: random.Random, i: int) -> Assessment:

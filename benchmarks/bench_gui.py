@@ -132,7 +132,7 @@ def lab_assessment(folder: str) -> Path:
     import json
     import shutil
 
-    from hrk_workbench.cli import main as cli
+    from hrk_workbench.cli.program import main as cli
 
     data = Path(folder) / "clients.csv"
     with data.open("w", newline="", encoding="utf-8") as fh:

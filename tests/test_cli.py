@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import ALL_NO, EXAMPLES, make
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.model.store import load_assessment, save_assessment
 
 BIKES = EXAMPLES / "city-bike-trips.hrk.json"

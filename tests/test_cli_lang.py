@@ -13,8 +13,8 @@ import re
 import pytest
 from helpers import EXAMPLES
 
-from hrk_workbench.cli import main
 from hrk_workbench.cli import texts as cli_i18n
+from hrk_workbench.cli.program import main
 from hrk_workbench.foundations.i18n import os_error_detail
 
 AIR = str(EXAMPLES / "air-quality.hrk.json")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import ALL_NO, make
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.decision.summary import summarise
 from hrk_workbench.disclosure.need import advise_anonymisation
 from hrk_workbench.foundations.i18n import render, render_problem

@@ -7,7 +7,7 @@ import json
 import pytest
 from helpers import make
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.model.edit import EditError, parse_value, set_answer, split_path
 from hrk_workbench.model.store import dumps, load_assessment, save_assessment
 

@@ -19,7 +19,7 @@ import pytest
 from helpers import EXAMPLES
 from pypdf import PdfReader
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 
 TEMPLATE_DATE = datetime(2013, 12, 23, 23, 15, tzinfo=UTC)
 

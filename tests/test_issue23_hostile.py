@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLES
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.forms.loader import load_forms
 from hrk_workbench.foundations.i18n import render_problem
 from hrk_workbench.foundations.terminal import escape_for_terminal

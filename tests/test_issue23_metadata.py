@@ -15,7 +15,7 @@ import pytest
 import yaml
 from rdflib import RDF, Graph, Namespace
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.metadata.profiles import PORTAL_LICENCE_IDS
 
 ROOT = Path(__file__).resolve().parent.parent

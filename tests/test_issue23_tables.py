@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from helpers import EXAMPLES
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the Table lab test below
 SOCIAL = EXAMPLES / "social-assistance.hrk.json"  # special-category, finer regions: 10

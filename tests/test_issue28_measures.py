@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from helpers import ALL_NO, make
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.model.assessment import Assessment
 from hrk_workbench.model.store import load_assessment, save_assessment
 

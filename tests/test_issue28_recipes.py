@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: Any) -> tuple[int, str, str]:
@@ -258,7 +258,7 @@ def test_the_risk_lab_page_applies_the_same_steps(tmp_path):
 
     from hrk_workbench.disclosure.loading import read_table
     from hrk_workbench.disclosure.microdata.recipe import Recipe
-    from hrk_workbench.gui.pages.risklab import compute
+    from hrk_workbench.gui.labs.data import compute
 
     book = Workbook()
     sheet = book.active

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from helpers import ALL_NO, make
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.model.assessment import Assessment, RiskLabResult
 from hrk_workbench.model.store import save_assessment
 from hrk_workbench.overview.progress import step_states

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.decision.check import check_against_forms
 from hrk_workbench.forms.loader import FormError, load_forms
 from hrk_workbench.foundations.addresses import address_fields, is_web_address

@@ -16,7 +16,7 @@ import sys
 import pandas as pd
 import pytest
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.disclosure.microdata.recipe import (
     MAX_KEY_FILE_BYTES,
     key_entropy_bytes,

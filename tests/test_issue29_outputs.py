@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLES
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.foundations import atomic
 
 AIR = EXAMPLES / "air-quality.hrk.json"

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.disclosure.tables.audit import audit_table
 from hrk_workbench.disclosure.tables.cells import Hierarchy, table_from_microdata
 from hrk_workbench.disclosure.tables.insiders import insiders_from_table, recomputable

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict, str]:

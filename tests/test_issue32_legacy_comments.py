@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from openpyxl.comments import Comment
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.forms.loader import load_forms
 from hrk_workbench.legacy.importer import import_workbook
 from hrk_workbench.legacy.report import app_words, report_lines, summary_text

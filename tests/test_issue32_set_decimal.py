@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

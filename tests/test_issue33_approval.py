@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.model.store import load_assessment
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 
 KEYS = "age,sex,region"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 
 FORMS = Path(__file__).resolve().parent.parent / "forms"
 DEFAULT_PTABLE = FORMS / "ptables" / "cellkey_D5_V3_js2.csv"

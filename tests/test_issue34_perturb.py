@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 
 OCCUPATIONS = {"nurse": 0.45, "teacher": 0.3, "farmer": 0.15, "pilot": 0.07, "judge": 0.03}
 

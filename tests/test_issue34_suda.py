@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 
 KEYS = ["age", "sex", "town", "job", "edu"]
 

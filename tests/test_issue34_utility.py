@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from openpyxl import Workbook
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 
 HEADER = ["age", "sex", "town", "income", "hours"]
 

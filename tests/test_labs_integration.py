@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from helpers import ALL_NO, EXAMPLES, make, strip_schema5_defaults
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.decision.summary import summarise
 from hrk_workbench.disclosure.column_types import infer_type
 from hrk_workbench.disclosure.microdata.measures import measure_frame

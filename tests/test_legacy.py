@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.legacy.exporter import export_workbook
 from hrk_workbench.legacy.importer import import_workbook
 from hrk_workbench.legacy.mapping import load_layouts

@@ -16,7 +16,7 @@ import pytest
 from helpers import strip_schema5_defaults
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.metadata.export import ckan_missing as _ckan_missing
 from hrk_workbench.metadata.profiles import (
     DCATAP,

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from helpers import ALL_NO, ROOT, make
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.decision.summary import summarise
 from hrk_workbench.forms.loader import load_forms
 from hrk_workbench.model.assessment import Assessment

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from pycanon import anonymity
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.disclosure.loading import read_table
 from hrk_workbench.disclosure.microdata import measures as m
 from hrk_workbench.disclosure.microdata.measures import MeasuredRisk, measure_file, measure_frame

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.disclosure.microdata.loss import loss_report, total_variation
 from hrk_workbench.disclosure.microdata.recipe import (
     Recipe,

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from helpers import write_microdata1
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 
 DATA = Path(__file__).resolve().parent / "data" / "tables"
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.forms.loader import load_forms
 
 LABELS = ["Yhteensä", "  YHTEENSÄ ", "yhteensä", "Kaikki", "Totalt", "Summa", "Alla", "Totals",

@@ -2,7 +2,7 @@
 
 The model only fixes the *shape* of the answers (which fields exist, their types). Which
 question ids exist and which values a scale allows come from ``forms/`` and are checked by
-:func:`hrk_workbench.model.check.check_against_forms`, so adding a question to a form needs no
+:func:`hrk_workbench.model.check.check_document`, so adding a question to a form needs no
 change here: answers are keyed by question id.
 """
 

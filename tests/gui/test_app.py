@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QListWidget
 
-from hrk_workbench.cli import main as cli_main
+from hrk_workbench.cli.program import main as cli_main
 from hrk_workbench.forms.loader import load_forms
 from hrk_workbench.gui import app as gui_app
 from hrk_workbench.gui.mainwindow import MARKS, MainWindow

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.gui.import_excel import import_path
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.gui.document import Document
 from hrk_workbench.model.store import FileChangedError, load_assessment
 

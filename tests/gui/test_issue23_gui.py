@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.cli import main as cli_main
+from hrk_workbench.cli.program import main as cli_main
 from hrk_workbench.gui.mainwindow import DECORATION, MainWindow
 from hrk_workbench.overview.progress import STEPS, step_states
 from hrk_workbench.reporting.content import format_eur

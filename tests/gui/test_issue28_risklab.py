@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from hrk_workbench.cli import main as cli_main
+from hrk_workbench.cli.program import main as cli_main
 from hrk_workbench.forms.loader import Forms
 from hrk_workbench.gui.document import Document
 from hrk_workbench.gui.pages.risklab import RiskLabPage

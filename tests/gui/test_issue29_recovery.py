@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.gui.recovery import SUFFIX, path_key, recovery_folder
 from hrk_workbench.model.store import load_assessment
 

@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from hrk_workbench.cli import main as cli_main
+from hrk_workbench.cli.program import main as cli_main
 from hrk_workbench.forms.loader import Forms
 from hrk_workbench.gui.document import Document
 from hrk_workbench.gui.pages.tablelab import TableLabPage

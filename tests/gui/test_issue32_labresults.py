@@ -23,7 +23,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from hrk_workbench.cli import main as cli_main
+from hrk_workbench.cli.program import main as cli_main
 from hrk_workbench.foundations.i18n import format_number, label
 from hrk_workbench.model.store import load_assessment
 

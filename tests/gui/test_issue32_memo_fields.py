@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from hrk_workbench.cli import main as cli
+from hrk_workbench.cli.program import main as cli
 from hrk_workbench.forms.loader import default_forms_dir
 from hrk_workbench.gui.author import AuthorDialog
 from hrk_workbench.model.store import load_assessment

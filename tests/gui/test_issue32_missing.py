@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from hrk_workbench.cli import main as cli_main
+from hrk_workbench.cli.program import main as cli_main
 from hrk_workbench.model.store import load_assessment
 from hrk_workbench.overview.progress import STEPS, step_states, still_missing
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 
 
 def _assessment(tmp_path: Path) -> Path:

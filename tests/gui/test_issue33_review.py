@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.foundations.answer_names import answer_name
 from hrk_workbench.model.store import load_assessment
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
 
-from hrk_workbench.cli import main as cli_main
+from hrk_workbench.cli.program import main as cli_main
 from hrk_workbench.forms.loader import Forms
 from hrk_workbench.gui.document import Document
 from hrk_workbench.gui.pages.tablelab import TableLabPage

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from hrk_workbench.cli import main as cli_main
+from hrk_workbench.cli.program import main as cli_main
 from hrk_workbench.forms.loader import Forms
 from hrk_workbench.foundations.i18n import format_number
 from hrk_workbench.gui.document import Document

@@ -185,7 +185,7 @@ def test_excel_export_writes_what_the_command_writes_and_says_what_is_left_out(
     the losses the command prints are shown, in the app's language, in full."""
     import openpyxl
 
-    from hrk_workbench.cli import main
+    from hrk_workbench.cli.program import main
 
     _window, page = _outputs(make_window, qtbot, BIKES, lang="fi")
     target = tmp_path / "book.xls"  # a wrong suffix: .xlsx is added

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ..document import Document
+from ..labs.with_saved import with_saved
 from .base import StepPage
 from .dataset import DatasetPage
 from .decision import DecisionPage
@@ -19,7 +20,6 @@ from .licence import LicencePage
 from .participants import ParticipantsPage
 from .publication import with_addresses
 from .questions import AnonymisationPage, BenefitsPage, ChannelPage, GatesPage, QualityPage
-from .saved_result import with_saved
 
 try:
     from hrk_workbench.overview.progress import STEPS

@@ -11,7 +11,7 @@ no record's value is shown (SUDA2 names rows by number).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,9 +29,6 @@ from PySide6.QtWidgets import (
 
 from hrk_workbench.gui.pages.base import ScrollSafeComboBox, _plain
 from hrk_workbench.gui.workers import Cancelled, Progress, run_task
-
-if TYPE_CHECKING:
-    from hrk_workbench.gui.pages.risklab import RiskLabPage
 
 CURRENT, FILE = "current", "file"
 ROWS = ("gui_compare_row_k", "gui_compare_row_uniques", "gui_compare_row_verdict",
@@ -67,7 +64,9 @@ class RecipeCompare(QWidget):
 
     compared = Signal()  # a comparison finished, failed or was cancelled (tests wait on it)
 
-    def __init__(self, page: RiskLabPage) -> None:
+    def __init__(self, page: Any) -> None:
+        """``page`` is the Risk lab page (not imported here: the page imports this widget);
+        the widget reads its data, roles, recipe and key, and words through it."""
         super().__init__(page)
         self.page = page
         self.document = page.document
