@@ -98,7 +98,6 @@ def resolve_comment(assessment: Assessment, comment_id: str, resolution: str, by
 
 def review_warnings(assessment: Assessment, forms: Forms) -> list[Problem]:
     """For ``validate``: each open comment, and each approval that no longer stands."""
-    from hrk_workbench.review.approval import check_approvals
     from hrk_workbench.review.texts import role_text
 
     def role(code: str) -> dict[str, str]:  # the role in every language, for the template
@@ -108,6 +107,10 @@ def review_warnings(assessment: Assessment, forms: Forms) -> list[Problem]:
                    "a resolution", "warning", code="comment_open",
                    params={"id": c.id, "by": c.by, "role": role(c.role), "text": c.text})
            for c in assessment.comments if c.status == "open"]
+    if not assessment.approvals:  # the signatures' library loads only for a signed file
+        return out
+    from hrk_workbench.review.approval import check_approvals
+
     codes = {"void": "approval_void", "tampered": "approval_tampered",
              "foreign": "approval_foreign", "untrusted": "approval_untrusted"}
     for check in check_approvals(assessment):
