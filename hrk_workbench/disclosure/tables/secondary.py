@@ -49,6 +49,7 @@ METHODS = ("auto", "exact", "heuristic")
 EXACT_MAX_CELLS = 400
 ZERO_PENALTY = 10.0
 MULTI_START_CELLS = 3000  # up to this size the heuristic runs twice (largest, smallest first)
+COVER_DROP_SECONDS = 6.0  # the clean-up of the combined pattern
 TOL = 1e-7
 
 
@@ -211,11 +212,7 @@ def suppress(table: Table, primary: Mapping[int, Protection], cost: str = "cells
                                      time.perf_counter() - start)
         if method == "exact":
             raise TimeoutError("the exact suppression did not finish in time")
-    secondary, rounds = _heuristic(prob, tick=tick)
-    if prob.n <= MULTI_START_CELLS:  # the other order too; the cheaper pattern is kept
-        other, more = _heuristic(prob, tick=tick, largest_first=False)
-        if float(prob.cost[list(other)].sum()) < float(prob.cost[list(secondary)].sum()):
-            secondary, rounds = other, more
+    secondary, rounds = _best_heuristic(prob, tick)
     timed_out = method == "auto" and prob.n <= exact_max_cells
     label = "heuristic_after_timeout" if timed_out else "heuristic"
     return SuppressionResult(secondary, label, False, rounds, time.perf_counter() - start)
@@ -403,14 +400,117 @@ def _missed(prob: _Problem, i: int, interval: tuple[float, float],
     return out
 
 
-def _heuristic(prob: _Problem, max_rounds: int = 8, drop_seconds: float = 3.0,
-               tick: Callable[[], None] | None = None,
-               largest_first: bool = True) -> tuple[set[int], int]:
-    import numpy as np
+Witnessed = dict[Direction, frozenset[int]]
 
+
+def _best_heuristic(prob: _Problem,
+                    tick: Callable[[], None] | None) -> tuple[set[int], int]:
+    """The heuristic from both orders (tables up to :data:`MULTI_START_CELLS` cells), then
+    the best combination of all the witnesses the runs found, cleaned up; the cheapest
+    pattern is kept.
+
+    Why the combination: each run picks every primary cell's witness greedily, given the
+    cells suppressed before it, so the runs end in different patterns that each waste some
+    cells. Every witness stays valid whatever else is suppressed (it moves only cells of its
+    own support), so a pattern that suppresses the whole support of one witness per
+    direction protects every direction the runs protected. Choosing those witnesses so that
+    their supports overlap most is a small set-covering programme that HiGHS solves exactly
+    in well under a second; the audit loop then protects anything the combination left short
+    and publishes again what no witness needs, and the result replaces the best run's
+    pattern only if it is cheaper."""
+    secondary, rounds, found, _ = _heuristic(prob, tick=tick)
+    best = (_cost(prob, secondary), secondary, rounds)
+    if prob.n > MULTI_START_CELLS:
+        return secondary, rounds
+    other, more, seen, _ = _heuristic(prob, tick=tick, largest_first=False)
+    best = min(best, (_cost(prob, other), other, more), key=lambda b: b[0])
+    pool: dict[Direction, set[frozenset[int]]] = {}
+    for run in (found, seen):
+        for key, support in run.items():
+            pool.setdefault(key, set()).add(support)
+    chosen = _cover(prob, pool)
+    if chosen is not None:
+        start, witnesses = chosen
+        mixed, again, _, complete = _heuristic(prob, tick=tick, start=start,
+                                               witnesses=witnesses,
+                                               drop_seconds=COVER_DROP_SECONDS)
+        if complete:  # (an unfinished pattern is never kept)
+            best = min(best, (_cost(prob, mixed), mixed, rounds + more + again),
+                       key=lambda b: b[0])
+    return best[1], best[2]
+
+
+def _cost(prob: _Problem, cells: set[int]) -> float:
+    return float(prob.cost[list(cells)].sum())
+
+
+def _cover(prob: _Problem, pool: Mapping[Direction, set[frozenset[int]]],
+           seconds: float = 5.0) -> tuple[np.ndarray, Witnessed] | None:
+    """The cheapest set of cells holding one whole witness of every direction in ``pool``
+    (a set-covering MILP: cell j suppressed y_j, witness w chosen z_w; z_w <= y_j for every
+    cell of w, one chosen witness per direction). None if HiGHS finds no solution in time."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_matrix
+
+    keys = [key for key, supports in pool.items() if supports]
+    cells = sorted({j for key in keys for w in pool[key] for j in w} - set(prob.primary))
+    if not keys or not cells:
+        return None
+    col = {j: k for k, j in enumerate(cells)}
+    items = [(key, w) for key in keys for w in sorted(pool[key], key=sorted)]
+    n_y, n_z = len(cells), len(items)
+    rows, cols, data, lower = [], [], [], []
+    where = {key: k for k, key in enumerate(keys)}
+    for z, (key, _) in enumerate(items):  # one witness per direction
+        rows.append(where[key])
+        cols.append(n_y + z)
+        data.append(1.0)
+    r = len(keys)
+    lower += [1.0] * len(keys)
+    for z, (_, w) in enumerate(items):  # a chosen witness's cells are suppressed
+        for j in w:
+            if j in col:
+                rows += [r, r]
+                cols += [col[j], n_y + z]
+                data += [1.0, -1.0]
+                lower.append(0.0)
+                r += 1
+    matrix = csr_matrix((data, (rows, cols)), shape=(r, n_y + n_z))
+    cost = np.concatenate([prob.cost[cells], np.zeros(n_z)])
+    res = milp(cost, integrality=np.concatenate([np.ones(n_y), np.zeros(n_z)]),
+               bounds=Bounds(0.0, 1.0),
+               constraints=[LinearConstraint(matrix, np.array(lower), np.inf)],
+               options={"time_limit": seconds})
+    if res.x is None:
+        return None
+    y = res.x[:n_y] > 0.5
     suppressed = np.zeros(prob.n, dtype=bool)
     suppressed[list(prob.primary)] = True
-    witnesses: dict[Direction, frozenset[int]] = {}
+    suppressed[[j for j, on in zip(cells, y, strict=True) if on]] = True
+    witnesses: Witnessed = {}
+    for key, w in items:
+        if key not in witnesses and all(suppressed[j] for j in w):
+            witnesses[key] = w
+    return suppressed, witnesses
+
+
+def _heuristic(prob: _Problem, max_rounds: int = 8, drop_seconds: float = 3.0,
+               tick: Callable[[], None] | None = None,
+               largest_first: bool = True, start: np.ndarray | None = None,
+               witnesses: Witnessed | None = None) -> tuple[set[int], int, Witnessed]:
+    """One greedy run: a witness for every primary direction not yet reached, cells no
+    witness needs published again, repeated until the audit finds nothing short. ``start``
+    and ``witnesses``: a pattern to go on from (the primary cells included) and the witnesses
+    known to hold in it. Returns the secondary cells, rounds and the witnesses that hold."""
+    import numpy as np
+
+    if start is None:
+        suppressed = np.zeros(prob.n, dtype=bool)
+        suppressed[list(prob.primary)] = True
+    else:
+        suppressed = start.copy()
+    witnesses = dict(witnesses or {})
     rounds = 0
     todo = _short(prob, suppressed)
     while todo and rounds < max_rounds:
@@ -448,8 +548,11 @@ def _heuristic(prob: _Problem, max_rounds: int = 8, drop_seconds: float = 3.0,
         if rounds < max_rounds:
             _drop_unneeded(prob, suppressed, witnesses, drop_seconds)
         todo = _short(prob, suppressed)
+    if start is not None and rounds == 0:  # nothing short: still publish what is unneeded
+        _drop_unneeded(prob, suppressed, witnesses, drop_seconds)
+        todo = _short(prob, suppressed)  # empty (each drop keeps a witness); checked anyway
     secondary = {int(j) for j in np.flatnonzero(suppressed) if j not in prob.primary}
-    return secondary, rounds
+    return secondary, rounds, witnesses, not todo
 
 
 def _drop_unneeded(prob: _Problem, suppressed: np.ndarray,
