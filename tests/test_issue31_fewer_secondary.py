@@ -72,7 +72,7 @@ def test_the_cover_chooses_the_witnesses_that_share_cells():
                          (j, True, -1): frozenset({j, shared})}
 
 
-@pytest.mark.parametrize("seed", [1]  # seed 2 runs in benchmarks/bench_tables.py --case 420)
+@pytest.mark.parametrize("seed", [1])  # seed 2: benchmarks/bench_tables.py --case 420
 def test_the_heuristic_is_no_worse_than_either_order_and_stays_safe(seed):
     table = _table(seed)
     primary = find_primary(table, Rules())
