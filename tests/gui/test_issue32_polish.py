@@ -42,7 +42,7 @@ def test_typing_straight_after_tab_in_participants_loses_nothing(
 def test_lang_without_a_command_opens_the_app_in_finnish(qtbot: Any, monkeypatch: Any) -> None:
     from PySide6.QtWidgets import QApplication as App
 
-    from hrk_workbench.cli.program import main
+    from hrk_workbench.__main__ import main
     from hrk_workbench.gui.mainwindow import MainWindow
 
     monkeypatch.setattr(App, "exec", lambda *a: 0)  # the window is shown; no event loop
@@ -87,7 +87,7 @@ def test_save_as_new_assessment_gives_a_new_id(make_window: Any, tmp_path: Path,
 
     from PySide6.QtWidgets import QFileDialog
 
-    from hrk_workbench.cli.program import main
+    from hrk_workbench.__main__ import main
     from hrk_workbench.model.store import load_assessment
 
     last_year = tmp_path / "pyorat-2025.hrk.json"
