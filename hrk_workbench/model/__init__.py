@@ -26,6 +26,7 @@ from .assessment import (
     TemporalCoverage,
 )
 from .check import check_against_forms
+from .compiled import use_cached_schemas
 from .store import (
     FILE_SUFFIX,
     AssessmentFileError,
@@ -42,6 +43,8 @@ from .store import (
     save_assessment,
     write_assessment,
 )
+
+use_cached_schemas()  # validators built once per user and code version, not in every process
 
 __all__ = [
     "FILE_SUFFIX",
