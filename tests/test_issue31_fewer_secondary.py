@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hrk_workbench.cli import main
+from hrk_workbench.cli.program import main
 from hrk_workbench.disclosure.tables.audit import audit_table
 from hrk_workbench.disclosure.tables.cells import Hierarchy, table_from_aggregate
 from hrk_workbench.disclosure.tables.primary import Rules, find_primary

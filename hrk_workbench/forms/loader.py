@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic.version import VERSION as PYDANTIC_VERSION
 
 from hrk_workbench.forms.schema import (
     LANGUAGES,
@@ -363,17 +364,25 @@ def _load(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> Forms:
 CACHE_ENV = "HRK_CACHE_DIR"
 
 
+def user_cache_dir() -> Path | None:
+    """The per-user folder for what start-up can skip recomputing: ``$HRK_CACHE_DIR``,
+    ``$XDG_CACHE_HOME`` or ``~/.cache``, then ``hrk-workbench``; None without a home."""
+    base = os.environ.get(CACHE_ENV) or os.environ.get("XDG_CACHE_HOME") or (
+        str(Path.home() / ".cache") if Path.home().name else "")
+    return Path(base) / "hrk-workbench" if base else None
+
+
 def _cache_file(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> Path | None:
     if directory != str(default_forms_dir().resolve()):
         return None  # an organisation's or a test's own copy: read it, keep nothing
-    base = os.environ.get(CACHE_ENV) or os.environ.get("XDG_CACHE_HOME") or (
-        str(Path.home() / ".cache") if Path.home().name else "")
-    if not base:
+    base = user_cache_dir()
+    if base is None:
         return None
     code = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(
         Path(__file__).parent.glob("*.py")))
-    key = hashlib.sha256(repr((directory, stamp, code, sys.version)).encode()).hexdigest()
-    return Path(base) / "hrk-workbench" / f"forms-{key[:32]}.pickle"
+    key = hashlib.sha256(repr((directory, stamp, code, sys.version, PYDANTIC_VERSION))
+                         .encode()).hexdigest()
+    return base / f"forms-{key[:32]}.pickle"
 
 
 def _from_disk_cache(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> Forms | None:

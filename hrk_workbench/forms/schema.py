@@ -57,7 +57,7 @@ QuestionId = Annotated[str, AfterValidator(_question_id)]
 
 
 class FormModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 Scalar = bool | int | float | str

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, StringConstraints
-from rfc3986 import abnf_regexp, misc
 
 from hrk_workbench.foundations.problems import Problem, Severity
 
@@ -43,10 +43,27 @@ EXAMPLE = "https://www.example.fi/page"
 # characters RFC 3987 never allows unencoded in an IRI (and rdflib refuses), named in messages
 _FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
 
-_PATH = re.compile(abnf_regexp.IPATH_RE, re.UNICODE)
-_QUERY = re.compile(abnf_regexp.IQUERY_RE, re.UNICODE)
-_FRAGMENT = re.compile(abnf_regexp.IFRAGMENT_RE, re.UNICODE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
+
+
+class _Grammar(NamedTuple):
+    iri: re.Pattern[str]
+    authority: re.Pattern[str]
+    path: re.Pattern[str]
+    query: re.Pattern[str]
+    fragment: re.Pattern[str]
+
+
+@cache
+def _grammar() -> _Grammar:
+    """RFC 3987's patterns, compiled when the first address is checked: the library and
+    its long Unicode patterns take longer to load than most commands take to run."""
+    from rfc3986 import abnf_regexp, misc
+
+    return _Grammar(misc.IRI_MATCHER, misc.ISUBAUTHORITY_MATCHER,
+                    re.compile(abnf_regexp.IPATH_RE, re.UNICODE),
+                    re.compile(abnf_regexp.IQUERY_RE, re.UNICODE),
+                    re.compile(abnf_regexp.IFRAGMENT_RE, re.UNICODE))
 
 
 class IriParts(NamedTuple):
@@ -64,7 +81,8 @@ def iri_parts(value: str) -> IriParts | None:
     """The IRI's components when ``value`` is an absolute IRI by RFC 3987, else None."""
     if not value or _FORBIDDEN.search(value):
         return None
-    parts = misc.IRI_MATCHER.match(value)
+    grammar = _grammar()
+    parts = grammar.iri.match(value)
     if parts is None:
         return None
     got = parts.groupdict()
@@ -73,13 +91,14 @@ def iri_parts(value: str) -> IriParts | None:
         return None
     host = ""
     if authority is not None:
-        sub = misc.ISUBAUTHORITY_MATCHER.match(authority)
+        sub = grammar.authority.match(authority)
         if sub is None or (sub.group("port") and int(sub.group("port")) > 65535):
             return None
         host = sub.group("host") or ""
     path, query, fragment = got["path"] or "", got["query"], got["fragment"]
-    if (path and not _PATH.match(path)) or (query is not None and not _QUERY.match(query)) \
-            or (fragment is not None and not _FRAGMENT.match(fragment)):
+    if (path and not grammar.path.match(path)) \
+            or (query is not None and not grammar.query.match(query)) \
+            or (fragment is not None and not grammar.fragment.match(fragment)):
         return None
     return IriParts(scheme, authority, host, path, query, fragment)
 

@@ -26,6 +26,7 @@ from hrk_workbench.model.assessment import (
     TemporalCoverage,
 )
 from hrk_workbench.model.check import check_document
+from hrk_workbench.model.compiled import use_cached_schemas
 from hrk_workbench.model.store import (
     FILE_SUFFIX,
     AssessmentFileError,
@@ -42,6 +43,8 @@ from hrk_workbench.model.store import (
     save_assessment,
     write_assessment,
 )
+
+use_cached_schemas()  # validators built once per user and code version, not in every process
 
 __all__ = [
     "FILE_SUFFIX",

@@ -44,7 +44,8 @@ MAX_COUNT = 1e15
 class Part(BaseModel):
     """Base of every part of the document: unknown fields are errors, not silently dropped."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False,
+                              defer_build=True)
 
 
 class Contact(Part):

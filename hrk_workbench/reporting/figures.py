@@ -160,13 +160,14 @@ def drawing(fig: RiskMatrix):  # -> reportlab.graphics.shapes.Drawing (imported 
 
 # --- SVG (HTML) -----------------------------------------------------------------------------
 
-def svg(fig: RiskMatrix, title: str = "") -> str:
-    """The figure as inline SVG: scalable, selectable text, no image file beside the HTML."""
+def svg(fig: RiskMatrix, title: str = "", family: str = FAMILY) -> str:
+    """The figure as inline SVG: scalable, selectable text, no image file beside the HTML.
+    ``family``: the font's name where the page declares the bundled font under another."""
     lay = layout(fig)
     h = lay.height
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lay.width:g} {h:g}" '
            f'width="{lay.width:g}pt" height="{h:g}pt" role="img" '
-           f'font-family={quoteattr(FAMILY + ", Verdana, sans-serif")}>']
+           f'font-family={quoteattr(family + ", Verdana, sans-serif")}>']
     if title:
         out.append(f"<title>{escape(title)}</title>")
     for b in lay.boxes:

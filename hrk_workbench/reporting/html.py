@@ -18,11 +18,23 @@ TEMPLATE = "memo.html.j2"
 PRINT_TEMPLATE = "memo.print.css.j2"
 
 
+# the bundled font's name in the print stylesheet's @font-face rules (memo.print.css.j2)
+PRINT_FAMILY = "HRK DejaVu Sans"
+
+
 def _figure_svg(fig: RiskMatrix) -> object:
     """The figure's SVG as markup: figures.svg escapes every text it writes."""
     from markupsafe import Markup
 
     return Markup(svg(fig, fig.alt or fig.caption))
+
+
+def _print_figure_svg(fig: RiskMatrix) -> object:
+    """The figure's SVG for print, its text in the bundled font the page declares: the
+    system's copy of the font was otherwise looked up, subset and embedded a second time."""
+    from markupsafe import Markup
+
+    return Markup(svg(fig, fig.alt or fig.caption, PRINT_FAMILY))
 
 
 def render_html(memo: Memo, for_print: bool = False, print_css: str = "") -> str:
@@ -37,7 +49,9 @@ def render_html(memo: Memo, for_print: bool = False, print_css: str = "") -> str
     from markupsafe import Markup
 
     env = html_environment(str(reports_dir()))
-    return env.get_template(TEMPLATE).render(memo=memo, figure_svg=_figure_svg,
+    return env.get_template(TEMPLATE).render(memo=memo,
+                                             figure_svg=_print_figure_svg if for_print
+                                             else _figure_svg,
                                              print=for_print, print_css=Markup(print_css))
 
 

@@ -64,16 +64,39 @@ def mark_urls(value: Any, for_print: bool = True) -> Any:
 
 def _print_text(raw: str) -> str:
     """Plain text for print, escaped: no-break spaces where a line must not break, and a
-    break opportunity (U+200B) every :data:`_CHUNK` characters of a word too long for any
-    line (a pasted hash, a hostile title): without one the word ran past the margin, and
-    letting the layout engine break anywhere (``overflow-wrap``) made a memo of such words
-    take a minute to lay out. No real word is that long, so none is touched."""
+    break opportunity every :data:`_CHUNK` characters of a word too long for any line (a
+    pasted hash, a hostile title): without one the word ran past the margin, and letting the
+    layout engine break anywhere (``overflow-wrap``) made a memo of such words take a minute
+    to lay out. No real word is that long, so none is touched."""
+    text = _breakable(raw, _LONG_WORD, _CHUNK)
+    return _EQUALS.sub("\u00a0=\u00a0", _PERCENT.sub("\u00a0", text))
+
+
+def _breakable(raw: str, word: re.Pattern[str], size: int) -> str:
+    """``raw`` escaped, each match of ``word`` cut every ``size`` characters by U+200B (a
+    break opportunity), in ``<span>`` pieces of :data:`_PIECE` cuts each.
+
+    The layout engine measures a table cell's narrowest width by laying out the rest of a
+    text again at each break opportunity in it: one 20,000-character word took minutes,
+    the time growing with the square of its length. In pieces it grows with the length;
+    the printed text is the same."""
     from markupsafe import escape
 
-    raw = _LONG_WORD.sub(lambda m: _ZWSP.join(m[0][i:i + _CHUNK]
-                                              for i in range(0, len(m[0]), _CHUNK)), raw)
-    text = str(escape(raw))
-    return _EQUALS.sub("\u00a0=\u00a0", _PERCENT.sub("\u00a0", text))
+    out: list[str] = []
+    at = 0
+    for match in word.finditer(raw):
+        out.append(str(escape(raw[at:match.start()])))
+        chunks = [match[0][i:i + size] for i in range(0, len(match[0]), size)]
+        pieces = [_ZWSP.join(chunks[i:i + _PIECE]) for i in range(0, len(chunks), _PIECE)]
+        if len(pieces) == 1:
+            out.append(str(escape(pieces[0])))
+        else:
+            # the break opportunity inside the piece before it, where the engine sees it
+            out.append("".join(f"<span>{escape(p)}{_ZWSP if i < len(pieces) - 1 else ''}"
+                               "</span>" for i, p in enumerate(pieces)))
+        at = match.end()
+    out.append(str(escape(raw[at:])))
+    return "".join(out)
 
 
 def narrow_cell(value: Any, for_print: bool = True) -> Any:
@@ -82,14 +105,12 @@ def narrow_cell(value: Any, for_print: bool = True) -> Any:
     every :data:`_NARROW` characters of any longer word, addresses included, so the column
     keeps its width (the layout engine breaks only where the text allows it). On screen the
     text as it is."""
-    from markupsafe import Markup, escape
+    from markupsafe import Markup
 
     if not for_print or hasattr(value, "__html__"):
         return value
     raw = "" if value is None else str(value)
-    raw = _NARROW_WORD.sub(lambda m: _ZWSP.join(m[0][i:i + _NARROW]
-                                                 for i in range(0, len(m[0]), _NARROW)), raw)
-    return Markup(str(escape(raw)))
+    return Markup(_breakable(raw, _NARROW_WORD, _NARROW))
 
 
 _NARROW = 12
@@ -100,6 +121,7 @@ _NARROW_WORD = re.compile(r"[^\s\u200b]{13,}")
 # into pieces that fit a narrow table column
 _CHUNK = 16
 _ZWSP = "\u200b"
+_PIECE = 8
 _LONG_WORD = re.compile(r"[^\s\u200b]{64,}")
 
 
