@@ -563,10 +563,11 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
     omitted quasi-identifiers and the sensitive values (``cells``, with the weights' sums);
     the classes of the whole file, those within each period, l and the weighted risk are
     all group-bys of that table. k, the counts below k, the uniques and l are exact. The
-    drop effect per key variable groups the class table by a 64-bit hash of the other key
-    values instead of the values themselves (eight group-bys of one number rather than of
-    seven texts): two different combinations share a hash with a probability near 1e-8 for
-    a million classes, and would at worst count one unique too many for that variable.
+    drop effect per key variable compares the classes by a 64-bit hash of the other key
+    values instead of the values themselves (sorts of one number, in numpy, rather than
+    group-bys of seven texts; see :func:`uniques_if_dropped_hashed`): two different
+    combinations share a hash with a probability near 1e-8 for a million classes, and would
+    at worst count one unique too many for that variable.
     """
     from .loading import quote_ident as q
 
