@@ -1,38 +1,43 @@
 """Time ``hrk-workbench risk`` on generated million-row files and print the figures.
 
-Compares the whole command (start-up and every measure) with a bare pandas ``read_csv`` plus
-``groupby(...).size()`` on the same eight key columns, each run as a fresh process so both
-pay their own start-up, and with pycanon's ``k_anonymity`` on the same file; peak memory of
-the command is read from ``resource`` (the child's maximum resident set size).
+Each case is a pair: the whole command (start-up and every measure) against a bare pandas
+``read_csv`` of the same columns plus ``groupby(keys).size()``, each run as a fresh process
+so both pay their own start-up. The runs take turns (ours, pandas, ours, pandas...) so a
+busy spell on a shared machine hits both alike, and the ratio is taken pair by pair; the
+median of the wall-clock ratios is the figure, with the processor time (user + system) and
+its ratio beside it, since on a shared machine a process waits for a core as well. Peak
+memory is the child's maximum resident set size.
 
-Two cases, because they stress different parts: ``low`` is a register-like extract whose
-keys have two to a thousand values each and a sensitive variable (eight keys together still
-make almost every record unique, but the first few keys leave large classes to split),
-``high`` has eight keys of thousands of values each, so almost every record is unique after
-two or three keys and every group-by (the classes, and the eight "uniques if dropped" ones)
-has a million groups. The runs of the command and of pandas are
-interleaved and the median is reported, since the machine may be shared.
+Three cases, because they stress different parts:
 
-    .venv/bin/python benchmarks/bench_risk.py [--rows 1000000] [--repeat 3]
-        [--case low|high|both] [--data-dir DIR] [--no-pycanon]
+* ``low``: a register extract whose eight keys have two to a thousand values each (eight
+  keys together still make almost every record unique, but the first few keys leave large
+  classes to split); issue 30's target is 1.2x pandas, under 1 GiB;
+* ``high``: eight keys of thousands of values each, so almost every record is unique after
+  two or three keys and every group-by has a million groups; issue 30's target is 1.2x;
+* ``weighted``: the register extract as a survey, ``--weight`` and one sensitive variable,
+  against pandas reading the keys, the weight and the sensitive column; issue 28's target
+  is 1.5x.
 
-Targets: low (issue 17) within 1.2x of pandas, at least 10x faster than pycanon, under 1 GB;
-high (issue 23) within 1.3x of pandas ``read_csv(usecols=keys)``, under 1 GB; weighted
-(issue 28: the register extract with a sampling weight, ``--weight`` and one sensitive
-variable) within 1.5x of pandas ``read_csv`` of the same columns plus ``groupby.size``. The
-issue's figure is taken with ``farm-bench`` (paired runs), as the printed command shows.
+    .venv/bin/python benchmarks/bench_risk.py [--rows 1000000] [--repeat 5]
+        [--case low|high|weighted|both|all] [--data-dir DIR] [--pycanon]
+
+``--pycanon`` also times pycanon's ``k_anonymity`` on the low case (issue 17: at least 10x
+slower than the command).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,39 +89,12 @@ def generate_high(path: Path, rows: int, seed: int = 2023) -> None:
     pd.DataFrame(columns).to_csv(path, index=False)
 
 
-def _timed(cmd: list[str], repeat: int) -> tuple[float, int, str]:
-    best, peak, out = float("inf"), 0, ""
-    for _ in range(repeat):
-        t, rss, out = _run_measured(cmd)
-        best, peak = min(best, t), max(peak, rss)
-    return best, peak, out
-
-
-def _run_measured(cmd: list[str]) -> tuple[float, int, str]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - start
-    if done.returncode:
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # RUSAGE_CHILDREN keeps the largest child so far; a fresh measuring process per
-    # command (see main) makes this the command's own peak
-    return elapsed, max(after, before) * 1024, done.stdout
-
-
 PANDAS = """
 import sys, pandas as pd
-frame = pd.read_csv(sys.argv[1])
-sizes = frame.groupby(sys.argv[2].split(",")).size()
-print(int(sizes.min()))
-"""
-PANDAS_USECOLS = """
-import sys, pandas as pd
 keys = sys.argv[2].split(",")
-frame = pd.read_csv(sys.argv[1], usecols=keys)
-sizes = frame.groupby(keys).size()
-print(int(sizes.min()))
+more = sys.argv[3].split(",") if len(sys.argv) > 3 else []
+frame = pd.read_csv(sys.argv[1], usecols=keys + more)
+print(int(frame.groupby(keys).size().min()))
 """
 PYCANON = """
 import sys, pandas as pd
@@ -126,77 +104,101 @@ print(anonymity.k_anonymity(frame, sys.argv[2].split(",")))
 """
 
 
-def _measure_in_fresh_process(label: str, cmd: list[str], repeat: int) -> dict[str, object]:
-    """Run the timing loop in its own process so RUSAGE_CHILDREN is that command's alone."""
+@dataclass
+class Runs:
+    """One command's runs: wall and processor seconds, the largest peak, its last output."""
+
+    label: str
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    peak: int = 0
+    out: str = ""
+
+
+def _command(python: str) -> list[str]:
+    """The command line as a user runs it, by module (the package's entry point)."""
+    main = "hrk_workbench" if (ROOT / "hrk_workbench" / "__main__.py").exists() \
+        else "hrk_workbench.cli"
+    return [python, "-m", main]
+
+
+def _run_once(cmd: list[str]) -> tuple[float, float, int, str]:
+    """(wall s, cpu s, peak bytes, stdout) of one run, measured in a fresh process so that
+    RUSAGE_CHILDREN's maximum resident set is this command's own."""
     code = (f"import json, sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); "
-            f"import bench_risk as b; t, rss, out = b._timed({cmd!r}, {repeat}); "
-            f"print(json.dumps([t, rss, out]))")
+            f"import bench_risk as b; print(json.dumps(b._measured({cmd!r})))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    seconds, rss, out = json.loads(done.stdout)
-    return {"label": label, "seconds": seconds, "peak_bytes": rss, "stdout": out}
+                          check=False)
+    if done.returncode:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stdout}{done.stderr}")
+    wall, cpu, peak, out = json.loads(done.stdout)
+    return float(wall), float(cpu), int(peak), str(out)
 
 
-def _interleaved(commands: dict[str, list[str]], repeat: int) -> list[dict[str, object]]:
-    """Each command ``repeat`` times, taking turns (so a busy spell on a shared machine hits
-    all of them alike), each run in its own measuring process; the median time and the
-    largest peak are kept."""
-    times: dict[str, list[float]] = {label: [] for label in commands}
-    peaks = dict.fromkeys(commands, 0)
-    outs = dict.fromkeys(commands, "")
+def _measured(cmd: list[str]) -> tuple[float, float, int, str]:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr}")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, done.stdout
+
+
+def _pairs(ours: list[str], baseline: list[str], repeat: int) -> tuple[Runs, Runs]:
+    """Both commands ``repeat`` times in turn, after one unmeasured run of each (the file
+    then sits in the page cache for both)."""
+    _run_once(ours)
+    _run_once(baseline)
+    a, b = Runs("hrk-workbench risk"), Runs("pandas read_csv + groupby.size")
     for _ in range(repeat):
-        for label, cmd in commands.items():
-            run = _measure_in_fresh_process(label, cmd, 1)
-            times[label].append(float(run["seconds"]))  # type: ignore[arg-type]
-            peaks[label] = max(peaks[label], int(run["peak_bytes"]))  # type: ignore[call-overload]
-            outs[label] = str(run["stdout"])
-    return [{"label": label, "seconds": statistics.median(times[label]),
-             "runs": times[label], "peak_bytes": peaks[label], "stdout": outs[label]}
-            for label in commands]
+        for runs, cmd in ((a, ours), (b, baseline)):
+            wall, cpu, peak, out = _run_once(cmd)
+            runs.wall.append(wall)
+            runs.cpu.append(cpu)
+            runs.peak, runs.out = max(runs.peak, peak), out
+    return a, b
 
 
-def _print_runs(runs: list[dict[str, object]]) -> None:
-    for run in runs:
-        each = ", ".join(f"{t:.2f}" for t in run.get("runs", [run["seconds"]]))  # type: ignore[attr-defined]
-        print(f"  {run['label']:<42} {run['seconds']:7.2f} s   "
-              f"peak {int(run['peak_bytes']) / 2**20:6.0f} MiB   ({each})")  # type: ignore[call-overload]
+def _report(case: str, a: Runs, b: Runs, target: float) -> float:
+    """Print the pair and the median of the pair-by-pair ratios; return the wall ratio."""
+    for runs in (a, b):
+        print(f"  {runs.label:<32} wall {statistics.median(runs.wall):6.2f} s   "
+              f"cpu {statistics.median(runs.cpu):6.2f} s   peak {runs.peak / 2**20:5.0f} MiB   "
+              f"(wall {', '.join(f'{t:.2f}' for t in runs.wall)})")
+    wall = statistics.median(x / y for x, y in zip(a.wall, b.wall, strict=True))
+    cpu = statistics.median(x / y for x, y in zip(a.cpu, b.cpu, strict=True))
+    print(f"  {case}: risk / pandas = {wall:.2f}x wall, {cpu:.2f}x cpu (target <= {target}x); "
+          f"risk peak {a.peak / 2**20:.0f} MiB (target < 1024 MiB)")
+    return wall
 
 
 def run_low(data: Path, exe: str, repeat: int, pycanon: bool) -> None:
-    """The register extract: few classes, the parse dominates (issue 17)."""
+    """The register extract, eight keys (issue 30)."""
     keys = ",".join(KEYS)
-    ours, bare, bare_cols = _interleaved({
-        "hrk-workbench risk": [exe, "risk", str(data), "--key", keys, "--sensitive",
-                               SENSITIVE, "--json"],
-        "pandas read_csv + groupby.size": [sys.executable, "-c", PANDAS, str(data), keys],
-        "pandas read_csv(usecols) + groupby.size": [sys.executable, "-c", PANDAS_USECOLS,
-                                                    str(data), keys],
-    }, repeat)
-    runs = [ours, bare, bare_cols]
-    if pycanon:
-        runs.append(_measure_in_fresh_process(
-            "pycanon k_anonymity", [sys.executable, "-c", PYCANON, str(data), keys], 1))
-    result = json.loads(str(ours["stdout"]))
+    a, b = _pairs([*_command(exe), "risk", str(data), "--key", keys, "--json"],
+                  [sys.executable, "-c", PANDAS, str(data), keys], repeat)
+    result = json.loads(a.out)
     print(f"low: k = {result['k']}, sample uniques = {result['sample_uniques']:,}, "
-          f"classes = {result['classes']:,}, l({SENSITIVE}) = {result['l_diversity'][SENSITIVE]}")
-    _print_runs(runs)
-    ratio = float(ours["seconds"]) / float(bare["seconds"])  # type: ignore[arg-type]
-    ratio_cols = float(ours["seconds"]) / float(bare_cols["seconds"])  # type: ignore[arg-type]
-    print(f"  risk / pandas = {ratio:.2f}x (target <= 1.2x); "
-          f"risk / pandas(usecols) = {ratio_cols:.2f}x")
+          f"classes = {result['classes']:,}, uniques if dropped = "
+          f"{sum(result['uniques_if_dropped'].values()):,} in all")
+    _report("low", a, b, 1.2)
     if pycanon:
-        speedup = float(runs[-1]["seconds"]) / float(ours["seconds"])  # type: ignore[arg-type]
-        print(f"  pycanon / risk = {speedup:.1f}x (target >= 10x)")
-    print(f"  risk peak memory {int(ours['peak_bytes']) / 2**20:.0f} MiB "  # type: ignore[call-overload]
-          f"(target < 1024 MiB)")
+        wall, _cpu, _peak, _out = _run_once([sys.executable, "-c", PYCANON, str(data), keys])
+        print(f"  pycanon k_anonymity {wall:.2f} s: pycanon / risk = "
+              f"{wall / statistics.median(a.wall):.1f}x (target >= 10x)")
 
 
-PANDAS_WEIGHTED = """
-import sys, pandas as pd
-keys = sys.argv[2].split(",")
-frame = pd.read_csv(sys.argv[1], usecols=keys + sys.argv[3].split(","))
-print(int(frame.groupby(keys).size().min()))
-"""
+def run_high(data: Path, exe: str, repeat: int) -> None:
+    """Eight high-cardinality keys, almost every record unique (issues 23 and 30)."""
+    keys = ",".join(HIGH_KEYS)
+    a, b = _pairs([*_command(exe), "risk", str(data), "--key", keys, "--json"],
+                  [sys.executable, "-c", PANDAS, str(data), keys], repeat)
+    result = json.loads(a.out)
+    print(f"high: k = {result['k']}, sample uniques = {result['sample_uniques']:,}, "
+          f"classes = {result['classes']:,}, uniques if dropped = "
+          f"{sum(result['uniques_if_dropped'].values()):,} in all")
+    _report("high", a, b, 1.2)
 
 
 def generate_weighted(path: Path, rows: int, seed: int = 2028) -> None:
@@ -212,65 +214,39 @@ def generate_weighted(path: Path, rows: int, seed: int = 2028) -> None:
 
 
 def run_weighted(data: Path, exe: str, repeat: int) -> None:
-    """``--weight`` and one sensitive variable on 1,000,000 rows x 8 keys (issue 28)."""
+    """``--weight`` and one sensitive variable on the register extract (issue 28)."""
     keys = ",".join(KEYS)
-    ours, bare = _interleaved({
-        "hrk-workbench risk --weight": [exe, "risk", str(data), "--key", keys, "--sensitive",
-                                        SENSITIVE, "--weight", "weight", "--json"],
-        "pandas read_csv(same columns) + groupby.size": [
-            sys.executable, "-c", PANDAS_WEIGHTED, str(data), keys, f"weight,{SENSITIVE}"],
-    }, repeat)
-    result = json.loads(str(ours["stdout"]))
-    print(f"weighted: k = {result['k']}, records above individual risk "
-          f"{result['individual_risk']['threshold']}: "
+    a, b = _pairs([*_command(exe), "risk", str(data), "--key", keys, "--sensitive", SENSITIVE,
+                   "--weight", "weight", "--json"],
+                  [sys.executable, "-c", PANDAS, str(data), keys, f"weight,{SENSITIVE}"],
+                  repeat)
+    result = json.loads(a.out)
+    print(f"weighted: k = {result['k']}, l({SENSITIVE}) = {result['l_diversity'][SENSITIVE]}, "
+          f"records above individual risk {result['individual_risk']['threshold']}: "
           f"{result['individual_risk']['above_threshold']:,}, global risk share "
           f"{result['global_risk']['share']:.4f}")
-    _print_runs([ours, bare])
-    ratio = float(ours["seconds"]) / float(bare["seconds"])  # type: ignore[arg-type]
-    print(f"  risk / pandas(same columns) = {ratio:.2f}x (target <= 1.5x)")
-    script = data.with_suffix(".pandas.py")
-    script.write_text(PANDAS_WEIGHTED, encoding="utf-8")
-    print(f"  paired: farm-bench -n 5 --timeout 300 --vs '{sys.executable} {script} {data} "
-          f"{keys} weight,{SENSITIVE}' -- {exe} risk {data} --key {keys} --sensitive "
-          f"{SENSITIVE} --weight weight --json")
-
-
-def run_high(data: Path, exe: str, repeat: int) -> None:
-    """Eight high-cardinality keys, almost every record unique (issue 23)."""
-    keys = ",".join(HIGH_KEYS)
-    ours, bare_cols = _interleaved({
-        "hrk-workbench risk": [exe, "risk", str(data), "--key", keys, "--json"],
-        "pandas read_csv(usecols) + groupby.size": [sys.executable, "-c", PANDAS_USECOLS,
-                                                    str(data), keys],
-    }, repeat)
-    result = json.loads(str(ours["stdout"]))
-    print(f"high: k = {result['k']}, sample uniques = {result['sample_uniques']:,}, "
-          f"classes = {result['classes']:,}, uniques if dropped = "
-          f"{sum(result['uniques_if_dropped'].values()):,} in all")
-    _print_runs([ours, bare_cols])
-    ratio = float(ours["seconds"]) / float(bare_cols["seconds"])  # type: ignore[arg-type]
-    print(f"  risk / pandas(usecols) = {ratio:.2f}x (target <= 1.3x)")
-    print(f"  risk peak memory {int(ours['peak_bytes']) / 2**20:.0f} MiB "  # type: ignore[call-overload]
-          f"(target < 1024 MiB)")
+    _report("weighted", a, b, 1.5)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--case", choices=("low", "high", "weighted", "both", "all"),
-                        default="both")
+                        default="all", help="both: low and high")
     parser.add_argument("--data-dir", type=Path,
                         help="keep the generated files here and reuse them (else a temp dir)")
-    parser.add_argument("--no-pycanon", action="store_true", help="skip the slow peer run")
+    parser.add_argument("--pycanon", action="store_true", help="also time pycanon (slow)")
     args = parser.parse_args()
-    exe = str(Path(sys.executable).parent / "hrk-workbench")
+    os.environ["PYTHONPATH"] = os.pathsep.join(  # this checkout's code, whatever is installed
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    exe = sys.executable
     makers = {"low": generate, "high": generate_high, "weighted": generate_weighted}
-    cases = {"both": ("low", "high"), "all": ("low", "high", "weighted")}
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.data_dir or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        for case in cases.get(args.case, (args.case,)):
+        chosen = {"all": tuple(makers), "both": ("low", "high")}.get(args.case, (args.case,))
+        for case in chosen:
             data = folder / f"risk-{case}-{args.rows}.csv"
             if not data.exists():
                 start = time.perf_counter()
@@ -279,7 +255,7 @@ def main() -> int:
                       f"({data.stat().st_size / 1e6:.0f} MB) "
                       f"in {time.perf_counter() - start:.1f} s")
             if case == "low":
-                run_low(data, exe, args.repeat, not args.no_pycanon)
+                run_low(data, exe, args.repeat, args.pycanon)
             elif case == "weighted":
                 run_weighted(data, exe, args.repeat)
             else:

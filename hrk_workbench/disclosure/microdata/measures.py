@@ -563,10 +563,11 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
     omitted quasi-identifiers and the sensitive values (``cells``, with the weights' sums);
     the classes of the whole file, those within each period, l and the weighted risk are
     all group-bys of that table. k, the counts below k, the uniques and l are exact. The
-    drop effect per key variable groups the class table by a 64-bit hash of the other key
-    values instead of the values themselves (eight group-bys of one number rather than of
-    seven texts): two different combinations share a hash with a probability near 1e-8 for
-    a million classes, and would at worst count one unique too many for that variable.
+    drop effect per key variable compares the classes by a 64-bit hash of the other key
+    values instead of the values themselves (sorts of one number, in numpy, rather than
+    group-bys of seven texts; see :func:`uniques_if_dropped_hashed`): two different
+    combinations share a hash with a probability near 1e-8 for a million classes, and would
+    at worst count one unique too many for that variable.
     """
     from hrk_workbench.disclosure.loading import quote_ident as q
 
@@ -709,19 +710,91 @@ def _uniques_if_dropped_duckdb(con: duckdb.DuckDBPyConnection, keys: list[str], 
         return {keys[0]: uniques if rows > 1 else 0}
     if uniques == 0:
         return dict.fromkeys(keys, 0)
-    every = "h0"
-    for i in range(1, len(keys)):
-        every = f"xor({every}, h{i})"
-    # the hash of the other key values: all of them XOR-ed, then the dropped one XOR-ed out
-    con.execute(f"CREATE TEMP TABLE class_hashes AS SELECT f, {every} AS hall, "
-                f"{', '.join(f'h{i}' for i in range(len(keys)))} FROM classes")
-    parts = " UNION ALL ".join(
-        f"SELECT {i} AS v, coalesce(sum(u), 0) FROM (SELECT count(*) AS n, count(*) FILTER "
-        f"(WHERE f = 1) AS u FROM class_hashes GROUP BY xor(hall, h{i})) WHERE n > 1"
-        for i in range(len(keys)))
-    got = dict(con.execute(parts).fetchall())
-    con.execute("DROP TABLE class_hashes")
-    return {k: int(got[i]) for i, k in enumerate(keys)}
+    names = [f"h{i}" for i in range(len(keys))]
+    arrays = con.execute(f"SELECT f, {', '.join(names)} FROM classes").fetchnumpy()
+    counts = uniques_if_dropped_hashed(arrays["f"], [arrays[n] for n in names])
+    return dict(zip(keys, counts, strict=True))
+
+
+def uniques_if_dropped_hashed(f: Any, hashes: Sequence[Any]) -> list[int]:
+    """Per key variable, the sample uniques whose other key values (their hash: the XOR of
+    the other keys' 64-bit hashes) another class shares: the uniques that dropping the
+    variable would end. ``f`` holds each class's size, ``hashes`` one array per key.
+
+    Grouping every class by the other keys, once per key, is eight sorts of a million
+    numbers for eight keys. Most classes are told apart by a few keys, so the keys are
+    split into groups and a class alone on the keys outside a group is set aside for every
+    variable of that group: a class no other one matches on fewer keys cannot be matched on
+    more. Only the classes left are grouped again, the group split in two, down to single
+    variables. The counts are those of grouping all classes per variable (a class set aside
+    is alone there too).
+    """
+    import numpy as np
+
+    unique = np.asarray(f) == 1
+    hs = [np.asarray(h, dtype=np.uint64) for h in hashes]
+    every = hs[0].copy()
+    for h in hs[1:]:
+        every ^= h
+    out = [0] * len(hs)
+
+    def solve(rows: Any, group: list[int]) -> None:
+        # ``rows`` None: every class (the first split, spared a gather of each array)
+        rest = every.copy() if rows is None else every[rows]
+        for i in group:
+            rest ^= hs[i] if rows is None else hs[i][rows]
+        kept = _sharing(rest)  # positions in ``rows`` whose hash may be shared
+        rows = kept if rows is None else rows[kept]
+        if len(group) == 1:
+            out[group[0]] = _shared_uniques(rest[kept], unique[rows])
+            return
+        if not unique[rows].any():  # no unique left to end: every count of this group is 0
+            return
+        half = len(group) // 2
+        solve(rows, group[:half])
+        solve(rows, group[half:])
+
+    parts = min(3, len(hs))
+    for part in range(parts):  # interleaved: neighbouring keys (age, birth year) split up
+        solve(None, list(range(part, len(hs), parts)))
+    return out
+
+
+def _sharing(values: Any) -> Any:
+    """The positions of the values another one may equal: one sort of the values' high bits
+    with each position in the low bits (a superset: two values alike in their high bits
+    only are kept too, and :func:`_shared_uniques` compares them whole)."""
+    import numpy as np
+
+    n = len(values)
+    bits = np.uint64(max(1, (n - 1).bit_length()))
+    packed = (values >> bits) << bits
+    packed |= np.arange(n, dtype=np.uint64)
+    packed.sort()
+    high = packed >> bits
+    same = high[1:] == high[:-1]
+    marked = np.zeros(n, dtype=bool)
+    marked[1:] = same
+    marked[:-1] |= same
+    return (packed[marked] & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.intp)
+
+
+def _shared_uniques(values: Any, unique: Any) -> int:
+    """How many of the values flagged ``unique`` equal another value (whole 64 bits)."""
+    import numpy as np
+
+    if not unique.any():
+        return 0
+    ordered = np.sort(values)
+    same = ordered[1:] == ordered[:-1]
+    repeated = ordered[1:][same]
+    if not len(repeated):
+        return 0
+    repeated = repeated[np.concatenate(([True], repeated[1:] != repeated[:-1]))]
+    mine = values[unique]
+    at = np.searchsorted(repeated, mine)
+    at[at == len(repeated)] = 0
+    return int(np.count_nonzero(repeated[at] == mine))
 
 
 def _trajectories_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: list[str],

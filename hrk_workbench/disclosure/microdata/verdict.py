@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from hrk_workbench.foundations.reasons import Reason
 from hrk_workbench.foundations.rule_ids import REGIONAL, SPECIAL, TABLES
-from hrk_workbench.model.answers import choice
 
 if TYPE_CHECKING:
     from hrk_workbench.forms.loader import Forms
@@ -44,6 +43,8 @@ def assessment_threshold(assessment: Assessment, forms: Forms) -> Threshold:
     squares to 50 (A8), as for published table cells. The highest applies; every rule that
     demands it is named.
     """
+    from hrk_workbench.model.answers import choice  # the model's import only with an assessment
+
     form = forms.anonymisation
     ds = assessment.dataset
     ans = assessment.anonymisation
@@ -77,7 +78,11 @@ def assessment_limits(assessment: Assessment | None, forms: Forms) -> Limits:
     """The limits for this assessment: l >= 3 for special-category data (A3 yes), else
     ``l_diversity_min`` (2); the weighted thresholds as the form sets them."""
     form = forms.anonymisation
-    special = assessment is not None and choice(assessment.anonymisation, SPECIAL) == "yes"
+    special = False
+    if assessment is not None:  # the model's import (a tenth of a second) only with one
+        from hrk_workbench.model.answers import choice
+
+        special = choice(assessment.anonymisation, SPECIAL) == "yes"
     return Limits(
         int(form.number("l_diversity_min_special", 3)) if special
         else int(form.number("l_diversity_min", 2)),
