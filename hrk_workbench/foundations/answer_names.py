@@ -52,6 +52,7 @@ _FIELD_KEYS = {
                 "publisher_uri": "gui_ds_publisher_uri",
                 "information_manager": "gui_ds_information_manager",
                 "contact": "gui_ds_contact_name", "source_system": "gui_ds_source_system",
+                "end_of_life": "gui_ds_end_of_life",
                 "themes": "gui_ds_themes", "spatial_coverage": "gui_ds_spatial",
                 "update_frequency": "gui_ds_update_frequency", "size_mb": "gui_ds_size_mb",
                 "record_count": "gui_ds_record_count", "personal_data": "gui_ds_personal_data",
@@ -137,6 +138,12 @@ def _field(parts: list[str], lang: str, forms: Forms) -> str:
         code = rest[1] if len(rest) > 1 and rest[1] in _LANGS else lang
         text = text.format(language=_lang_name(code, lang, forms))
     return _plain(text)
+
+
+def field_name(path: str, lang: str, forms: Forms) -> str:
+    """The field of an answer path as the app captions it (``dataset.contact.name`` ->
+    "Contact name"), without its step; empty when the app has no caption for it."""
+    return _field(_parts(path), lang, forms) if is_answer_path(path, forms) else ""
 
 
 def _qids(forms: Forms) -> set[str]:

@@ -59,6 +59,7 @@ def _aware(moment: datetime) -> datetime:
 def question_words(path: str, forms: Forms, lang: str) -> str:
     """An answer path as the question it answers: ``gates.G1.value`` -> 'G1 "Is the data
     ..."', ``risks.R2.impact`` -> 'R2 "..." (impact)', ``dataset.title.fi`` -> 'Title (fi)'."""
+    from hrk_workbench.foundations.answer_names import field_name
     from hrk_workbench.model.edit import EditError, split_path
 
     try:
@@ -82,9 +83,13 @@ def question_words(path: str, forms: Forms, lang: str) -> str:
         return step
     prefix = {"dataset": "gui_ds_", "decision": "gui_dec_"}.get(section, "")
     name = (_known(f"{prefix}{rest[0]}", lang, forms) if prefix else None) \
-        or _field(rest[0], lang, forms)
-    name = name.replace("&", "").rstrip(":")
+        or _known(f"hist_field_{rest[0]}", lang, forms)
     tail = f" ({', '.join(rest[1:])})" if len(rest) > 1 else ""
+    if name is None:  # a field captioned only as a whole (the contact's name): the app's words
+        name, tail = field_name(path, lang, forms) or rest[0], ""
+        if name == rest[0] and len(rest) > 1:
+            tail = f" ({', '.join(rest[1:])})"
+    name = name.replace("&", "").rstrip(":")
     if "{language}" in name and len(rest) > 1:  # "Title ({language})": a text in a language
         name = name.replace("{language}", rest[1])
         tail = f" ({', '.join(rest[2:])})" if len(rest) > 2 else ""
