@@ -6,6 +6,8 @@ can be opened it says so in one line and exits 2 instead of letting Qt abort the
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -66,6 +68,7 @@ def run(file: str | None = None, lang: str | None = None, forms_dir: str | None 
         print(label("gui_no_display", probe, forms), file=sys.stderr)
         return EXIT_BAD_INPUT
 
+    _import_core_first()
     from PySide6.QtWidgets import QApplication  # Qt only once we know it can start
 
     from .settings import APPLICATION, ORGANISATION, AppSettings
@@ -83,6 +86,22 @@ def run(file: str | None = None, lang: str | None = None, forms_dir: str | None 
     return start(app, forms, settings, chosen, file, screenshots)
 
 
+CORE_FIRST = ("hrk_workbench.model", "hrk_workbench.model.edit", "hrk_workbench.scoring",
+              "hrk_workbench.completeness", "hrk_workbench.review.gate",
+              "hrk_workbench.metadata.record", "hrk_workbench.disclosure.fingerprints")
+"""What the window's first fill needs (reading the file, the summary, the still-missing
+list and the step marks), imported before Qt: once PySide6 is loaded, its import hook reads
+the source of every module imported after it, looking for its feature switches; these
+modules and the libraries they bring (pydantic, rfc3986, cryptography) need not pay that."""
+
+
+def _import_core_first() -> None:
+    """Import ``CORE_FIRST`` now; one that has moved is left to the window's own imports."""
+    for name in CORE_FIRST:
+        with contextlib.suppress(ModuleNotFoundError):
+            importlib.import_module(name)
+
+
 def start(app: object, forms: Forms, settings: object, lang: str, file: str | None,
           screenshots: str | None) -> int:
     """The part of ``run`` after QApplication exists (tests call it with their own settings)."""
@@ -90,8 +109,8 @@ def start(app: object, forms: Forms, settings: object, lang: str, file: str | No
     from .qtlang import install_qt_translator
 
     install_qt_translator(lang)
-    window = MainWindow(forms, settings, lang)  # type: ignore[arg-type]
     if screenshots:
+        window = MainWindow(forms, settings, lang)  # type: ignore[arg-type]
         from .screenshots import render_all
 
         if file and not _open_or_report(window, file):
@@ -103,9 +122,11 @@ def start(app: object, forms: Forms, settings: object, lang: str, file: str | No
         window.document.undo_stack.setClean()
         window.close()
         return EXIT_OK
+    # the file is read before the window's panels are built: they are filled once, for it
+    window = MainWindow(forms, settings, lang, file=file)  # type: ignore[arg-type]
     window.show()
-    if file:
-        window.open_path(file, ask=False)
+    if file and window.opening_problems is not None:
+        window.show_problems(file, window.opening_problems)
     schedule_restore_offer(window)
     return app.exec()  # type: ignore[attr-defined]
 

@@ -1,7 +1,9 @@
 """Which page shows which step, in the order of ``hrk_workbench.completeness.STEPS``.
 
-The risks, costs and portfolio pages live in their own modules; until one exists a plain
-placeholder page stands in, so the window always has every step.
+A page's module is imported when the page is first built (the window builds the first step's
+page at start and the others once it is up), so starting the app pays only for the step on
+screen. The risks, costs and portfolio pages live in their own modules; until one exists a
+plain placeholder page stands in, so the window always has every step.
 """
 
 from __future__ import annotations
@@ -13,13 +15,6 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ..document import Document
 from .base import StepPage
-from .dataset import DatasetPage
-from .decision import DecisionPage
-from .licence import LicencePage
-from .participants import ParticipantsPage
-from .publication import with_addresses
-from .questions import AnonymisationPage, BenefitsPage, ChannelPage, GatesPage, QualityPage
-from .saved_result import with_saved
 
 try:
     from hrk_workbench.completeness import STEPS
@@ -28,6 +23,8 @@ except ImportError:  # the core module is being written; same ids as the contrac
              "anonymisation", "risk_lab", "table_lab", "channel", "quality", "licence",
              "decision", "outputs",
              "portfolio")
+
+Factory = Callable[[Document], QWidget]
 
 
 class PlaceholderPage(StepPage):
@@ -46,37 +43,59 @@ class PlaceholderPage(StepPage):
         self.body_layout.addWidget(self.note)
 
 
-def _external(step: str, module: str, name: str) -> Callable[[Document], QWidget]:
-    def make(document: Document) -> QWidget:
+def _page(step: str, module: str, name: str, optional: bool = False,
+          wrap: tuple[str, str, tuple[str, ...]] | None = None) -> Factory:
+    """A factory that imports ``pages.<module>.<name>`` when the page is first built.
+
+    ``optional``: a module not written yet gives a placeholder page (only "not written yet";
+    any other import error is a bug and is raised). ``wrap``: (module, function, arguments)
+    of a factory wrapper that adds a box to the page (the labs' saved results, the
+    publication addresses), imported at the same time.
+    """
+
+    def plain(document: Document) -> QWidget:
         full = f"hrk_workbench.gui.pages.{module}"
         try:
             cls = getattr(importlib.import_module(full), name)
-        except ModuleNotFoundError as exc:  # only "not written yet"; other errors are bugs
-            if exc.name != full:
+        except ModuleNotFoundError as exc:
+            if not optional or exc.name != full:
                 raise
             return PlaceholderPage(step, document)
         return cls(document)
-    return make
+
+    if wrap is None:
+        return plain
+    wrap_module, wrap_name, args = wrap
+
+    def wrapped(document: Document) -> QWidget:
+        wrapper = getattr(importlib.import_module(f"hrk_workbench.gui.pages.{wrap_module}"),
+                          wrap_name)
+        return wrapper(plain, *args)(document)
+
+    return wrapped
 
 
-FACTORIES: dict[str, Callable[[Document], QWidget]] = {
-    "dataset": DatasetPage,
-    "participants": ParticipantsPage,
-    "gates": GatesPage,
-    "benefits": BenefitsPage,
-    "risks": _external("risks", "risks", "RisksPage"),
-    "costs": _external("costs", "costs", "CostsPage"),
-    "anonymisation": AnonymisationPage,
+FACTORIES: dict[str, Factory] = {
+    "dataset": _page("dataset", "dataset", "DatasetPage"),
+    "participants": _page("participants", "participants", "ParticipantsPage"),
+    "gates": _page("gates", "questions", "GatesPage"),
+    "benefits": _page("benefits", "questions", "BenefitsPage"),
+    "risks": _page("risks", "risks", "RisksPage", optional=True),
+    "costs": _page("costs", "costs", "CostsPage", optional=True),
+    "anonymisation": _page("anonymisation", "questions", "AnonymisationPage"),
     # the labs show their saved results first (what the assessment file holds)
-    "risk_lab": with_saved(_external("risk_lab", "risklab", "RiskLabPage"), "risk"),
-    "table_lab": with_saved(_external("table_lab", "tablelab", "TableLabPage"), "table"),
-    "channel": with_addresses(ChannelPage),  # the publication addresses at its end
-    "quality": QualityPage,
-    "licence": LicencePage,
-    "decision": DecisionPage,
-    # imported when the step is first shown: the memo renderer is heavy at start-up
-    "outputs": _external("outputs", "outputs", "OutputsPage"),
-    "portfolio": _external("portfolio", "portfolio", "PortfolioPage"),
+    "risk_lab": _page("risk_lab", "risklab", "RiskLabPage", optional=True,
+                      wrap=("saved_result", "with_saved", ("risk",))),
+    "table_lab": _page("table_lab", "tablelab", "TableLabPage", optional=True,
+                       wrap=("saved_result", "with_saved", ("table",))),
+    # the publication addresses at the end of Channel & format
+    "channel": _page("channel", "questions", "ChannelPage",
+                     wrap=("publication", "with_addresses", ())),
+    "quality": _page("quality", "questions", "QualityPage"),
+    "licence": _page("licence", "licence", "LicencePage"),
+    "decision": _page("decision", "decision", "DecisionPage"),
+    "outputs": _page("outputs", "outputs", "OutputsPage", optional=True),
+    "portfolio": _page("portfolio", "portfolio", "PortfolioPage", optional=True),
 }
 
 
