@@ -17,9 +17,9 @@ Measures:
   install; a first run writes the cache): an environment with PYTHONDONTWRITEBYTECODE set
   would make every start of the app, and not of the bare window whose library is compiled,
   compile the app's modules again. One warm-up run of each is not counted;
-- cold start on an assessment with a saved Risk lab result until the Risk lab step shows it,
-  whole process (no target of its own: the window's start plus the step)
-  (the file and the lab result as a steward reopens them next year);
+- cold start on an assessment with a saved Risk lab result until the Risk lab step shows it
+  (the file and the lab result as a steward reopens them next year), whole process (no
+  target of its own: the window's start plus the step);
 - step switch: selecting each step in turn, until the page is shown;
 - summary update: one answer changed through the document until the summary panel and step
   marks show the new result (the edit, the core's scoring and the panel refresh);
