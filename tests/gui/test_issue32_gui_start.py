@@ -53,9 +53,11 @@ def started(qapp: Any, forms: Any, settings: Any, lang: str, file: str) -> dict[
     """Run ``gui_app.start`` as ``hrk-workbench gui FILE`` does; what the window showed once
     it was up, then close it."""
     shown: dict[str, Any] = {}
+    before = set(map(id, QApplication.topLevelWidgets()))
 
     def look() -> None:
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        window = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, MainWindow) and id(w) not in before)
         shown.update(seen(window), visible=window.isVisible())
         window.document.undo_stack.setClean()
         window.close()
@@ -131,3 +133,32 @@ def test_start_imports_only_what_the_first_step_needs(tmp_path: Path) -> None:
              "hrk_workbench.gui.import_excel", "hrk_workbench.reporting.pdf",
              "hrk_workbench.reporting.docx", "hrk_workbench.reporting.html"}
     assert modules & later == set()
+
+
+def test_the_cycle_collector_runs_again_once_the_window_is_up(
+        qapp: Any, monkeypatch: Any, dialogs: Any) -> None:
+    import gc
+
+    seen_while_up: list[bool] = []
+
+    def look() -> None:
+        seen_while_up.append(gc.isenabled())
+        for window in QApplication.topLevelWidgets():
+            if isinstance(window, MainWindow) and window.isVisible():
+                window.document.undo_stack.setClean()
+                window.close()
+        qapp.quit()
+
+    try:
+        QTimer.singleShot(200, look)  # after the window's first turn of the event loop
+        assert gui_app.run(str(EXAMPLE), "fi", None, None) == 0
+        assert seen_while_up == [True] and gc.isenabled()
+        # an early exit (no display) resumes it too
+        monkeypatch.setattr(gui_app.sys, "platform", "linux")
+        for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+            monkeypatch.delenv(var, raising=False)
+        assert gui_app.run(None, "en", None, None) == 2
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
