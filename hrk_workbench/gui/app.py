@@ -62,9 +62,9 @@ def run(file: str | None = None, lang: str | None = None, forms_dir: str | None 
     """Open the window (on ``file``), or render every page to PNG files and exit.
 
     Python's cycle collector is paused while the app starts (``StartupCollector``): the
-    start allocates a few hundred thousand objects that all stay (modules, classes, the
-    validators of the assessment model, widgets), and the collector would walk them again
-    and again for the little garbage among them."""
+    start allocates about a hundred thousand objects that nearly all stay (modules,
+    classes, the validators of the assessment model, widgets), and the collector would walk
+    them again and again for the little garbage among them."""
     with StartupCollector() as collector:
         return _run(collector, file, lang, forms_dir, screenshots)
 

@@ -61,6 +61,7 @@ def started(qapp: Any, forms: Any, settings: Any, lang: str, file: str) -> dict[
         shown.update(seen(window), visible=window.isVisible())
         window.document.undo_stack.setClean()
         window.close()
+        window.deleteLater()  # no page building in the background into the next test
         qapp.quit()
 
     QTimer.singleShot(0, look)
@@ -85,18 +86,82 @@ def test_start_on_a_file_shows_what_opening_it_shows(qapp: Any, qtbot: Any, form
     assert dialogs.shown == []
 
 
-def test_start_on_an_unreadable_file_says_so_over_a_blank_window(
-        qapp: Any, forms: Any, app_settings: Any, dialogs: Any, tmp_path: Path) -> None:
+CLI_START = r"""
+import gc, json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+import hrk_workbench.gui.app as gui_app
+from hrk_workbench.cli import main
+
+shown, seen = [], {}
+QMessageBox.exec = lambda box: shown.append([box.text(), box.informativeText()]) or 0
+
+
+def look():
+    window = next(w for w in QApplication.topLevelWidgets() if hasattr(w, "go_to_step"))
+    seen.update(visible=window.isVisible(), path=str(window.document.path),
+                step=window.current_step(), collector=gc.isenabled(),
+                recommendation=window.summary.fields["recommendation"].text())
+    window.close()
+    QApplication.instance().quit()
+
+
+real_start = gui_app.start
+
+
+def start(*args):
+    QTimer.singleShot(300, look)  # after the window's first turn of the event loop
+    return real_start(*args)
+
+
+gui_app.start = start
+code = main(["gui", sys.argv[1], "--lang", "fi"])
+print(json.dumps({"code": code, "dialogs": shown, "after": gc.isenabled(), **seen}))
+"""
+
+
+def cli_start(file: Path, home: Path) -> dict[str, Any]:
+    """``hrk-workbench gui FILE --lang fi`` in a fresh interpreter (its own settings in
+    ``home``); what the window showed, the dialogs it opened and the collector's state."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(home),
+           "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get(
+               "PYTHONPATH")]))}
+    out = subprocess.run([sys.executable, "-c", CLI_START, str(file)], env=env,
+                         capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_start_on_an_unreadable_file_says_so_over_a_blank_window(tmp_path: Path) -> None:
     bad = tmp_path / "broken.hrk.json"
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     data["benefits"] = "not a table of answers"
     bad.write_text(json.dumps(data), encoding="utf-8")
-    shown = started(qapp, forms, app_settings, "fi", str(bad))
+    shown = cli_start(bad, tmp_path / "home")
+    assert shown["code"] == 0 and shown["visible"] is True
     assert shown["path"] == "None" and shown["step"] == STEPS[0]
-    assert len(dialogs.shown) == 1
-    assert "broken.hrk.json" in dialogs.shown[0]["text"]
-    assert dialogs.shown[0]["informative"].strip()  # the reasons, in the dialog
-    assert app_settings.recent == []
+    assert len(shown["dialogs"]) == 1
+    text, reasons = shown["dialogs"][0]
+    assert "broken.hrk.json" in text and reasons.strip()
+
+
+def test_the_cycle_collector_runs_again_once_the_window_is_up(tmp_path: Path) -> None:
+    shown = cli_start(EXAMPLE, tmp_path / "home")
+    assert shown["code"] == 0 and shown["visible"] is True
+    assert shown["path"] == str(EXAMPLE.resolve()) and shown["recommendation"]
+    assert shown["dialogs"] == []
+    assert shown["collector"] is True and shown["after"] is True
+
+
+def test_an_early_exit_resumes_the_cycle_collector(monkeypatch: Any) -> None:
+    import gc
+
+    monkeypatch.setattr(gui_app.sys, "platform", "linux")
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    assert gc.isenabled()
+    assert gui_app.run(None, "en", None, None) == 2  # no display
+    assert gc.isenabled()
 
 
 START = r"""
@@ -134,31 +199,3 @@ def test_start_imports_only_what_the_first_step_needs(tmp_path: Path) -> None:
              "hrk_workbench.reporting.docx", "hrk_workbench.reporting.html"}
     assert modules & later == set()
 
-
-def test_the_cycle_collector_runs_again_once_the_window_is_up(
-        qapp: Any, monkeypatch: Any, dialogs: Any) -> None:
-    import gc
-
-    seen_while_up: list[bool] = []
-
-    def look() -> None:
-        seen_while_up.append(gc.isenabled())
-        for window in QApplication.topLevelWidgets():
-            if isinstance(window, MainWindow) and window.isVisible():
-                window.document.undo_stack.setClean()
-                window.close()
-        qapp.quit()
-
-    try:
-        QTimer.singleShot(200, look)  # after the window's first turn of the event loop
-        assert gui_app.run(str(EXAMPLE), "fi", None, None) == 0
-        assert seen_while_up == [True] and gc.isenabled()
-        # an early exit (no display) resumes it too
-        monkeypatch.setattr(gui_app.sys, "platform", "linux")
-        for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
-            monkeypatch.delenv(var, raising=False)
-        assert gui_app.run(None, "en", None, None) == 2
-        assert gc.isenabled()
-    finally:
-        gc.unfreeze()
-        gc.enable()
