@@ -22,10 +22,10 @@ from helpers import EXAMPLES, ROOT
 from pypdf import PdfReader
 
 from hrk_workbench.decision.summary import summarise
-from hrk_workbench.foundations.i18n import format_day, format_number, label
+from hrk_workbench.foundations.i18n import format_day, format_eur, format_number, label
 from hrk_workbench.model.assessment import Change, ChangeLogEntry
 from hrk_workbench.model.store import load_assessment
-from hrk_workbench.reporting.content import build_memo, format_eur
+from hrk_workbench.reporting.content import build_memo
 from hrk_workbench.reporting.render import render
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.hrk.json"))

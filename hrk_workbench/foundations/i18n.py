@@ -207,3 +207,13 @@ def os_error_detail(exc: OSError, lang: str, forms: Forms, *, writing: bool = Fa
         return said
     name = errno.errorcode.get(code, str(code))
     return label("cli_os_other", lang, forms).format(code=name, detail=said)
+
+
+def format_eur(value: float, lang: str) -> str:
+    """Euros as the language writes them: "35 000 €" (fi, sv), "35,000 €" (en); cents if any."""
+    from babel.numbers import format_currency
+
+    whole = float(value).is_integer()
+    pattern = "#,##0\u00a0¤" if whole else "#,##0.00\u00a0¤"
+    return format_currency(value, "EUR", format=pattern, locale=babel_locale(lang),
+                           currency_digits=False)

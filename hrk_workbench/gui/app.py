@@ -6,6 +6,7 @@ can be opened it says so in one line and exits 2 instead of letting Qt abort the
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -57,7 +58,40 @@ def choose_language(cli_lang: str | None, saved: str | None) -> str | None:
 
 def run(file: str | None = None, lang: str | None = None, forms_dir: str | None = None,
         screenshots: str | None = None) -> int:
-    """Open the window (on ``file``), or render every page to PNG files and exit."""
+    """Open the window (on ``file``), or render every page to PNG files and exit.
+
+    Python's cycle collector is paused while the app starts (``StartupCollector``): the
+    start allocates about a hundred thousand objects that nearly all stay (modules,
+    classes, the validators of the assessment model, widgets), and the collector would walk
+    them again and again for the little garbage among them."""
+    with StartupCollector() as collector:
+        return _run(collector, file, lang, forms_dir, screenshots)
+
+
+class StartupCollector:
+    """Pause the cycle collector until the window is up, then move what the start built
+    out of its way (``gc.freeze``: those objects live as long as the app) and resume it, so
+    later collections walk only what the steward's work creates. Leaving the block resumes it
+    in any case (an early exit, an error, the end of the session)."""
+
+    def __enter__(self) -> StartupCollector:
+        self.paused = gc.isenabled()
+        gc.disable()
+        return self
+
+    def resume(self) -> None:
+        """Called once the window is shown (from the event loop), and on leaving."""
+        if self.paused:
+            self.paused = False
+            gc.freeze()
+            gc.enable()
+
+    def __exit__(self, *exc: object) -> None:
+        self.resume()
+
+
+def _run(collector: StartupCollector, file: str | None, lang: str | None,
+         forms_dir: str | None, screenshots: str | None) -> int:
     forms: Forms = load_forms(forms_dir)
     probe = lang or os.environ.get("HRK_LANG") or "en"
     probe = probe if probe in LANGUAGES else "en"
@@ -67,6 +101,7 @@ def run(file: str | None = None, lang: str | None = None, forms_dir: str | None 
         print(label("gui_no_display", probe, forms), file=sys.stderr)
         return EXIT_BAD_INPUT
 
+    _import_core_first()
     from PySide6.QtWidgets import QApplication  # Qt only once we know it can start
 
     from .settings import APPLICATION, ORGANISATION, AppSettings
@@ -81,7 +116,26 @@ def run(file: str | None = None, lang: str | None = None, forms_dir: str | None 
         print(label("gui_bad_lang", "en", forms).format(value=os.environ.get("HRK_LANG")),
               file=sys.stderr)
         return EXIT_BAD_INPUT
+    if not screenshots:
+        from PySide6.QtCore import QTimer
+
+        # the first turn of the event loop: the window is shown and the file open
+        QTimer.singleShot(0, collector.resume)
     return start(app, forms, settings, chosen, file, screenshots)
+
+
+def _import_core_first() -> None:
+    """Import what the window's first fill needs (reading the file, the summary, the
+    still-missing list and the step marks) before Qt: once PySide6 is loaded, its import hook
+    reads the source of every module imported after it, looking for its feature switches;
+    these modules and the libraries they bring (pydantic, rfc3986, cryptography) need not pay
+    that."""
+    import hrk_workbench.decision.summary
+    import hrk_workbench.disclosure.fingerprints
+    import hrk_workbench.metadata.record
+    import hrk_workbench.model.edit
+    import hrk_workbench.overview.progress
+    import hrk_workbench.review.gate  # noqa: F401
 
 
 def start(app: object, forms: Forms, settings: object, lang: str, file: str | None,
@@ -91,8 +145,8 @@ def start(app: object, forms: Forms, settings: object, lang: str, file: str | No
     from .qtlang import install_qt_translator
 
     install_qt_translator(lang)
-    window = MainWindow(forms, settings, lang)  # type: ignore[arg-type]
     if screenshots:
+        window = MainWindow(forms, settings, lang)  # type: ignore[arg-type]
         from .screenshots import render_all
 
         if file and not _open_or_report(window, file):
@@ -104,9 +158,11 @@ def start(app: object, forms: Forms, settings: object, lang: str, file: str | No
         window.document.undo_stack.setClean()
         window.close()
         return EXIT_OK
+    # the file is read before the window's panels are built: they are filled once, for it
+    window = MainWindow(forms, settings, lang, file=file)  # type: ignore[arg-type]
     window.show()
-    if file:
-        window.open_path(file, ask=False)
+    if file and window.opening_problems is not None:
+        window.show_problems(file, window.opening_problems)
     schedule_restore_offer(window)
     return app.exec()  # type: ignore[attr-defined]
 

@@ -46,9 +46,7 @@ from hrk_workbench.model.edit import EditError, set_answer
 from hrk_workbench.model.store import FILE_SUFFIX, FileChangedError
 
 from .document import Document, render_problems
-from .import_excel import choose_and_import
 from .lazy_pages import LazyPages, PageHolder
-from .pages.questions import question_help
 from .pages.registry import STEPS, make_page
 from .qtlang import FILE_DIALOG_OPTIONS, install_qt_translator
 from .recovery import (
@@ -64,7 +62,6 @@ from .recovery import SUFFIX as RECOVERY_SUFFIX
 from .settings import AppSettings, SettingsDialog
 from .summary import SummaryPanel
 from .widgets.combo import name_combo_popups
-from .widgets.datefield import local_moment
 from .widgets.tables import fit_all_headers
 
 try:
@@ -117,7 +114,12 @@ class MainWindow(QMainWindow):
     """One window, one document; pages are built once and follow the document."""
 
     def __init__(self, forms: Forms, settings: AppSettings, lang: str = "en",
-                 autosave_ms: int | None = None) -> None:
+                 autosave_ms: int | None = None, file: str | None = None) -> None:
+        """``file``: the assessment to start with (``hrk-workbench gui FILE``). It is read
+        before the panels are built, so the summary, the step marks and the first page are
+        worked out once, for it, instead of first for a blank assessment; when it cannot be
+        read the window starts blank and ``opening_problems`` holds why (shown by the caller
+        once the window is on screen, as ``open_path`` would)."""
         super().__init__()
         self.forms, self.settings = forms, settings
         self.document = Document(forms, lang=lang, parent=self)
@@ -125,6 +127,10 @@ class MainWindow(QMainWindow):
         self._last_states: dict[str, str] = {}
         # False for a window that must not touch the recovery file (--screenshots)
         self.owns_recovery = True
+        # nothing listens to the document yet: the first assessment costs no refresh
+        self.opening_problems = self._open_quietly(file) if file else None
+        if file is None or self.opening_problems is not None:
+            self.document.replace(self._new_assessment(), None)
         self._build_ui()
         self._build_menus()
         self.document.changed.connect(self._update_steps)
@@ -136,7 +142,6 @@ class MainWindow(QMainWindow):
         self.document.languageChanged.connect(self.retranslate)
         kwargs = {"interval_ms": autosave_ms} if autosave_ms else {}
         self.document.start_autosave(recovery_folder(settings.data_dir), **kwargs)
-        self.document.replace(self._new_assessment(), None)
         self.retranslate(lang)
         self.go_to(0)
         self.place_on_screen()
@@ -323,7 +328,7 @@ class MainWindow(QMainWindow):
                                          "Ctrl+P")
         self.file_menu.addSeparator()
         self.import_action = self._action(self.file_menu, "gui_action_import_excel",
-                                          lambda: choose_and_import(self))
+                                          self.import_excel)
         self.file_menu.addSeparator()
         self.settings_action = self._action(self.file_menu, "gui_action_settings",
                                             self.open_settings, "Ctrl+,")
@@ -522,17 +527,23 @@ class MainWindow(QMainWindow):
         """Open ``path``; a file that cannot be read opens nothing and shows its problems."""
         if ask and not self.maybe_save():
             return False
+        problems = self._open_quietly(path)
+        if problems is not None:
+            self.show_problems(path, problems)
+            return False
+        return True
+
+    def _open_quietly(self, path: str) -> list[Any] | None:
+        """Open ``path`` without a dialog: None when opened, else its problems."""
         try:
             self.document.load(path)
         except InputError as exc:
-            self.show_problems(path, exc.problems)
-            return False
+            return list(exc.problems)
         except OSError as exc:
-            self.show_problems(path, [exc.strerror or str(exc)])
-            return False
+            return [exc.strerror or str(exc)]
         self.document.remove_recovery()
         self.settings.add_recent(path)
-        return True
+        return None
 
     def show_problems(self, path: str, problems: list[Any]) -> QMessageBox:
         """The core's problems with a file, in the app's language, in one dialog."""
@@ -638,6 +649,12 @@ class MainWindow(QMainWindow):
         self._status(self.t("gui_save_as_new_unsaved"))
         return False
 
+    def import_excel(self) -> Any:
+        """File → Import from Excel: a legacy workbook becomes an assessment."""
+        from .import_excel import choose_and_import
+
+        return choose_and_import(self)
+
     def print_memo(self) -> bool:
         """File → Print: the memo as the Outputs step previews it, to a printer (or PDF)."""
         from .printing import print_memo
@@ -696,6 +713,8 @@ class MainWindow(QMainWindow):
             self.show_problems(str(kept), [self.t("gui_recovery_kept", file=str(kept)),
                                            *exc.problems])
             return False
+        from .widgets.datefield import local_moment
+
         when = local_moment(recovered.written, self.document.lang)
         text = self.t("gui_restore_text", time=when)
         if recovered.source is not None:
@@ -724,6 +743,8 @@ class MainWindow(QMainWindow):
 
     def show_help(self) -> QMessageBox:
         """F1: the help of the question that has the focus (or how to use the window)."""
+        from .pages.questions import question_help
+
         qid = None
         widget = QApplication.focusWidget() or self.focusWidget()
         while widget is not None and qid is None:

@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.reporting.content import format_eur
-
 from .document import Document
 from .missing import MissingList
 
@@ -144,7 +142,7 @@ class SummaryPanel(QWidget):
                 edit.setText(d.t(str(value)) if value is not None else "")
                 edit.setAccessibleDescription(str(value))
             elif shown == "eur":
-                edit.setText("" if value is None else format_eur(value, d.lang))
+                edit.setText("" if value is None else _eur(value, d.lang))
             else:
                 edit.setText("" if value is None else json.dumps(value))
             edit.setCursorPosition(0)
@@ -161,6 +159,14 @@ class SummaryPanel(QWidget):
     def reason_texts(self) -> list[str]:
         """The reasons shown, one string each, in order."""
         return list(self._reasons)
+
+
+def _eur(value: float, lang: str) -> str:
+    """The memo's euro format; the memo's module is imported only when a cost is shown
+    (it brings the whole report builder, which a start without costs does not need)."""
+    from hrk_workbench.foundations.i18n import format_eur
+
+    return format_eur(value, lang)
 
 
 def _with_conditions(d: Document, reasons: list[str], codes: list[dict[str, object]],

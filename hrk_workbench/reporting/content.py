@@ -20,8 +20,8 @@ from hrk_workbench import __version__
 from hrk_workbench.decision.summary import HrkSummary, summarise
 from hrk_workbench.forms.loader import Forms
 from hrk_workbench.foundations.i18n import (
-    babel_locale,
     format_day,
+    format_eur,
     format_moment,
     format_number,
     label,
@@ -174,16 +174,8 @@ class Memo:
         return next(s for s in self.sections if s.key == key)
 
 
-# --- formatting (Babel, the memo's language) ------------------------------------------------
 
-def format_eur(value: float, lang: str) -> str:
-    """Euros as the language writes them: "35 000 €" (fi, sv), "35,000 €" (en); cents if any."""
-    from babel.numbers import format_currency
 
-    whole = float(value).is_integer()
-    pattern = "#,##0\u00a0¤" if whole else "#,##0.00\u00a0¤"
-    return format_currency(value, "EUR", format=pattern, locale=babel_locale(lang),
-                           currency_digits=False)
 
 
 # --- building -------------------------------------------------------------------------------

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QListWidget
 
 from hrk_workbench.cli.program import main as cli_main
 from hrk_workbench.forms.loader import load_forms
+from hrk_workbench.foundations.i18n import format_eur
 from hrk_workbench.gui import app as gui_app
 from hrk_workbench.gui.mainwindow import MARKS, MainWindow
 from hrk_workbench.model.store import load_assessment
 from hrk_workbench.overview.progress import STEPS
-from hrk_workbench.reporting.content import format_eur
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "city-bike-trips.hrk.json"

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from hrk_workbench.cli.program import main as cli_main
+from hrk_workbench.foundations.i18n import format_eur
 from hrk_workbench.gui.mainwindow import DECORATION, MainWindow
 from hrk_workbench.overview.progress import STEPS, step_states
-from hrk_workbench.reporting.content import format_eur
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.hrk.json"))

@@ -17,13 +17,12 @@ from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from hrk_workbench.cli.program import main as cli_main
 from hrk_workbench.forms.loader import Forms
-from hrk_workbench.foundations.i18n import format_number
+from hrk_workbench.foundations.i18n import format_eur, format_number
 from hrk_workbench.gui.document import Document
 from hrk_workbench.gui.pages.costs import CostsPage
 from hrk_workbench.gui.pages.portfolio import COL_RANK, PortfolioPage
 from hrk_workbench.gui.pages.risks import COL_RESIDUAL, COL_SCORE, RisksPage
 from hrk_workbench.model.assessment import Assessment
-from hrk_workbench.reporting.content import format_eur
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hrk_workbench.foundations.i18n import format_number, render_all
-from hrk_workbench.reporting.content import format_eur
+from hrk_workbench.foundations.i18n import format_eur, format_number, render_all
 
 from ..document import Document
 from .base import LineBinding, PageFrame

@@ -1,12 +1,12 @@
-"""Which page shows which step, in the order of ``hrk_workbench.scoring.completeness.STEPS``.
+"""Which page shows which step, in the order of ``hrk_workbench.overview.progress.STEPS``.
 
-The risks, costs and portfolio pages live in their own modules; until one exists a plain
-placeholder page stands in, so the window always has every step.
+A page's module is imported when the page is first built (the window builds the first step's
+page at start and the others once it is up), so starting the app pays only for the step on
+screen. A step this version does not know (a newer core) gets a placeholder page.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from PySide6.QtWidgets import QLabel, QWidget
@@ -14,12 +14,6 @@ from PySide6.QtWidgets import QLabel, QWidget
 from ..document import Document
 from ..labs.with_saved import with_saved
 from .base import StepPage
-from .dataset import DatasetPage
-from .decision import DecisionPage
-from .licence import LicencePage
-from .participants import ParticipantsPage
-from .publication import with_addresses
-from .questions import AnonymisationPage, BenefitsPage, ChannelPage, GatesPage, QualityPage
 
 try:
     from hrk_workbench.overview.progress import STEPS
@@ -28,6 +22,8 @@ except ImportError:  # the core module is being written; same ids as the contrac
              "anonymisation", "risk_lab", "table_lab", "channel", "quality", "licence",
              "decision", "outputs",
              "portfolio")
+
+Factory = Callable[[Document], QWidget]
 
 
 class PlaceholderPage(StepPage):
@@ -46,37 +42,104 @@ class PlaceholderPage(StepPage):
         self.body_layout.addWidget(self.note)
 
 
-def _external(step: str, module: str, name: str) -> Callable[[Document], QWidget]:
+# Each factory imports its page's module when the page is first built: starting the app pays
+# only for the step on screen, and every dependency stays an import statement a reader (and
+# the architecture test) can see.
+
+def _dataset(document: Document) -> QWidget:
+    from .dataset import DatasetPage
+
+    return DatasetPage(document)
+
+
+def _participants(document: Document) -> QWidget:
+    from .participants import ParticipantsPage
+
+    return ParticipantsPage(document)
+
+
+def _questions(name: str) -> Factory:
     def make(document: Document) -> QWidget:
-        full = f"hrk_workbench.gui.pages.{module}"
-        try:
-            cls = getattr(importlib.import_module(full), name)
-        except ModuleNotFoundError as exc:  # only "not written yet"; other errors are bugs
-            if exc.name != full:
-                raise
-            return PlaceholderPage(step, document)
-        return cls(document)
+        from . import questions
+
+        return getattr(questions, name)(document)
+
     return make
 
 
-FACTORIES: dict[str, Callable[[Document], QWidget]] = {
-    "dataset": DatasetPage,
-    "participants": ParticipantsPage,
-    "gates": GatesPage,
-    "benefits": BenefitsPage,
-    "risks": _external("risks", "risks", "RisksPage"),
-    "costs": _external("costs", "costs", "CostsPage"),
-    "anonymisation": AnonymisationPage,
+def _risks(document: Document) -> QWidget:
+    from .risks import RisksPage
+
+    return RisksPage(document)
+
+
+def _costs(document: Document) -> QWidget:
+    from .costs import CostsPage
+
+    return CostsPage(document)
+
+
+def _risk_lab(document: Document) -> QWidget:
+    from ..labs.risklab import RiskLabPage
+
+    return RiskLabPage(document)
+
+
+def _table_lab(document: Document) -> QWidget:
+    from ..labs.tablelab import TableLabPage
+
+    return TableLabPage(document)
+
+
+def _channel(document: Document) -> QWidget:
+    """Channel & format with the publication addresses at its end."""
+    from .publication import with_addresses
+    from .questions import ChannelPage
+
+    return with_addresses(ChannelPage)(document)
+
+
+def _licence(document: Document) -> QWidget:
+    from .licence import LicencePage
+
+    return LicencePage(document)
+
+
+def _decision(document: Document) -> QWidget:
+    from .decision import DecisionPage
+
+    return DecisionPage(document)
+
+
+def _outputs(document: Document) -> QWidget:
+    from .outputs import OutputsPage
+
+    return OutputsPage(document)
+
+
+def _portfolio(document: Document) -> QWidget:
+    from .portfolio import PortfolioPage
+
+    return PortfolioPage(document)
+
+
+FACTORIES: dict[str, Factory] = {
+    "dataset": _dataset,
+    "participants": _participants,
+    "gates": _questions("GatesPage"),
+    "benefits": _questions("BenefitsPage"),
+    "risks": _risks,
+    "costs": _costs,
+    "anonymisation": _questions("AnonymisationPage"),
     # the labs show their saved results first (what the assessment file holds)
-    "risk_lab": with_saved(_external("risk_lab", "risklab", "RiskLabPage"), "risk"),
-    "table_lab": with_saved(_external("table_lab", "tablelab", "TableLabPage"), "table"),
-    "channel": with_addresses(ChannelPage),  # the publication addresses at its end
-    "quality": QualityPage,
-    "licence": LicencePage,
-    "decision": DecisionPage,
-    # imported when the step is first shown: the memo renderer is heavy at start-up
-    "outputs": _external("outputs", "outputs", "OutputsPage"),
-    "portfolio": _external("portfolio", "portfolio", "PortfolioPage"),
+    "risk_lab": with_saved(_risk_lab, "risk"),
+    "table_lab": with_saved(_table_lab, "table"),
+    "channel": _channel,
+    "quality": _questions("QualityPage"),
+    "licence": _licence,
+    "decision": _decision,
+    "outputs": _outputs,
+    "portfolio": _portfolio,
 }
 
 
