@@ -18,12 +18,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hrk_workbench.overview.progress import STEPS
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from hrk_workbench.gui import app as gui_app
 from hrk_workbench.gui.mainwindow import MainWindow
+from hrk_workbench.overview.progress import STEPS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "city-bike-trips.hrk.json"
