@@ -32,13 +32,16 @@ reopening with a saved lab result < 1 s.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "city-bike-trips.hrk.json"
@@ -139,14 +142,16 @@ def cold_pairs(repeats: int) -> dict[str, list[float]]:
     return runs
 
 
-def in_process(repeats: int) -> tuple[list[float], list[float]]:
+@contextlib.contextmanager
+def example_window(width: int = 1440, height: int = 900) -> Iterator[tuple[Any, Any, str]]:
+    """(app, window, a temporary folder): the main window on the example, in English, with
+    settings of its own; shared by the GUI benchmarks."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from hrk_workbench.forms.loader import load_forms
     from hrk_workbench.gui.mainwindow import MainWindow
-    from hrk_workbench.gui.pages.registry import STEPS
     from hrk_workbench.gui.settings import AppSettings
 
     app = QApplication.instance() or QApplication([])
@@ -154,10 +159,17 @@ def in_process(repeats: int) -> tuple[list[float], list[float]]:
         settings = AppSettings(QSettings(tmp + "/s.ini", QSettings.Format.IniFormat),
                                data_dir=tmp)
         window = MainWindow(load_forms(), settings, "en")
-        window.resize(1440, 900)
+        window.resize(width, height)
         window.show()
         window.open_path(str(EXAMPLE), ask=False)
         app.processEvents()
+        yield app, window, tmp
+
+
+def in_process(repeats: int) -> tuple[list[float], list[float]]:
+    from hrk_workbench.gui.pages.registry import STEPS
+
+    with example_window() as (app, window, tmp):
         # as a steward's first click comes: after the pages left are built in the background
         deadline = time.perf_counter() + 20
         while not all(window.pages.built(s) for s in STEPS) and time.perf_counter() < deadline:

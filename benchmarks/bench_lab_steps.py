@@ -12,10 +12,8 @@ Target: first visit and switch < 100 ms.
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,23 +22,9 @@ HEAVY = ("pandas", "numpy", "duckdb", "scipy")
 
 
 def main() -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
+    from bench_gui import example_window
 
-    from hrk_workbench.forms.loader import load_forms
-    from hrk_workbench.gui.mainwindow import MainWindow
-    from hrk_workbench.gui.settings import AppSettings
-
-    app = QApplication.instance() or QApplication([])
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = AppSettings(QSettings(tmp + "/s.ini", QSettings.Format.IniFormat),
-                               data_dir=tmp)
-        window = MainWindow(load_forms(), settings, "en")
-        window.resize(1366, 768)
-        window.show()
-        window.open_path(str(ROOT / "examples" / "city-bike-trips.hrk.json"), ask=False)
-        app.processEvents()
+    with example_window(1366, 768) as (app, window, _tmp):
         before = set(sys.modules)
         for step in ("risk_lab", "table_lab"):
             t0, c0 = time.perf_counter(), time.thread_time()
