@@ -55,9 +55,19 @@ def started(qapp: Any, forms: Any, settings: Any, lang: str, file: str) -> dict[
     shown: dict[str, Any] = {}
     before = set(map(id, QApplication.topLevelWidgets()))
 
+    import time
+
+    deadline = time.monotonic() + 60
+
     def look() -> None:
-        window = next(w for w in QApplication.topLevelWidgets()
-                      if isinstance(w, MainWindow) and id(w) not in before)
+        window = next((w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, MainWindow) and id(w) not in before), None)
+        if window is None or not window.isVisible():  # the timer ran while it was being built
+            if time.monotonic() < deadline:
+                QTimer.singleShot(20, look)
+            else:
+                qapp.quit()  # no window came: the assertions below say so
+            return
         shown.update(seen(window), visible=window.isVisible())
         window.document.undo_stack.setClean()
         window.close()
