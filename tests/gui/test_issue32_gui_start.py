@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,15 +54,14 @@ def started(qapp: Any, forms: Any, settings: Any, lang: str, file: str) -> dict[
     """Run ``gui_app.start`` as ``hrk-workbench gui FILE`` does; what the window showed once
     it was up, then close it."""
     shown: dict[str, Any] = {}
-    before = set(map(id, QApplication.topLevelWidgets()))
-
-    import time
-
+    # the windows themselves, held: an id of a window deleted since can be a new one's
+    before = list(QApplication.topLevelWidgets())
     deadline = time.monotonic() + 60
 
     def look() -> None:
         window = next((w for w in QApplication.topLevelWidgets()
-                       if isinstance(w, MainWindow) and id(w) not in before), None)
+                       if isinstance(w, MainWindow)
+                       and not any(w is b for b in before)), None)
         if window is None or not window.isVisible():  # the timer ran while it was being built
             if time.monotonic() < deadline:
                 QTimer.singleShot(20, look)
