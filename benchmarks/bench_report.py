@@ -18,13 +18,12 @@ than wall-clock time; wall seconds are printed too.
 from __future__ import annotations
 
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench_cli_start import run  # one fresh process: CPU and wall seconds
 
 from hrk_workbench.model.text import MAX_LONG_TEXT_CHARS, MAX_TITLE_CHARS
 
@@ -36,18 +35,6 @@ LIMITS = {"title": MAX_TITLE_CHARS, **dict.fromkeys((
     "description", "comment", "mitigation", "use_cases", "weaknesses", "disclaimer",
     "residual_risk_note", "conditions", "ownership", "precision", "end_of_life"),
     MAX_LONG_TEXT_CHARS)}
-
-
-def run(cmd: list[str]) -> tuple[float, float]:
-    """CPU and wall seconds of one run of ``cmd`` in a fresh process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            cwd=ROOT)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed")
-    return usage.ru_utime + usage.ru_stime, wall
 
 
 def longest(source: Path, target: Path) -> int:
