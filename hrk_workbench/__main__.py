@@ -18,10 +18,8 @@ def _start_gui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from hrk_workbench.cli.program import main as cli_main
-    from hrk_workbench.cli.program import set_gui_launcher
 
-    set_gui_launcher(_start_gui)
-    return cli_main(argv)
+    return cli_main(argv, start_gui=_start_gui)
 
 
 if __name__ == "__main__":

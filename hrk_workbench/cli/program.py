@@ -46,22 +46,17 @@ class _VersionAction(argparse.Action):
         parser.exit(message=f"{parser.prog} {__version__}\n")
 
 
+GuiLauncher = Callable[[argparse.Namespace], int]
+
+
 def cmd_gui(args: argparse.Namespace, forms: Forms) -> int:
     """Open the desktop app through the launcher the entry point gave (the command line
     never imports the GUI: both sit side by side on the library)."""
-    if _gui_launcher is None:
+    launcher: GuiLauncher | None = args.start_gui
+    if launcher is None:
         raise InputError("gui", [Problem("$", "the desktop app is not available here",
                                          "hrk-workbench gui", code="gui_unavailable")])
-    return _gui_launcher(args)
-
-
-_gui_launcher: Callable[[argparse.Namespace], int] | None = None
-
-
-def set_gui_launcher(launcher: Callable[[argparse.Namespace], int] | None) -> None:
-    """The entry point's way to start the app for ``gui`` (and for no command at all)."""
-    global _gui_launcher
-    _gui_launcher = launcher
+    return launcher(args)
 
 
 
@@ -175,7 +170,7 @@ def _ended_cleanly(wanted: bool) -> Iterator[None]:
             signal.signal(getattr(signal, n), handler)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, start_gui: GuiLauncher | None = None) -> int:
     """Run one command; every line it prints has bidirectional controls shown escaped, and
     a character the terminal's or the pipe's encoding lacks (cp1252, latin-1) is written
     as an escape instead of stopping the command."""
@@ -184,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = EscapingStream(out), EscapingStream(err)  # type: ignore[assignment]
     try:
-        return _run(argv)
+        return _run(argv, start_gui)
     finally:
         sys.stdout, sys.stderr = out, err
 
@@ -214,7 +209,7 @@ def _default_command(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
     return ["gui", *argv]
 
 
-def _run(argv: Sequence[str] | None) -> int:
+def _run(argv: Sequence[str] | None, start_gui: GuiLauncher | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # argparse's own messages (usage, "invalid choice", ...) in the language asked for: it is
     # read from the arguments before they are parsed (see cli_i18n)
@@ -224,6 +219,7 @@ def _run(argv: Sequence[str] | None) -> int:
         parser = build_parser()
         args = parser.parse_args(_default_command(parser, argv))
     func: Callable[[argparse.Namespace, Forms], int] = args.func
+    args.start_gui = start_gui  # what ``gui`` opens the app with (None: not available here)
     forms: Forms | None = None
     lang = "en"
     try:
