@@ -52,17 +52,24 @@ _FIELD_KEYS = {
                 "publisher_uri": "gui_ds_publisher_uri",
                 "information_manager": "gui_ds_information_manager",
                 "contact": "gui_ds_contact_name", "source_system": "gui_ds_source_system",
-                "end_of_life": "gui_ds_end_of_life",
+                "end_of_life": "gui_ds_end_of_life", "precision": "gui_ds_precision",
+                "use_cases": "gui_ds_use_cases",
                 "themes": "gui_ds_themes", "spatial_coverage": "gui_ds_spatial",
                 "update_frequency": "gui_ds_update_frequency", "size_mb": "gui_ds_size_mb",
                 "record_count": "gui_ds_record_count", "personal_data": "gui_ds_personal_data",
                 "granularity": "gui_ds_granularity", "longitudinal": "gui_ds_longitudinal",
                 "hvd_category": "gui_ds_hvd_category", "landing_page": "gui_ds_landing_page",
                 "ownership": "gui_ds_ownership", "comment": "gui_ds_comment"},
+    "publication": {"schema_url": "gui_pub_schema"},
 }
 _SUBFIELD_KEYS = {("dataset", "contact", "email"): "gui_ds_contact_email",
                   ("dataset", "temporal_coverage", "start"): "gui_ds_temporal_start",
-                  ("dataset", "temporal_coverage", "end"): "gui_ds_temporal_end"}
+                  ("dataset", "temporal_coverage", "end"): "gui_ds_temporal_end",
+                  ("publication", "api", "endpoint_url"): "gui_pub_api_endpoint",
+                  ("publication", "api", "documentation_url"): "gui_pub_api_docs",
+                  ("publication", "api", "description_url"): "gui_pub_api_description"}
+# a format's addresses: publication.distributions.CSV.download_url -> "Download address (CSV)"
+_DISTRIBUTION_KEYS = {"download_url": "gui_pub_download", "access_url": "gui_pub_access"}
 _LANGS = ("en", "fi", "sv")
 
 PATH = re.compile(r"^\$?\.?[a-z_]+(\[\d+\])?(\.[A-Za-z0-9_\-]+(\[\d+\])?)+$|^[a-z_]+\[\d+\]")
@@ -86,6 +93,12 @@ def step_name(step: str, lang: str, forms: Forms) -> str:
     return label(f"gui_step_{step}", lang, forms)
 
 
+def section_step(section: str) -> str | None:
+    """The step that asks the answers of a file's section (``publication`` -> channel), or
+    None for a section no step asks."""
+    return _KEYED.get(section) or _SECTION_STEP.get(section)
+
+
 def _parts(path: str) -> list[str]:
     return [p for p in re.split(r"[.\[\]]+", path.strip().lstrip("$.")) if p]
 
@@ -97,7 +110,7 @@ def answer_name(path: str, lang: str, forms: Forms) -> str:
         return path
     parts = _parts(path)
     section = parts[0]
-    step = _KEYED.get(section) or _SECTION_STEP.get(section, "dataset")
+    step = section_step(section) or "dataset"
     where = step_name(step, lang, forms)
     field = _field(parts, lang, forms)
     return f"{where} → {field}" if field else where
@@ -128,6 +141,9 @@ def _field(parts: list[str], lang: str, forms: Forms) -> str:
         rest = rest[1:]
     if not rest:
         return ""
+    if section == "publication" and rest[:1] == ["distributions"] and len(rest) >= 3 \
+            and rest[2] in _DISTRIBUTION_KEYS:
+        return _plain(label(_DISTRIBUTION_KEYS[rest[2]], lang, forms).format(format=rest[1]))
     if tuple(parts[:3]) in _SUBFIELD_KEYS:
         return _plain(label(_SUBFIELD_KEYS[tuple(parts[:3])], lang, forms))
     key = _FIELD_KEYS.get(section, {}).get(rest[0])

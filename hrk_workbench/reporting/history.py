@@ -59,7 +59,7 @@ def _aware(moment: datetime) -> datetime:
 def question_words(path: str, forms: Forms, lang: str) -> str:
     """An answer path as the question it answers: ``gates.G1.value`` -> 'G1 "Is the data
     ..."', ``risks.R2.impact`` -> 'R2 "..." (impact)', ``dataset.title.fi`` -> 'Title (fi)'."""
-    from hrk_workbench.foundations.answer_names import field_name
+    from hrk_workbench.foundations.answer_names import field_name, section_step
     from hrk_workbench.model.edit import EditError, split_path
 
     try:
@@ -78,7 +78,7 @@ def question_words(path: str, forms: Forms, lang: str) -> str:
         qid = rest[1]
         words = f"{qid} \u201c{forms.question_text(qid, lang)}\u201d"
         return words + (f" ({_field(rest[2], lang, forms)})" if len(rest) > 2 else "")
-    step = _known(f"gui_step_{section}", lang, forms) or section
+    step = _known(f"gui_step_{section_step(section) or section}", lang, forms) or section
     if not rest:
         return step
     prefix = {"dataset": "gui_ds_", "decision": "gui_dec_"}.get(section, "")
