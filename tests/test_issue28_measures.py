@@ -370,6 +370,15 @@ def test_bad_weight_names_the_line(tmp_path, capsys):
         assert code != 0 and word in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", " NaN ", "-inf"])
+def test_a_weight_that_is_no_count_names_its_line(tmp_path, capsys, value):
+    # "nan" and "inf" read as numbers, but no number of persons: refused like "x"
+    rows = [["F", "1", "12,5"], ["M", "2", "4"], ["F", "1", value]]
+    data = write_csv(tmp_path / "w.csv", ["sex", "grp", "w"], rows, ";")
+    code, out, err = run(capsys, "risk", data, "--key", "sex", "--weight", "w")
+    assert code != 0 and "line 4" in err and "Traceback" not in err and out == ""
+
+
 def test_recipe_weight_judges_the_written_file(tmp_path, capsys):
     data = survey_csv(tmp_path / "survey.csv")
     recipe = tmp_path / "r.json"

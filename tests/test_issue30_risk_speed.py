@@ -87,14 +87,18 @@ def _by_definition(f: np.ndarray, hashes: list[np.ndarray]) -> list[int]:
 
 @pytest.mark.parametrize("keys", [2, 3, 4, 6, 8])
 def test_hashed_counts_equal_the_definition_on_near_collisions(keys):
-    # few distinct values per key, and some values a copy of another but for a low bit, so
-    # the sorts keep look-alikes together that only the full comparison may separate
+    # few distinct values per key, and some values a copy of another but for a few bits, so
+    # a comparison of some of the bits would take look-alikes for equals. Each key's
+    # look-alikes differ in bits of their own (the lowest bits for the first key, higher
+    # ones for the next), as the hashes of different columns are independent: differences
+    # in two keys never cancel in the combined hash, which only a 64-bit collision could do
     rng = np.random.default_rng(keys)
     n = 4000
     hashes = []
-    for _ in range(keys):
+    for j in range(keys):
         base = rng.integers(0, 2**63, 6, dtype=np.uint64)[rng.integers(0, 6, n)]
-        base ^= (rng.random(n) < 0.3).astype(np.uint64) * rng.integers(1, 8, n, dtype=np.uint64)
+        nudge = rng.integers(1, 8, n, dtype=np.uint64) << np.uint64(3 * j)
+        base ^= (rng.random(n) < 0.3).astype(np.uint64) * nudge
         hashes.append(base)
     f = rng.choice([1, 1, 1, 2, 5], n)
     assert uniques_if_dropped_hashed(f, hashes) == _by_definition(f, hashes)

@@ -127,7 +127,7 @@ def cmd_risk(args: argparse.Namespace, forms: Forms) -> int:
     """
     from hrk_workbench.disclosure.loading import sample_values
     from hrk_workbench.disclosure.microdata.measures import measure_file
-    from hrk_workbench.disclosure.microdata.roles import SAMPLE
+    from hrk_workbench.disclosure.microdata.roles import SAMPLE, suggest_roles_from_values
     from hrk_workbench.disclosure.microdata.verdict import (
         assessment_limits,
         direct_columns,
@@ -156,14 +156,16 @@ def cmd_risk(args: argparse.Namespace, forms: Forms) -> int:
     weight = getattr(args, "weight", None)
     time = args.time or (period if args.person else None)
     measured = [*keys, *sensitive, *(c for c in (args.person, period, weight) if c)]
+    suggested = suggest_roles_from_values(sample)
     unmeasured = unmeasured_quasi(sample, measured, lab.dictionary if lab is not None else [],
-                                  not_identifying)
+                                  not_identifying, suggested=suggested)
     result = measure_file(args.data, keys, sensitive, args.person, time, period=period,
                           weight=weight, extra_quasi=unmeasured,
                           risk_threshold=limits.individual_risk)
     data = result.to_dict()
     data["not_identifying"] = not_identifying
-    data["verdict"] = verdict_json(data, judged, args.lang, forms, direct_columns(sample))
+    data["verdict"] = verdict_json(data, judged, args.lang, forms,
+                                   direct_columns(sample, suggested=suggested))
     _warn_rows(data, args.lang, forms)
     if suda_size is not None:
         data["suda2"] = _run_suda(args, keys, suda_size)

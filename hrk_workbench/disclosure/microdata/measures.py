@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -173,11 +174,15 @@ def benedetti_franconi(f: Any, F: Any) -> Any:
     F = np.asarray(F, dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         p = f / F
-        odds = p / (1.0 - p)
-        log_inv = np.log(1.0 / p)
-        risk = np.where(f == 1, odds * log_inv,
-                        np.where(f == 2, odds - odds * odds * log_inv, p / (f - (1.0 - p))))
-    return np.where(f == F, 1.0 / f, risk)
+        risk = p / (f - (1.0 - p))  # f > 2; the logarithm only where f is 1 or 2
+        small = np.flatnonzero(f <= 2)
+        ps = p[small]
+        odds = ps / (1.0 - ps)
+        log_inv = np.log(1.0 / ps)
+        risk[small] = np.where(f[small] == 1, odds * log_inv, odds - odds * odds * log_inv)
+        flat = f == F
+        risk[flat] = 1.0 / f[flat]
+    return risk
 
 
 @dataclass(frozen=True)
@@ -223,7 +228,7 @@ def weights_of(series: pd.Series, column: str, source: str = "") -> pd.Series:
 
     text = series.astype("string").str.strip().str.replace(",", ".", regex=False)
     values = pd.to_numeric(text, errors="coerce")
-    bad = values.isna() | (values < 1)
+    bad = values.isna() | (values < 1) | values.isin([float("inf")])  # inf is no count
     if bool(bad.any()):
         position = int(bad.to_numpy().argmax())
         raise bad_weight(source, column, position, series.iloc[position])
@@ -543,7 +548,11 @@ _W = "__hrk_weight"  # the weight as a number, beside the file's own columns
 def _weight_sql(column: str) -> str:
     from hrk_workbench.disclosure.loading import quote_ident as q
 
-    return f"TRY_CAST(replace(trim(CAST({q(column)} AS VARCHAR)), ',', '.') AS DOUBLE)"
+    text = f"CAST({q(column)} AS VARCHAR)"
+    # a plain number is cast as it stands; only the rest is trimmed and its comma replaced
+    # (coalesce reaches its second argument only for the records the first left empty)
+    return (f"coalesce(TRY_CAST({text} AS DOUBLE), "
+            f"TRY_CAST(replace(trim({text}), ',', '.') AS DOUBLE))")
 
 
 def _hash_sql(column: str, salt: int) -> str:
@@ -577,13 +586,12 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
     extra = [c for c in extra_quasi if c not in group]
     cells_by = list(dict.fromkeys([*group, *extra, *sensitive]))
     key_sql = ", ".join(q(k) for k in keys)
-    group_sql = ", ".join(q(k) for k in group)
     hashes = ", ".join(f"{_hash_sql(q(k), i + 1)} AS h{i}" for i, k in enumerate(keys))
     source = table
     if weight:  # the weight as a number, computed once per record
         source = f"(SELECT *, {_weight_sql(weight)} AS {_W} FROM {table})"
-    weights = f", sum({_W}) AS w, count(*) FILTER (WHERE {_W} IS NULL OR {_W} < 1) AS bad" \
-        if weight else ""
+    weights = (f", sum({_W}) AS w, count(*) FILTER "
+               f"(WHERE {_W} IS NULL OR NOT isfinite({_W}) OR {_W} < 1) AS bad") if weight else ""
     one_sensitive = len(sensitive) == 1 and cells_by == [*keys, sensitive[0]]
     if cells_by == keys:  # the classes are the one pass (the fastest case)
         con.execute(f"CREATE TEMP TABLE classes AS SELECT count(*) AS f{weights}, {hashes} "
@@ -607,6 +615,39 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
     assert row is not None
     rows, k, n_classes, uniques = int(row[0]), row[1], int(row[2]), int(row[3])
     below_k = {str(kk): int(v) for kk, v in zip(KS, row[4:4 + len(KS)], strict=True)}
+    pool = ThreadPoolExecutor(max_workers=1)  # the drop effect, while DuckDB goes on
+    try:
+        dropped = _uniques_if_dropped_duckdb(con, keys, uniques, rows, pool)
+        measured = _measure_rest(con, keys, sensitive, period, group, extra, cells_by,
+                                 one_sensitive, weight, risk_threshold, rows, n_classes, k,
+                                 below)
+    finally:
+        pool.shutdown(wait=True)
+    persons = share = None
+    if person and time:
+        persons, share = _trajectories_duckdb(con, table, keys, person, time)
+    for made in ("classes", "pclasses", "cells"):
+        con.execute(f"DROP TABLE IF EXISTS {made}")
+    return MeasuredRisk(
+        file=file, rows=rows, key_variables=tuple(keys), k=None if k is None else int(k),
+        records_below_k=below_k, sample_uniques=uniques,
+        expected_reidentifications=float(n_classes), classes=n_classes,
+        uniques_if_dropped=dropped.result(), sensitive=tuple(sensitive), person=person,
+        time=time, persons=persons, unique_trajectory_share=share, measured_at=_now(),
+        period=period, unmeasured_quasi=tuple(extra), weight=weight or None, **measured)
+
+
+def _measure_rest(con: duckdb.DuckDBPyConnection, keys: list[str], sensitive: list[str],
+                  period: str | None, group: list[str], extra: list[str], cells_by: list[str],
+                  one_sensitive: bool, weight: str | None, risk_threshold: float, rows: int,
+                  n_classes: int, k: Any, below: str) -> dict[str, Any]:
+    """:func:`measure_duckdb`'s measures on the tables ``classes`` and ``cells``: per
+    period, l per sensitive variable, k with the unmeasured quasi-identifiers and the
+    weighted risk (the fields of :class:`MeasuredRisk` they fill)."""
+    from hrk_workbench.disclosure.loading import quote_ident as q
+
+    key_sql = ", ".join(q(k) for k in keys)
+    group_sql = ", ".join(q(k) for k in group)
     per_period = None
     if period:
         sums = ", sum(w) AS w" if weight else ""
@@ -664,21 +705,9 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
         arrays = con.execute(f"SELECT f, w FROM {'pclasses' if period else 'classes'}") \
             .fetchnumpy()
         weighted = WeightedRisk.from_classes(arrays["f"], arrays["w"], risk_threshold)
-    dropped = _uniques_if_dropped_duckdb(con, keys, uniques, rows)
-    persons = share = None
-    if person and time:
-        persons, share = _trajectories_duckdb(con, table, keys, person, time)
-    for made in ("classes", "pclasses", "cells"):
-        con.execute(f"DROP TABLE IF EXISTS {made}")
-    return MeasuredRisk(
-        file=file, rows=rows, key_variables=tuple(keys), k=None if k is None else int(k),
-        records_below_k=below_k, sample_uniques=uniques,
-        expected_reidentifications=float(n_classes), classes=n_classes, l_diversity=l_div,
-        uniques_if_dropped=dropped, sensitive=tuple(sensitive), person=person, time=time,
-        persons=persons, unique_trajectory_share=share, measured_at=_now(), period=period,
-        per_period=per_period, l_entropy=l_entropy, records_below_l=below_l,
-        classes_below_l=classes_l, unmeasured_quasi=tuple(extra), k_with_unmeasured=k_with,
-        weight=weight or None, weighted=weighted)
+    return {"l_diversity": l_div, "per_period": per_period, "l_entropy": l_entropy,
+            "records_below_l": below_l, "classes_below_l": classes_l,
+            "k_with_unmeasured": k_with, "weighted": weighted}
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -705,15 +734,20 @@ def _period_summary_duckdb(con: duckdb.DuckDBPyConnection, below: str) -> dict[s
 
 
 def _uniques_if_dropped_duckdb(con: duckdb.DuckDBPyConnection, keys: list[str], uniques: int,
-                               rows: int) -> dict[str, int]:
+                               rows: int, pool: ThreadPoolExecutor) -> Future[dict[str, int]]:
+    """The classes' hashes are read here; the counting runs on ``pool`` (numpy lets go of
+    the interpreter) while the caller's other queries run."""
+    done: Future[dict[str, int]] = Future()
     if len(keys) == 1:  # dropping the only key leaves one class of every record
-        return {keys[0]: uniques if rows > 1 else 0}
+        done.set_result({keys[0]: uniques if rows > 1 else 0})
+        return done
     if uniques == 0:
-        return dict.fromkeys(keys, 0)
+        done.set_result(dict.fromkeys(keys, 0))
+        return done
     names = [f"h{i}" for i in range(len(keys))]
     arrays = con.execute(f"SELECT f, {', '.join(names)} FROM classes").fetchnumpy()
-    counts = uniques_if_dropped_hashed(arrays["f"], [arrays[n] for n in names])
-    return dict(zip(keys, counts, strict=True))
+    return pool.submit(lambda: dict(zip(keys, uniques_if_dropped_hashed(
+        arrays["f"], [arrays[n] for n in names]), strict=True)))
 
 
 def uniques_if_dropped_hashed(f: Any, hashes: Sequence[Any]) -> list[int]:
@@ -755,28 +789,43 @@ def uniques_if_dropped_hashed(f: Any, hashes: Sequence[Any]) -> list[int]:
         solve(rows, group[half:])
 
     parts = min(3, len(hs))
-    for part in range(parts):  # interleaved: neighbouring keys (age, birth year) split up
-        solve(None, list(range(part, len(hs), parts)))
+    groups = [list(range(part, len(hs), parts)) for part in range(parts)]
+    # interleaved: neighbouring keys (age, birth year) split up. The groups share nothing
+    # but read-only arrays and write their own variables' counts, and numpy lets go of the
+    # interpreter while it counts, so a second processor takes one.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda group: solve(None, group), groups))
     return out
 
 
 def _sharing(values: Any) -> Any:
-    """The positions of the values another one may equal: one sort of the values' high bits
-    with each position in the low bits (a superset: two values alike in their high bits
-    only are kept too, and :func:`_shared_uniques` compares them whole)."""
+    """The positions of the values another one may equal (a superset: :func:`_shared_uniques`
+    compares the values whole).
+
+    Counting, not sorting: each pass counts the values per bucket of one field of their bits
+    (about four buckets a value) and keeps those whose bucket another value shares; a value
+    equal to another shares every field with it, so it is always kept. Three passes over
+    different bits leave few values that merely look alike, at a few milliseconds each where
+    a sort of a million numbers takes ten times that.
+    """
     import numpy as np
 
-    n = len(values)
-    bits = np.uint64(max(1, (n - 1).bit_length()))
-    packed = (values >> bits) << bits
-    packed |= np.arange(n, dtype=np.uint64)
-    packed.sort()
-    high = packed >> bits
-    same = high[1:] == high[:-1]
-    marked = np.zeros(n, dtype=bool)
-    marked[1:] = same
-    marked[:-1] |= same
-    return (packed[marked] & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.intp)
+    at = None  # every position, until the first pass has kept some
+    left, shift = values, 0
+    while len(left) > 1 and shift < 64:
+        width = min(22, max(1, (len(left) - 1).bit_length()), 64 - shift)
+        field = ((left >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(np.intp)
+        counts = np.minimum(np.bincount(field, minlength=1 << width), 2).astype(np.uint8)
+        keep = np.flatnonzero(counts[field] > 1)
+        before = len(left)
+        at = keep if at is None else at[keep]
+        left = values[at]
+        shift += width
+        if len(at) > before * 0.9:  # hardly any value told apart: the rest are alike
+            break
+    if at is None or len(at) < 2:
+        return np.arange(0)
+    return at
 
 
 def _shared_uniques(values: Any, unique: Any) -> int:

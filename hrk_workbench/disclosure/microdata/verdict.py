@@ -18,6 +18,7 @@ from hrk_workbench.foundations.reasons import Reason
 from hrk_workbench.foundations.rule_ids import REGIONAL, SPECIAL, TABLES
 
 if TYPE_CHECKING:
+    from hrk_workbench.disclosure.microdata.roles import RoleSuggestion
     from hrk_workbench.forms.loader import Forms
     from hrk_workbench.model.assessment import Assessment
 
@@ -111,16 +112,20 @@ def period_column(columns: Sequence[str], forms: Forms | None = None,
 
 def unmeasured_quasi(sample: Mapping[str, list[str]], measured: Sequence[str],
                      dictionary: Sequence[Any] = (),
-                     not_identifying: Sequence[str] = ()) -> list[str]:
+                     not_identifying: Sequence[str] = (), *,
+                     suggested: Sequence[RoleSuggestion] | None = None) -> list[str]:
     """Columns the data dictionary (role quasi) or role detection (by values or name) marks
     as quasi-identifiers that are not among ``measured`` (keys, period, sensitive, person,
     weight) and that the steward has not marked as not identifying: k without them counts
-    classes an outsider can split further."""
+    classes an outsider can split further. ``suggested``: the sample's role suggestions, when
+    the caller has them already (:func:`direct_columns` reads the same)."""
     from hrk_workbench.disclosure.microdata.roles import suggest_roles_from_values
 
     skip = set(measured) | set(not_identifying)
     saved = {str(_get(e, "column")): str(_get(e, "role")) for e in dictionary}
-    found = {s.column for s in suggest_roles_from_values(dict(sample)) if s.role == "quasi"}
+    if suggested is None:
+        suggested = suggest_roles_from_values(dict(sample))
+    found = {s.column for s in suggested if s.role == "quasi"}
     return [c for c in sample if c not in skip and (c in found or saved.get(c) == "quasi")]
 
 
@@ -361,7 +366,8 @@ def _weighted(measured: Mapping[str, Any], limits: Limits, reasons: list[Reason]
     return not above and not over
 
 
-def direct_columns(sample: Mapping[str, list[str]]) -> list[str]:
+def direct_columns(sample: Mapping[str, list[str]], *,
+                   suggested: Sequence[RoleSuggestion] | None = None) -> list[str]:
     """The columns of a file (a sample of each column's values as text) that hold direct
     identifiers: detected by their values or names (henkilötunnus, personnummer, Y-tunnus,
     e-mail, phone, address, name, coordinates), or every value different in a column of
@@ -373,7 +379,9 @@ def direct_columns(sample: Mapping[str, list[str]]) -> list[str]:
     from hrk_workbench.disclosure.microdata.roles import suggest_roles_from_values
 
     out = []
-    for s in suggest_roles_from_values(dict(sample)):
+    if suggested is None:
+        suggested = suggest_roles_from_values(dict(sample))
+    for s in suggested:
         if s.role != "direct":
             continue
         if s.basis == "all_values_distinct" and \
