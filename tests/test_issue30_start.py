@@ -1,0 +1,93 @@
+"""Issue 30 point 3: what makes the command line start faster changes no answer.
+
+An ASCII web address is checked with RFC 3987's patterns less their non-ASCII ranges, read
+without importing the whole ``rfc3986`` package: on an ASCII address they decide exactly as
+the full grammar does, with the same parts.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rfc3986 import abnf_regexp, misc
+
+from hrk_workbench.foundations import addresses
+from hrk_workbench.foundations.addresses import grammar_patterns
+
+_FULL = addresses._compiled(grammar_patterns(abnf_regexp, ascii_only=False))
+
+
+def _full_parts(value: str) -> addresses.IriParts | None:
+    """``iri_parts`` with the full grammar, whatever the value."""
+    if not value or addresses._FORBIDDEN.search(value):
+        return None
+    return addresses._parts(value, _FULL)
+
+
+def test_the_patterns_are_the_librarys_own():
+    """Written out in full they are the ones ``rfc3986`` compiles, with the same flags."""
+    full = grammar_patterns(abnf_regexp, ascii_only=False)
+    assert full == (misc.IRI_MATCHER.pattern, misc.ISUBAUTHORITY_MATCHER.pattern,
+                    abnf_regexp.IPATH_RE, abnf_regexp.IQUERY_RE, abnf_regexp.IFRAGMENT_RE)
+    assert misc.IRI_MATCHER.flags == misc.ISUBAUTHORITY_MATCHER.flags == re.compile(
+        "", re.UNICODE).flags
+
+
+def test_the_left_out_ranges_stand_only_in_positive_classes():
+    """A range left out of a negated class ([^...]) would let more through; there is none."""
+    for pattern in grammar_patterns(abnf_regexp, ascii_only=False):
+        for part in (abnf_regexp.UCSCHAR_RE, abnf_regexp.IPRIVATE):
+            for found in re.finditer(re.escape(part), pattern):
+                opened = pattern.rindex("[", 0, found.start())
+                assert pattern[opened + 1] != "^"
+                assert "]" not in pattern[opened:found.start()].replace("\\]", "")
+    assert all(p.isascii() for p in grammar_patterns(abnf_regexp, ascii_only=True))
+
+
+def test_the_library_is_not_imported_for_an_ascii_address():
+    """Checked in a fresh process: the package's import is what the fast path avoids."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from hrk_workbench.foundations.addresses import is_web_address; "
+            "assert is_web_address('https://data.example.fi/a?b=c#d'); "
+            "assert not is_web_address('https://exa mple.fi'); "
+            "print('rfc3986' in sys.modules); "
+            "assert is_web_address('https://fi.wikipedia.org/wiki/\u00c4\u00e4nekoski'); "
+            "print('rfc3986' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout.split()
+    assert out == ["False", "True"]
+
+
+TRICKY = [
+    "https://www.example.fi/page", "http://example.fi", "https://example.fi:8080/a/b?c=d#e",
+    "https://example.fi:99999/", "https://example.fi:65536/", "https://user:pw@host/x",
+    "https://[::1]/x", "https://[fe80::1%25eth0]/", "https://[v1.x]/", "https://[::1/x",
+    "https://1.2.3.4/", "https://999.1.1.1/", "https://%41%42/", "https://%4/",
+    "https:///path", "https:", "https://", "mailto:a@b.fi", "urn:isbn:123", "ftp://x/y",
+    "www.example.fi", "https://exa%mple.fi", "https://a/b%2", "https://a/?q=%zz",
+    "https://a/#f#g", "https://a/??", "1http://a", "h+t.t-p://a/", "https://a:b:c/",
+    "https://host:/", "https://host:12a/", "//host/path", "a:b", "https://a/b/../c",
+]
+
+
+@pytest.mark.parametrize("value", TRICKY)
+def test_an_ascii_address_gets_the_full_grammars_answer(value):
+    assert addresses.iri_parts(value) == _full_parts(value)
+
+
+_ASCII_IRI = st.lists(st.sampled_from(
+    [*"ahtps:/?#[]@!$&'()*+,;=%-._~019AFvx", "http://", "https://", "%2F", "::", ":80",
+     "[::1]", "%25"]),
+    max_size=40).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_ASCII_IRI)
+def test_any_ascii_text_gets_the_full_grammars_answer(value):
+    assert addresses.iri_parts(value) == _full_parts(value)
+    assert addresses.iri_parts("https://" + value) == _full_parts("https://" + value)
