@@ -2,21 +2,29 @@
 
 An ASCII web address is checked with RFC 3987's patterns less their non-ASCII ranges, read
 without importing the whole ``rfc3986`` package: on an ASCII address they decide exactly as
-the full grammar does, with the same parts.
+the full grammar does, with the same parts. A command builds only its own parser and
+imports only its own module; ``--help`` and a wrong command still see every command.
 """
 
 from __future__ import annotations
 
+import argparse
+import ast
 import re
+import subprocess
+import sys
 
 import pytest
+from helpers import EXAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rfc3986 import abnf_regexp, misc
 
+from hrk_workbench.cli.program import COMMANDS, build_parser, main
 from hrk_workbench.foundations import addresses
 from hrk_workbench.foundations.addresses import grammar_patterns
 
+CITY = EXAMPLES / "city-bike-trips.hrk.json"
 _FULL = addresses._compiled(grammar_patterns(abnf_regexp, ascii_only=False))
 
 
@@ -49,9 +57,6 @@ def test_the_left_out_ranges_stand_only_in_positive_classes():
 
 def test_the_library_is_not_imported_for_an_ascii_address():
     """Checked in a fresh process: the package's import is what the fast path avoids."""
-    import subprocess
-    import sys
-
     code = ("import sys; from hrk_workbench.foundations.addresses import is_web_address; "
             "assert is_web_address('https://data.example.fi/a?b=c#d'); "
             "assert not is_web_address('https://exa mple.fi'); "
@@ -91,3 +96,56 @@ _ASCII_IRI = st.lists(st.sampled_from(
 def test_any_ascii_text_gets_the_full_grammars_answer(value):
     assert addresses.iri_parts(value) == _full_parts(value)
     assert addresses.iri_parts("https://" + value) == _full_parts("https://" + value)
+
+
+# --- the parser: only the command run is built ------------------------------------------------
+
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    return next(a.choices for a in parser._actions
+                if isinstance(a, argparse._SubParsersAction))
+
+
+def test_the_command_list_is_what_the_modules_register_in_help_order():
+    every = _commands(build_parser())
+    assert list(every) == list(COMMANDS)
+    for name, sub in every.items():
+        family = sub.get_default("func").__module__.rsplit(".", 1)[1]
+        assert family == COMMANDS[name], name
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_one_command_alone_parses_as_among_all(name):
+    alone, among = _commands(build_parser(name))[name], _commands(build_parser())[name]
+    assert alone.format_help() == among.format_help()
+    assert alone.get_default("func") is among.get_default("func")
+
+
+def test_help_still_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    listed = capsys.readouterr().out
+    for name in COMMANDS:
+        assert re.search(rf"^    {re.escape(name)}\b", listed, re.M), name
+
+
+def test_a_wrong_command_names_every_choice(capsys):
+    """(Without a command's name anywhere in the line, the words go to ``gui``.)"""
+    with pytest.raises(SystemExit) as exc:
+        main(["scroe", "score"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'scroe'" in err
+    assert all(f"'{name}'" in err for name in COMMANDS)
+
+
+def test_score_loads_no_other_command_module():
+    """A fresh process: the other families' modules (and their imports) are not loaded."""
+    code = ("import sys; from hrk_workbench.cli import main; "
+            "main(['score', sys.argv[1], '--json']); "
+            "print(sorted(m for m in sys.modules if m.startswith('hrk_workbench.cli.')))")
+    out = subprocess.run([sys.executable, "-c", code, str(CITY)], capture_output=True,
+                         text=True, check=True, timeout=60).stdout
+    loaded = ast.literal_eval(out.strip().splitlines()[-1])
+    assert loaded == ["hrk_workbench.cli.assess", "hrk_workbench.cli.common",
+                      "hrk_workbench.cli.program", "hrk_workbench.cli.texts"]
