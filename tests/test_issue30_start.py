@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
+import os
 import re
 import subprocess
 import sys
@@ -21,7 +23,7 @@ from hypothesis import strategies as st
 from rfc3986 import abnf_regexp, misc
 
 from hrk_workbench.cli.program import COMMANDS, build_parser, main
-from hrk_workbench.foundations import addresses
+from hrk_workbench.foundations import addresses, i18n
 from hrk_workbench.foundations.addresses import grammar_patterns
 
 CITY = EXAMPLES / "city-bike-trips.hrk.json"
@@ -149,3 +151,69 @@ def test_score_loads_no_other_command_module():
     loaded = ast.literal_eval(out.strip().splitlines()[-1])
     assert loaded == ["hrk_workbench.cli.assess", "hrk_workbench.cli.common",
                       "hrk_workbench.cli.program", "hrk_workbench.cli.texts"]
+
+
+# --- whole numbers: Babel's signs, kept between processes --------------------------------------
+
+def _babel(value: int, lang: str) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0.##", locale=i18n.babel_locale(lang))
+
+
+NUMBERS = [0, 1, -1, 7, 999, 1000, -1000, 27_500, 35_000.0, -1234567, 10**22, -(10**9)]
+
+
+@pytest.mark.parametrize("state", ["cold", "warm", "damaged", "wrong entry", "unwritable"])
+def test_whole_numbers_are_written_as_babel_writes_them_whatever_the_cache(
+        tmp_path, monkeypatch, state):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("HRK_CACHE_DIR", str(cache))
+    i18n._whole_number_signs.cache_clear()
+    if state == "unwritable":
+        cache.write_text("a file where the folder should be", encoding="utf-8")
+    else:
+        i18n.format_number(1, "fi")  # a first process keeps the signs
+        kept = list((cache / "hrk-workbench").glob("number-signs-*.json"))
+        assert len(kept) == 1
+        if state == "damaged":
+            kept[0].write_bytes(b"\x00{not json")
+        elif state == "wrong entry":
+            kept[0].write_text(json.dumps({"fi_FI": "1.2.3", "en_GB": 5}), encoding="utf-8")
+        i18n._whole_number_signs.cache_clear()  # as a new process finds the file
+    for lang in ("en", "fi", "sv"):
+        for value in NUMBERS:
+            assert i18n.format_number(value, lang) == _babel(int(value), lang), (lang, value)
+    i18n._whole_number_signs.cache_clear()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=-(10**15), max_value=10**15), st.sampled_from(["en", "fi", "sv"]))
+def test_any_whole_number_is_written_as_babel_writes_it(value, lang):
+    assert i18n.format_number(value, lang) == _babel(value, lang)
+    assert i18n.format_number(float(value), lang) == _babel(value, lang)
+
+
+def test_other_numbers_still_go_through_babel():
+    from babel.numbers import format_decimal
+
+    for value in (2.5, -0.125, 1234.5678, 0.1):
+        for lang in ("en", "fi", "sv"):
+            assert i18n.format_number(value, lang) == format_decimal(
+                value, format="#,##0.##", locale=i18n.babel_locale(lang))
+
+
+def test_a_damaged_forms_cache_gives_the_same_score(tmp_path):
+    """Three fresh processes: cold, warm, and with every kept file damaged."""
+    env = {**os.environ, "HRK_CACHE_DIR": str(tmp_path), "HRK_LANG": "fi"}
+    run = lambda: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "hrk_workbench.cli", "score", str(CITY), "--json"],
+        capture_output=True, text=True, timeout=120, check=True, env=env)
+    cold = run()
+    kept = list((tmp_path / "hrk-workbench").iterdir())
+    assert {p.name.split("-")[0] for p in kept} >= {"forms", "schemas", "number"}
+    assert run().stdout == cold.stdout
+    for path in kept:
+        path.write_bytes(b"garbage")
+    damaged = run()
+    assert (damaged.stdout, damaged.stderr) == (cold.stdout, cold.stderr)
