@@ -12,11 +12,10 @@ import errno
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hrk_workbench.forms.loader import Forms
 from hrk_workbench.foundations.problems import Problem
@@ -30,11 +29,16 @@ LABEL_PARAMS = ("level", "profile", "outcome", "answer", "channel", "benefit_lev
 VOCAB_PARAMS = ("frequency", "category", "kind")
 
 
-# Times in the change log are UTC; the memo shows them as the Finnish authorities read them.
-try:
-    LOCAL_TIME: ZoneInfo | None = ZoneInfo("Europe/Helsinki")
-except ZoneInfoNotFoundError:  # no tz database on this system: show UTC rather than fail
-    LOCAL_TIME = None
+@cache
+def _local_zone() -> tzinfo | None:
+    """Times in the change log are UTC; the memo shows them as the Finnish authorities read
+    them. The time-zone database is read for the first time shown, not at every start."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo("Europe/Helsinki")
+    except ZoneInfoNotFoundError:  # no tz database on this system: show UTC rather than fail
+        return None
 
 
 def _vocab_text(key: str, value: str, lang: str, forms: Forms) -> str | None:
@@ -256,7 +260,8 @@ def format_moment(moment: datetime, lang: str) -> str:
 
 def local_time(moment: datetime) -> datetime:
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(LOCAL_TIME) if LOCAL_TIME else aware
+    zone = _local_zone()
+    return aware.astimezone(zone) if zone else aware
 
 
 _ERRNO_KEYS = {getattr(errno, name): key for name, key in (  # not every system has each
