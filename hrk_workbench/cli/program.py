@@ -62,7 +62,25 @@ def cmd_gui(args: argparse.Namespace, forms: Forms) -> int:
 
 # --- parser and entry point -----------------------------------------------------------------
 
-def build_parser() -> argparse.ArgumentParser:
+# The commands in the order ``--help`` lists them, each with the module that registers it:
+# a run builds only its own command's parser and imports only that module (the others' imports
+# are most of a start); ``--help``, no command or a wrong one builds them all. A test holds this
+# list equal to what the modules register.
+COMMANDS: dict[str, str] = {
+    "new": "assess", "set": "assess", "validate": "assess", "score": "assess",
+    "advise": "assess", "summary": "assess", "gui": "program",
+    "report": "report", "metadata": "metadata",
+    "import-excel": "legacy", "export-excel": "legacy",
+    "risk": "risk", "puf": "risk", "dictionary": "risk",
+    "tables": "tables", "audit": "tables", "reassess": "reassess",
+    "review": "review", "approve": "review", "verify": "review",
+    "portfolio": "assess",
+}
+_OWN = ("assess", "program")  # registered here, not by a module of their own
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of ``command`` alone when it names one."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=LANGUAGES, default=None,
                         help=f"language of texts and reasons (default ${LANG_ENV}, else en)")
@@ -72,64 +90,98 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction, nargs=0,
                         help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    wanted = [command] if command in COMMANDS else list(COMMANDS)
+    registered: set[str] = set()
+    for name in wanted:
+        family = COMMANDS[name]
+        if family in _OWN:
+            _add_own(sub, common, name)
+        elif family not in registered:  # a module registers all its commands at once
+            registered.add(family)
+            _family(family).register(sub, common)
+    return parser
 
-    p = sub.add_parser("new", parents=[common], help="create a new assessment file")
-    p.add_argument("--title", required=True, help="the dataset's title")
-    p.add_argument("--title-lang", choices=LANGUAGES, default="en",
-                   help="language of the title (default en)")
-    p.add_argument("--publisher", help="publishing organisation")
-    p.add_argument("--day-rate", type=float, help="price of a person-day in euros")
-    p.add_argument("--author", help="name for the change log (default $HRK_AUTHOR or OS user)")
-    p.add_argument("-o", "--output", required=True, help=f"file to create (*{FILE_SUFFIX})")
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=assess.cmd_new)
 
-    p = sub.add_parser("set", parents=[common],
-                       help="change answers: PATH=VALUE, e.g. benefits.B3.value=2")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("assignments", nargs="+", metavar="PATH=VALUE",
-                   help="an answer path and its value; an empty value clears the answer")
-    p.add_argument("--author", help="name for the change log (default $HRK_AUTHOR or OS user)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=assess.cmd_set)
-
-    p = sub.add_parser("validate", parents=[common], help="check assessment files")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=assess.cmd_validate)
-
-    for name, func, text in (("score", assess.cmd_score, "HRK scores and the recommendation"),
-                             ("advise", assess.cmd_advise, "anonymisation, channel, format, "
-                                                    "licence, quality and metadata advice"),
-                             ("summary", assess.cmd_summary, "scores and advice as text")):
+def _add_own(sub: Any, common: argparse.ArgumentParser, name: str) -> None:
+    """The commands on assessment files (``assess``) and ``gui``."""
+    if name == "new":
+        p = sub.add_parser("new", parents=[common], help="create a new assessment file")
+        p.add_argument("--title", required=True, help="the dataset's title")
+        p.add_argument("--title-lang", choices=LANGUAGES, default="en",
+                       help="language of the title (default en)")
+        p.add_argument("--publisher", help="publishing organisation")
+        p.add_argument("--day-rate", type=float, help="price of a person-day in euros")
+        p.add_argument("--author",
+                       help="name for the change log (default $HRK_AUTHOR or OS user)")
+        p.add_argument("-o", "--output", required=True,
+                       help=f"file to create (*{FILE_SUFFIX})")
+        p.add_argument("--force", action="store_true", help="overwrite an existing file")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.set_defaults(func=assess.cmd_new)
+    elif name == "set":
+        p = sub.add_parser("set", parents=[common],
+                           help="change answers: PATH=VALUE, e.g. benefits.B3.value=2")
+        p.add_argument("file", metavar="FILE")
+        p.add_argument("assignments", nargs="+", metavar="PATH=VALUE",
+                       help="an answer path and its value; an empty value clears the answer")
+        p.add_argument("--author",
+                       help="name for the change log (default $HRK_AUTHOR or OS user)")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.set_defaults(func=assess.cmd_set)
+    elif name == "validate":
+        p = sub.add_parser("validate", parents=[common], help="check assessment files")
+        p.add_argument("files", nargs="+", metavar="FILE")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.set_defaults(func=assess.cmd_validate)
+    elif name in _REPORTS:
+        func, text = _REPORTS[name]
         p = sub.add_parser(name, parents=[common], help=text)
         p.add_argument("file", metavar="FILE")
         p.add_argument("--json", action="store_true", help="machine-readable output")
         p.set_defaults(func=func)
+    elif name == "gui":
+        p = sub.add_parser("gui", help="open the desktop app (the default with no command)")
+        p.add_argument("file", metavar="FILE", nargs="?", help="assessment to open")
+        p.add_argument("--lang", choices=LANGUAGES, default=None,
+                       help="language of the app (default: the saved setting, $HRK_LANG or "
+                            "the system's)")
+        p.add_argument("--forms", metavar="DIR", help="forms folder (default: the bundled one)")
+        p.add_argument("--screenshots", metavar="DIR",
+                       help="render every page to PNG files in DIR and exit")
+        p.set_defaults(func=cmd_gui)
+    elif name == "portfolio":
+        p = sub.add_parser("portfolio", parents=[common], help="rank many assessments")
+        p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.set_defaults(func=assess.cmd_portfolio)
 
-    p = sub.add_parser("gui", help="open the desktop app (the default with no command)")
-    p.add_argument("file", metavar="FILE", nargs="?", help="assessment to open")
-    p.add_argument("--lang", choices=LANGUAGES, default=None,
-                   help="language of the app (default: the saved setting, $HRK_LANG or "
-                        "the system's)")
-    p.add_argument("--forms", metavar="DIR", help="forms folder (default: the bundled one)")
-    p.add_argument("--screenshots", metavar="DIR",
-                   help="render every page to PNG files in DIR and exit")
-    p.set_defaults(func=cmd_gui)
 
-    # outputs, legacy Excel, labs, review: each command family registers its commands; its
-    # heavy imports wait inside the command functions
-    from hrk_workbench.cli import legacy, metadata, reassess, report, review, risk, tables
+_REPORTS: dict[str, tuple[Callable[[argparse.Namespace, Forms], int], str]] = {
+    "score": (assess.cmd_score, "HRK scores and the recommendation"),
+    "advise": (assess.cmd_advise, "anonymisation, channel, format, licence, quality and "
+                                  "metadata advice"),
+    "summary": (assess.cmd_summary, "scores and advice as text"),
+}
 
-    for module in (report, metadata, legacy, risk, tables, reassess, review):
-        module.register(sub, common)
 
-    p = sub.add_parser("portfolio", parents=[common], help="rank many assessments")
-    p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=assess.cmd_portfolio)
-    return parser
+def _family(name: str) -> Any:
+    """A command family's module (outputs, legacy Excel, labs, review), imported only when
+    its commands are wanted; its heavy imports wait inside its command functions."""
+    if name == "report":
+        from hrk_workbench.cli import report as module
+    elif name == "metadata":
+        from hrk_workbench.cli import metadata as module
+    elif name == "legacy":
+        from hrk_workbench.cli import legacy as module
+    elif name == "risk":
+        from hrk_workbench.cli import risk as module
+    elif name == "tables":
+        from hrk_workbench.cli import tables as module
+    elif name == "reassess":
+        from hrk_workbench.cli import reassess as module
+    else:
+        from hrk_workbench.cli import review as module
+    return module
 
 
 def _language(args: argparse.Namespace) -> str:
@@ -195,15 +247,13 @@ def _reading(args: argparse.Namespace, lang: str, forms: Forms) -> Any:
                    lambda source, problem: warn(source, [problem], lang, forms))
 
 
-def _default_command(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+def _default_command(argv: list[str]) -> list[str]:
     """No command opens the app, with the options given: ``hrk-workbench --lang fi`` (a
     desktop shortcut's line) starts it in Finnish, as ``hrk-workbench gui --lang fi`` does.
     ``--help`` and ``--version`` keep their meaning for the program as a whole."""
-    commands = next(a.choices for a in parser._actions
-                    if isinstance(a, argparse._SubParsersAction))
     if not argv:
         return ["gui"]
-    if any(token in commands for token in argv) or \
+    if any(token in COMMANDS for token in argv) or \
             any(token in ("-h", "--help", "--version") for token in argv):
         return argv
     return ["gui", *argv]
@@ -216,8 +266,8 @@ def _run(argv: Sequence[str] | None, start_gui: GuiLauncher | None) -> int:
     forms_dir = cli_i18n.prescan_forms(argv)
     with cli_i18n.argparse_language(cli_i18n.prescan_language(argv, os.environ.get(LANG_ENV)),
                                     forms_dir) as translator:
-        parser = build_parser()
-        args = parser.parse_args(_default_command(parser, argv))
+        argv = _default_command(argv)
+        args = build_parser(argv[0]).parse_args(argv)
     func: Callable[[argparse.Namespace, Forms], int] = args.func
     args.start_gui = start_gui  # what ``gui`` opens the app with (None: not available here)
     forms: Forms | None = None

@@ -19,7 +19,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.version import VERSION as PYDANTIC_VERSION
 
@@ -49,9 +48,6 @@ from hrk_workbench.foundations.problems import (
 from hrk_workbench.foundations.rule_ids import READ_BY_RULES
 
 FORMS_ENV = "HRK_FORMS_DIR"
-# libyaml's safe loader where PyYAML was built with it: the same documents, read ~10x faster,
-# which is most of a command's start-up time
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def default_forms_dir() -> Path:
@@ -110,8 +106,13 @@ class Forms:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # only when the forms are read, not when they come from the cache
+
+    # libyaml's safe loader where PyYAML was built with it: the same documents, read ~10x
+    # faster, which is most of a command's start-up time
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except FileNotFoundError:
         raise FormError(str(path), [Problem("$", "form file is missing", "the file")]) from None
     except UnicodeDecodeError as exc:

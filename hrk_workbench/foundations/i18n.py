@@ -7,11 +7,15 @@ templates can say "R2 (Disclosure of special-category data)" without the rules k
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import hashlib
+import json
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
+from functools import cache
+from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hrk_workbench.forms.loader import Forms
 from hrk_workbench.foundations.problems import Problem
@@ -25,11 +29,16 @@ LABEL_PARAMS = ("level", "profile", "outcome", "answer", "channel", "benefit_lev
 VOCAB_PARAMS = ("frequency", "category", "kind")
 
 
-# Times in the change log are UTC; the memo shows them as the Finnish authorities read them.
-try:
-    LOCAL_TIME: ZoneInfo | None = ZoneInfo("Europe/Helsinki")
-except ZoneInfoNotFoundError:  # no tz database on this system: show UTC rather than fail
-    LOCAL_TIME = None
+@cache
+def _local_zone() -> tzinfo | None:
+    """Times in the change log are UTC; the memo shows them as the Finnish authorities read
+    them. The time-zone database is read for the first time shown, not at every start."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo("Europe/Helsinki")
+    except ZoneInfoNotFoundError:  # no tz database on this system: show UTC rather than fail
+        return None
 
 
 def _vocab_text(key: str, value: str, lang: str, forms: Forms) -> str | None:
@@ -61,13 +70,89 @@ def format_number(value: float | int, lang: str) -> str:
 
     Babel's CLDR data decides the separators (a no-break space in Finnish and Swedish), so the
     reasons, the CLI and the memo all print a number the same way. At most two decimals: the
-    rules round euros to cents and means to one decimal.
+    rules round euros to cents and means to one decimal. A whole number is written with the
+    signs Babel printed for a sample of it (:func:`_whole_number_signs`), which spares loading
+    the locale's data in most commands; any other goes through Babel itself.
     """
-    from babel.numbers import format_decimal  # Babel's locale data loads on first use only
-
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return format_decimal(value, format="#,##0.##", locale=babel_locale(lang))
+    if type(value) is int:
+        signs = _whole_number_signs(babel_locale(lang))
+        if signs is not None:
+            minus, group = signs
+            text = f"{abs(value):,}".replace(",", group)
+            return minus + text if value < 0 else text
+    return _babel_number(value, babel_locale(lang))
+
+
+def _babel_number(value: float | int, locale: str) -> str:
+    from babel.numbers import format_decimal  # Babel's locale data loads on first use only
+
+    return format_decimal(value, format="#,##0.##", locale=locale)
+
+
+# A negative number with every digit once in groups: the minus sign and the group separator
+# are read off Babel's own writing of it, and checked by writing it again from them.
+_SAMPLE = -1234567
+_SIGNS_FILE = "number-signs-"
+
+
+def _signs_from(sample: str) -> tuple[str, str] | None:
+    """(minus sign, group separator) of Babel's writing of :data:`_SAMPLE`, or None when it
+    is written in a way these two signs cannot reproduce (then Babel writes every number)."""
+    if not isinstance(sample, str) or "1" not in sample or "234" not in sample:
+        return None
+    minus = sample[:sample.index("1")]
+    group = sample[sample.index("1") + 1:sample.index("234")]
+    if not minus or not group or f"{minus}1{group}234{group}567" != sample:
+        return None
+    return minus, group
+
+
+@cache
+def _whole_number_signs(locale: str) -> tuple[str, str] | None:
+    """The signs for ``locale`` from the user's cache folder (keyed on the installed Babel's
+    files), else from Babel, kept for the next process. A damaged or stale entry is not
+    used: the signs are read from Babel again."""
+    from hrk_workbench.forms.loader import user_cache_dir
+
+    path = None
+    with contextlib.suppress(Exception):
+        path = _signs_file(user_cache_dir())
+    kept: dict[str, Any] = {}
+    if path is not None:
+        with contextlib.suppress(Exception):
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            kept = loaded if isinstance(loaded, dict) else {}
+    signs = _signs_from(kept.get(locale))  # type: ignore[arg-type]
+    if signs is not None:
+        return signs
+    sample = _babel_number(_SAMPLE, locale)
+    if path is not None:
+        with contextlib.suppress(Exception):  # a read-only home must not stop the program
+            from hrk_workbench.foundations.atomic import atomic_write_bytes
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, json.dumps({**kept, locale: sample},
+                                                ensure_ascii=False).encode("utf-8"))
+    return _signs_from(sample)
+
+
+def _signs_file(base: Path | None) -> Path | None:
+    """The cache file, named after the installed Babel's code and locale data."""
+    from importlib.machinery import PathFinder
+
+    spec = PathFinder.find_spec("babel")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    if base is None or not folders:
+        return None
+    folder = Path(folders[0])
+    files = [folder / "__init__.py", folder / "numbers.py", folder / "core.py",
+             *(folder / "locale-data" / f"{name}.dat"
+               for name in ("root", "en", "fi", "sv", *LOCALES.values()))]
+    stamp = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    key = hashlib.sha256(repr((str(folder), stamp, _SAMPLE)).encode()).hexdigest()
+    return base / f"{_SIGNS_FILE}{key[:32]}.json"
 
 
 def label(key: str, lang: str, forms: Forms) -> str:
@@ -175,7 +260,8 @@ def format_moment(moment: datetime, lang: str) -> str:
 
 def local_time(moment: datetime) -> datetime:
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(LOCAL_TIME) if LOCAL_TIME else aware
+    zone = _local_zone()
+    return aware.astimezone(zone) if zone else aware
 
 
 _ERRNO_KEYS = {getattr(errno, name): key for name, key in (  # not every system has each
