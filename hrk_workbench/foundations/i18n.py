@@ -92,19 +92,27 @@ def _babel_number(value: float | int, locale: str) -> str:
 
 
 # A negative number with every digit once in groups: the minus sign and the group separator
-# are read off Babel's own writing of it, and checked by writing it again from them.
+# are read off Babel's own writing of it, and checked by writing it again from them. The
+# four-digit one checks that the locale groups a thousand too (some write 1000 whole).
 _SAMPLE = -1234567
+_THOUSANDS = 1234
 _SIGNS_FILE = "number-signs-"
 
 
 def _signs_from(sample: str) -> tuple[str, str] | None:
-    """(minus sign, group separator) of Babel's writing of :data:`_SAMPLE`, or None when it
-    is written in a way these two signs cannot reproduce (then Babel writes every number)."""
-    if not isinstance(sample, str) or "1" not in sample or "234" not in sample:
+    """(minus sign, group separator) of Babel's writing of :data:`_SAMPLE` and
+    :data:`_THOUSANDS` (joined by a newline), or None when they are written in a way these
+    two signs and groups of three from the first thousand cannot reproduce (then Babel
+    writes every number)."""
+    if not isinstance(sample, str) or sample.count("\n") != 1:
+        return None
+    sample, thousands = sample.split("\n")
+    if "1" not in sample or "234" not in sample:
         return None
     minus = sample[:sample.index("1")]
     group = sample[sample.index("1") + 1:sample.index("234")]
-    if not minus or not group or f"{minus}1{group}234{group}567" != sample:
+    if not minus or not group or f"{minus}1{group}234{group}567" != sample \
+            or thousands != f"1{group}234":
         return None
     return minus, group
 
@@ -127,7 +135,7 @@ def _whole_number_signs(locale: str) -> tuple[str, str] | None:
     signs = _signs_from(kept.get(locale))  # type: ignore[arg-type]
     if signs is not None:
         return signs
-    sample = _babel_number(_SAMPLE, locale)
+    sample = f"{_babel_number(_SAMPLE, locale)}\n{_babel_number(_THOUSANDS, locale)}"
     if path is not None:
         with contextlib.suppress(Exception):  # a read-only home must not stop the program
             from hrk_workbench.foundations.atomic import atomic_write_bytes
