@@ -32,19 +32,32 @@ PDF_VARIANT = "pdf/ua-1"
 
 def render_pdf(memo: Memo) -> bytes:
     """The memo as PDF/UA-1 bytes (A4)."""
+    return write_pdf(memo, lay_out(print_page(memo)))
+
+
+def print_page(memo: Memo) -> str:
+    """The memo's HTML page with the print stylesheet inside it, after the screen one (see
+    render_html: passed as write_pdf(stylesheets=...) it would be a user stylesheet the
+    page's own rules beat)."""
+    return render_html(memo, for_print=True, print_css=print_stylesheet(memo, REGULAR, BOLD))
+
+
+def lay_out(page: str) -> Any:
+    """The page parsed, styled and laid out in pages by WeasyPrint (a ``Document``)."""
     from weasyprint import HTML
 
     # WeasyPrint and fontTools log every font subset and CSS property they skip at INFO and
     # WARNING; the memo's stylesheet is ours, so only real errors are worth showing
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    # the print stylesheet inside the page, after the screen one (see render_html: passed
-    # as write_pdf(stylesheets=...) it would be a user stylesheet the page's own rules beat)
-    page = render_html(memo, for_print=True,
-                       print_css=print_stylesheet(memo, REGULAR, BOLD))
+    return HTML(string=page, base_url=str(reports_dir())).render(pdf_variant=PDF_VARIANT)
+
+
+def write_pdf(memo: Memo, document: Any) -> bytes:
+    """The laid-out pages drawn, tagged and written as PDF/UA-1 bytes."""
     with _RENDERING, _source_date(memo.modified), _page_list_kept():
-        return HTML(string=page, base_url=str(reports_dir())).write_pdf(
-            pdf_variant=PDF_VARIANT, pdf_identifier=True, finisher=_complete_table_tags)
+        return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True,
+                                  finisher=_complete_table_tags)
 
 
 # one memo at a time is written: the two context managers above change process-wide state
