@@ -10,6 +10,11 @@ floor, and the longest-field memo.
 2. The longest-field memo: the same example with every text the memo prints at its limit
    (titles 500 characters, descriptions, comments and the other long texts 20,000), each
    one unbroken word, the worst case for line breaking (target: under 30 s).
+3. Where the time goes: the example's memo in one fresh process, each step's wall seconds
+   (imports, loading, the memo's HTML, WeasyPrint's parse, cascade and layout, writing the
+   file), and the floor's page laid out and written in the same process: how many pages the
+   memo has and what one page of each costs. ``bench_report.py --phases FILE`` prints the
+   steps of any file (part 2's file takes minutes).
 
 Figures are CPU seconds of the child (user + system), which a busy machine disturbs less
 than wall-clock time; wall seconds are printed too.
@@ -19,8 +24,10 @@ from __future__ import annotations
 
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench_cli_start import run  # one fresh process: CPU and wall seconds
@@ -68,7 +75,54 @@ def longest(source: Path, target: Path) -> int:
     return count
 
 
+def phases(source: Path) -> None:
+    """Print the wall seconds of each step of one PDF memo of ``source`` (run in a fresh
+    process: the imports are steps too), then the floor's page in the same process."""
+    steps: list[tuple[str, float]] = []
+    last = time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        steps.append((name, now - last))
+        last = now
+
+    from weasyprint import HTML
+    step("import WeasyPrint")
+    from hrk_workbench.forms.loader import load_forms
+    from hrk_workbench.model.store import load_assessment
+    from hrk_workbench.reporting.content import build_memo
+    from hrk_workbench.reporting.pdf import lay_out, print_page, write_pdf
+    step("import ours")
+    forms = load_forms()
+    memo = build_memo(load_assessment(source), forms, "en")
+    step("load the file, build the memo")
+    page = print_page(memo)
+    step("the memo's HTML (templates)")
+    document = lay_out(page)
+    step("WeasyPrint: parse, cascade and layout")
+    write_pdf(memo, document)
+    step("WeasyPrint: draw, tag and write the PDF")
+    pages = len(document.pages)
+    for name, seconds in steps:
+        print(f"  {seconds:7.2f} s  {name}")
+    print(f"  {sum(s for _, s in steps):7.2f} s  in all; {pages} pages")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from report_floor import page as floor_page
+
+    start = time.perf_counter()
+    floor = HTML(string=floor_page()).render()
+    floor.write_pdf()
+    floor_s = time.perf_counter() - start
+    layout = sum(s for name, s in steps if name.startswith("WeasyPrint"))
+    print(f"  a page of the memo {layout / pages:.3f} s (lay out and write), the floor's "
+          f"page {floor_s:.3f} s")
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--phases"]:
+        phases(Path(sys.argv[2]))
+        return 0
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
@@ -88,6 +142,10 @@ def main() -> int:
         ratio = statistics.median(ratios)
         print(f"  median ratio {ratio:.2f} (target {RATIO_TARGET:g}x: "
               f"{'met' if ratio <= RATIO_TARGET else 'MISSED'})")
+
+        print("where the time goes (wall s, one fresh process)")
+        subprocess.run([sys.executable, __file__, "--phases", str(EXAMPLE)], check=True,
+                       cwd=ROOT)
 
         hostile = out / "longest.hrk.json"
         count = longest(EXAMPLE, hostile)

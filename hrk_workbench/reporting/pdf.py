@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -31,19 +32,67 @@ PDF_VARIANT = "pdf/ua-1"
 
 def render_pdf(memo: Memo) -> bytes:
     """The memo as PDF/UA-1 bytes (A4)."""
+    return write_pdf(memo, lay_out(print_page(memo)))
+
+
+def print_page(memo: Memo) -> str:
+    """The memo's HTML page with the print stylesheet inside it, after the screen one (see
+    render_html: passed as write_pdf(stylesheets=...) it would be a user stylesheet the
+    page's own rules beat)."""
+    return render_html(memo, for_print=True, print_css=print_stylesheet(memo, REGULAR, BOLD))
+
+
+def lay_out(page: str) -> Any:
+    """The page parsed, styled and laid out in pages by WeasyPrint (a ``Document``)."""
     from weasyprint import HTML
 
     # WeasyPrint and fontTools log every font subset and CSS property they skip at INFO and
     # WARNING; the memo's stylesheet is ours, so only real errors are worth showing
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    # the print stylesheet inside the page, after the screen one (see render_html: passed
-    # as write_pdf(stylesheets=...) it would be a user stylesheet the page's own rules beat)
-    page = render_html(memo, for_print=True,
-                       print_css=print_stylesheet(memo, REGULAR, BOLD))
-    with _source_date(memo.modified):
-        return HTML(string=page, base_url=str(reports_dir())).write_pdf(
-            pdf_variant=PDF_VARIANT, pdf_identifier=True, finisher=_complete_table_tags)
+    return HTML(string=page, base_url=str(reports_dir())).render(pdf_variant=PDF_VARIANT)
+
+
+def write_pdf(memo: Memo, document: Any) -> bytes:
+    """The laid-out pages drawn, tagged and written as PDF/UA-1 bytes."""
+    with _RENDERING, _source_date(memo.modified), _page_list_kept():
+        return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True,
+                                  finisher=_complete_table_tags)
+
+
+# one memo at a time is written: the two context managers above change process-wide state
+# (an environment variable, a property of the PDF writer) for the duration of one write
+_RENDERING = threading.Lock()
+
+
+@contextmanager
+def _page_list_kept() -> Iterator[None]:
+    """While one PDF is written, the writer's list of page references is built once per
+    page count instead of once per use.
+
+    WeasyPrint's structure tree (PDF/UA) names the page of every tagged element, and each
+    time it asks pydyf for ``page_references``, a property that builds the list of all
+    pages anew: work that grows with elements times pages. In a memo of a thousand pages
+    (every text at its limit) that was half of the time spent writing the file. The list
+    only changes when a page is added, so it is kept until the page count changes; the
+    file written is the same, byte for byte."""
+    import pydyf
+
+    built = pydyf.PDF.page_references
+
+    def kept(pdf: Any) -> Any:
+        kids = pdf.pages["Kids"]
+        key = (id(kids), len(kids))
+        cached = pdf.__dict__.get("_page_references_kept")
+        if cached is None or cached[0] != key:
+            cached = pdf.__dict__["_page_references_kept"] = (key, built.fget(pdf))
+        return cached[1]
+
+    pydyf.PDF.page_references = property(kept)
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = built
 
 
 def _complete_table_tags(_document: object, pdf: Any) -> None:
