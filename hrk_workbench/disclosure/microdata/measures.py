@@ -594,7 +594,7 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
                f"(WHERE {_W} IS NULL OR NOT isfinite({_W}) OR {_W} < 1) AS bad") if weight else ""
     one_sensitive = len(sensitive) == 1 and cells_by == [*keys, sensitive[0]]
     if cells_by == keys:  # the classes are the one pass (the fastest case)
-        con.execute(f"CREATE TABLE classes AS SELECT count(*) AS f{weights}, {hashes} "
+        con.execute(f"CREATE TEMP TABLE classes AS SELECT count(*) AS f{weights}, {hashes} "
                     f"FROM {source} GROUP BY {key_sql}")
     else:
         cells_sql = ", ".join(q(c) for c in cells_by)
@@ -603,7 +603,7 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
         sums = ", sum(w) AS w, sum(bad) AS bad" if weight else ""
         # one sensitive variable and nothing else: l is counted with the classes themselves
         l_stats = ", count(*) AS l, sum(n * ln(n)) AS nln" if one_sensitive else ""
-        con.execute(f"CREATE TABLE classes AS SELECT sum(n) AS f{sums}{l_stats}, "
+        con.execute(f"CREATE TEMP TABLE classes AS SELECT sum(n) AS f{sums}{l_stats}, "
                     f"{hashes} FROM cells GROUP BY {key_sql}")
     if weight:
         bad = con.execute("SELECT coalesce(sum(bad), 0) FROM classes").fetchone()
@@ -735,10 +735,8 @@ def _period_summary_duckdb(con: duckdb.DuckDBPyConnection, below: str) -> dict[s
 
 def _uniques_if_dropped_duckdb(con: duckdb.DuckDBPyConnection, keys: list[str], uniques: int,
                                rows: int, pool: ThreadPoolExecutor) -> Future[dict[str, int]]:
-    """The counting runs on ``pool`` while the caller's other queries run: the classes'
-    hashes are read there through a cursor of its own (``classes`` is a table of the
-    connection's private database, not a temporary one, so the cursor sees it), and numpy
-    lets go of the interpreter while it counts."""
+    """The classes' hashes are read here; the counting runs on ``pool`` (numpy lets go of
+    the interpreter) while the caller's other queries run."""
     done: Future[dict[str, int]] = Future()
     if len(keys) == 1:  # dropping the only key leaves one class of every record
         done.set_result({keys[0]: uniques if rows > 1 else 0})
@@ -747,18 +745,9 @@ def _uniques_if_dropped_duckdb(con: duckdb.DuckDBPyConnection, keys: list[str], 
         done.set_result(dict.fromkeys(keys, 0))
         return done
     names = [f"h{i}" for i in range(len(keys))]
-    cursor = con.cursor()
-
-    def count() -> dict[str, int]:
-        try:
-            arrays = cursor.execute(f"SELECT f, {', '.join(names)} FROM classes").fetchnumpy()
-        finally:
-            cursor.close()
-        return dict(zip(keys, uniques_if_dropped_hashed(arrays["f"],
-                                                         [arrays[n] for n in names]),
-                        strict=True))
-
-    return pool.submit(count)
+    arrays = con.execute(f"SELECT f, {', '.join(names)} FROM classes").fetchnumpy()
+    return pool.submit(lambda: dict(zip(keys, uniques_if_dropped_hashed(
+        arrays["f"], [arrays[n] for n in names]), strict=True)))
 
 
 def uniques_if_dropped_hashed(f: Any, hashes: Sequence[Any]) -> list[int]:
