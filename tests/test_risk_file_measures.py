@@ -358,3 +358,37 @@ def test_a_damaged_parquet_fails(tmp_path):
     with pytest.raises(InputError) as info:
         measure_file(path, ["a"])
     assert info.value.problems[0].code == "data_unreadable"
+
+
+def test_a_record_longer_than_duckdbs_own_line_limit_is_measured(tmp_path):
+    """The file is parsed with DuckDB's own line limit (2 MB, the fast split among threads)
+    and read again with ours only when a record is longer: a value of 1,000,000 'ä' (2 MB of
+    UTF-8, the longest value allowed) in a column not measured and in a sensitive one gives
+    the measures pandas gives, with the data around it counted as well."""
+    rng = np.random.default_rng(7)
+    rows = 3000
+    frame = pd.DataFrame({"age": rng.integers(20, 30, rows).astype(str),
+                          "kunta": rng.choice(["Espoo", "Åbo", "Oulu"], rows),
+                          "diag": rng.choice(["a", "b", "c"], rows),
+                          "note": ["-"] * rows})
+    frame.loc[1500, "note"] = "ä" * 1_000_000
+    frame.loc[2100, "diag"] = "ä" * 1_000_000
+    path = tmp_path / "long.csv"
+    frame.to_csv(path, index=False)
+    got = _both(path, ["age", "kunta"], ["diag"])
+    assert got.rows == rows
+    assert got.l_entropy["diag"] is not None
+
+
+def test_a_value_past_the_limit_still_names_its_line(tmp_path):
+    """The second, longer read meets a record longer than ours: the steward is told which
+    line holds the value that is too long, as before."""
+    path = tmp_path / "huge.csv"
+    body = "".join(f"{i % 7},x,-\n" for i in range(200))
+    path.write_text("a,b,note\n" + body + "1,y," + "ä" * 17_000_000 + "\n" + body,
+                    encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        measure_file(path, ["a", "b"])
+    assert info.value.source == str(path)
+    assert info.value.problems[0].code == "data_value_too_long"
+    assert info.value.problems[0].location == "line 202"

@@ -517,7 +517,7 @@ def measure_file(path: str | os.PathLike[str], keys: Sequence[str],
     another thread can ``interrupt()`` a long query (the app's Cancel). The other arguments
     are :func:`measure_frame`'s.
     """
-    from hrk_workbench.disclosure.loading import duckdb_table, read_table
+    from hrk_workbench.disclosure.loading import on_duckdb_table, read_table
 
     keys, sensitive = list(keys), list(sensitive)
     _check_roles(str(path), keys, sensitive, person, time, weight)
@@ -526,13 +526,16 @@ def measure_file(path: str | os.PathLike[str], keys: Sequence[str],
             if c and c not in keys and c not in sensitive]
     columns = list(dict.fromkeys([*keys, *sensitive, *more]))
     keep = bool(person and time)  # trajectories need a second pass
+
+    def measure(con: duckdb.DuckDBPyConnection) -> MeasuredRisk:
+        if on_connection is not None:
+            on_connection(con)
+        return measure_duckdb(con, "data", keys, sensitive, person, time, Path(path).name,
+                              period=period, weight=weight, extra_quasi=extra_quasi,
+                              risk_threshold=risk_threshold)
+
     try:
-        with duckdb_table(path, columns, materialise=keep) as con:
-            if on_connection is not None:
-                on_connection(con)
-            return measure_duckdb(con, "data", keys, sensitive, person, time, Path(path).name,
-                                  period=period, weight=weight, extra_quasi=extra_quasi,
-                                  risk_threshold=risk_threshold)
+        return on_duckdb_table(path, columns, measure, materialise=keep)
     except _BadWeights:  # read the column again only to name the first bad value
         weights_of(read_table(path, [weight])[weight], str(weight), str(path))
         raise  # not reached: weights_of raised the error naming the row
