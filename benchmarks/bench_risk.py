@@ -29,6 +29,7 @@ slower than the command).
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import resource
@@ -241,6 +242,9 @@ def main() -> int:
     os.environ["PYTHONPATH"] = os.pathsep.join(  # this checkout's code, whatever is installed
         [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     exe = sys.executable
+    # bytecode as an installation has it (with PYTHONDONTWRITEBYTECODE set, a checkout would
+    # compile every changed module in every run; pandas' own bytecode came with its wheel)
+    compileall.compile_dir(ROOT / "hrk_workbench", quiet=1)
     makers = {"low": generate, "high": generate_high, "weighted": generate_weighted}
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.data_dir or Path(tmp)

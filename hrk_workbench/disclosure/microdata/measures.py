@@ -609,12 +609,12 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
         con.execute(f"CREATE TEMP TABLE classes AS SELECT sum(n) AS f{sums}{l_stats}, "
                     f"{hashes} FROM cells GROUP BY {key_sql}")
     if weight:
-        bad = con.execute("SELECT coalesce(sum(bad), 0) FROM classes").fetchone()
+        bad = _row(con, "SELECT coalesce(sum(bad), 0) FROM classes")
         if bad and bad[0]:
             raise _BadWeights()
     below = ", ".join(f"coalesce(sum(f) FILTER (WHERE f < {k}), 0)" for k in KS)
-    row = con.execute(f"SELECT coalesce(sum(f), 0), min(f), count(*), "
-                      f"count(*) FILTER (WHERE f = 1), {below} FROM classes").fetchone()
+    row = _row(con, f"SELECT coalesce(sum(f), 0), min(f), count(*), "
+                    f"count(*) FILTER (WHERE f = 1), {below} FROM classes")
     assert row is not None
     rows, k, n_classes, uniques = int(row[0]), row[1], int(row[2]), int(row[3])
     below_k = {str(kk): int(v) for kk, v in zip(KS, row[4:4 + len(KS)], strict=True)}
@@ -680,7 +680,7 @@ def _measure_rest(con: duckdb.DuckDBPyConnection, keys: list[str], sensitive: li
                 f"GROUP BY {group_sql}, {q(s)})")
             per_class = (f"SELECT count(*) AS l, sum(n) AS f, greatest(1.0, exp(ln(sum(n)) - "
                          f"sum(n * ln(n)) / sum(n))) AS le FROM {src} GROUP BY {group_sql}")
-        got = con.execute(f"SELECT min(l), min(le), {counts} FROM ({per_class})").fetchone()
+        got = _row(con, f"SELECT min(l), min(le), {counts} FROM ({per_class})")
         assert got is not None
         per_l[s] = int(got[0])
         l_entropy[s] = round(float(got[1]), L_DIGITS)
@@ -691,44 +691,57 @@ def _measure_rest(con: duckdb.DuckDBPyConnection, keys: list[str], sensitive: li
         elif k == 1:  # exact: a class of one record holds one value of anything
             l_div[s] = 1
         else:  # the whole file's classes, across periods: classes x values, then classes
-            whole = con.execute(f"SELECT min(l) FROM (SELECT count(*) AS l FROM (SELECT "
-                                f"{key_sql}, {q(s)} FROM cells GROUP BY ALL) "
-                                f"GROUP BY {key_sql})").fetchone()
+            whole = _row(con, f"SELECT min(l) FROM (SELECT count(*) AS l FROM (SELECT "
+                              f"{key_sql}, {q(s)} FROM cells GROUP BY ALL) "
+                              f"GROUP BY {key_sql})")
             l_div[s] = None if not whole or whole[0] is None else int(whole[0])
     if per_period is not None:
         per_period["l_diversity"] = per_l
     k_with = None
     if extra and rows:
         both = ", ".join(q(c) for c in [*group, *extra])
-        got = con.execute(f"SELECT min(f) FROM (SELECT sum(n) AS f FROM cells "
-                          f"GROUP BY {both})").fetchone()
+        got = _row(con, f"SELECT min(f) FROM (SELECT sum(n) AS f FROM cells "
+                        f"GROUP BY {both})")
         k_with = None if not got or got[0] is None else int(got[0])
     weighted = None
     if weight:
-        arrays = con.execute(f"SELECT f, w FROM {'pclasses' if period else 'classes'}") \
-            .fetchnumpy()
+        arrays = _arrays(con, f"SELECT f, w FROM {'pclasses' if period else 'classes'}")
         weighted = WeightedRisk.from_classes(arrays["f"], arrays["w"], risk_threshold)
     return {"l_diversity": l_div, "per_period": per_period, "l_entropy": l_entropy,
             "records_below_l": below_l, "classes_below_l": classes_l,
             "k_with_unmeasured": k_with, "weighted": weighted}
 
 
+def _row(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...] | None:
+    """The result's first row (None if it has none), fetched to its end so that
+    :func:`_arrays` may run next."""
+    rows = con.execute(sql).fetchall()
+    return rows[0] if rows else None
+
+
+def _arrays(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, Any]:
+    """The result's columns as numpy arrays, through a relation rather than ``execute``:
+    DuckDB then fills the arrays as the query runs instead of keeping the whole result
+    first (0.05 s against 0.09 s for the classes' nine columns of a million). A relation
+    needs the connection's earlier results fetched to their end (:func:`_row`)."""
+    return con.sql(sql).fetchnumpy()
+
+
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    got = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    got = _row(con, f"SELECT count(*) FROM {table}")
     return int(got[0]) if got else 0
 
 
 def _period_summary_duckdb(con: duckdb.DuckDBPyConnection, below: str) -> dict[str, Any]:
     """:func:`_period_summary` on the table ``pclasses`` (p, f)."""
-    row = con.execute(f"SELECT min(f), count(*) FILTER (WHERE f = 1), {below} "
-                      f"FROM pclasses").fetchone()
+    row = _row(con, f"SELECT min(f), count(*) FILTER (WHERE f = 1), {below} "
+                    f"FROM pclasses")
     assert row is not None
     label = f"coalesce(CAST(p AS VARCHAR), '{MISSING_MARK}')"
-    worst = con.execute(f"SELECT {label} AS label, min(f) AS k, count(*) FILTER (WHERE f = 1) "
-                        f"AS u FROM pclasses GROUP BY label ORDER BY k, u DESC, label "
-                        f"LIMIT 1").fetchone()
-    periods = con.execute(f"SELECT count(*) FROM (SELECT {label} FROM pclasses GROUP BY 1)") \
-        .fetchone()
+    worst = _row(con, f"SELECT {label} AS label, min(f) AS k, count(*) FILTER (WHERE f = 1) "
+                      f"AS u FROM pclasses GROUP BY label ORDER BY k, u DESC, label "
+                      f"LIMIT 1")
+    periods = _row(con, f"SELECT count(*) FROM (SELECT {label} FROM pclasses GROUP BY 1)")
     assert worst is not None and periods is not None
     return {"periods": int(periods[0]), "k": int(row[0]), "sample_uniques": int(row[1]),
             "records_below_k": {str(k): int(v) for k, v in zip(KS, row[2:], strict=True)},
@@ -748,7 +761,7 @@ def _uniques_if_dropped_duckdb(con: duckdb.DuckDBPyConnection, keys: list[str], 
         done.set_result(dict.fromkeys(keys, 0))
         return done
     names = [f"h{i}" for i in range(len(keys))]
-    arrays = con.execute(f"SELECT f, {', '.join(names)} FROM classes").fetchnumpy()
+    arrays = _arrays(con, f"SELECT f, {', '.join(names)} FROM classes")
     return pool.submit(lambda: dict(zip(keys, uniques_if_dropped_hashed(
         arrays["f"], [arrays[n] for n in names]), strict=True)))
 
@@ -857,15 +870,15 @@ def _trajectories_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: list[
     mark = MISSING_MARK
     fields = f" || chr({ord(TRAJECTORY_FIELD_SEP)}) || ".join(
         f"coalesce(CAST({q(c)} AS VARCHAR), '{mark}')" for c in parts)
-    row = con.execute(
+    row = _row(con,
         f"SELECT count(*), count(*) FILTER (WHERE n = 1) FROM ("
         f"SELECT traj, count(*) AS n FROM ("
         f"SELECT string_agg(rec, chr({ord(TRAJECTORY_RECORD_SEP)}) ORDER BY rec) AS traj FROM ("
         f"SELECT coalesce(CAST({q(person)} AS VARCHAR), '{mark}') AS pid, {fields} AS rec "
-        f"FROM {table}) GROUP BY pid) GROUP BY traj)").fetchone()
+        f"FROM {table}) GROUP BY pid) GROUP BY traj)")
     assert row is not None
     # row[0] counts distinct trajectories; persons are the sum of their counts
-    total = con.execute(f"SELECT count(DISTINCT coalesce(CAST({q(person)} AS VARCHAR), "
-                        f"'{mark}')) FROM {table}").fetchone()
+    total = _row(con, f"SELECT count(DISTINCT coalesce(CAST({q(person)} AS VARCHAR), "
+                      f"'{mark}')) FROM {table}")
     persons = int(total[0]) if total else 0
     return persons, (int(row[1]) / persons if persons else None)
