@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -312,8 +313,9 @@ def suggest_role(column: str, series: pd.Series) -> RoleSuggestion:
 def suggest_role_from_values(column: str, values: list[str]) -> RoleSuggestion:
     """:func:`suggest_role` on a column's non-missing values as text (a sample)."""
     if values:
+        counted = Counter(values)  # each distinct value checked once (a code list: a few)
         for code, role, check in VALUE_CHECKS:
-            share = _share(values, check, CHECKSUM_SHARE if code in CHECKSUMMED
+            share = _share(counted, len(values), check, CHECKSUM_SHARE if code in CHECKSUMMED
                            else MATCH_SHARE)
             if share is not None:
                 return RoleSuggestion(column, role, code, round(share, 3))
@@ -328,18 +330,19 @@ def suggest_role_from_values(column: str, values: list[str]) -> RoleSuggestion:
     return RoleSuggestion(column, "other", "")
 
 
-def _share(values: list[str], check: Any, needed: float) -> float | None:
-    """The share of ``values`` that pass ``check`` when it reaches ``needed``, else None;
-    a column stops being read once too many values have failed to reach it (most columns
-    fail every check, and the risk command judges every column of the file)."""
-    allowed = len(values) - math.ceil(needed * len(values))  # failures that still reach it
+def _share(counted: Counter[str], total: int, check: Any, needed: float) -> float | None:
+    """The share of the ``total`` values (``counted``: how often each occurs) that pass
+    ``check`` when it reaches ``needed``, else None; a column stops being read once too
+    many values have failed to reach it (most columns fail every check, and the risk
+    command judges every column of the file)."""
+    allowed = total - math.ceil(needed * total)  # failures that still reach it
     failed = 0
-    for v in values:
+    for v, n in counted.items():
         if not check(v):
-            failed += 1
+            failed += n
             if failed > allowed:
                 return None
-    return (len(values) - failed) / len(values)
+    return (total - failed) / total
 
 
 def suggest_roles(df: pd.DataFrame, columns: Iterable[str] | None = None) -> list[RoleSuggestion]:
