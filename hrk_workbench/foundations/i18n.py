@@ -11,8 +11,10 @@ import contextlib
 import errno
 import hashlib
 import json
+import math
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, tzinfo
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -70,18 +72,17 @@ def format_number(value: float | int, lang: str) -> str:
 
     Babel's CLDR data decides the separators (a no-break space in Finnish and Swedish), so the
     reasons, the CLI and the memo all print a number the same way. At most two decimals: the
-    rules round euros to cents and means to one decimal. A whole number is written with the
-    signs Babel printed for a sample of it (:func:`_whole_number_signs`), which spares loading
-    the locale's data in most commands; any other goes through Babel itself.
+    rules round euros to cents and means to one decimal. A whole number or a finite float is
+    written with the signs Babel printed for a sample (:func:`_number_signs`), by Babel's
+    own steps (:func:`_with_signs`), which spares loading the locale's data in most
+    commands; any other value goes through Babel itself.
     """
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if type(value) is int:
-        signs = _whole_number_signs(babel_locale(lang))
+    if type(value) is int or (isinstance(value, float) and math.isfinite(value)):
+        signs = _number_signs(babel_locale(lang))
         if signs is not None:
-            minus, group = signs
-            text = f"{abs(value):,}".replace(",", group)
-            return minus + text if value < 0 else text
+            return _with_signs(value, *signs)
     return _babel_number(value, babel_locale(lang))
 
 
@@ -91,34 +92,57 @@ def _babel_number(value: float | int, locale: str) -> str:
     return format_decimal(value, format="#,##0.##", locale=locale)
 
 
+def _with_signs(value: float | int, minus: str, group: str, point: str) -> str:
+    """``value`` as Babel writes it with the pattern ``#,##0.##``: the text of the number as
+    a decimal, its sign taken before rounding, rounded half to even to two decimals, groups
+    of three, trailing zeros of the decimals dropped (a value that rounds to 0 keeps its
+    minus, as in Babel)."""
+    if type(value) is int:
+        text = f"{abs(value):,}".replace(",", group)
+        return minus + text if value < 0 else text
+    number = Decimal(str(value))
+    negative = number.is_signed()
+    whole, _, decimals = f"{abs(number).normalize().quantize(_CENTS):f}".partition(".")
+    text = f"{int(whole):,}".replace(",", group)
+    decimals = decimals.rstrip("0")
+    if decimals:
+        text += point + decimals
+    return minus + text if negative else text
+
+
+_CENTS = Decimal("0.01")
 # A negative number with every digit once in groups: the minus sign and the group separator
 # are read off Babel's own writing of it, and checked by writing it again from them. The
-# four-digit one checks that the locale groups a thousand too (some write 1000 whole).
+# four-digit one checks that the locale groups a thousand too (some write 1000 whole); the
+# fraction gives the decimal sign.
 _SAMPLE = -1234567
 _THOUSANDS = 1234
+_FRACTION = 0.25
 _SIGNS_FILE = "number-signs-"
 
 
-def _signs_from(sample: str) -> tuple[str, str] | None:
-    """(minus sign, group separator) of Babel's writing of :data:`_SAMPLE` and
-    :data:`_THOUSANDS` (joined by a newline), or None when they are written in a way these
-    two signs and groups of three from the first thousand cannot reproduce (then Babel
-    writes every number)."""
-    if not isinstance(sample, str) or sample.count("\n") != 1:
+def _signs_from(sample: str) -> tuple[str, str, str] | None:
+    """(minus sign, group separator, decimal sign) of Babel's writing of :data:`_SAMPLE`,
+    :data:`_THOUSANDS` and :data:`_FRACTION` (one a line), or None when they are written in
+    a way these signs and groups of three from the first thousand cannot reproduce (then
+    Babel writes every number)."""
+    if not isinstance(sample, str) or sample.count("\n") != 2:
         return None
-    sample, thousands = sample.split("\n")
+    sample, thousands, fraction = sample.split("\n")
     if "1" not in sample or "234" not in sample:
         return None
     minus = sample[:sample.index("1")]
     group = sample[sample.index("1") + 1:sample.index("234")]
+    point = fraction[1:-2]
     if not minus or not group or f"{minus}1{group}234{group}567" != sample \
-            or thousands != f"1{group}234":
+            or thousands != f"1{group}234" or not point or fraction != f"0{point}25" \
+            or any(c.isdigit() for c in minus + group + point) or point == group:
         return None
-    return minus, group
+    return minus, group, point
 
 
 @cache
-def _whole_number_signs(locale: str) -> tuple[str, str] | None:
+def _number_signs(locale: str) -> tuple[str, str, str] | None:
     """The signs for ``locale`` from the user's cache folder (keyed on the installed Babel's
     files), else from Babel, kept for the next process. A damaged or stale entry is not
     used: the signs are read from Babel again."""
@@ -135,7 +159,7 @@ def _whole_number_signs(locale: str) -> tuple[str, str] | None:
     signs = _signs_from(kept.get(locale))  # type: ignore[arg-type]
     if signs is not None:
         return signs
-    sample = f"{_babel_number(_SAMPLE, locale)}\n{_babel_number(_THOUSANDS, locale)}"
+    sample = "\n".join(_babel_number(v, locale) for v in (_SAMPLE, _THOUSANDS, _FRACTION))
     if path is not None:
         with contextlib.suppress(Exception):  # a read-only home must not stop the program
             from hrk_workbench.foundations.atomic import atomic_write_bytes
@@ -159,7 +183,7 @@ def _signs_file(base: Path | None) -> Path | None:
              *(folder / "locale-data" / f"{name}.dat"
                for name in ("root", "en", "fi", "sv", *LOCALES.values()))]
     stamp = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files]
-    key = hashlib.sha256(repr((str(folder), stamp, _SAMPLE)).encode()).hexdigest()
+    key = hashlib.sha256(repr((str(folder), stamp, _SAMPLE, _FRACTION)).encode()).hexdigest()
     return base / f"{_SIGNS_FILE}{key[:32]}.json"
 
 
