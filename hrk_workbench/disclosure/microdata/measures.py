@@ -667,12 +667,20 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
     assert row is not None
     rows, k, n_classes, uniques = int(row[0]), row[1], int(row[2]), int(row[3])
     below_k = {str(kk): int(v) for kk, v in zip(KS, row[4:4 + len(KS)], strict=True)}
+    # the classes' sizes with their key hashes (the drop effect) and weights (the weighted
+    # risk of a file without periods), read in one go
+    hashed = len(keys) > 1 and uniques > 0
+    class_weights = bool(weight) and not period
+    names = [f"h{i}" for i in range(len(keys))] if hashed else []
+    wanted = ["f", *(["w"] if class_weights else []), *names]
+    arrays = _arrays(con, f"SELECT {', '.join(wanted)} FROM classes") \
+        if hashed or class_weights else {}
     pool = ThreadPoolExecutor(max_workers=1)  # the drop effect, while DuckDB goes on
     try:
-        dropped = _uniques_if_dropped_duckdb(con, keys, uniques, rows, pool)
+        dropped = _uniques_if_dropped(keys, uniques, rows, arrays, names, pool)
         measured = _measure_rest(con, keys, sensitive, period, group, extra, cells_by,
                                  one_sensitive, weight, risk_threshold, rows, n_classes, k,
-                                 below)
+                                 below, (arrays["f"], arrays["w"]) if class_weights else None)
     finally:
         pool.shutdown(wait=True)
     persons = share = None
@@ -692,10 +700,12 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
 def _measure_rest(con: duckdb.DuckDBPyConnection, keys: list[str], sensitive: list[str],
                   period: str | None, group: list[str], extra: list[str], cells_by: list[str],
                   one_sensitive: bool, weight: str | None, risk_threshold: float, rows: int,
-                  n_classes: int, k: Any, below: str) -> dict[str, Any]:
+                  n_classes: int, k: Any, below: str,
+                  class_weights: tuple[Any, Any] | None) -> dict[str, Any]:
     """:func:`measure_duckdb`'s measures on the tables ``classes`` and ``cells``: per
     period, l per sensitive variable, k with the unmeasured quasi-identifiers and the
-    weighted risk (the fields of :class:`MeasuredRisk` they fill)."""
+    weighted risk (the fields of :class:`MeasuredRisk` they fill). ``class_weights``: the
+    classes' sizes and weight sums when already read."""
     from hrk_workbench.disclosure.loading import quote_ident as q
 
     key_sql = ", ".join(q(k) for k in keys)
@@ -754,8 +764,10 @@ def _measure_rest(con: duckdb.DuckDBPyConnection, keys: list[str], sensitive: li
         k_with = None if not got or got[0] is None else int(got[0])
     weighted = None
     if weight:
-        arrays = _arrays(con, f"SELECT f, w FROM {'pclasses' if period else 'classes'}")
-        weighted = WeightedRisk.from_classes(arrays["f"], arrays["w"], risk_threshold)
+        if class_weights is None:
+            arrays = _arrays(con, f"SELECT f, w FROM {'pclasses' if period else 'classes'}")
+            class_weights = arrays["f"], arrays["w"]
+        weighted = WeightedRisk.from_classes(*class_weights, risk_threshold)
     return {"l_diversity": l_div, "per_period": per_period, "l_entropy": l_entropy,
             "records_below_l": below_l, "classes_below_l": classes_l,
             "k_with_unmeasured": k_with, "weighted": weighted}
@@ -798,10 +810,11 @@ def _period_summary_duckdb(con: duckdb.DuckDBPyConnection, below: str) -> dict[s
                       "sample_uniques": int(worst[2])}}
 
 
-def _uniques_if_dropped_duckdb(con: duckdb.DuckDBPyConnection, keys: list[str], uniques: int,
-                               rows: int, pool: ThreadPoolExecutor) -> Future[dict[str, int]]:
-    """The classes' hashes are read here; the counting runs on ``pool`` (numpy lets go of
-    the interpreter) while the caller's other queries run."""
+def _uniques_if_dropped(keys: list[str], uniques: int, rows: int, arrays: dict[str, Any],
+                        names: list[str], pool: ThreadPoolExecutor) -> Future[dict[str, int]]:
+    """The drop effect from the classes' sizes and key hashes (``arrays``, the hashes under
+    ``names``), counted on ``pool`` (numpy lets go of the interpreter) while the caller's
+    other queries run."""
     done: Future[dict[str, int]] = Future()
     if len(keys) == 1:  # dropping the only key leaves one class of every record
         done.set_result({keys[0]: uniques if rows > 1 else 0})
@@ -809,8 +822,6 @@ def _uniques_if_dropped_duckdb(con: duckdb.DuckDBPyConnection, keys: list[str], 
     if uniques == 0:
         done.set_result(dict.fromkeys(keys, 0))
         return done
-    names = [f"h{i}" for i in range(len(keys))]
-    arrays = _arrays(con, f"SELECT f, {', '.join(names)} FROM classes")
     return pool.submit(lambda: dict(zip(keys, uniques_if_dropped_hashed(
         arrays["f"], [arrays[n] for n in names]), strict=True)))
 
