@@ -595,9 +595,9 @@ def _classes_from_cells(con: duckdb.DuckDBPyConnection, key_sql: str, hashes: st
     # one sensitive variable and nothing else: l is counted with the classes themselves
     l_stats = ", count(*) AS l, sum(n * ln(n)) AS nln" if one_sensitive else ""
     grouped = f"SELECT sum(n) AS f{sums}{l_stats}, {hashes} FROM cells"
-    con.execute("CREATE TEMP TABLE shared AS SELECT hk, count(*) AS c FROM cells GROUP BY hk "
+    con.execute("CREATE TEMP TABLE shared AS SELECT hk FROM cells GROUP BY hk "
                 "HAVING count(*) > 1")
-    got = _row(con, "SELECT (SELECT coalesce(sum(c), 0) FROM shared), "
+    got = _row(con, "SELECT (SELECT count(*) FROM cells WHERE hk IN (SELECT hk FROM shared)), "
                     "(SELECT count(*) FROM cells)")
     assert got is not None
     if got[0] > SPLIT_SHARE * got[1]:
