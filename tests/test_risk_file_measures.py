@@ -392,33 +392,3 @@ def test_a_value_past_the_limit_still_names_its_line(tmp_path):
     assert info.value.source == str(path)
     assert info.value.problems[0].code == "data_value_too_long"
     assert info.value.problems[0].location == "line 202"
-
-
-@pytest.mark.parametrize("split", [1.0, -1.0], ids=["cells_alone_copied", "all_grouped"])
-@pytest.mark.parametrize(("name", "seed", "rows", "cards", "missing", "sensitive"),
-                         [s for s in SHAPES if s[0] in ("all_unique", "mixed", "two_keys",
-                                                        "six_keys_sparse_missing",
-                                                        "unique_doubled", "mixed_doubled")],
-                         ids=lambda v: v if isinstance(v, str) else None)
-def test_classes_from_cells_both_ways_give_the_frames_measures(
-        tmp_path, monkeypatch, split, name, seed, rows, cards, missing, sensitive):
-    """A class of one cell is copied and the others grouped, or all are grouped: the
-    measures are those pandas gives either way, with one sensitive variable (l counted with
-    the classes), several, a weight, and a key hash shared by records of several cells."""
-    from hrk_workbench.disclosure.microdata import measures
-
-    monkeypatch.setattr(measures, "SPLIT_SHARE", split)
-    frame, keys, names = _generated(name, seed, rows, cards, missing, sensitive)
-    frame["w"] = [f"{1 + (i * 7919) % 53 / 4:.2f}" for i in range(len(frame))]
-    path = tmp_path / f"{name}.csv"
-    frame.to_csv(path, index=False)
-    _both(path, keys, names[:1])
-    _both(path, keys, names)
-    got = measure_file(path, keys, names[:1], weight="w")
-    want = measure_frame(read_table(path, [*keys, *names[:1], "w"]), keys, names[:1],
-                         weight="w")
-    assert got.weighted is not None and want.weighted is not None
-    for field in dataclasses.fields(want.weighted):
-        assert getattr(got.weighted, field.name) == pytest.approx(
-            getattr(want.weighted, field.name), rel=1e-12)
-    assert got.l_entropy == want.l_entropy and got.classes == want.classes

@@ -564,53 +564,6 @@ def _hash_sql(column: str, salt: int) -> str:
     return f"hash(xor(hash({column}), {salt}::UBIGINT))"
 
 
-def _key_hash_sql(keys: Sequence[str]) -> str:
-    """One 64-bit hash of all the key values (the XOR of :func:`_hash_sql`'s)."""
-    from hrk_workbench.disclosure.loading import quote_ident as q
-
-    out = _hash_sql(q(keys[0]), 1)
-    for i, k in enumerate(keys[1:], start=2):
-        out = f"xor({out}, {_hash_sql(q(k), i)})"
-    return out
-
-
-#: above this share of cells in classes of several cells, the classes are grouped whole
-SPLIT_SHARE = 0.5
-
-
-def _classes_from_cells(con: duckdb.DuckDBPyConnection, key_sql: str, hashes: str,
-                        names: str, weighted: bool, one_sensitive: bool) -> None:
-    """The table ``classes`` (size, weights, l with one sensitive variable, key hashes) from
-    ``cells``, grouped by the key values.
-
-    In a register extract almost every class is one cell (one record, one sensitive value),
-    and grouping a million cells again by eight texts was a third of the command's time.
-    A cell whose key hash ``hk`` no other cell has is a class by itself, exactly: two cells
-    of one class have equal keys and so equal hashes. Only the cells whose hash another
-    shares are grouped by their values (a hash shared by two different classes merely sends
-    both to that grouping); the rest are copied. When most cells share their class (a
-    survey's large classes), all are grouped, as that costs less than the split.
-    """
-    sums = ", sum(w) AS w, sum(bad) AS bad" if weighted else ""
-    # one sensitive variable and nothing else: l is counted with the classes themselves
-    l_stats = ", count(*) AS l, sum(n * ln(n)) AS nln" if one_sensitive else ""
-    grouped = f"SELECT sum(n) AS f{sums}{l_stats}, {hashes} FROM cells"
-    con.execute("CREATE TEMP TABLE shared AS SELECT hk FROM cells GROUP BY hk "
-                "HAVING count(*) > 1")
-    got = _row(con, "SELECT (SELECT count(*) FROM cells WHERE hk IN (SELECT hk FROM shared)), "
-                    "(SELECT count(*) FROM cells)")
-    assert got is not None
-    if got[0] > SPLIT_SHARE * got[1]:
-        con.execute(f"CREATE TEMP TABLE classes AS {grouped} GROUP BY {key_sql}")
-    else:
-        alone = (f"SELECT n AS f{', w, bad' if weighted else ''}"
-                 f"{', 1 AS l, n * ln(n) AS nln' if one_sensitive else ''}, {names} "
-                 f"FROM cells WHERE hk NOT IN (SELECT hk FROM shared)")
-        con.execute(f"CREATE TEMP TABLE classes AS {alone} UNION ALL {grouped} "
-                    f"WHERE hk IN (SELECT hk FROM shared) GROUP BY {key_sql}")
-    con.execute("DROP TABLE shared")
-
-
 def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[str],
                    sensitive: Sequence[str] = (), person: str | None = None,
                    time: str | None = None, file: str = "", *, period: str | None = None,
@@ -620,9 +573,8 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
 
     One pass over the data counts the records per combination of the period, the keys, the
     omitted quasi-identifiers and the sensitive values (``cells``, with the weights' sums);
-    the classes of the whole file (:func:`_classes_from_cells`), those within each period, l
-    and the weighted risk are all group-bys of that table. k, the counts below k, the
-    uniques and l are exact. The
+    the classes of the whole file, those within each period, l and the weighted risk are
+    all group-bys of that table. k, the counts below k, the uniques and l are exact. The
     drop effect per key variable compares the classes by a 64-bit hash of the other key
     values instead of the values themselves (sorts of one number, in numpy, rather than
     group-bys of seven texts; see :func:`uniques_if_dropped_hashed`): two different
@@ -649,14 +601,13 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
                     f"FROM {source} GROUP BY {key_sql}")
     else:
         cells_sql = ", ".join(q(c) for c in cells_by)
-        names = [f"h{i}" for i in range(len(keys))]
-        hk = names[0]
-        for name in names[1:]:
-            hk = f"xor({hk}, {name})"
-        con.execute(f"CREATE TEMP TABLE cells AS SELECT *, {hk} AS hk FROM (SELECT {cells_sql}, "
-                    f"count(*) AS n{weights}, {hashes} FROM {source} GROUP BY {cells_sql})")
-        _classes_from_cells(con, key_sql, hashes, ", ".join(names), bool(weight),
-                            one_sensitive)
+        con.execute(f"CREATE TEMP TABLE cells AS SELECT {cells_sql}, count(*) AS n{weights} "
+                    f"FROM {source} GROUP BY {cells_sql}")
+        sums = ", sum(w) AS w, sum(bad) AS bad" if weight else ""
+        # one sensitive variable and nothing else: l is counted with the classes themselves
+        l_stats = ", count(*) AS l, sum(n * ln(n)) AS nln" if one_sensitive else ""
+        con.execute(f"CREATE TEMP TABLE classes AS SELECT sum(n) AS f{sums}{l_stats}, "
+                    f"{hashes} FROM cells GROUP BY {key_sql}")
     if weight:
         bad = _row(con, "SELECT coalesce(sum(bad), 0) FROM classes")
         if bad and bad[0]:
