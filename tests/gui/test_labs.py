@@ -281,8 +281,10 @@ def test_risk_lab_cancel_stops_a_load(document: Document, qtbot: Any, tmp_path: 
 
     def on_worker(done: int, total: int, text: str) -> None:  # the reading thread
         seen.append((done, total, text))
-        if done > 0 and len(seen) == 2:
-            gate.wait(5)  # hold the read until the steward has pressed Cancel
+        if done > 0 and sum(d > 0 for d, _t, _x in seen) == 2:
+            # the second block: the first one's report has gone to the GUI thread, which
+            # presses Cancel on it; the read waits here until it has
+            gate.wait(5)
 
     def on_gui(done: int, total: int, text: str) -> None:  # the GUI thread
         if done > 0 and not gate.is_set():
