@@ -59,11 +59,12 @@ def test_risk_json_drop_counts_match_grouping_by_the_other_keys(case, tmp_path, 
 
 
 def test_hashes_alike_but_for_their_last_bits_are_not_shared():
-    # four classes: key 1's hashes differ only in their lowest bits, key 0's pair them up
+    # four classes: key 1's hashes differ only in their lowest compared bits (the count
+    # compares 63 bits, the lowest one carries its flag), key 0's pair them up
     a, c = np.uint64(10 << 40), np.uint64(20 << 40)
     b, d = np.uint64(7 << 40), np.uint64(9 << 40)
     k0 = np.array([a, a, c, c], dtype=np.uint64)
-    k1 = np.array([b, b ^ np.uint64(1), d, d ^ np.uint64(2)], dtype=np.uint64)
+    k1 = np.array([b, b ^ np.uint64(2), d, d ^ np.uint64(4)], dtype=np.uint64)
     ones = np.ones(4, dtype=np.int64)
     # dropping key 0 leaves key 1, different in every class; dropping key 1 pairs them
     assert uniques_if_dropped_hashed(ones, [k0, k1]) == [0, 4]
@@ -89,15 +90,16 @@ def _by_definition(f: np.ndarray, hashes: list[np.ndarray]) -> list[int]:
 def test_hashed_counts_equal_the_definition_on_near_collisions(keys):
     # few distinct values per key, and some values a copy of another but for a few bits, so
     # a comparison of some of the bits would take look-alikes for equals. Each key's
-    # look-alikes differ in bits of their own (the lowest bits for the first key, higher
-    # ones for the next), as the hashes of different columns are independent: differences
+    # look-alikes differ in bits of their own (the lowest compared bits for the first key,
+    # bit 0 being the flag's; higher ones for the next), as the hashes of different columns
+    # are independent: differences
     # in two keys never cancel in the combined hash, which only a 64-bit collision could do
     rng = np.random.default_rng(keys)
     n = 4000
     hashes = []
     for j in range(keys):
         base = rng.integers(0, 2**63, 6, dtype=np.uint64)[rng.integers(0, 6, n)]
-        nudge = rng.integers(1, 8, n, dtype=np.uint64) << np.uint64(3 * j)
+        nudge = rng.integers(1, 8, n, dtype=np.uint64) << np.uint64(3 * j + 1)
         base ^= (rng.random(n) < 0.3).astype(np.uint64) * nudge
         hashes.append(base)
     f = rng.choice([1, 1, 1, 2, 5], n)
