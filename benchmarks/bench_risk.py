@@ -42,6 +42,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ["age", "sex", "municipality", "postcode", "occupation", "education", "marital",
@@ -236,15 +237,22 @@ def generate_survey(path: Path, rows: int, seed: int = 2029) -> None:
     frame.to_csv(path, index=False)
 
 
+def _weighted_pairs(data: Path, exe: str, repeat: int,
+                    keys: list[str]) -> tuple[Runs, Runs, dict[str, Any]]:
+    """The command with ``--weight`` and one sensitive variable against pandas reading the
+    keys, the weight and the sensitive column; the runs and the command's last JSON."""
+    joined = ",".join(keys)
+    a, b = _pairs([*_command(exe), "risk", str(data), "--key", joined, "--sensitive",
+                   SENSITIVE, "--weight", "weight", "--json"],
+                  [sys.executable, "-c", PANDAS, str(data), joined, f"weight,{SENSITIVE}"],
+                  repeat)
+    return a, b, json.loads(a.out)
+
+
 def run_survey(data: Path, exe: str, repeat: int) -> None:
     """``--weight`` and one sensitive variable on coarse keys (the other shape of issue 28's
     measure: most classes hold several records)."""
-    keys = ",".join(SURVEY_KEYS)
-    a, b = _pairs([*_command(exe), "risk", str(data), "--key", keys, "--sensitive", SENSITIVE,
-                   "--weight", "weight", "--json"],
-                  [sys.executable, "-c", PANDAS, str(data), keys, f"weight,{SENSITIVE}"],
-                  repeat)
-    result = json.loads(a.out)
+    a, b, result = _weighted_pairs(data, exe, repeat, SURVEY_KEYS)
     print(f"survey: k = {result['k']}, classes = {result['classes']:,}, "
           f"l({SENSITIVE}) = {result['l_diversity'][SENSITIVE]}, records with l < 2: "
           f"{result['records_below_l'][SENSITIVE]['2']:,}")
@@ -253,12 +261,7 @@ def run_survey(data: Path, exe: str, repeat: int) -> None:
 
 def run_weighted(data: Path, exe: str, repeat: int) -> None:
     """``--weight`` and one sensitive variable on the register extract (issue 28)."""
-    keys = ",".join(KEYS)
-    a, b = _pairs([*_command(exe), "risk", str(data), "--key", keys, "--sensitive", SENSITIVE,
-                   "--weight", "weight", "--json"],
-                  [sys.executable, "-c", PANDAS, str(data), keys, f"weight,{SENSITIVE}"],
-                  repeat)
-    result = json.loads(a.out)
+    a, b, result = _weighted_pairs(data, exe, repeat, KEYS)
     print(f"weighted: k = {result['k']}, l({SENSITIVE}) = {result['l_diversity'][SENSITIVE]}, "
           f"records above individual risk {result['individual_risk']['threshold']}: "
           f"{result['individual_risk']['above_threshold']:,}, global risk share "
