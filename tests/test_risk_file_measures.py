@@ -378,6 +378,15 @@ def test_a_record_longer_than_duckdbs_own_line_limit_is_measured(tmp_path):
     got = _both(path, ["age", "kunta"], ["diag"])
     assert got.rows == rows
     assert got.l_entropy["diag"] is not None
+    # a panel, whose file DuckDB copies in before measuring (trajectories read it twice)
+    frame["pid"] = [str(i // 3) for i in range(rows)]
+    frame["year"] = [str(2020 + i % 3) for i in range(rows)]
+    frame.to_csv(path, index=False)
+    panel = measure_file(path, ["age", "kunta"], ["diag"], person="pid", time="year")
+    want = measure_frame(read_table(path, ["age", "kunta", "diag", "pid", "year"]),
+                         ["age", "kunta"], ["diag"], person="pid", time="year", file=path.name)
+    assert _fields(panel) == _fields(want)
+    assert panel.persons == rows // 3
 
 
 def test_a_value_past_the_limit_still_names_its_line(tmp_path):
