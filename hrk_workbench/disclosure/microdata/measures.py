@@ -809,8 +809,10 @@ def uniques_if_dropped_hashed(f: Any, hashes: Sequence[Any]) -> list[int]:
     split into groups and a class alone on the keys outside a group is set aside for every
     variable of that group: a class no other one matches on fewer keys cannot be matched on
     more. Only the classes left are grouped again, the group split in two, down to single
-    variables. The counts are those of grouping all classes per variable (a class set aside
-    is alone there too).
+    variables; where a group told hardly any class apart (coarse keys), each of its
+    variables is counted on those classes at once, as splitting it would keep them all.
+    The counts are those of grouping all classes per variable (a class set aside is alone
+    there too).
     """
     import numpy as np
 
@@ -827,11 +829,17 @@ def uniques_if_dropped_hashed(f: Any, hashes: Sequence[Any]) -> list[int]:
         for i in group:
             rest ^= hs[i] if rows is None else hs[i][rows]
         kept = _sharing(rest)  # positions in ``rows`` whose hash may be shared
+        alike = len(kept) > 0.9 * len(rest)  # hardly a class told apart on these keys
         rows = kept if rows is None else rows[kept]
         if len(group) == 1:
             out[group[0]] = _shared_uniques(rest[kept], unique[rows])
             return
         if not unique[rows].any():  # no unique left to end: every count of this group is 0
+            return
+        if alike:  # coarse keys: splitting the group again would keep almost all again
+            mine, base = unique[rows], every[rows]
+            for i in group:
+                out[i] = _shared_uniques(base ^ hs[i][rows], mine)
             return
         half = len(group) // 2
         solve(rows, group[:half])
