@@ -52,11 +52,12 @@ def _keys(df: pd.DataFrame, keys: Sequence[str]) -> list[str]:
     return keys
 
 
-def equivalence_classes(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
-    """One row per combination of key values present, with its size ``f`` (missing = a value)."""
+def class_table(df: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
+    """The size f of each combination of key values present (missing = a value), indexed by
+    the combination. A Series, not a frame with a column ``f``: a key variable may itself be
+    named f (or n, u, l), and no name of ours may take the place of one of the file's."""
     keys = _keys(df, keys)
-    return df.groupby(keys, dropna=False, sort=False, observed=True).size() \
-        .rename("f").reset_index()
+    return df.groupby([df[k] for k in keys], dropna=False, sort=False, observed=True).size()
 
 
 def class_sizes(df: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
@@ -70,19 +71,19 @@ def k_anonymity(df: pd.DataFrame, keys: Sequence[str]) -> int | None:
     """k: the size of the smallest equivalence class (None for an empty file)."""
     if len(df) == 0:
         return None
-    return int(equivalence_classes(df, keys)["f"].min())
+    return int(class_table(df, keys).min())
 
 
 def records_below_k(df: pd.DataFrame, keys: Sequence[str],
                     ks: Sequence[int] = KS) -> dict[int, int]:
     """For each k, how many records sit in classes smaller than k (those a k rule flags)."""
-    f = equivalence_classes(df, keys)["f"]
+    f = class_table(df, keys)
     return {k: int(f[f < k].sum()) for k in ks}
 
 
 def sample_uniques(df: pd.DataFrame, keys: Sequence[str]) -> int:
     """Records whose key combination occurs once in the file."""
-    f = equivalence_classes(df, keys)["f"]
+    f = class_table(df, keys)
     return int((f == 1).sum())
 
 
@@ -117,17 +118,22 @@ def l_diversity(df: pd.DataFrame, keys: Sequence[str], sensitive: str) -> int | 
 def uniques_if_dropped(df: pd.DataFrame, keys: Sequence[str]) -> dict[str, int]:
     """For each key variable, how many of today's sample uniques stop being unique when that
     variable is left out of the key: the variable with the largest number causes the risk."""
+    import pandas as pd
+
     keys = _keys(df, keys)
-    classes = equivalence_classes(df, keys)
+    f = class_table(df, keys)
+    # the sizes and the uniques as columns beside the key values in the index (by position,
+    # so no key's name can meet theirs)
+    sizes = pd.DataFrame({0: f.to_numpy(), 1: (f.to_numpy() == 1).astype("int64")},
+                         index=f.index)
     out: dict[str, int] = {}
-    for var in keys:
-        rest = [k for k in keys if k != var]
+    for i, var in enumerate(keys):
+        rest = [j for j in range(len(keys)) if j != i]
         if not rest:
-            out[var] = int((classes["f"] == 1).sum()) if len(df) > 1 else 0
+            out[var] = int((f == 1).sum()) if len(df) > 1 else 0
             continue
-        grouped = classes.assign(u=(classes["f"] == 1).astype("int64")) \
-            .groupby(rest, dropna=False, sort=False, observed=True)[["f", "u"]].sum()
-        out[var] = int(grouped.loc[grouped["f"] > 1, "u"].sum())
+        grouped = sizes.groupby(level=rest, dropna=False, sort=False, observed=True).sum()
+        out[var] = int(grouped.loc[grouped[0] > 1, 1].sum())
     return out
 
 
@@ -257,12 +263,16 @@ def _l_per_class(df: pd.DataFrame, group: list[str], sensitive: str) -> pd.DataF
     """Per class of ``group``: its size f, distinct l and entropy l (exp of the entropy of
     the sensitive values in it, missing a value of its own), as sdcMicro defines them."""
     import numpy as np
+    import pandas as pd
 
-    cells = df.groupby([*group, sensitive], dropna=False, sort=False, observed=True) \
-        .size().rename("n").reset_index()
-    cells["nln"] = cells["n"] * np.log(cells["n"])
-    out = cells.groupby(group, dropna=False, sort=False, observed=True) \
-        .agg(l=("n", "size"), f=("n", "sum"), nln=("nln", "sum"))
+    # the cells' counts indexed by their values, grouped by index position: the file's own
+    # column names (a key may be named n or f) never meet the names used here
+    n = df.groupby([df[c] for c in [*group, sensitive]], dropna=False, sort=False,
+                   observed=True).size()
+    cells = pd.DataFrame({"n": n.to_numpy(), "nln": n.to_numpy() * np.log(n.to_numpy())},
+                         index=n.index)
+    by = cells.groupby(level=list(range(len(group))), dropna=False, sort=False, observed=True)
+    out = pd.DataFrame({"l": by["n"].size(), "f": by["n"].sum(), "nln": by["nln"].sum()})
     out["le"] = np.exp(np.log(out["f"]) - out["nln"] / out["f"]).clip(lower=1.0)
     return out
 
@@ -420,11 +430,12 @@ def measure_frame(df: pd.DataFrame, keys: Sequence[str], sensitive: Sequence[str
     then estimated as sdcMicro does. ``extra_quasi`` are quasi-identifiers the keys leave
     out: k is measured again with them (``k_with_unmeasured``).
     """
+    import pandas as pd
+
     keys = _keys(df, keys)
     _check_roles(file or "data", keys, sensitive, person, time, weight)
     period = period or time
-    classes = equivalence_classes(df, keys)
-    f = classes["f"]
+    f = class_table(df, keys)
     persons = share = None
     if person and time:
         persons = int(df[person].nunique(dropna=False))
@@ -432,9 +443,10 @@ def measure_frame(df: pd.DataFrame, keys: Sequence[str], sensitive: Sequence[str
     group = period_keys(keys, period)
     per_period = None
     if period and len(df):
-        pclasses = equivalence_classes(df, group)
-        per_period = {"column": period, **_period_summary(pclasses["f"], pclasses[period]),
-                      "repeats_across_periods": len(pclasses) > len(classes)}
+        pclasses = class_table(df, group)
+        labels = pd.Series(pclasses.index.get_level_values(0), index=pclasses.index)
+        per_period = {"column": period, **_period_summary(pclasses, labels),
+                      "repeats_across_periods": len(pclasses) > len(f)}
     l_entropy: dict[str, float | None] = {}
     below_l: dict[str, dict[str, int]] = {}
     classes_l: dict[str, dict[str, int]] = {}
@@ -453,20 +465,20 @@ def measure_frame(df: pd.DataFrame, keys: Sequence[str], sensitive: Sequence[str
     extra = [c for c in extra_quasi if c not in group]
     k_with = None
     if extra and len(df):
-        k_with = int(equivalence_classes(df, [*group, *extra])["f"].min())
+        k_with = int(class_table(df, [*group, *extra]).min())
     weighted = None
     if weight:
         w = weights_of(df[weight], weight, file)
-        wclasses = df.assign(_w=w).groupby(group, dropna=False, sort=False, observed=True) \
-            ["_w"].agg(["size", "sum"])
+        wclasses = w.groupby([df[c] for c in group], dropna=False, sort=False,
+                             observed=True).agg(["size", "sum"])
         weighted = WeightedRisk.from_classes(wclasses["size"].to_numpy(),
                                              wclasses["sum"].to_numpy(), risk_threshold)
     return MeasuredRisk(
         file=file, rows=len(df), key_variables=tuple(keys),
         k=int(f.min()) if len(f) else None,
         records_below_k={str(k): int(f[f < k].sum()) for k in KS},
-        sample_uniques=int((f == 1).sum()), expected_reidentifications=float(len(classes)),
-        classes=len(classes),
+        sample_uniques=int((f == 1).sum()), expected_reidentifications=float(len(f)),
+        classes=len(f),
         l_diversity={s: l_diversity(df, keys, s) for s in sensitive},
         uniques_if_dropped=uniques_if_dropped(df, keys), sensitive=tuple(sensitive),
         person=person, time=time, persons=persons, unique_trajectory_share=share,
@@ -597,18 +609,25 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
     probability near 1e-7 for a million classes, and would at worst count one unique too
     many for that variable.
     """
-    from hrk_workbench.disclosure.loading import quote_ident as q
+    from hrk_workbench.disclosure.loading import quote_ident
 
     keys, sensitive = list(keys), list(sensitive)
     period = period or time
     group = period_keys(keys, period)
     extra = [c for c in extra_quasi if c not in group]
     cells_by = list(dict.fromkeys([*group, *extra, *sensitive]))
+    # The file's columns under names of ours (c0, c1...): a column may be named n, f, l or
+    # pid, as the tables and aliases below are, and must never stand in for one of them.
+    used = list(dict.fromkeys(c for c in [*cells_by, person, time, weight] if c))
+    alias = {c: f"c{i}" for i, c in enumerate(used)}
+    con.execute("CREATE OR REPLACE TEMP VIEW measured AS SELECT " + ", ".join(
+        f"{quote_ident(c)} AS {a}" for c, a in alias.items()) + f" FROM {table}")
+    table, q = "measured", alias.__getitem__
     key_sql = ", ".join(q(k) for k in keys)
     hashes = ", ".join(f"{_hash_sql(q(k), i + 1)} AS h{i}" for i, k in enumerate(keys))
     source = table
     if weight:  # the weight as a number, computed once per record
-        source = f"(SELECT *, {_weight_sql(weight)} AS {_W} FROM {table})"
+        source = f"(SELECT *, {_weight_sql(q(weight))} AS {_W} FROM {table})"
     weights = (f", sum({_W}) AS w, count(*) FILTER "
                f"(WHERE {_W} IS NULL OR NOT isfinite({_W}) OR {_W} < 1) AS bad") if weight else ""
     one_sensitive = len(sensitive) == 1 and cells_by == [*keys, sensitive[0]]
@@ -650,16 +669,17 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
     pool = ThreadPoolExecutor(max_workers=1)  # the drop effect, while DuckDB goes on
     try:
         dropped = _uniques_if_dropped(keys, uniques, rows, arrays, names, pool)
-        measured = _measure_rest(con, keys, sensitive, period, group, extra, cells_by,
+        measured = _measure_rest(con, q, keys, sensitive, period, group, extra, cells_by,
                                  one_sensitive, weight, risk_threshold, rows, n_classes, k,
                                  below, (arrays["f"], arrays["w"]) if class_weights else None)
     finally:
         pool.shutdown(wait=True)
     persons = share = None
     if person and time:
-        persons, share = _trajectories_duckdb(con, table, keys, person, time)
+        persons, share = _trajectories_duckdb(con, table, q, keys, person, time)
     for made in ("classes", "pclasses", "cells"):
         con.execute(f"DROP TABLE IF EXISTS {made}")
+    con.execute("DROP VIEW measured")
     return MeasuredRisk(
         file=file, rows=rows, key_variables=tuple(keys), k=None if k is None else int(k),
         records_below_k=below_k, sample_uniques=uniques,
@@ -669,17 +689,17 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
         period=period, unmeasured_quasi=tuple(extra), weight=weight or None, **measured)
 
 
-def _measure_rest(con: duckdb.DuckDBPyConnection, keys: list[str], sensitive: list[str],
+def _measure_rest(con: duckdb.DuckDBPyConnection, q: Callable[[str], str], keys: list[str],
+                  sensitive: list[str],
                   period: str | None, group: list[str], extra: list[str], cells_by: list[str],
                   one_sensitive: bool, weight: str | None, risk_threshold: float, rows: int,
                   n_classes: int, k: Any, below: str,
                   class_weights: tuple[Any, Any] | None) -> dict[str, Any]:
     """:func:`measure_duckdb`'s measures on the tables ``classes`` and ``cells``: per
     period, l per sensitive variable, k with the unmeasured quasi-identifiers and the
-    weighted risk (the fields of :class:`MeasuredRisk` they fill). ``class_weights``: the
-    classes' sizes and weight sums when already read."""
-    from hrk_workbench.disclosure.loading import quote_ident as q
-
+    weighted risk (the fields of :class:`MeasuredRisk` they fill). ``q`` gives a column's
+    name in the tables; ``class_weights``: the classes' sizes and weight sums when already
+    read."""
     key_sql = ", ".join(q(k) for k in keys)
     group_sql = ", ".join(q(k) for k in group)
     per_period = None
@@ -909,10 +929,9 @@ def _shared_uniques(values: Any, unique: Any) -> int:
     return int(flagged[lengths > 1].sum())
 
 
-def _trajectories_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: list[str],
-                         person: str, time: str) -> tuple[int, float | None]:
-    from hrk_workbench.disclosure.loading import quote_ident as q
-
+def _trajectories_duckdb(con: duckdb.DuckDBPyConnection, table: str,
+                         q: Callable[[str], str], keys: list[str], person: str,
+                         time: str) -> tuple[int, float | None]:
     parts = [time, *[k for k in keys if k not in (person, time)]]
     mark = MISSING_MARK
     fields = f" || chr({ord(TRAJECTORY_FIELD_SEP)}) || ".join(
