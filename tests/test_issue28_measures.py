@@ -17,10 +17,13 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from helpers import ALL_NO, make
 
 from hrk_workbench.cli.program import main
+from hrk_workbench.disclosure.microdata.measures import measure_frame
+from hrk_workbench.foundations.problems import InputError
 from hrk_workbench.model.assessment import Assessment
 from hrk_workbench.model.store import load_assessment, save_assessment
 
@@ -370,13 +373,20 @@ def test_bad_weight_names_the_line(tmp_path, capsys):
         assert code != 0 and word in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", " NaN ", "-inf"])
+@pytest.mark.parametrize("value", ["nan", "inf", " NaN ", "-inf", "1e308", "20000000000"])
 def test_a_weight_that_is_no_count_names_its_line(tmp_path, capsys, value):
-    # "nan" and "inf" read as numbers, but no number of persons: refused like "x"
-    rows = [["F", "1", "12,5"], ["M", "2", "4"], ["F", "1", value]]
+    # "nan" and "inf" read as numbers, but no number of persons: refused like "x"; so is a
+    # weight above the Earth's population (two of 1e308 in one class added up to infinity
+    # and stopped the verdict with an internal error)
+    rows = [["F", "1", "12,5"], ["M", "2", "4"], ["F", "1", value], ["F", "1", value]]
     data = write_csv(tmp_path / "w.csv", ["sex", "grp", "w"], rows, ";")
-    code, out, err = run(capsys, "risk", data, "--key", "sex", "--weight", "w")
-    assert code != 0 and "line 4" in err and "Traceback" not in err and out == ""
+    for extra in ([], ["--sensitive", "grp"]):
+        code, out, err = run(capsys, "risk", data, "--key", "sex", "--weight", "w", *extra)
+        assert code == 2 and "line 4" in err and "Traceback" not in err and out == ""
+    frame = pd.DataFrame(rows, columns=["sex", "grp", "w"])
+    with pytest.raises(InputError) as info:  # the in-memory measure (the Risk lab's)
+        measure_frame(frame, ["sex"], weight="w")
+    assert info.value.problems[0].location == "line 4"
 
 
 def test_recipe_weight_judges_the_written_file(tmp_path, capsys):

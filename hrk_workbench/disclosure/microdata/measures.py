@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 KS = (2, 3, 5, 10)  # thresholds reported for "records in classes smaller than k"
 LS = (2, 3)  # l required: 2 for every sensitive variable, 3 for special-category data
 PUBLISH_K = 5  # HRK-METHOD step 7: measured risk counts only when the file reaches k >= 5
+#: the largest sampling weight taken as a count of persons: more than live on Earth is no
+#: count (and a few weights near the largest float would add up to infinity)
+MAX_WEIGHT = 10_000_000_000
 RISK_THRESHOLD = 0.1  # individual risk above which a record counts (forms/ may set another)
 L_DIGITS = 9  # entropy l is kept to 9 decimals: both engines then agree to the last digit
 
@@ -234,7 +237,7 @@ def weights_of(series: pd.Series, column: str, source: str = "") -> pd.Series:
 
     text = series.astype("string").str.strip().str.replace(",", ".", regex=False)
     values = pd.to_numeric(text, errors="coerce")
-    bad = values.isna() | (values < 1) | values.isin([float("inf")])  # inf is no count
+    bad = values.isna() | (values < 1) | (values > MAX_WEIGHT)  # inf and nan no counts
     if bool(bad.any()):
         position = int(bad.to_numpy().argmax())
         raise bad_weight(source, column, position, series.iloc[position])
@@ -246,10 +249,12 @@ def bad_weight(source: str, column: str, position: int, value: Any) -> InputErro
     is line 2 of a CSV file under its header)."""
     shown = "" if value is None or (isinstance(value, float) and value != value) else str(value)
     return InputError(source or column, [Problem(
-        f"line {position + 2}", f"weight {shown!r} in {column} is not a number of at least 1",
-        "a sampling weight (the population persons a record stands for, at least 1)",
-        code="risk_weight_invalid",
-        params={"column": column, "line": position + 2, "value": shown[:40]})])
+        f"line {position + 2}",
+        f"weight {shown!r} in {column} is not a number from 1 to {MAX_WEIGHT:,}",
+        "a sampling weight (the population persons a record stands for, at least 1 and "
+        "fewer than live on Earth)", code="risk_weight_invalid",
+        params={"column": column, "line": position + 2, "value": shown[:40],
+                "limit": MAX_WEIGHT})])
 
 
 # --- per period, l per class, the omitted quasi-identifiers (pandas) ------------------------
@@ -628,8 +633,8 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
     source = table
     if weight:  # the weight as a number, computed once per record
         source = f"(SELECT *, {_weight_sql(q(weight))} AS {_W} FROM {table})"
-    weights = (f", sum({_W}) AS w, count(*) FILTER "
-               f"(WHERE {_W} IS NULL OR NOT isfinite({_W}) OR {_W} < 1) AS bad") if weight else ""
+    weights = (f", sum({_W}) AS w, count(*) FILTER (WHERE {_W} IS NULL OR NOT isfinite({_W}) "
+               f"OR {_W} < 1 OR {_W} > {MAX_WEIGHT}) AS bad") if weight else ""
     one_sensitive = len(sensitive) == 1 and cells_by == [*keys, sensitive[0]]
     if cells_by == keys:  # the classes are the one pass (the fastest case)
         con.execute(f"CREATE TEMP TABLE classes AS SELECT count(*) AS f{weights}, {hashes} "
