@@ -41,6 +41,9 @@ PUBLISH_K = 5  # HRK-METHOD step 7: measured risk counts only when the file reac
 MAX_WEIGHT = 10_000_000_000
 RISK_THRESHOLD = 0.1  # individual risk above which a record counts (forms/ may set another)
 L_DIGITS = 9  # entropy l is kept to 9 decimals: both engines then agree to the last digit
+#: a count of the drop effect that keeps more than this share of the hashes it looked at has
+#: told hardly any apart: looking again, on more bits or fewer keys, would keep them too
+ALIKE_SHARE = 0.9
 
 
 # --- plain functions on a DataFrame ---------------------------------------------------------
@@ -272,10 +275,10 @@ def _l_per_class(df: pd.DataFrame, group: list[str], sensitive: str) -> pd.DataF
 
     # the cells' counts indexed by their values, grouped by index position: the file's own
     # column names (a key may be named n or f) never meet the names used here
-    n = df.groupby([df[c] for c in [*group, sensitive]], dropna=False, sort=False,
-                   observed=True).size()
-    cells = pd.DataFrame({"n": n.to_numpy(), "nln": n.to_numpy() * np.log(n.to_numpy())},
-                         index=n.index)
+    sizes = df.groupby([df[c] for c in [*group, sensitive]], dropna=False, sort=False,
+                       observed=True).size()
+    n = sizes.to_numpy()
+    cells = pd.DataFrame({"n": n, "nln": n * np.log(n)}, index=sizes.index)
     by = cells.groupby(level=list(range(len(group))), dropna=False, sort=False, observed=True)
     out = pd.DataFrame({"l": by["n"].size(), "f": by["n"].sum(), "nln": by["nln"].sum()})
     out["le"] = np.exp(np.log(out["f"]) - out["nln"] / out["f"]).clip(lower=1.0)
@@ -629,7 +632,9 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
         f"{quote_ident(c)} AS {a}" for c, a in alias.items()) + f" FROM {table}")
     table, q = "measured", alias.__getitem__
     key_sql = ", ".join(q(k) for k in keys)
-    hashes = ", ".join(f"{_hash_sql(q(k), i + 1)} AS h{i}" for i, k in enumerate(keys))
+    hash_names = [f"h{i}" for i in range(len(keys))]
+    hashes = ", ".join(f"{_hash_sql(q(k), i + 1)} AS {h}"
+                       for i, (k, h) in enumerate(zip(keys, hash_names, strict=True)))
     source = table
     if weight:  # the weight as a number, computed once per record
         source = f"(SELECT *, {_weight_sql(q(weight))} AS {_W} FROM {table})"
@@ -640,10 +645,9 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
         con.execute(f"CREATE TEMP TABLE classes AS SELECT count(*) AS f{weights}, {hashes} "
                     f"FROM {source} GROUP BY {key_sql}")
     elif one_sensitive:  # one pass too: each class keeps its sensitive values for l
-        names = ", ".join(f"h{i}" for i in range(len(keys)))
         value = q(sensitive[0])
         con.execute(f"CREATE TEMP TABLE classes AS SELECT f{', w, bad' if weight else ''}, "
-                    f"{_L_OF_VALUES}, {names} FROM (SELECT count(*) AS f{weights}, "
+                    f"{_L_OF_VALUES}, {', '.join(hash_names)} FROM (SELECT count(*) AS f{weights}, "
                     f"count({value}) AS m, list({value}) AS vals, {hashes} FROM {source} "
                     f"GROUP BY {key_sql})")
     else:
@@ -667,13 +671,12 @@ def measure_duckdb(con: duckdb.DuckDBPyConnection, table: str, keys: Sequence[st
     # risk of a file without periods), read in one go
     hashed = len(keys) > 1 and uniques > 0
     class_weights = bool(weight) and not period
-    names = [f"h{i}" for i in range(len(keys))] if hashed else []
-    wanted = ["f", *(["w"] if class_weights else []), *names]
+    wanted = ["f", *(["w"] if class_weights else []), *(hash_names if hashed else [])]
     arrays = _arrays(con, f"SELECT {', '.join(wanted)} FROM classes") \
         if hashed or class_weights else {}
     pool = ThreadPoolExecutor(max_workers=1)  # the drop effect, while DuckDB goes on
     try:
-        dropped = _uniques_if_dropped(keys, uniques, rows, arrays, names, pool)
+        dropped = _uniques_if_dropped(keys, uniques, rows, arrays, hash_names, pool)
         measured = _measure_rest(con, q, keys, sensitive, period, group, extra, cells_by,
                                  one_sensitive, weight, risk_threshold, rows, n_classes, k,
                                  below, (arrays["f"], arrays["w"]) if class_weights else None)
@@ -854,7 +857,7 @@ def uniques_if_dropped_hashed(f: Any, hashes: Sequence[Any]) -> list[int]:
         for i in group:
             rest ^= hs[i] if rows is None else hs[i][rows]
         kept = _sharing(rest)  # positions in ``rows`` whose hash may be shared
-        alike = len(kept) > 0.9 * len(rest)  # hardly a class told apart on these keys
+        alike = len(kept) > ALIKE_SHARE * len(rest)  # hardly a class told apart here
         rows = kept if rows is None else rows[kept]
         if len(group) == 1:
             out[group[0]] = _shared_uniques(rest[kept], unique[rows])
@@ -903,7 +906,7 @@ def _sharing(values: Any) -> Any:
         at = keep if at is None else at[keep]
         left = values[at]
         shift += width
-        if len(at) > before * 0.9:  # hardly any value told apart: the rest are alike
+        if len(at) > ALIKE_SHARE * before:  # hardly any value told apart: the rest alike
             break
     if at is None or len(at) < 2:
         return np.arange(0)
